@@ -1,0 +1,39 @@
+"""Flight and diplomacy events from news reports on an offline Leaflet map.
+
+``CSV rows -> records (io) -> geometry and times (geodesy, timeline) -> features (layers)
+-> one self-contained HTML document (render)``. Heavy modules load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from geo.io import Dataset, load_dataset
+from geo.model import Airport, DataError, Event, Location, Place, Problem
+from geo.query import Filters, select
+
+if TYPE_CHECKING:
+    from geo.render import build_map, to_html
+
+__all__ = [
+    "Airport",
+    "DataError",
+    "Dataset",
+    "Event",
+    "Filters",
+    "Location",
+    "Place",
+    "Problem",
+    "build_map",
+    "load_dataset",
+    "select",
+    "to_html",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("build_map", "to_html"):
+        from geo import render
+
+        return getattr(render, name)
+    raise AttributeError(f"module 'geo' has no attribute {name!r}")

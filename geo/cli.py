@@ -1,0 +1,165 @@
+"""``python -m geo check | list | export``.
+
+Exit codes: 0 success, 2 bad input (every problem on stderr as ``FILE:LINE: column: message``),
+1 an output file could not be written. Bad input never produces a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from geo.io import Dataset, load_dataset
+from geo.model import KINDS, STATUSES, DataError
+from geo.query import Filters, select
+from geo.table import flat, normalize
+from geo.timeline import is_zone, parse_date_bound
+
+
+class UsageError(Exception):
+    """A bad option value; reported like argparse's own errors."""
+
+
+def _add_files(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--events", metavar="F", help="events CSV (default: data/events.csv)")
+    p.add_argument("--airports", metavar="F", help="airports CSV (default: data/airports.csv)")
+    p.add_argument("--places", metavar="F", help="places CSV (default: data/places.csv)")
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--start", metavar="DATE", help="keep events overlapping this UTC date or later")
+    p.add_argument("--end", metavar="DATE", help="keep events overlapping this UTC date or earlier")
+    p.add_argument("--kind", action="append", default=[], choices=KINDS, help="repeatable")
+    p.add_argument("--status", action="append", default=[], choices=STATUSES, help="repeatable")
+    p.add_argument("--search", default="", metavar="TEXT", help="id, title, participant or place")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m geo", description="Flight and diplomacy events: check, list, export."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate the CSV files")
+    _add_files(check)
+
+    lst = sub.add_parser("list", help="print the normalized events")
+    lst.add_argument("files", nargs="*", metavar="EVENTS_CSV", help="events file (optional)")
+    _add_files(lst)
+    _add_filters(lst)
+    lst.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    exp = sub.add_parser("export", help="write the map or the data to a file")
+    exp.add_argument("files", nargs="*", metavar="EVENTS_CSV", help="events file (optional)")
+    _add_files(exp)
+    _add_filters(exp)
+    exp.add_argument("--out", required=True, metavar="FILE", help="output file ('-' = stdout)")
+    exp.add_argument(
+        "--format",
+        choices=("html", "geojson", "kml", "csv"),
+        default=None,
+        help="default: from the --out suffix, else html",
+    )
+    exp.add_argument("--tz", default="UTC", metavar="ZONE", help="display zone (IANA), default UTC")
+    exp.add_argument("--title", default=None, metavar="TEXT", help="map title")
+    exp.add_argument(
+        "--basemap",
+        choices=("tiles", "outlines"),
+        default="tiles",
+        help="online tiles over the shipped outlines, or outlines only",
+    )
+    return parser
+
+
+def _dataset(args: argparse.Namespace) -> Dataset:
+    files: list[str] = list(getattr(args, "files", []) or [])
+    if len(files) > 1:
+        raise UsageError("give at most one events file")
+    events = args.events or (files[0] if files else None)
+    return load_dataset(events, args.airports, args.places)
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    try:
+        lo = parse_date_bound(args.start) if args.start else None
+        hi = parse_date_bound(args.end, end=True) if args.end else None
+    except ValueError as exc:
+        raise UsageError(f"--start/--end: {exc}") from None
+    if lo and hi and hi <= lo:
+        raise UsageError(f"--end {args.end} is before --start {args.start}")
+    return Filters(lo, hi, tuple(args.kind), tuple(args.status), args.search.strip())
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    data = _dataset(args)
+    print(f"{data.events_name}: {len(data.events)} events OK")
+    return 0
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    data = _dataset(args)
+    events = select(data.events, _filters(args))
+    rows = [normalize(e) for e in events]
+    out = sys.stdout
+    if args.format == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif args.format == "csv":
+        from geo.export import to_csv
+
+        out.write(to_csv(events))
+    else:
+        widths = {"id": 22, "kind": 9, "when": 30, "destination": 28, "status": 11}
+        header = "  ".join(c.upper().ljust(w) for c, w in widths.items()) + "  TITLE"
+        print(header)
+        for row in rows:
+            cells = [flat(row[c])[:w].ljust(w) for c, w in widths.items()]
+            print("  ".join(cells) + "  " + flat(row["title"]))
+        print(f"{len(rows)} events")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from geo.export import export
+
+    if not is_zone(args.tz):
+        raise UsageError(f"--tz: '{args.tz}' is not an IANA time zone (e.g. 'Europe/Moscow')")
+    fmt = args.format
+    if fmt is None:
+        suffix = Path(args.out).suffix.lower().lstrip(".")
+        fmt = {"json": "geojson", "htm": "html"}.get(suffix, suffix)
+        if fmt not in ("html", "geojson", "kml", "csv"):
+            fmt = "html"
+    data = _dataset(args)
+    events = select(data.events, _filters(args))
+    payload = export(events, fmt, tz=args.tz, title=args.title, basemap=args.basemap)
+    if args.out == "-":
+        sys.stdout.buffer.write(payload)
+        return 0
+    try:
+        Path(args.out).write_bytes(payload)
+    except OSError as exc:
+        print(f"{args.out}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"{args.out}: {len(events)} events, {fmt}, {len(payload):,} bytes")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    commands = {"check": _cmd_check, "list": _cmd_list, "export": _cmd_export}
+    try:
+        return commands[args.command](args)
+    except DataError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        n = len(err.problems)
+        print(f"{n} problem{'s' if n != 1 else ''} found", file=sys.stderr)
+        return 2
+    except UsageError as err:
+        parser.error(str(err))
+        return 2  # not reached: parser.error exits 2

@@ -1,0 +1,146 @@
+"""Typed records: the one shape every later step of the pipeline trusts.
+
+Times inside are aware UTC datetimes. An event's time is an interval
+``[start_utc, end_utc]``: for a minute- or second-precise time it is the instant itself
+(``start_utc == end_utc`` for a point event, departure and arrival for a flight); for a
+coarser time (a day, a month, a year) it covers the whole local period, and ``end_utc`` is
+the first instant *after* it (half-open).  The precision the source gave travels with the
+record, so nothing downstream invents a minute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, get_args
+
+Kind = Literal["flight", "visit", "meeting", "call", "agreement", "statement", "report", "letter"]
+Status = Literal["confirmed", "reported", "speculative"]
+Precision = Literal["year", "month", "day", "minute", "second"]
+
+KINDS: tuple[str, ...] = get_args(Kind)
+STATUSES: tuple[str, ...] = get_args(Status)
+PRECISIONS: tuple[str, ...] = get_args(Precision)
+
+EVENT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "kind",
+    "title",
+    "start",
+    "end",
+    "origin",
+    "destination",
+    "participants",
+    "status",
+    "sources",
+    "notes",
+)
+AIRPORT_COLUMNS: tuple[str, ...] = ("iata", "icao", "name", "city", "country", "lat", "lon", "tz")
+PLACE_COLUMNS: tuple[str, ...] = ("name", "country", "lat", "lon", "tz", "aliases")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A named place (a capital, a city) from ``places.csv``."""
+
+    name: str
+    country: str
+    lat: float
+    lon: float
+    tz: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Airport:
+    """An airport from ``airports.csv`` or the ``airportsdata`` package."""
+
+    iata: str
+    icao: str
+    name: str
+    city: str
+    country: str
+    lat: float
+    lon: float
+    tz: str
+
+    @property
+    def code(self) -> str:
+        return self.iata or self.icao
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A resolved place reference: what an event's origin or destination points at."""
+
+    name: str
+    lat: float
+    lon: float
+    tz: str
+    country: str
+    airport: str = ""  # IATA (or ICAO) code when the reference is an airport
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.airport})" if self.airport else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One validated row of ``events.csv``."""
+
+    id: str
+    kind: Kind
+    title: str
+    start_utc: datetime
+    end_utc: datetime
+    start_precision: Precision
+    end_precision: Precision
+    start_text: str
+    end_text: str
+    origin: tuple[Location, ...]
+    destination: Location
+    participants: tuple[str, ...]
+    status: Status
+    sources: tuple[str, ...]
+    notes: str
+    line: int = 0  # line in the source file where the row starts
+
+    @property
+    def is_flight(self) -> bool:
+        return self.kind == "flight"
+
+    @property
+    def start_tz(self) -> str:
+        """The zone the start was written in: the origin airport's for a flight."""
+        return self.origin[0].tz if self.is_flight else self.destination.tz
+
+    @property
+    def end_tz(self) -> str:
+        return self.destination.tz
+
+    @property
+    def precision(self) -> Precision:
+        """The coarser of the start's and end's precision."""
+        return min(self.start_precision, self.end_precision, key=PRECISIONS.index)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem found in an input file, reported as ``FILE:LINE: column: message``."""
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+
+class DataError(Exception):
+    """Every problem found in the input, raised once, all together."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))

@@ -1,0 +1,56 @@
+"""The one selection both the CLI and the app apply: date range, kinds, statuses, text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from geo.model import Event
+from geo.timeline import overlaps
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """``start_utc``/``end_utc``: the half-open UTC range an event must overlap."""
+
+    start_utc: datetime | None = None
+    end_utc: datetime | None = None
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    text: str = ""
+
+    def matches(self, event: Event) -> bool:
+        if self.kinds and event.kind not in self.kinds:
+            return False
+        if self.statuses and event.status not in self.statuses:
+            return False
+        if not overlaps(event, self.start_utc, self.end_utc):
+            return False
+        if self.text:
+            needle = self.text.casefold()
+            haystack = [
+                event.id,
+                event.title,
+                event.destination.name,
+                event.destination.airport,
+                *event.participants,
+                *(loc.name for loc in event.origin),
+                *(loc.airport for loc in event.origin),
+            ]
+            return any(needle in h.casefold() for h in haystack)
+        return True
+
+
+def select(events: Iterable[Event], filters: Filters) -> list[Event]:
+    """Events that pass ``filters``, ordered by start time, then id."""
+    return sorted(
+        (e for e in events if filters.matches(e)), key=lambda e: (e.start_utc, e.end_utc, e.id)
+    )
+
+
+def span_of(events: Sequence[Event]) -> tuple[datetime, datetime] | None:
+    """The earliest start and latest end of ``events``."""
+    if not events:
+        return None
+    return min(e.start_utc for e in events), max(e.end_utc for e in events)

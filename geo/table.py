@@ -1,0 +1,110 @@
+"""The normalized table: one flat record per event, as `list`, CSV and GeoJSON show it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from geo.model import Event
+from geo.timeline import iso_local, iso_utc, precision_label, zone
+
+TABLE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "kind",
+    "title",
+    "when",
+    "start_local",
+    "end_local",
+    "start_utc",
+    "end_utc",
+    "precision",
+    "timezone",
+    "origin",
+    "destination",
+    "destination_lat",
+    "destination_lon",
+    "participants",
+    "status",
+    "sources",
+    "notes",
+    "distance_km",
+    "duration_minutes",
+    "avg_speed_kmh",
+    "plausible",
+    "plausibility",
+)
+
+
+def _local_text(event: Event, which: str) -> str:
+    """Local start/end as precisely as written: ``2025-03``, ``2017-02-16``, or a full time.
+
+    For a period the end is the last period covered (inclusive), as a reader would say it.
+    """
+    precision = event.start_precision if which == "start" else event.end_precision
+    tz_name = event.start_tz if which == "start" else event.end_tz
+    if precision in ("minute", "second"):
+        return iso_local(event.start_utc if which == "start" else event.end_utc, tz_name)
+    local = (
+        event.start_utc if which == "start" else event.end_utc - timedelta(microseconds=1)
+    ).astimezone(zone(event.destination.tz))
+    if precision == "year":
+        return f"{local.year:04d}"
+    if precision == "month":
+        return f"{local.year:04d}-{local.month:02d}"
+    return local.date().isoformat()
+
+
+def flight_fields(event: Event) -> dict[str, Any]:
+    """Distance, duration, speed and plausibility of a flight (empty for other kinds)."""
+    if not event.is_flight or not event.origin:
+        return {}
+    from geo.geodesy import flight_facts
+
+    o, d = event.origin[0], event.destination
+    facts = flight_facts(o.lon, o.lat, event.start_utc, d.lon, d.lat, event.end_utc)
+    return {
+        "distance_km": round(facts.distance_km, 1),
+        "duration_minutes": round(facts.duration_minutes, 1),
+        "avg_speed_kmh": None if facts.avg_speed_kmh is None else round(facts.avg_speed_kmh, 1),
+        "plausible": facts.plausible,
+        "plausibility": facts.reason,
+    }
+
+
+def normalize(event: Event) -> dict[str, Any]:
+    """The event as one flat JSON-ready record (lists stay lists)."""
+    row: dict[str, Any] = {
+        "id": event.id,
+        "kind": event.kind,
+        "title": event.title,
+        "when": precision_label(event),
+        "start_local": _local_text(event, "start"),
+        "end_local": _local_text(event, "end"),
+        "start_utc": iso_utc(event.start_utc),
+        "end_utc": iso_utc(event.end_utc),
+        "precision": event.precision,
+        "timezone": event.start_tz,
+        "origin": [loc.label for loc in event.origin],
+        "destination": event.destination.label,
+        "destination_lat": event.destination.lat,
+        "destination_lon": event.destination.lon,
+        "participants": list(event.participants),
+        "status": event.status,
+        "sources": list(event.sources),
+        "notes": event.notes,
+    }
+    if event.is_flight:
+        row["arrival_timezone"] = event.end_tz
+    row.update(flight_fields(event))
+    return row
+
+
+def flat(value: Any) -> str:
+    """A table cell as text: lists joined with ``; ``, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
