@@ -1,0 +1,247 @@
+"""Writers: the HTML map, GeoJSON (RFC 7946), KML (with time) and the normalized CSV.
+
+Every writer is deterministic: the same events give byte-identical output.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from geo import geodesy
+from geo.layers import flight_path, precedent_ids
+from geo.model import Event
+from geo.table import TABLE_COLUMNS, flat, normalize
+from geo.timeline import iso_utc
+
+Format = Literal["html", "geojson", "kml", "csv"]
+FORMATS: tuple[str, ...] = ("html", "geojson", "kml", "csv")
+MEDIA_TYPES = {
+    "html": "text/html",
+    "geojson": "application/geo+json",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "csv": "text/csv",
+}
+EXTENSIONS = {"html": "html", "geojson": "geojson", "kml": "kml", "csv": "csv"}
+ARC_STEP_KM = 100.0
+
+
+def _sorted(events: Sequence[Event]) -> list[Event]:
+    return sorted(events, key=lambda e: (e.start_utc, e.end_utc, e.id))
+
+
+def to_csv(events: Sequence[Event]) -> str:
+    """The normalized table; list cells joined with ``; ``."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(TABLE_COLUMNS)
+    for ev in _sorted(events):
+        row = normalize(ev)
+        writer.writerow([flat(row.get(col)) for col in TABLE_COLUMNS])
+    return buf.getvalue()
+
+
+def _line_geometry(coords: list[tuple[float, float]]) -> dict[str, Any]:
+    """LineString, or MultiLineString when it crosses the antimeridian (RFC 7946 §3.1.9)."""
+    parts = geodesy.split_at_antimeridian(coords)
+    rounded = [[[round(x, 6), round(y, 6)] for x, y in part] for part in parts]
+    if len(rounded) == 1:
+        return {"type": "LineString", "coordinates": rounded[0]}
+    return {"type": "MultiLineString", "coordinates": rounded}
+
+
+def geojson_features(events: Sequence[Event]) -> list[dict[str, Any]]:
+    """One feature per event (a flight's track, or the event's place), plus contact arcs."""
+    precedents = precedent_ids(events)
+    features: list[dict[str, Any]] = []
+    for ev in _sorted(events):
+        props = normalize(ev)
+        props["precedent"] = ev.id in precedents
+        d = ev.destination
+        if ev.is_flight:
+            o = ev.origin[0]
+            points = geodesy.flight_track(o.lon, o.lat, ev.start_utc, d.lon, d.lat, ev.end_utc)
+            geometry = _line_geometry([(p.lon, p.lat) for p in points])
+            props["role"] = "flight"
+            props["times"] = [iso_utc(p.time_utc) for p in points]
+            if geometry["type"] == "MultiLineString":
+                props["times_note"] = "times follow the vertices in order across the parts"
+            features.append({"type": "Feature", "id": ev.id, "geometry": geometry,
+                             "properties": props})
+            continue
+        props["role"] = "event"
+        features.append(
+            {
+                "type": "Feature",
+                "id": ev.id,
+                "geometry": {"type": "Point", "coordinates": [round(d.lon, 6), round(d.lat, 6)]},
+                "properties": props,
+            }
+        )
+        for k, o in enumerate(ev.origin):
+            coords = geodesy.arc(o.lon, o.lat, d.lon, d.lat, ARC_STEP_KM)
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": f"{ev.id}#arc{k + 1}",
+                    "geometry": _line_geometry(coords),
+                    "properties": {
+                        "role": "contact",
+                        "event_id": ev.id,
+                        "kind": ev.kind,
+                        "status": ev.status,
+                        "from": o.label,
+                        "to": d.label,
+                        "start_utc": props["start_utc"],
+                        "end_utc": props["end_utc"],
+                    },
+                }
+            )
+    return features
+
+
+def to_geojson(events: Sequence[Event]) -> str:
+    collection = {"type": "FeatureCollection", "features": geojson_features(events)}
+    return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
+
+
+_KML_NS = "http://www.opengis.net/kml/2.2"
+_GX_NS = "http://www.google.com/kml/ext/2.2"
+ET.register_namespace("", _KML_NS)
+ET.register_namespace("gx", _GX_NS)
+
+
+def _k(tag: str) -> str:
+    return f"{{{_KML_NS}}}{tag}"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
+    node = ET.SubElement(parent, _k(tag))
+    if text is not None:
+        node.text = text
+    return node
+
+
+def _kml_time(parent: ET.Element, ev: Event) -> None:
+    if ev.start_utc == ev.end_utc:
+        _sub(_sub(parent, "TimeStamp"), "when", iso_utc(ev.start_utc))
+    else:
+        span = _sub(parent, "TimeSpan")
+        _sub(span, "begin", iso_utc(ev.start_utc))
+        _sub(span, "end", iso_utc(ev.end_utc))
+
+
+def _kml_description(ev: Event) -> str:
+    """Plain text (ElementTree escapes it); Google Earth shows it as the balloon text."""
+    row = normalize(ev)
+    lines = [
+        f"{ev.title}",
+        f"When: {row['when']}",
+        f"UTC: {row['start_utc']} – {row['end_utc']}",
+        f"Place: {row['destination']}",
+    ]
+    if ev.origin:
+        lines.append("From: " + "; ".join(row["origin"]))
+    if ev.participants:
+        lines.append("Who: " + "; ".join(ev.participants))
+    lines.append(f"Status: {ev.status}")
+    lines.append("Sources: " + "; ".join(ev.sources))
+    if ev.is_flight:
+        lines.append(f"Flight: {row['distance_km']} km, {row['duration_minutes']} min, "
+                     f"{row['avg_speed_kmh']} km/h; {row['plausibility']}")
+    if ev.notes:
+        lines.append(f"Notes: {ev.notes}")
+    return "\n".join(lines)
+
+
+def _kml_coords(coords: list[tuple[float, float]]) -> str:
+    return " ".join(f"{x:.6f},{y:.6f},0" for x, y in coords)
+
+
+def to_kml(events: Sequence[Event]) -> str:
+    """KML 2.2 with TimeSpan/TimeStamp (Google Earth's time slider) and gx:Track flights."""
+    kml = ET.Element(_k("kml"))
+    doc = _sub(kml, "Document")
+    _sub(doc, "name", "Flights and diplomacy")
+    for status, colour in (("confirmed", "ff2d6bd5"), ("reported", "992d6bd5"),
+                           ("speculative", "552d6bd5")):
+        style = _sub(doc, "Style")
+        style.set("id", f"status-{status}")
+        line = _sub(style, "LineStyle")
+        _sub(line, "color", colour)
+        _sub(line, "width", "3")
+        icon = _sub(style, "IconStyle")
+        _sub(icon, "color", colour)
+    for ev in _sorted(events):
+        mark = _sub(doc, "Placemark")
+        mark.set("id", ev.id)
+        _sub(mark, "name", ev.title or ev.id)
+        _sub(mark, "description", _kml_description(ev))
+        _kml_time(mark, ev)
+        _sub(mark, "styleUrl", f"#status-{ev.status}")
+        ext = _sub(mark, "ExtendedData")
+        for key in ("kind", "status", "sources", "participants"):
+            data = _sub(ext, "Data")
+            data.set("name", key)
+            value = getattr(ev, key)
+            _sub(data, "value", "; ".join(value) if isinstance(value, tuple) else str(value))
+        d = ev.destination
+        if ev.is_flight:
+            path = flight_path(ev)
+            track = ET.SubElement(mark, f"{{{_GX_NS}}}Track")
+            for ms in path.times_ms:
+                when = datetime.fromtimestamp(ms / 1000, tz=UTC)
+                _sub(track, "when", iso_utc(when))
+            for lat, lon in path.latlngs:
+                coord = ET.SubElement(track, f"{{{_GX_NS}}}coord")
+                lon_n = ((lon + 180.0) % 360.0) - 180.0
+                coord.text = f"{lon_n:.6f} {lat:.6f} 0"
+            continue
+        point = _sub(mark, "Point")
+        _sub(point, "coordinates", f"{d.lon:.6f},{d.lat:.6f},0")
+        for k, o in enumerate(ev.origin):
+            arc_mark = _sub(doc, "Placemark")
+            arc_mark.set("id", f"{ev.id}-arc{k + 1}")
+            _sub(arc_mark, "name", f"{o.name} → {d.name}: {ev.title or ev.id}")
+            _kml_time(arc_mark, ev)
+            _sub(arc_mark, "styleUrl", f"#status-{ev.status}")
+            multi = _sub(arc_mark, "MultiGeometry")
+            coords = geodesy.arc(o.lon, o.lat, d.lon, d.lat, ARC_STEP_KM)
+            for part in geodesy.split_at_antimeridian(coords):
+                line = _sub(multi, "LineString")
+                _sub(line, "tessellate", "1")
+                _sub(line, "coordinates", _kml_coords(part))
+    ET.indent(kml, space=" ")
+    body = ET.tostring(kml, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def export(
+    events: Sequence[Event],
+    fmt: str,
+    *,
+    tz: str = "UTC",
+    title: str | None = None,
+    basemap: str = "tiles",
+) -> bytes:
+    """The bytes of one export; the CLI writes them, the app's download buttons serve them."""
+    if fmt == "html":
+        from geo.render import to_html
+
+        return to_html(
+            events, tz=tz, title=title, basemap="outlines" if basemap == "outlines" else "tiles"
+        ).encode("utf-8")
+    if fmt == "geojson":
+        return to_geojson(events).encode("utf-8")
+    if fmt == "kml":
+        return to_kml(events).encode("utf-8")
+    if fmt == "csv":
+        return to_csv(events).encode("utf-8")
+    raise ValueError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
+
+

@@ -1,0 +1,221 @@
+"""Records -> map features with display properties (no folium here).
+
+Everything the page needs is computed here, in Python, and handed to the browser as data:
+geodesic arcs and flight tracks (pyproj, via :mod:`geo.geodesy`), epoch-millisecond times,
+styles by kind and status, and popup fields as plain text. The page's script only shows,
+hides and moves what it is given; it never parses HTML from the data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from geo import geodesy
+from geo.model import KINDS, STATUSES, Event
+from geo.table import flight_fields
+from geo.timeline import format_instant, precision_label
+
+# Colours by kind (colour-blind-safe Okabe-Ito palette) and line dash by kind.
+KIND_STYLE: dict[str, dict[str, str]] = {
+    "flight": {"color": "#0072B2", "dash": "", "label": "flight: geodesic track, aircraft"},
+    "visit": {"color": "#009E73", "dash": "", "label": "visit: solid arc from home capital"},
+    "meeting": {"color": "#D55E00", "dash": "", "label": "meeting: arc from each party"},
+    "call": {"color": "#CC79A7", "dash": "6 6", "label": "call: dashed arc caller → called"},
+    "agreement": {"color": "#E69F00", "dash": "12 4 2 4", "label": "agreement: dash-dot, thick"},
+    "statement": {"color": "#56B4E9", "dash": "2 5", "label": "statement: dotted"},
+    "report": {"color": "#6B6B6B", "dash": "2 5", "label": "report: dotted grey"},
+    "letter": {"color": "#8B5A2B", "dash": "10 5", "label": "letter: long dashes"},
+}
+STATUS_STYLE: dict[str, dict[str, Any]] = {
+    "confirmed": {"opacity": 0.95, "fill": 0.85, "dash": "", "label": "confirmed: solid"},
+    "reported": {"opacity": 0.6, "fill": 0.4, "dash": "", "label": "reported: lighter"},
+    "speculative": {
+        "opacity": 0.4,
+        "fill": 0.1,
+        "dash": "3 6",
+        "label": "speculative: faded, dashed outline",
+    },
+}
+
+PRECEDENT_RADIUS_KM = 50.0
+ARC_STEP_KM = 150.0
+ARC_MAX_POINTS = 64
+COORD_DIGITS = 4  # about 10 m
+
+
+def epoch_ms(dt: datetime) -> int:
+    return int(round(dt.astimezone(UTC).timestamp() * 1000))
+
+
+def _round(x: float) -> float:
+    return round(x, COORD_DIGITS)
+
+
+def is_http_url(text: str) -> bool:
+    """Only http(s) URLs become links; ``javascript:``, ``data:`` and the rest stay text."""
+    lower = text.strip().lower()
+    return (lower.startswith("http://") or lower.startswith("https://")) and not any(
+        c in text for c in ' "<>\\`\n\r\t'
+    )
+
+
+def time_lines(event: Event) -> tuple[str, str]:
+    """Local time with zone abbreviation, and UTC, as shown in a popup.
+
+    ``01:54 MSK 14 Mar 2025 → 05:30 +04 14 Mar 2025`` and ``22:54 UTC 13 Mar 2025 → …``.
+    """
+    if event.start_precision in ("minute", "second"):
+        local = format_instant(event.start_utc, event.start_tz)
+        utc = format_instant(event.start_utc, "UTC")
+        if event.end_utc != event.start_utc:
+            local += " → " + format_instant(event.end_utc, event.end_tz)
+            utc += " → " + format_instant(event.end_utc, "UTC")
+        return local, utc
+    local = f"{precision_label(event)}, local time at {event.destination.name} ({event.end_tz})"
+    utc = (
+        f"{event.start_utc:%Y-%m-%d %H:%M} → {event.end_utc:%Y-%m-%d %H:%M} UTC"
+        f" ({event.precision} precision)"
+    )
+    return local, utc
+
+
+def popup_fields(event: Event) -> dict[str, Any]:
+    """The popup's content as plain-text fields (the page inserts them as text nodes)."""
+    local, utc = time_lines(event)
+    fields: dict[str, Any] = {
+        "title": event.title or event.id,
+        "id": event.id,
+        "kind": event.kind,
+        "when": precision_label(event),
+        "local": local,
+        "utc": utc,
+        "place": event.destination.label,
+        "origin": [loc.label for loc in event.origin],
+        "participants": list(event.participants),
+        "status": event.status,
+        "sources": [[s, 1 if is_http_url(s) else 0] for s in event.sources],
+        "notes": event.notes,
+    }
+    if event.is_flight:
+        facts = flight_fields(event)
+        speed = facts.get("avg_speed_kmh")
+        minutes = int(facts["duration_minutes"])
+        fields["flight"] = [
+            f"{facts['distance_km']:,.0f} km great circle",
+            f"{minutes // 60} h {minutes % 60:02d} min gate to gate",
+            "" if speed is None else f"{speed:,.0f} km/h average",
+            ("plausible: " if facts["plausible"] else "IMPLAUSIBLE: ") + facts["plausibility"],
+        ]
+        fields["plausible"] = facts["plausible"]
+    return fields
+
+
+def precedent_ids(events: Sequence[Event]) -> set[str]:
+    """Meetings that took place, earlier, where a flight in the data lands.
+
+    These are the precedents an analyst compares the flight with (the Baku meetings of
+    2017–2018 for the Moscow → Baku flight); the map makes them stand out.
+    """
+    flights = [e for e in events if e.is_flight]
+    out: set[str] = set()
+    for ev in events:
+        if ev.kind != "meeting":
+            continue
+        for fl in flights:
+            d = fl.destination
+            if ev.end_utc <= fl.start_utc and (
+                geodesy.distance_km(d.lon, d.lat, ev.destination.lon, ev.destination.lat)
+                <= PRECEDENT_RADIUS_KM
+            ):
+                out.add(ev.id)
+                break
+    return out
+
+
+def arc_points(lon1: float, lat1: float, lon2: float, lat2: float) -> list[list[float]]:
+    """A geodesic arc as ``[[lat, lon], …]`` for Leaflet, continuous across the antimeridian."""
+    dist = geodesy.distance_km(lon1, lat1, lon2, lat2)
+    step = max(ARC_STEP_KM, dist / ARC_MAX_POINTS)
+    return [[_round(lat), _round(lon)] for lon, lat in geodesy.arc(lon1, lat1, lon2, lat2, step)]
+
+
+@dataclass(frozen=True, slots=True)
+class FlightPath:
+    """A flight's track for the page: vertices with their times (ms since epoch)."""
+
+    latlngs: list[list[float]]
+    times_ms: list[int]
+
+
+def flight_path(event: Event, step_minutes: float = 5.0) -> FlightPath:
+    o, d = event.origin[0], event.destination
+    points = geodesy.flight_track(
+        o.lon, o.lat, event.start_utc, d.lon, d.lat, event.end_utc, step_minutes=step_minutes
+    )
+    return FlightPath(
+        [[_round(p.lat), _round(p.lon)] for p in points], [epoch_ms(p.time_utc) for p in points]
+    )
+
+
+def map_payload(events: Sequence[Event], *, tz: str = "UTC", title: str = "") -> dict[str, Any]:
+    """Everything the page draws, in compact column form (one list per field)."""
+    events = sorted(events, key=lambda e: (e.start_utc, e.end_utc, e.id))
+    precedents = precedent_ids(events)
+    cols: dict[str, list[Any]] = {
+        k: [] for k in ("kind", "status", "t0", "t1", "lat", "lon", "precedent", "popup", "arcs")
+    }
+    flights: list[dict[str, Any]] = []
+    zones: set[str] = {"UTC", tz}
+    for ev in events:
+        cols["kind"].append(KINDS.index(ev.kind))
+        cols["status"].append(STATUSES.index(ev.status))
+        cols["t0"].append(epoch_ms(ev.start_utc))
+        cols["t1"].append(epoch_ms(ev.end_utc))
+        cols["lat"].append(_round(ev.destination.lat))
+        cols["lon"].append(_round(ev.destination.lon))
+        cols["precedent"].append(1 if ev.id in precedents else 0)
+        cols["popup"].append(popup_fields(ev))
+        zones.update((ev.start_tz, ev.end_tz))
+        d = ev.destination
+        if ev.is_flight:
+            path = flight_path(ev)
+            flights.append(
+                {"event": len(cols["kind"]) - 1, "latlngs": path.latlngs, "times": path.times_ms}
+            )
+            cols["arcs"].append([])
+        else:
+            cols["arcs"].append(
+                [
+                    arc_points(o.lon, o.lat, d.lon, d.lat)
+                    for o in ev.origin
+                    if not (math.isclose(o.lat, d.lat) and math.isclose(o.lon, d.lon))
+                ]
+            )
+    return {
+        "title": title,
+        "tz": tz,
+        "zones": sorted(zones),
+        "kinds": list(KINDS),
+        "statuses": list(STATUSES),
+        "kindStyle": KIND_STYLE,
+        "statusStyle": STATUS_STYLE,
+        "events": cols,
+        "flights": flights,
+    }
+
+
+def bounds(events: Sequence[Event]) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` around every place the events name."""
+    lats: list[float] = []
+    lons: list[float] = []
+    for ev in events:
+        for loc in (ev.destination, *ev.origin):
+            lats.append(loc.lat)
+            lons.append(loc.lon)
+    if not lats:
+        return None
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]

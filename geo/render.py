@@ -1,0 +1,210 @@
+"""Features -> folium map -> one self-contained, offline HTML document.
+
+Leaflet's JS and CSS are inlined from the ``xstatic-leaflet`` package (its images as data:
+URIs); none of folium's CDN defaults (jQuery, Bootstrap, awesome-markers, Font Awesome) are
+kept. The shipped Natural Earth country outlines make the map readable with no tiles; online
+tiles are an optional base layer. The time slider and event layers are this project's own
+plain JS (``geo/static/timeline.js``), inlined, fed by one JSON data block.
+
+The document is deterministic: element ids are numbered, not random, so the same input gives
+byte-identical HTML.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from collections.abc import Sequence
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geo.layers import bounds, map_payload
+from geo.model import Event
+
+Basemap = Literal["tiles", "outlines"]
+
+STATIC = Path(__file__).resolve().parent / "static"
+OUTLINES = Path(__file__).resolve().parent.parent / "data" / "countries.geojson"
+DEFAULT_TITLE = "Flights and diplomacy"
+
+
+def json_for_script(value: Any) -> str:
+    """JSON that is inert inside ``<script>``: no ``</script>``, ``<!--``, U+2028/2029."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+@lru_cache(maxsize=1)
+def leaflet_assets() -> tuple[str, str]:
+    """Leaflet's JS and CSS from xstatic-leaflet, the CSS's images inlined as data: URIs."""
+    from xstatic.pkg import leaflet
+
+    base = Path(leaflet.BASE_DIR)
+    js = (base / "leaflet.js").read_text(encoding="utf-8")
+    css = (base / "leaflet.css").read_text(encoding="utf-8")
+
+    def inline(match: re.Match[str]) -> str:
+        image = base / match.group(1)
+        data = base64.b64encode(image.read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{data})"
+
+    css = re.sub(r"url\((images/[\w.-]+\.png)\)", inline, css)
+    if "</script" in js.lower():  # pragma: no cover - a Leaflet release we have not seen
+        raise RuntimeError("leaflet.js contains '</script'; cannot inline it safely")
+    return js, css
+
+
+@cache
+def _static(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def country_outlines() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(OUTLINES.read_text(encoding="utf-8"))
+    return data
+
+
+class _RawHTML(Element):  # type: ignore[misc]
+    """A fixed piece of HTML, not passed through Jinja (Leaflet's source is not a template)."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        self.markup = markup
+
+    def render(self, **kwargs: Any) -> str:
+        return self.markup
+
+
+def _inline_leaflet() -> _RawHTML:
+    js, css = leaflet_assets()
+    own = _static("timeline.css") + ".leaflet-container { background: #dde7ee; }\n"
+    return _RawHTML(f"<style>{css}\n{own}</style>\n<script>{js}</script>\n")
+
+
+class _TimeLayers(MacroElement):  # type: ignore[misc]
+    """The data block, the slider control and the event layers."""
+
+    _template = Template(
+        "{% macro html(this, kwargs) %}"
+        '<script type="application/json" id="{{ this.data_id }}">{{ this.data_json }}</script>'
+        "{% endmacro %}"
+        "{% macro script(this, kwargs) %}"
+        "{{ this.library }}\n"
+        "var {{ this.get_name() }} = geoTimelineInit({{ this._parent.get_name() }}, "
+        "{flights: {{ this.flights.get_name() }}, events: {{ this.events.get_name() }}, "
+        "arcs: {{ this.arcs.get_name() }}}, {{ this.data_id_js }}, {{ this.options }});\n"
+        "{% endmacro %}"
+    )
+
+    def __init__(
+        self,
+        payload: dict[str, Any],
+        flights: folium.FeatureGroup,
+        events: folium.FeatureGroup,
+        arcs: folium.FeatureGroup,
+    ) -> None:
+        super().__init__()
+        self._name = "GeoTimeline"
+        self.data_id = "geo-data"
+        self.data_id_js = json.dumps(self.data_id)
+        self.data_json = json_for_script(payload)
+        self.library = _static("timeline.js")
+        self.flights, self.events, self.arcs = flights, events, arcs
+        self.options = json.dumps({"svgLimit": 5000})
+
+
+def _number_ids(root: Any) -> None:
+    """Replace folium's random element ids by sequential ones (deterministic output)."""
+    counter = 0
+
+    def walk(element: Any) -> None:
+        nonlocal counter
+        counter += 1
+        element._id = f"{counter:04d}"
+        for child in list(getattr(element, "_children", {}).values()):
+            walk(child)
+
+    walk(root)
+
+
+def build_map(
+    events: Sequence[Event],
+    *,
+    tz: str = "UTC",
+    title: str | None = None,
+    basemap: Basemap = "tiles",
+) -> folium.Map:
+    """The folium map of ``events``: outlines, optional tiles, event layers, time slider."""
+    title = DEFAULT_TITLE if title is None else title
+    box = bounds(events)
+    fmap = folium.Map(
+        location=[40.0, 30.0],
+        zoom_start=3,
+        tiles=None,
+        control_scale=True,
+        zoom_control=True,
+    )
+    fmap.default_js = []
+    fmap.default_css = []
+    figure = fmap.get_root()
+    figure.title = html.escape(title)
+    figure.header.add_child(_inline_leaflet(), name="inline_leaflet")
+    if basemap == "tiles":
+        folium.TileLayer(
+            "OpenStreetMap", name="OpenStreetMap tiles (online)", control=True, show=True
+        ).add_to(fmap)
+    folium.GeoJson(
+        country_outlines(),
+        name="Country outlines (offline)",
+        style_function=_outline_style,
+        highlight_function=None,
+        tooltip=None,
+        smooth_factor=1.0,
+        control=True,
+        zoom_on_click=False,
+        embed=True,
+        interactive=False,
+    ).add_to(fmap)
+    arcs = folium.FeatureGroup(name="Capital-to-capital contacts (arcs)").add_to(fmap)
+    places = folium.FeatureGroup(name="Meetings, visits, statements").add_to(fmap)
+    flights = folium.FeatureGroup(name="Flights").add_to(fmap)
+    payload = map_payload(events, tz=tz, title=title)
+    fmap.add_child(_TimeLayers(payload, flights, places, arcs))
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    if box is not None:
+        (south, west), (north, east) = box
+        pad = 2.0
+        fmap.fit_bounds([[south - pad, west - pad], [north + pad, east + pad]])
+    _number_ids(figure)
+    return fmap
+
+
+def _outline_style(_feature: Any) -> dict[str, Any]:
+    return {"color": "#8a9aa8", "weight": 0.8, "fillColor": "#f7f5ef", "fillOpacity": 1.0}
+
+
+def to_html(
+    events: Sequence[Event],
+    *,
+    tz: str = "UTC",
+    title: str | None = None,
+    basemap: Basemap = "tiles",
+) -> str:
+    """The self-contained HTML document (what the app shows and the CLI exports)."""
+    fmap = build_map(events, tz=tz, title=title, basemap=basemap)
+    text: str = fmap.get_root().render()
+    return text

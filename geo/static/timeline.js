@@ -1,0 +1,474 @@
+/* Time slider and event layers for the geo map. Plain JS over Leaflet, no other library.
+ *
+ * Everything drawn comes from one JSON data block (computed in Python: geodesic tracks and
+ * arcs, times in ms since the epoch, popup fields as plain text). Text from the data is only
+ * ever inserted with textContent; links are made only for http(s) URLs.
+ *
+ * Exposes one global, window.geoTimeline, for the app and the tests.
+ */
+(function () {
+  "use strict";
+
+  var MINUTE = 60000;
+  var WINDOWS = [
+    ["1 day", 86400000], ["1 week", 7 * 86400000], ["30 days", 30 * 86400000],
+    ["1 year", 365 * 86400000]
+  ];
+  var PLANE_SVG = '<svg viewBox="-12 -12 24 24" width="26" height="26" aria-hidden="true">' +
+    '<path d="M0-11 L2-3 L10 2 L10 4 L2 1.5 L1.5 7 L4 9 L4 10.5 L0 9.5 L-4 10.5 L-4 9 ' +
+    'L-1.5 7 L-2 1.5 L-10 4 L-10 2 L-2-3 Z" fill="#0072B2" stroke="#fff" stroke-width="1"/></svg>';
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function isHttp(url) {
+    return /^https?:\/\/[^\s"<>\\`]+$/i.test(url);
+  }
+
+  function lowerBound(arr, x) {
+    var lo = 0, hi = arr.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (arr[mid] < x) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  function bearing(a, b) {
+    var rad = Math.PI / 180;
+    var la1 = a[0] * rad, la2 = b[0] * rad, dl = (b[1] - a[1]) * rad;
+    var y = Math.sin(dl) * Math.cos(la2);
+    var x = Math.cos(la1) * Math.sin(la2) - Math.sin(la1) * Math.cos(la2) * Math.cos(dl);
+    return (Math.atan2(y, x) / rad + 360) % 360;
+  }
+
+  function buildPopup(p) {
+    var root = el("div", "geo-popup");
+    root.appendChild(el("div", "geo-popup-title", p.title));
+    var dl = el("dl");
+    function row(label, value) {
+      if (value === undefined || value === null || value === "" ||
+          (Array.isArray(value) && value.length === 0)) return;
+      dl.appendChild(el("dt", null, label));
+      var dd = el("dd", null, Array.isArray(value) ? value.join("; ") : value);
+      dl.appendChild(dd);
+      return dd;
+    }
+    row("When", p.when);
+    row("Local", p.local);
+    row("UTC", p.utc);
+    row("Kind", p.kind);
+    row("Place", p.place);
+    row("From", p.origin);
+    row("Who", p.participants);
+    var st = row("Status", p.status);
+    if (st) st.className = "geo-status-" + p.status;
+    if (p.flight) {
+      dl.appendChild(el("dt", null, "Flight"));
+      var fd = el("dd");
+      p.flight.forEach(function (line) { if (line) fd.appendChild(el("div", null, line)); });
+      dl.appendChild(fd);
+    }
+    dl.appendChild(el("dt", null, "Sources"));
+    var sd = el("dd");
+    var ul = el("ul", "geo-sources");
+    p.sources.forEach(function (s) {
+      var li = el("li");
+      if (s[1] === 1 && isHttp(s[0])) {
+        var a = el("a", null, s[0]);
+        a.setAttribute("href", s[0]);
+        a.setAttribute("target", "_blank");
+        a.setAttribute("rel", "noopener noreferrer");
+        li.appendChild(a);
+      } else {
+        li.textContent = s[0];
+      }
+      ul.appendChild(li);
+    });
+    sd.appendChild(ul);
+    dl.appendChild(sd);
+    row("Notes", p.notes);
+    row("Id", p.id);
+    root.appendChild(dl);
+    return root;
+  }
+
+  function init(map, groups, dataId, options) {
+    var data = JSON.parse(document.getElementById(dataId).textContent);
+    var E = data.events;
+    var n = E.t0.length;
+    var kinds = data.kinds, statuses = data.statuses;
+    var useCanvas = n > (options.svgLimit || 5000);
+    var renderer = useCanvas ? L.canvas({ padding: 0.2 }) : L.svg({ padding: 0.2 });
+    var state = { tz: data.tz || "UTC", mode: "cumulative", windowMs: WINDOWS[1][1],
+                  index: 0, playing: null };
+
+    function styleFor(i, line) {
+      var kind = kinds[E.kind[i]], status = statuses[E.status[i]];
+      var ks = data.kindStyle[kind], ss = data.statusStyle[status];
+      var cls = "geo-ev geo-kind-" + kind + " geo-status-" + status +
+        (E.precedent[i] ? " geo-precedent" : "");
+      var s = {
+        renderer: renderer, color: ks.color, opacity: ss.opacity, className: cls,
+        dashArray: (line ? ks.dash : "") || ss.dash || null
+      };
+      if (line) {
+        s.weight = kind === "agreement" ? 4 : 2.5;
+        s.className += " geo-arc";
+        s.interactive = true;
+      } else {
+        s.radius = E.precedent[i] ? 11 : 7;
+        s.weight = E.precedent[i] ? 3.5 : 1.5;
+        s.fillColor = ks.color;
+        s.fillOpacity = ss.fill;
+        if (E.precedent[i]) s.color = "#111";
+        s.className += " geo-marker";
+      }
+      return s;
+    }
+
+    function popupFor(i) { return function () { return buildPopup(E.popup[i]); }; }
+    function tooltipFor(i) { return function () { return el("span", null, E.popup[i].title); }; }
+
+    // One entry per event: the layers that show it, in its group.
+    var items = new Array(n);
+    var flightOf = {};
+    data.flights.forEach(function (f, k) { flightOf[f.event] = k; });
+    for (var i = 0; i < n; i++) {
+      var layers = [];
+      var group;
+      if (i in flightOf) {
+        var f = data.flights[flightOf[i]];
+        group = groups.flights;
+        var full = L.polyline(f.latlngs, {
+          renderer: renderer, color: "#0072B2", weight: 1.5, opacity: 0.35, dashArray: "2 6",
+          className: "geo-flight-route", interactive: false
+        });
+        var progress = L.polyline([f.latlngs[0]], L.extend(styleFor(i, true), {
+          weight: 3.5, className: "geo-ev geo-flight-track geo-kind-flight geo-status-" +
+            statuses[E.status[i]]
+        }));
+        progress.bindPopup(popupFor(i), { maxWidth: 360 }).bindTooltip(tooltipFor(i));
+        var icon = L.divIcon({ className: "geo-aircraft", html: PLANE_SVG, iconSize: [26, 26],
+                               iconAnchor: [13, 13] });
+        var plane = L.marker(f.latlngs[0], { icon: icon, keyboard: false,
+                                             title: "", interactive: true });
+        plane.bindPopup(popupFor(i), { maxWidth: 360 });
+        var ends = [f.latlngs[0], f.latlngs[f.latlngs.length - 1]].map(function (ll) {
+          return L.circleMarker(ll, { renderer: renderer, radius: 4, color: "#0072B2",
+                                      weight: 1.5, fillColor: "#fff", fillOpacity: 1,
+                                      className: "geo-airport" });
+        });
+        items[i] = { group: group, flight: f, full: full, progress: progress, plane: plane,
+                     ends: ends, shown: false, planeShown: false, lastK: -1 };
+        continue;
+      }
+      var m = L.circleMarker([E.lat[i], E.lon[i]], styleFor(i, false));
+      m.bindPopup(popupFor(i), { maxWidth: 360 }).bindTooltip(tooltipFor(i));
+      layers.push({ layer: m, group: groups.events });
+      E.arcs[i].forEach(function (latlngs) {
+        var arc = L.polyline(latlngs, styleFor(i, true));
+        arc.bindPopup(popupFor(i), { maxWidth: 360 }).bindTooltip(tooltipFor(i));
+        layers.push({ layer: arc, group: groups.arcs });
+      });
+      items[i] = { layers: layers, shown: false };
+    }
+
+    // Slider stops: every event's start and end, plus every minute of every flight.
+    var stopSet = {};
+    var eventStops = [];
+    for (i = 0; i < n; i++) {
+      stopSet[E.t0[i]] = 1; stopSet[E.t1[i]] = 1;
+      eventStops.push(E.t0[i]);
+    }
+    data.flights.forEach(function (f) {
+      var a = E.t0[f.event], b = E.t1[f.event];
+      for (var t = Math.ceil(a / MINUTE) * MINUTE; t < b; t += MINUTE) stopSet[t] = 1;
+    });
+    var stops = Object.keys(stopSet).map(Number).sort(function (a, b) { return a - b; });
+    eventStops = eventStops.filter(function (v, k, arr) { return k === 0 || v !== arr[k - 1]; })
+      .sort(function (a, b) { return a - b; });
+    if (stops.length === 0) stops = [Date.now()];
+
+    function visible(i, t) {
+      if (state.mode === "cumulative") return E.t0[i] <= t;
+      return E.t0[i] <= t + state.windowMs && E.t1[i] >= t - state.windowMs;
+    }
+
+    function setShown(item, on) {
+      if (item.shown === on) return;
+      item.shown = on;
+      item.layers.forEach(function (x) {
+        if (on) x.group.addLayer(x.layer); else x.group.removeLayer(x.layer);
+      });
+    }
+
+    function flightPosition(f, t) {
+      var times = f.times, ll = f.latlngs, last = times.length - 1;
+      if (t <= times[0]) return { k: 0, latlng: ll[0], heading: bearing(ll[0], ll[1] || ll[0]) };
+      if (t >= times[last]) {
+        return { k: last, latlng: ll[last], heading: bearing(ll[Math.max(0, last - 1)], ll[last]) };
+      }
+      var k = lowerBound(times, t) - 1;
+      var span = times[k + 1] - times[k];
+      var u = span > 0 ? (t - times[k]) / span : 0;
+      var lat = ll[k][0] + (ll[k + 1][0] - ll[k][0]) * u;
+      var lon = ll[k][1] + (ll[k + 1][1] - ll[k][1]) * u;
+      return { k: k, latlng: [lat, lon], heading: bearing(ll[k], ll[k + 1]), u: u };
+    }
+
+    function updateFlight(i, t) {
+      var it = items[i], f = it.flight;
+      var on = visible(i, t);
+      if (on !== it.shown) {
+        it.shown = on;
+        [it.full, it.progress, it.ends[0], it.ends[1]].forEach(function (l) {
+          if (on) it.group.addLayer(l); else it.group.removeLayer(l);
+        });
+      }
+      var inAir = on && t >= E.t0[i] && t <= E.t1[i];
+      if (on) {
+        var pos = flightPosition(f, Math.min(t, E.t1[i]));
+        var pts = f.latlngs.slice(0, pos.k + 1);
+        if (t < E.t1[i]) pts.push(pos.latlng);
+        it.progress.setLatLngs(pts);
+        if (inAir) {
+          it.plane.setLatLng(pos.latlng);
+          it.heading = pos.heading;
+          it.position = pos.latlng;
+        }
+      }
+      if (inAir !== it.planeShown) {
+        it.planeShown = inAir;
+        if (inAir) it.group.addLayer(it.plane); else it.group.removeLayer(it.plane);
+      }
+      if (inAir) {
+        var node = it.plane.getElement && it.plane.getElement();
+        var svg = node && node.querySelector("svg");
+        if (svg) svg.style.transform = "rotate(" + it.heading.toFixed(1) + "deg)";
+      }
+    }
+
+    // ---- the control -------------------------------------------------------------------
+    var Control = L.Control.extend({
+      options: { position: "bottomleft" },
+      onAdd: function () {
+        var box = el("div", "geo-timeline leaflet-bar");
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      }
+    });
+    var ctl = new Control();
+    ctl.addTo(map);
+    var box = ctl.getContainer();
+    var row1 = el("div", "geo-row");
+    var prevBtn = el("button", "geo-prev", "«");
+    prevBtn.type = "button"; prevBtn.title = "Previous event (Shift+←)";
+    var playBtn = el("button", "geo-play", "▶");
+    playBtn.type = "button"; playBtn.title = "Play / pause (Space)";
+    var nextBtn = el("button", "geo-next", "»");
+    nextBtn.type = "button"; nextBtn.title = "Next event (Shift+→)";
+    var label = el("span", "geo-time-label");
+    label.setAttribute("aria-live", "polite");
+    row1.appendChild(prevBtn); row1.appendChild(playBtn); row1.appendChild(nextBtn);
+    row1.appendChild(label);
+    var slider = el("input", "geo-slider");
+    slider.type = "range"; slider.min = "0"; slider.max = String(stops.length - 1);
+    slider.step = "1"; slider.setAttribute("aria-label", "Time");
+    var row2 = el("div", "geo-row geo-options");
+    var modeSel = el("select", "geo-mode");
+    [["cumulative", "Everything up to t"], ["window", "Only around t (±)"]].forEach(function (o) {
+      var opt = el("option", null, o[1]); opt.value = o[0]; modeSel.appendChild(opt);
+    });
+    var winSel = el("select", "geo-window");
+    WINDOWS.forEach(function (w) {
+      var opt = el("option", null, "± " + w[0]); opt.value = String(w[1]); winSel.appendChild(opt);
+    });
+    winSel.value = String(state.windowMs);
+    winSel.disabled = true;
+    var tzSel = el("select", "geo-tz");
+    var viewer = "UTC";
+    try { viewer = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch (e) { /**/ }
+    var zones = data.zones.slice();
+    if (zones.indexOf(viewer) < 0) zones.push(viewer);
+    zones.forEach(function (z) {
+      var opt = el("option", null, z === viewer ? z + " (yours)" : z); opt.value = z;
+      tzSel.appendChild(opt);
+    });
+    tzSel.value = state.tz;
+    var count = el("span", "geo-count");
+    row2.appendChild(modeSel); row2.appendChild(winSel); row2.appendChild(tzSel);
+    row2.appendChild(count);
+    box.appendChild(row1); box.appendChild(slider); box.appendChild(row2);
+
+    var formatters = {};
+    function fmt(t) {
+      var f = formatters[state.tz];
+      if (!f) {
+        try {
+          f = new Intl.DateTimeFormat("en-GB", {
+            timeZone: state.tz, year: "numeric", month: "short", day: "2-digit",
+            hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short"
+          });
+        } catch (e) {
+          f = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", dateStyle: "medium",
+                                                 timeStyle: "short" });
+        }
+        formatters[state.tz] = f;
+      }
+      return f.format(new Date(t));
+    }
+
+    function render() {
+      var t = stops[state.index];
+      var shown = 0;
+      for (var i = 0; i < n; i++) {
+        if (items[i].flight) updateFlight(i, t); else setShown(items[i], visible(i, t));
+        if (items[i].shown) shown++;
+      }
+      slider.value = String(state.index);
+      label.textContent = fmt(t);
+      count.textContent = shown + " / " + n + " events";
+      state.shown = shown;
+    }
+
+    function setIndex(k) {
+      state.index = Math.max(0, Math.min(stops.length - 1, k));
+      render();
+    }
+    function jump(dir) {
+      var t = stops[state.index];
+      var k = dir > 0 ? lowerBound(eventStops, t + 1) : lowerBound(eventStops, t) - 1;
+      if (k < 0 || k >= eventStops.length) return;
+      setIndex(lowerBound(stops, eventStops[k]));
+    }
+    function play() {
+      if (state.playing) {
+        clearInterval(state.playing); state.playing = null; playBtn.textContent = "▶"; return;
+      }
+      if (state.index >= stops.length - 1) setIndex(0);
+      playBtn.textContent = "⏸";
+      state.playing = setInterval(function () {
+        if (state.index >= stops.length - 1) { play(); return; }
+        setIndex(state.index + 1);
+      }, options.playIntervalMs || 120);
+    }
+
+    slider.addEventListener("input", function () { setIndex(Number(slider.value)); });
+    prevBtn.addEventListener("click", function () { jump(-1); });
+    nextBtn.addEventListener("click", function () { jump(1); });
+    playBtn.addEventListener("click", play);
+    modeSel.addEventListener("change", function () {
+      state.mode = modeSel.value; winSel.disabled = state.mode !== "window"; render();
+    });
+    winSel.addEventListener("change", function () { state.windowMs = Number(winSel.value); render(); });
+    tzSel.addEventListener("change", function () { state.tz = tzSel.value; render(); });
+    box.addEventListener("keydown", function (ev) {
+      if (ev.target.tagName === "SELECT") return;
+      if (ev.key === "ArrowLeft" || ev.key === "ArrowRight") {
+        var dir = ev.key === "ArrowLeft" ? -1 : 1;
+        if (ev.shiftKey) jump(dir); else setIndex(state.index + dir);
+        ev.preventDefault();
+      } else if (ev.key === " ") {
+        play(); ev.preventDefault();
+      }
+    });
+
+    // ---- legend ------------------------------------------------------------------------
+    var Legend = L.Control.extend({
+      options: { position: "bottomright" },
+      onAdd: function () {
+        var lg = el("div", "geo-legend leaflet-bar");
+        var details = el("details");
+        details.open = !options.legendCollapsed;
+        details.appendChild(el("summary", null, "Legend"));
+        function swatch(color, dash, opacity, text, thick) {
+          var line = el("div", "geo-legend-row");
+          var ns = "http://www.w3.org/2000/svg";
+          var svg = document.createElementNS(ns, "svg");
+          svg.setAttribute("width", "34"); svg.setAttribute("height", "12");
+          var path = document.createElementNS(ns, "line");
+          path.setAttribute("x1", "2"); path.setAttribute("y1", "6");
+          path.setAttribute("x2", "32"); path.setAttribute("y2", "6");
+          path.setAttribute("stroke", color); path.setAttribute("stroke-width", thick || "3");
+          path.setAttribute("stroke-opacity", String(opacity));
+          if (dash) path.setAttribute("stroke-dasharray", dash);
+          svg.appendChild(path);
+          line.appendChild(svg); line.appendChild(el("span", null, text));
+          details.appendChild(line);
+        }
+        details.appendChild(el("div", "geo-legend-head", "Kind (colour, arc style)"));
+        kinds.forEach(function (k) {
+          var ks = data.kindStyle[k];
+          swatch(ks.color, ks.dash, 1, ks.label, k === "agreement" ? "4" : "3");
+        });
+        details.appendChild(el("div", "geo-legend-head", "Status"));
+        statuses.forEach(function (s) {
+          var ss = data.statusStyle[s];
+          swatch("#333", ss.dash, ss.opacity, ss.label);
+        });
+        details.appendChild(el("div", "geo-legend-head", "Markers"));
+        var pr = el("div", "geo-legend-row");
+        pr.appendChild(el("span", "geo-legend-precedent", "●"));
+        pr.appendChild(el("span", null, "black ring: earlier meeting where a flight lands " +
+                                        "(precedent)"));
+        details.appendChild(pr);
+        var ac = el("div", "geo-legend-row");
+        var acIcon = el("span", "geo-legend-plane"); acIcon.innerHTML = PLANE_SVG;
+        ac.appendChild(acIcon);
+        ac.appendChild(el("span", null, "aircraft along its great-circle track"));
+        details.appendChild(ac);
+        lg.appendChild(details);
+        L.DomEvent.disableClickPropagation(lg);
+        L.DomEvent.disableScrollPropagation(lg);
+        return lg;
+      }
+    });
+    new Legend().addTo(map);
+
+    if (data.title) {
+      var Title = L.Control.extend({
+        options: { position: "topleft" },
+        onAdd: function () { return el("div", "geo-title leaflet-bar", data.title); }
+      });
+      new Title().addTo(map);
+    }
+
+    state.index = stops.length - 1;
+    render();
+
+    var api = {
+      stops: stops,
+      eventStops: eventStops,
+      setIndex: setIndex,
+      setTime: function (t) { setIndex(Math.min(stops.length - 1, lowerBound(stops, t))); },
+      next: function () { jump(1); },
+      prev: function () { jump(-1); },
+      setMode: function (mode, windowMs) {
+        state.mode = mode; modeSel.value = mode; winSel.disabled = mode !== "window";
+        if (windowMs) { state.windowMs = windowMs; }
+        render();
+      },
+      setZone: function (z) { state.tz = z; render(); },
+      label: function () { return label.textContent; },
+      index: function () { return state.index; },
+      shownCount: function () { return state.shown; },
+      aircraft: function () {
+        return data.flights.map(function (f) {
+          var it = items[f.event];
+          return { shown: it.planeShown, latlng: it.plane.getLatLng(), heading: it.heading };
+        });
+      },
+      map: map
+    };
+    window.geoTimeline = api;
+    return api;
+  }
+
+  window.geoTimelineInit = init;
+})();
