@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 from geo.io import Dataset, load_dataset
 from geo.model import KINDS, STATUSES, DataError
 from geo.query import Filters, select
-from geo.table import flat, normalize
+from geo.table import flat, normalize, to_csv
 from geo.timeline import is_zone, parse_date_bound
 
 
@@ -83,11 +84,18 @@ def _dataset(args: argparse.Namespace) -> Dataset:
 
 
 def _filters(args: argparse.Namespace) -> Filters:
-    try:
-        lo = parse_date_bound(args.start) if args.start else None
-        hi = parse_date_bound(args.end, end=True) if args.end else None
-    except ValueError as exc:
-        raise UsageError(f"--start/--end: {exc}") from None
+    lo = hi = None
+    for option, value in (("--start", args.start), ("--end", args.end)):
+        if not value:
+            continue
+        try:
+            bound = parse_date_bound(value, end=option == "--end")
+        except ValueError as exc:
+            raise UsageError(f"{option}: {exc}") from None
+        if option == "--start":
+            lo = bound
+        else:
+            hi = bound
     if lo and hi and hi <= lo:
         raise UsageError(f"--end {args.end} is before --start {args.start}")
     return Filters(lo, hi, tuple(args.kind), tuple(args.status), args.search.strip())
@@ -108,8 +116,6 @@ def _cmd_list(args: argparse.Namespace) -> int:
         json.dump(rows, out, ensure_ascii=False, indent=2)
         out.write("\n")
     elif args.format == "csv":
-        from geo.export import to_csv
-
         out.write(to_csv(events))
     else:
         widths = {"id": 22, "kind": 9, "when": 30, "destination": 28, "status": 11}
@@ -154,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = {"check": _cmd_check, "list": _cmd_list, "export": _cmd_export}
     try:
         return commands[args.command](args)
+    except BrokenPipeError:  # `python -m geo list | head`: the reader went away
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except DataError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)

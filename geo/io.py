@@ -34,7 +34,7 @@ from geo.model import (
     Status,
 )
 from geo.places import Gazetteer
-from geo.timeline import TimeSpan, is_zone, parse_time
+from geo.timeline import TimeSpan, is_zone, iso_utc, parse_time
 
 MAX_BYTES = 64 * 1024 * 1024
 """Largest input file accepted; larger ones are refused before they are read."""
@@ -71,9 +71,19 @@ def _default_name(source: Source, fallback: str) -> str:
     return fallback if isinstance(source, bytes) else os.fspath(source)
 
 
+def _size_text(size: int) -> str:
+    """``67,109,888 bytes (64.0 MiB)``: exact, so a file just over the limit reads as over."""
+    mib = size / 2**20
+    return (
+        f"{size:,} bytes ({mib:.{0 if mib.is_integer() else 1}f} MiB)"
+        if mib >= 1
+        else (f"{size:,} bytes")
+    )
+
+
 def _too_big(size: int) -> str:
     return (
-        f"file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB "
+        f"file is {_size_text(size)}; the limit is {_size_text(MAX_BYTES)} "
         "(split it, or filter it before loading)"
     )
 
@@ -82,13 +92,18 @@ def _decode(data: bytes, name: str, problems: list[Problem]) -> str | None:
     if not data.strip():
         problems.append(Problem(name, 1, "file", "file is empty; expected a header row"))
         return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.append(
+            Problem(name, 1, "file", "UTF-16 text (a BOM FF FE / FE FF); save the file as UTF-8")
+        )
+        return None
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         problems.append(Problem(name, line, "file", "binary data (NUL byte); expected CSV text"))
         return None
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         bad = data[exc.start : exc.start + 1].hex()
@@ -102,6 +117,10 @@ def _decode(data: bytes, name: str, problems: list[Problem]) -> str | None:
             )
         )
         return None
+    if not text.strip():  # only a byte-order mark and blanks
+        problems.append(Problem(name, 1, "file", "file is empty; expected a header row"))
+        return None
+    return text
 
 
 def read_table(
@@ -125,8 +144,9 @@ def read_table(
         return []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[Row] = []
+    line = 1  # where the record being read starts
     try:
-        header = [h.strip() for h in next(reader)]
+        header = [h.strip() for h in next(reader, [])]
         if not _check_header(header, name, columns, optional, problems):
             return []
         width = len(header)
@@ -147,8 +167,19 @@ def read_table(
                     rows.append((line, dict(zip(header, record, strict=True))))
             line = reader.line_num + 1
     except csv.Error as exc:
-        problems.append(Problem(name, reader.line_num, "row", f"malformed CSV: {exc}"))
+        problems.append(Problem(name, line, "row", _csv_error_text(exc, reader.line_num, line)))
     return rows
+
+
+def _csv_error_text(exc: csv.Error, at: int, start: int) -> str:
+    text = str(exc)
+    if "unexpected end of data" in text or "EOF" in text:
+        return (
+            "a quoted field opened here is never closed (a missing '\"'?); "
+            "the rest of the file was not read"
+        )
+    where = f" (on line {at})" if at != start else ""
+    return f"malformed CSV{where}: {text}; the rest of the file was not read"
 
 
 def _check_header(
@@ -193,7 +224,7 @@ def _check_header(
         )
         ok = False
     for col in extra:
-        hint = difflib.get_close_matches(col, columns, n=1)
+        hint = difflib.get_close_matches(col.lower(), columns, n=1)
         did = f" (did you mean '{hint[0]}'?)" if hint else ""
         problems.append(
             Problem(
@@ -202,6 +233,11 @@ def _check_header(
         )
         ok = False
     return ok
+
+
+def _in_line_order(problems: list[Problem]) -> list[Problem]:
+    """Problems of one file by line (stable: a row's problems keep their column order)."""
+    return sorted(problems, key=lambda p: p.line)
 
 
 def split_list(cell: str) -> tuple[str, ...]:
@@ -231,14 +267,37 @@ def _zone(row: dict[str, str], name: str, line: int, out: list[Problem]) -> str:
     return tz
 
 
+Broken = dict[str, str]
+"""Reference keys (casefolded codes, names, aliases) of rows that have problems -> FILE:LINE."""
+
+
 def load_airports(source: Source, name: str | None = None) -> list[Airport]:
     """``airports.csv``: ``iata,icao,name,city,country,lat,lon,tz``."""
     name = name or _default_name(source, "airports.csv")
     problems: list[Problem] = []
+    out = _read_airports(source, name, problems, {})
+    if problems:
+        raise DataError(_in_line_order(problems))
+    return out
+
+
+def _read_airports(
+    source: Source, name: str, problems: list[Problem], broken: Broken
+) -> list[Airport]:
+    """The airports without problems; rows with problems go to ``broken``."""
     out: list[Airport] = []
+    seen: dict[str, int] = {}
     for line, row in read_table(source, name, AIRPORT_COLUMNS, problems):
+        n_before = len(problems)
         iata = row["iata"].strip().upper()
         icao = row["icao"].strip().upper()
+        for col, code in (("iata", iata), ("icao", icao)):
+            if code and code in seen:
+                problems.append(
+                    Problem(name, line, col, f"'{code}' is already used on line {seen[code]}")
+                )
+            elif code:
+                seen[code] = line
         if not iata and not icao:
             problems.append(Problem(name, line, "iata", "an airport needs an IATA or ICAO code"))
         if iata and (len(iata) != 3 or not iata.isalpha()):
@@ -248,6 +307,11 @@ def load_airports(source: Source, name: str | None = None) -> list[Airport]:
         lat = _float(row, "lat", -90, 90, name, line, problems)
         lon = _float(row, "lon", -180, 180, name, line, problems)
         tz = _zone(row, name, line, problems)
+        if len(problems) > n_before:
+            for code in (iata, icao):
+                if code:
+                    broken.setdefault(code.casefold(), f"{name}:{line}")
+            continue
         out.append(
             Airport(
                 iata,
@@ -260,8 +324,6 @@ def load_airports(source: Source, name: str | None = None) -> list[Airport]:
                 tz,
             )
         )
-    if problems:
-        raise DataError(problems)
     return out
 
 
@@ -269,9 +331,18 @@ def load_places(source: Source, name: str | None = None) -> list[Place]:
     """``places.csv``: ``name,country,lat,lon,tz,aliases``."""
     name = name or _default_name(source, "places.csv")
     problems: list[Problem] = []
+    out = _read_places(source, name, problems, {})
+    if problems:
+        raise DataError(_in_line_order(problems))
+    return out
+
+
+def _read_places(source: Source, name: str, problems: list[Problem], broken: Broken) -> list[Place]:
+    """The places without problems; rows with problems go to ``broken``."""
     out: list[Place] = []
     seen: dict[str, int] = {}
     for line, row in read_table(source, name, PLACE_COLUMNS, problems, optional=("aliases",)):
+        n_before = len(problems)
         place_name = row["name"].strip()
         if not place_name:
             problems.append(Problem(name, line, "name", "empty place name"))
@@ -291,19 +362,24 @@ def load_places(source: Source, name: str | None = None) -> list[Place]:
         lat = _float(row, "lat", -90, 90, name, line, problems)
         lon = _float(row, "lon", -180, 180, name, line, problems)
         tz = _zone(row, name, line, problems)
+        if len(problems) > n_before:
+            for label in (place_name, *aliases):
+                broken.setdefault(label.casefold(), f"{name}:{line}")
+            continue
         out.append(Place(place_name, row["country"].strip(), lat, lon, tz, aliases))
-    if problems:
-        raise DataError(problems)
     return out
 
 
 class _EventChecker:
     """Validates event rows against a gazetteer, collecting problems."""
 
-    def __init__(self, name: str, gazetteer: Gazetteer, problems: list[Problem]) -> None:
+    def __init__(
+        self, name: str, gazetteer: Gazetteer, problems: list[Problem], broken: Broken
+    ) -> None:
         self.name = name
         self.gaz = gazetteer
         self.problems = problems
+        self.broken = broken
         self.first_line_of: dict[str, int] = {}
 
     def problem(self, line: int, column: str, message: str) -> None:
@@ -313,6 +389,10 @@ class _EventChecker:
         loc = self.gaz.resolve(ref)
         if loc is not None:
             return loc
+        where = self.broken.get(ref.strip().casefold())
+        if where:
+            self.problem(line, column, f"'{ref}' is defined on {where}, which has a problem")
+            return None
         hint = self.gaz.suggest(ref)
         what = "airport code" if ref.isupper() and len(ref) in (3, 4) else "place"
         msg = f"unknown {what} '{ref}'"
@@ -326,6 +406,9 @@ class _EventChecker:
     def choice(self, line: int, column: str, value: str, allowed: Sequence[str]) -> bool:
         if value in allowed:
             return True
+        if not value:
+            self.problem(line, column, f"empty; use one of {', '.join(allowed)}")
+            return False
         hint = difflib.get_close_matches(value.lower(), allowed, n=1)
         did = f"did you mean '{hint[0]}'? " if hint else ""
         self.problem(
@@ -421,14 +504,23 @@ class _EventChecker:
                         f"a flight's {'departure' if col == 'start' else 'arrival'} "
                         "must be precise to the minute (e.g. 2025-03-14T01:54)",
                     )
-        if start is not None and end is not None:
-            if end.end_utc < start.start_utc:
-                if is_flight:
+        # Order only means something once both zones are known: an unresolved place
+        # (already reported) leaves its time parsed as UTC, for its syntax only.
+        zones_known = start_tz is not None and end_tz is not None
+        if start is not None and end is not None and zones_known:
+            if is_flight:
+                if end.start_utc <= start.start_utc:
                     self.problem(
-                        line, "end", f"arrival {end_text} is before departure {start_text} in UTC"
+                        line,
+                        "end",
+                        f"arrival {end_text} ({iso_utc(end.start_utc)}) is not after departure "
+                        f"{start_text} ({iso_utc(start.start_utc)}) in UTC",
                     )
-                else:
-                    self.problem(line, "end", f"'{end_text}' is before start '{start_text}'")
+            elif end.end_utc < start.start_utc or (
+                # a period (a day, a month) that is over when the start begins
+                end.end_utc == start.start_utc and end.start_utc < end.end_utc
+            ):
+                self.problem(line, "end", f"'{end_text}' is before start '{start_text}'")
 
         sources = split_list(row["sources"])
         if not sources:
@@ -463,12 +555,18 @@ def load_events(source: Source, gazetteer: Gazetteer, name: str | None = None) -
     """``events.csv`` validated against ``gazetteer``; raises :class:`DataError`."""
     name = name or _default_name(source, "events.csv")
     problems: list[Problem] = []
-    rows = read_table(source, name, EVENT_COLUMNS, problems)
-    checker = _EventChecker(name, gazetteer, problems)
-    events = [ev for line, row in rows if (ev := checker.event(line, row)) is not None]
+    events = _read_events(source, gazetteer, name, problems, {})
     if problems:
-        raise DataError(problems)
+        raise DataError(_in_line_order(problems))
     return events
+
+
+def _read_events(
+    source: Source, gazetteer: Gazetteer, name: str, problems: list[Problem], broken: Broken
+) -> list[Event]:
+    rows = read_table(source, name, EVENT_COLUMNS, problems)
+    checker = _EventChecker(name, gazetteer, problems, broken)
+    return [ev for line, row in rows if (ev := checker.event(line, row)) is not None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -507,24 +605,21 @@ def load_dataset(
     ev_src = events if events is not None else defaults["events"]
     ap_src = airports if airports is not None else defaults["airports"]
     pl_src = places if places is not None else defaults["places"]
+    # A reference row with a problem is reported once, on its own line; events naming it say
+    # so instead of "unknown place", and the good rows still resolve.
     problems: list[Problem] = []
-    airport_rows: list[Airport] = []
-    place_rows: list[Place] = []
-    try:
-        airport_rows = load_airports(ap_src, label("airports", ap_src))
-    except DataError as err:
-        problems.extend(err.problems)
-    try:
-        place_rows = load_places(pl_src, label("places", pl_src))
-    except DataError as err:
-        problems.extend(err.problems)
+    broken: Broken = {}
+    file_problems: list[Problem] = []
+    airport_rows = _read_airports(ap_src, label("airports", ap_src), file_problems, broken)
+    problems += _in_line_order(file_problems)
+    file_problems = []
+    place_rows = _read_places(pl_src, label("places", pl_src), file_problems, broken)
+    problems += _in_line_order(file_problems)
     gazetteer = Gazetteer(airport_rows, place_rows)
-    event_rows: list[Event] = []
     ev_name = label("events", ev_src)
-    try:
-        event_rows = load_events(ev_src, gazetteer, ev_name)
-    except DataError as err:
-        problems.extend(err.problems)
+    file_problems = []
+    event_rows = _read_events(ev_src, gazetteer, ev_name, file_problems, broken)
+    problems += _in_line_order(file_problems)
     if problems:
         raise DataError(problems)
     return Dataset(tuple(event_rows), gazetteer, ev_name)

@@ -78,7 +78,7 @@ def country_outlines() -> dict[str, Any]:
     return data
 
 
-class _RawHTML(Element):  # type: ignore[misc]
+class _RawHTML(Element):
     """A fixed piece of HTML, not passed through Jinja (Leaflet's source is not a template)."""
 
     def __init__(self, markup: str) -> None:
@@ -95,7 +95,7 @@ def _inline_leaflet() -> _RawHTML:
     return _RawHTML(f"<style>{css}\n{own}</style>\n<script>{js}</script>\n")
 
 
-class _TimeLayers(MacroElement):  # type: ignore[misc]
+class _TimeLayers(MacroElement):
     """The data block, the slider control and the event layers."""
 
     _template = Template(
@@ -117,7 +117,7 @@ class _TimeLayers(MacroElement):  # type: ignore[misc]
         events: folium.FeatureGroup,
         arcs: folium.FeatureGroup,
     ) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "GeoTimeline"
         self.data_id = "geo-data"
         self.data_id_js = json.dumps(self.data_id)
@@ -160,7 +160,7 @@ def build_map(
     )
     fmap.default_js = []
     fmap.default_css = []
-    figure = fmap.get_root()
+    figure: Any = fmap.get_root()
     figure.title = html.escape(title)
     figure.header.add_child(_inline_leaflet(), name="inline_leaflet")
     if basemap == "tiles":
@@ -179,9 +179,11 @@ def build_map(
         embed=True,
         interactive=False,
     ).add_to(fmap)
-    arcs = folium.FeatureGroup(name="Capital-to-capital contacts (arcs)").add_to(fmap)
-    places = folium.FeatureGroup(name="Meetings, visits, statements").add_to(fmap)
-    flights = folium.FeatureGroup(name="Flights").add_to(fmap)
+    arcs = folium.FeatureGroup(name="Capital-to-capital contacts (arcs)")
+    places = folium.FeatureGroup(name="Meetings, visits, statements")
+    flights = folium.FeatureGroup(name="Flights")
+    for group in (arcs, places, flights):
+        group.add_to(fmap)
     payload = map_payload(events, tz=tz, title=title)
     fmap.add_child(_TimeLayers(payload, flights, places, arcs))
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)

@@ -83,7 +83,14 @@ def parse_time(text: str, tz_name: str) -> TimeSpan:
 
     Raises ``ValueError`` saying what is wrong and what would be valid.
     """
-    m = _ISO.match(text.strip())
+    try:
+        return _parse_time(text, tz_name)
+    except OverflowError:  # within a day of datetime's limits (years 1 and 9999)
+        raise ValueError(f"'{text}' is out of range (years 1000 to 9998)") from None
+
+
+def _parse_time(text: str, tz_name: str) -> TimeSpan:
+    m = _ISO.fullmatch(text.strip())
     if not m:
         raise ValueError(f"'{text}' is not a date or time; write {FORMATS_HELP}")
     g = m.groupdict()
@@ -97,8 +104,8 @@ def parse_time(text: str, tz_name: str) -> TimeSpan:
         naive = datetime(year, month, day, hour, minute, second)  # noqa: DTZ001 - zone below
     except ValueError as exc:
         raise ValueError(f"'{text}' is not a real date or time ({exc})") from None
-    if year < 1000:
-        raise ValueError(f"'{text}': year {year} is out of range")
+    if not 1000 <= year <= 9998:
+        raise ValueError(f"'{text}': year {year} is out of range (1000 to 9998)")
 
     if g["second"] is not None:
         precision: Precision = "second"
@@ -144,10 +151,17 @@ def parse_date_bound(text: str, *, end: bool = False) -> datetime:
     """A CLI/app date filter bound: an inclusive UTC date (or finer ISO time).
 
     ``end=True`` gives the first instant after the bound's period, so ``--end 2025-03-14``
-    keeps everything that starts on 14 March UTC.
+    keeps everything that starts on 14 March UTC, and ``--end 2025-03-14T10:00`` keeps an
+    event at 10:00 (the bound's minute is included too).
     """
     span = parse_time(text, "UTC")
-    return span.end_utc if end and span.precision not in ("minute", "second") else span.start_utc
+    if not end:
+        return span.start_utc
+    if span.precision == "minute":
+        return span.start_utc + timedelta(minutes=1)
+    if span.precision == "second":
+        return span.start_utc + timedelta(seconds=1)
+    return span.end_utc
 
 
 def overlaps(event: Event, lo_utc: datetime | None, hi_utc: datetime | None) -> bool:
