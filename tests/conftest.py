@@ -1,0 +1,95 @@
+"""Shared fixtures: headless Debian Chromium driven by Playwright, with the network cut.
+
+Browser tests run wherever /usr/bin/chromium exists. Outside CI they skip, saying why, on a
+machine without it; in CI (CI=true) a missing Chromium is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI=true but no Chromium at /usr/bin/chromium: .ci/run must install it")
+        pytest.skip("no Chromium on this machine (apt-get install chromium); CI runs these")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the test extra installs it
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@dataclass
+class OfflinePage:
+    """A page whose every request outside ``allowed`` prefixes is aborted and recorded."""
+
+    page: Any
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+def open_offline(browser: Any, allowed: tuple[str, ...] = ("file:", "data:")) -> OfflinePage:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    state = OfflinePage(page)
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if url.startswith(allowed):
+            r.continue_()
+        else:
+            state.blocked.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    page.on("pageerror", lambda exc: state.errors.append(str(exc)))
+
+    def on_dialog(dialog: Any) -> None:
+        state.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    return state
+
+
+@pytest.fixture
+def offline_page(browser: Any) -> Iterator[OfflinePage]:
+    state = open_offline(browser)
+    yield state
+    state.page.context.close()

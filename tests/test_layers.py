@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import pytest
+
+from geo.layers import (
+    KIND_STYLE,
+    STATUS_STYLE,
+    arc_points,
+    epoch_ms,
+    is_http_url,
+    map_payload,
+    popup_fields,
+    precedent_ids,
+    time_lines,
+)
+from tests.helpers import events_from_csv, shipped_events
+
+
+def _by_id(events, event_id):
+    return next(e for e in events if e.id == event_id)
+
+
+def test_flight_popup_has_local_with_zone_and_utc() -> None:
+    flight = _by_id(shipped_events(), "flight-vko-gyd-2025-03-14")
+    local, utc = time_lines(flight)
+    assert local == "01:54 MSK 14 Mar 2025 → 05:30 +04 14 Mar 2025"
+    assert utc == "22:54 UTC 13 Mar 2025 → 01:30 UTC 14 Mar 2025"
+    fields = popup_fields(flight)
+    assert fields["flight"][0] == "1,926 km great circle"
+    assert fields["flight"][1] == "2 h 36 min gate to gate"
+    assert fields["flight"][2] == "741 km/h average"
+    assert fields["flight"][3].startswith("plausible: ")
+    assert ["ASTRA (ADS-B Exchange data)", 0] in fields["sources"]
+
+
+def test_precision_is_shown_honestly() -> None:
+    events = shipped_events()
+    assert popup_fields(_by_id(events, "lightstone-baku-2025-spring"))["when"] == "spring 2025"
+    assert popup_fields(_by_id(events, "besa-paper-2025-01"))["when"] == "January 2025"
+    local, utc = time_lines(_by_id(events, "dunford-gerasimov-2017"))
+    assert local.startswith("16 February 2017, local time at Baku")
+    assert utc == "2017-02-15 20:00 → 2017-02-16 20:00 UTC (day precision)"
+
+
+def test_baku_precedents_stand_out() -> None:
+    ids = precedent_ids(shipped_events())
+    assert ids == {
+        "dunford-gerasimov-2017",
+        "scaparrotti-gerasimov-2018-04",
+        "scaparrotti-gerasimov-2018-12",
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://example.org/a?b=1", True),
+        ("http://example.org", True),
+        ("javascript:alert(1)", False),
+        ("JAVASCRIPT:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ('https://x.org/" onmouseover="alert(1)', False),
+        ("Reuters", False),
+        ("ftp://example.org", False),
+    ],
+)
+def test_only_http_urls_are_links(url: str, ok: bool) -> None:
+    assert is_http_url(url) is ok
+
+
+def test_styles_cover_every_kind_and_status_and_set_speculative_apart() -> None:
+    assert set(KIND_STYLE) == {
+        "flight", "visit", "meeting", "call", "agreement", "statement", "report", "letter"
+    }
+    assert KIND_STYLE["call"]["dash"] and not KIND_STYLE["visit"]["dash"]
+    spec, conf = STATUS_STYLE["speculative"], STATUS_STYLE["confirmed"]
+    assert spec["dash"] and not conf["dash"]
+    assert spec["opacity"] < STATUS_STYLE["reported"]["opacity"] < conf["opacity"]
+
+
+def test_payload_columns_and_arcs() -> None:
+    events = shipped_events()
+    payload = map_payload(events, tz="Asia/Baku")
+    cols = payload["events"]
+    assert len(cols["t0"]) == len(events)
+    assert all(len(v) == len(events) for v in cols.values())
+    assert cols["t0"] == sorted(cols["t0"])
+    flight_index = payload["flights"][0]["event"]
+    assert cols["t0"][flight_index] == epoch_ms(_by_id(events, "flight-vko-gyd-2025-03-14").start_utc)
+    assert payload["flights"][0]["times"][0] == cols["t0"][flight_index]
+    assert payload["flights"][0]["times"][-1] == cols["t1"][flight_index]
+    # one arc per origin: the 2017 meeting has two (Washington, Moscow)
+    i = [p["id"] for p in cols["popup"]].index("dunford-gerasimov-2017")
+    assert len(cols["arcs"][i]) == 2
+    assert "Asia/Baku" in payload["zones"] and "UTC" in payload["zones"]
+
+
+def test_arc_is_geodesic_not_straight() -> None:
+    # Washington -> Baku: the great circle passes far north of both ends (over Scandinavia)
+    pts = arc_points(-77.036, 38.895, 49.892, 40.378)
+    assert max(lat for lat, _ in pts) > 60
+    assert pts[0] == [38.895, -77.036] and pts[-1] == [40.378, 49.892]
+
+
+def test_arc_across_antimeridian_is_continuous() -> None:
+    events = events_from_csv(
+        "x,meeting,t,2025-01-01,,Canberra,Santiago,,reported,s,\n"
+    )
+    payload = map_payload(events)
+    (arc,) = payload["events"]["arcs"][0]
+    lons = [lon for _, lon in arc]
+    assert all(abs(b - a) < 180 for a, b in zip(lons, lons[1:], strict=False))

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+
+import geo
+from geo.render import json_for_script, leaflet_assets
+from tests.helpers import events_from_csv, shipped_events
+
+CDN_HOSTS = ("cdn.jsdelivr.net", "code.jquery.com", "cdnjs.cloudflare.com", "bootstrapcdn",
+             "unpkg.com", "fontawesome")
+
+
+def _data_block(html: str) -> dict:
+    m = re.search(r'<script type="application/json" id="geo-data">(.*?)</script>', html, re.S)
+    assert m, "no data block"
+    return json.loads(m.group(1))
+
+
+def test_build_map_returns_folium_map() -> None:
+    assert isinstance(geo.build_map(shipped_events()), folium.Map)
+
+
+def test_html_is_self_contained() -> None:
+    html = geo.to_html(shipped_events())
+    assert not re.search(r"<script[^>]+src=", html)
+    assert not re.search(r"<link[^>]+stylesheet", html)
+    assert not any(host in html for host in CDN_HOSTS)
+    js, css = leaflet_assets()
+    assert js in html and "url(images/" not in css and "data:image/png;base64," in css
+    assert "geoTimelineInit(" in html
+    # only tile URLs point outside the file
+    urls = set(re.findall(r"https?://[^\s\"'\\)]+", html.replace(js, "")))
+    assert {u for u in urls if "{z}" in u} == {"https://tile.openstreetmap.org/{z}/{x}/{y}.png"}
+
+
+def test_outlines_only_has_no_tiles_but_the_outline_layer() -> None:
+    html = geo.to_html(shipped_events(), basemap="outlines")
+    assert "tile.openstreetmap.org" not in html
+    assert "Country outlines (offline)" in html and '"Azerbaijan"' in html
+
+
+def test_popups_carry_local_and_utc_times_and_sources() -> None:
+    data = _data_block(geo.to_html(shipped_events(), tz="Europe/Moscow"))
+    assert data["tz"] == "Europe/Moscow"
+    popups = {p["id"]: p for p in data["events"]["popup"]}
+    flight = popups["flight-vko-gyd-2025-03-14"]
+    assert flight["local"].startswith("01:54 MSK 14 Mar 2025")
+    assert flight["utc"].startswith("22:54 UTC 13 Mar 2025")
+    assert flight["sources"][0] == ["000_bc6ca04a3f09f774.txt", 0]
+
+
+def test_speculative_events_are_styled_apart() -> None:
+    data = _data_block(geo.to_html(shipped_events()))
+    statuses = data["statuses"]
+    popups = data["events"]["popup"]
+    spec = [i for i, p in enumerate(popups) if p["status"] == "speculative"]
+    assert spec and all(statuses[data["events"]["status"][i]] == "speculative" for i in spec)
+    assert data["statusStyle"]["speculative"]["dash"]
+    assert data["statusStyle"]["speculative"]["fill"] < data["statusStyle"]["confirmed"]["fill"]
+
+
+def test_json_in_script_is_inert() -> None:
+    hostile = "</script><script>alert(1)</script><!-- \u2028\u2029 & ${x} {{y}}"
+    text = json_for_script({"t": hostile})
+    assert "</" not in text and "<!--" not in text and "\u2028" not in text
+    assert json.loads(text) == {"t": hostile}
+
+
+def test_title_is_escaped_and_same_input_same_bytes() -> None:
+    events = shipped_events()
+    html = geo.to_html(events, title='<img src=x onerror="alert(1)">')
+    assert "<img src=x" not in html
+    assert "<title>&lt;img src=x onerror=&#34;alert(1)&#34;&gt;</title>" in html or (
+        "<title>&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</title>" in html
+    )
+    assert geo.to_html(events) == geo.to_html(events)
+
+
+def test_empty_selection_renders() -> None:
+    html = geo.to_html([])
+    assert _data_block(html)["events"]["t0"] == []
+
+
+def test_hostile_fields_stay_in_the_data_block() -> None:
+    events = events_from_csv(
+        'x,meeting,"</script><script>alert(1)</script>",2025-01-01,,,Baku,,reported,'
+        '"javascript:alert(1);https://ok.example/a",note\n'
+    )
+    html = geo.to_html(events)
+    assert "<script>alert(1)</script>" not in html
+    popup = _data_block(html)["events"]["popup"][0]
+    assert popup["title"] == "</script><script>alert(1)</script>"
+    assert popup["sources"] == [["javascript:alert(1)", 0], ["https://ok.example/a", 1]]
