@@ -16,7 +16,7 @@ from pathlib import Path
 from geo.io import Dataset, load_dataset
 from geo.model import KINDS, STATUSES, DataError
 from geo.query import Filters, select
-from geo.table import flat, normalize, to_csv
+from geo.table import flat, normalize
 from geo.timeline import is_zone, parse_date_bound
 
 
@@ -116,6 +116,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
         json.dump(rows, out, ensure_ascii=False, indent=2)
         out.write("\n")
     elif args.format == "csv":
+        from geo.export import to_csv  # one CSV writer for `list` and `export`
+
         out.write(to_csv(events))
     else:
         widths = {"id": 22, "kind": 9, "when": 30, "destination": 28, "status": 11}

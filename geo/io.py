@@ -74,11 +74,9 @@ def _default_name(source: Source, fallback: str) -> str:
 def _size_text(size: int) -> str:
     """``67,109,888 bytes (64.0 MiB)``: exact, so a file just over the limit reads as over."""
     mib = size / 2**20
-    return (
-        f"{size:,} bytes ({mib:.{0 if mib.is_integer() else 1}f} MiB)"
-        if mib >= 1
-        else (f"{size:,} bytes")
-    )
+    if mib < 1:
+        return f"{size:,} bytes"
+    return f"{size:,} bytes ({mib:.{0 if mib.is_integer() else 1}f} MiB)"
 
 
 def _too_big(size: int) -> str:

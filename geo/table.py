@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -111,14 +108,3 @@ def flat(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def to_csv(events: Iterable[Event]) -> str:
-    """The normalized table as CSV text (RFC 4180, ``\\r\\n`` rows), one row per event."""
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf)
-    writer.writerow(TABLE_COLUMNS)
-    for event in events:
-        row = normalize(event)
-        writer.writerow([flat(row.get(col)) for col in TABLE_COLUMNS])
-    return buf.getvalue()

@@ -167,12 +167,16 @@ def parse_date_bound(text: str, *, end: bool = False) -> datetime:
 def overlaps(event: Event, lo_utc: datetime | None, hi_utc: datetime | None) -> bool:
     """Whether the event's interval meets ``[lo_utc, hi_utc)``.
 
-    A point event (start == end) overlaps when it lies inside.
+    A minute- or second-precise end is an instant inside the event (a flight still lands at
+    its arrival minute); a coarser end is the first instant after it. A point event
+    (start == end) overlaps when it lies inside.
     """
     if hi_utc is not None and event.start_utc >= hi_utc:
         return False
-    if lo_utc is not None and event.end_utc <= lo_utc and event.start_utc < lo_utc:
-        return False
+    if lo_utc is not None:
+        end_is_instant = event.end_precision in ("minute", "second")
+        if event.end_utc < lo_utc or (event.end_utc == lo_utc and not end_is_instant):
+            return False
     return True
 
 

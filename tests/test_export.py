@@ -65,7 +65,9 @@ def test_geojson_carries_every_property() -> None:
     assert props["status"] == "reported" and "ASTRA (ADS-B Exchange data)" in props["sources"]
     assert props["distance_km"] == pytest.approx(1926, abs=5)
     assert len(props["times"]) == len(flight["geometry"]["coordinates"])
-    arcs = [f for f in doc["features"] if f["properties"].get("event_id") == "dunford-gerasimov-2017"]
+    arcs = [
+        f for f in doc["features"] if f["properties"].get("event_id") == "dunford-gerasimov-2017"
+    ]
     assert {a["properties"]["from"] for a in arcs} == {"Washington", "Moscow"}
 
 

@@ -86,7 +86,8 @@ def test_payload_columns_and_arcs() -> None:
     assert all(len(v) == len(events) for v in cols.values())
     assert cols["t0"] == sorted(cols["t0"])
     flight_index = payload["flights"][0]["event"]
-    assert cols["t0"][flight_index] == epoch_ms(_by_id(events, "flight-vko-gyd-2025-03-14").start_utc)
+    flight = _by_id(events, "flight-vko-gyd-2025-03-14")
+    assert cols["t0"][flight_index] == epoch_ms(flight.start_utc)
     assert payload["flights"][0]["times"][0] == cols["t0"][flight_index]
     assert payload["flights"][0]["times"][-1] == cols["t1"][flight_index]
     # one arc per origin: the 2017 meeting has two (Washington, Moscow)

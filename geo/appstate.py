@@ -1,0 +1,402 @@
+"""The Streamlit app's logic without Streamlit: URL query <-> view, presets, uploads, panels.
+
+``app.py`` is a thin shell over this module: widgets in, :class:`View` -> :class:`Filters`
+(the same :func:`geo.timeline.parse_date_bound` bounds ``python -m geo export --start/--end``
+uses), :func:`geo.query.select`, :func:`geo.export.export` out. Nothing here imports Streamlit,
+so every piece is testable on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from geo.io import MAX_BYTES, Dataset, load_dataset
+from geo.model import KINDS, STATUSES, DataError, Event
+from geo.query import Filters, span_of
+from geo.table import normalize
+from geo.timeline import is_zone, parse_date_bound
+
+DateRange = tuple[date, date]
+
+ALL = "All"
+CUSTOM = "Custom range"
+PRESETS: dict[str, DateRange | None] = {
+    ALL: None,
+    "Flight night (13–14 Mar 2025)": (date(2025, 3, 13), date(2025, 3, 14)),
+    "Baku precedents (2017–2018)": (date(2017, 1, 1), date(2018, 12, 31)),
+}
+BASEMAPS: dict[str, str] = {"tiles": "Tiles + outlines", "outlines": "Outlines only"}
+QUERY_KEYS: tuple[str, ...] = ("start", "end", "kind", "status", "q", "tz", "basemap")
+MAX_QUERY_TEXT = 200
+UPLOAD_KEYS: tuple[str, ...] = ("events", "airports", "places")
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What the page shows: the filters, the display zone and the basemap.
+
+    ``start``/``end`` are inclusive UTC dates (``None``: open), as ``--start``/``--end``.
+    Empty ``kinds``/``statuses`` mean all, as with no ``--kind``/``--status``.
+    """
+
+    start: date | None = None
+    end: date | None = None
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    q: str = ""
+    tz: str = "UTC"
+    basemap: str = "tiles"
+
+    def filters(self) -> Filters:
+        """Exactly the :class:`Filters` the CLI builds from :meth:`export_args`."""
+        lo = parse_date_bound(self.start.isoformat()) if self.start else None
+        hi = parse_date_bound(self.end.isoformat(), end=True) if self.end else None
+        return Filters(lo, hi, self.kinds, self.statuses, self.q.strip())
+
+    def export_args(self, fmt: str) -> list[str]:
+        """``python -m geo export`` options giving the same bytes as the app's download."""
+        args = ["--format", fmt]
+        if self.start:
+            args += ["--start", self.start.isoformat()]
+        if self.end:
+            args += ["--end", self.end.isoformat()]
+        for kind in self.kinds:
+            args += ["--kind", kind]
+        for status in self.statuses:
+            args += ["--status", status]
+        if self.q.strip():
+            args += ["--search", self.q.strip()]
+        if self.tz != "UTC":
+            args += ["--tz", self.tz]
+        if self.basemap != "tiles":
+            args += ["--basemap", self.basemap]
+        return args
+
+    def cache_key(self) -> tuple[Any, ...]:
+        """Plain values (str, tuples) for ``st.cache_data`` keys."""
+        return (
+            self.start.isoformat() if self.start else "",
+            self.end.isoformat() if self.end else "",
+            self.kinds,
+            self.statuses,
+            self.q.strip(),
+            self.tz,
+            self.basemap,
+        )
+
+
+# ---- URL query parameters ------------------------------------------------------------------
+
+
+def _values(params: Mapping[str, str | Sequence[str]], key: str) -> list[str]:
+    """Every value of ``key``: repeated (``kind=a&kind=b``) or comma lists (``kind=a,b``)."""
+    raw = params.get(key)
+    if raw is None:
+        return []
+    items = [raw] if isinstance(raw, str) else list(raw)
+    return [part.strip() for item in items for part in item.split(",") if part.strip()]
+
+
+def _last(params: Mapping[str, str | Sequence[str]], key: str) -> str | None:
+    raw = params.get(key)
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        return raw
+    return raw[-1] if raw else None
+
+
+def _choices(
+    params: Mapping[str, str | Sequence[str]], key: str, allowed: Sequence[str], notes: list[str]
+) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in _values(params, key):
+        if value not in allowed:
+            notes.append(f"{key}: '{value}' is not one of {', '.join(allowed)}; ignored")
+        elif value not in out:
+            out.append(value)
+    return tuple(out)
+
+
+def _date(params: Mapping[str, str | Sequence[str]], key: str, notes: list[str]) -> date | None:
+    text = _last(params, key)
+    if text is None or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        notes.append(f"{key}: '{text}' is not a date (YYYY-MM-DD); ignored")
+        return None
+
+
+def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, list[str]]:
+    """The view a link asks for, and a note for each value that was ignored."""
+    notes: list[str] = []
+    start = _date(params, "start", notes)
+    end = _date(params, "end", notes)
+    if start and end and end < start:
+        notes.append(f"end {end} is before start {start}; the date range is ignored")
+        start = end = None
+    q = (_last(params, "q") or "").strip()[:MAX_QUERY_TEXT]
+    tz = (_last(params, "tz") or "UTC").strip() or "UTC"
+    if not is_zone(tz):
+        notes.append(f"tz: '{tz}' is not an IANA time zone (e.g. 'Asia/Baku'); UTC is used")
+        tz = "UTC"
+    basemap = (_last(params, "basemap") or "tiles").strip() or "tiles"
+    if basemap not in BASEMAPS:
+        notes.append(f"basemap: '{basemap}' is not one of {', '.join(BASEMAPS)}; tiles are used")
+        basemap = "tiles"
+    view = View(
+        start,
+        end,
+        _choices(params, "kind", KINDS, notes),
+        _choices(params, "status", STATUSES, notes),
+        q,
+        tz,
+        basemap,
+    )
+    return view, notes
+
+
+def view_to_query(view: View) -> dict[str, str]:
+    """The query parameters of ``view``; defaults are left out so links stay short."""
+    out: dict[str, str] = {}
+    if view.start:
+        out["start"] = view.start.isoformat()
+    if view.end:
+        out["end"] = view.end.isoformat()
+    if view.kinds:
+        out["kind"] = ",".join(view.kinds)
+    if view.statuses:
+        out["status"] = ",".join(view.statuses)
+    if view.q.strip():
+        out["q"] = view.q.strip()
+    if view.tz != "UTC":
+        out["tz"] = view.tz
+    if view.basemap != "tiles":
+        out["basemap"] = view.basemap
+    return out
+
+
+# ---- the date slider -----------------------------------------------------------------------
+
+
+def last_day(event: Event) -> date:
+    """The last UTC date whose ``--end`` bound keeps ``event`` (its end is half-open)."""
+    if event.end_utc > event.start_utc:
+        return (event.end_utc - timedelta(microseconds=1)).date()
+    return event.end_utc.date()
+
+
+def date_span(events: Sequence[Event]) -> DateRange | None:
+    """The slider's range: the first and last UTC dates any event overlaps."""
+    span = span_of(events)
+    if span is None:
+        return None
+    return span[0].date(), max(last_day(e) for e in events)
+
+
+def slider_bounds(span: DateRange | None, today: date) -> DateRange:
+    """Slider min and max: the span, widened to two days when it is one (or no data)."""
+    lo, hi = span if span else (today, today)
+    return (lo, hi) if hi > lo else (lo, lo + timedelta(days=1))
+
+
+def clamp_range(start: date | None, end: date | None, bounds: DateRange) -> DateRange:
+    """``start``..``end`` (``None``: open) inside ``bounds``; all of it when they miss it."""
+    lo, hi = bounds
+    a = min(max(start or lo, lo), hi)
+    b = max(min(end or hi, hi), lo)
+    return (a, b) if a <= b else (lo, hi)
+
+
+def presets_for(bounds: DateRange) -> list[str]:
+    """The presets that meet the data's dates (all of them for the shipped data)."""
+    lo, hi = bounds
+    return [
+        label for label, rng in PRESETS.items() if rng is None or (rng[0] <= hi and rng[1] >= lo)
+    ]
+
+
+def preset_range(label: str, bounds: DateRange) -> DateRange:
+    rng = PRESETS.get(label)
+    return bounds if rng is None else clamp_range(rng[0], rng[1], bounds)
+
+
+def preset_for(rng: DateRange, bounds: DateRange) -> str:
+    """The preset whose (clamped) range is ``rng``, else :data:`CUSTOM`."""
+    for label in presets_for(bounds):
+        if preset_range(label, bounds) == rng:
+            return label
+    return CUSTOM
+
+
+def range_to_view(view: View, rng: DateRange, bounds: DateRange) -> View:
+    """``view`` with the slider's range; an end at the data's bound stays open."""
+    start = None if rng[0] <= bounds[0] else rng[0]
+    end = None if rng[1] >= bounds[1] else rng[1]
+    return replace(view, start=start, end=end)
+
+
+# ---- uploads -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """One uploaded file: its name (used in problem lines) and its bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """A new dataset, or why there is none: ``FILE:LINE: column: message`` lines or an error."""
+
+    dataset: Dataset | None
+    problems: tuple[str, ...] = ()
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.dataset is not None
+
+
+def _size(n: int) -> str:
+    return f"{n:,} bytes ({n / 2**20:.1f} MiB)"
+
+
+def upload_key(uploads: Mapping[str, Upload | None]) -> str:
+    """A digest of the uploads' names and bytes (the cache key of the loaded dataset)."""
+    h = hashlib.sha256()
+    for key in UPLOAD_KEYS:
+        up = uploads.get(key)
+        h.update(key.encode())
+        if up is None:
+            h.update(b"\x00-")
+        else:
+            h.update(b"\x01" + up.name.encode() + b"\x00" + hashlib.sha256(up.data).digest())
+    return h.hexdigest()
+
+
+def load_uploads(
+    events: Upload | None = None, airports: Upload | None = None, places: Upload | None = None
+) -> LoadResult:
+    """Validate uploaded files in memory; the shipped file stands in for any not uploaded.
+
+    Never raises: a file over :data:`geo.io.MAX_BYTES` is refused unread, a
+    :class:`DataError` becomes its problem lines, anything else one error message.
+    """
+    given = {"events": events, "airports": airports, "places": places}
+    refused = [
+        f"{up.name}:1: file: file is {_size(len(up.data))}; the limit is {_size(MAX_BYTES)}"
+        " (split it, or filter it before uploading)"
+        for up in given.values()
+        if up is not None and len(up.data) > MAX_BYTES
+    ]
+    if refused:
+        return LoadResult(None, tuple(refused))
+    names = {key: up.name for key, up in given.items() if up is not None}
+    try:
+        dataset = load_dataset(
+            events.data if events else None,
+            airports.data if airports else None,
+            places.data if places else None,
+            names=names,
+        )
+    except DataError as err:
+        return LoadResult(None, tuple(str(p) for p in err.problems))
+    except Exception as exc:  # shown to the user; the last good data stays
+        files = ", ".join(names.values()) or "the files"
+        return LoadResult(None, error=f"{files}: could not be loaded ({type(exc).__name__}: {exc})")
+    return LoadResult(dataset)
+
+
+# ---- what the page shows -------------------------------------------------------------------
+
+TABLE_ORDER: tuple[str, ...] = (
+    "id",
+    "kind",
+    "status",
+    "title",
+    "when",
+    "start_utc",
+    "end_utc",
+    "origin",
+    "destination",
+    "participants",
+    "sources",
+    "notes",
+    "start_local",
+    "end_local",
+    "timezone",
+    "precision",
+    "destination_lat",
+    "destination_lon",
+    "distance_km",
+    "duration_minutes",
+    "avg_speed_kmh",
+    "plausible",
+    "plausibility",
+)
+
+
+def table_rows(events: Iterable[Event]) -> list[dict[str, Any]]:
+    """:func:`geo.table.normalize` rows in table order, list cells joined with ``; ``."""
+    rows = []
+    for ev in events:
+        row = normalize(ev)
+        rows.append(
+            {
+                col: "; ".join(str(v) for v in row[col])
+                if isinstance(row.get(col), list)
+                else row.get(col)
+                for col in TABLE_ORDER
+            }
+        )
+    return rows
+
+
+def _duration(minutes: Any) -> str:
+    if not isinstance(minutes, int | float):
+        return ""
+    h, m = divmod(round(minutes), 60)
+    return f"{h} h {m:02d} min"
+
+
+def flight_panel(event: Event) -> dict[str, str]:
+    """A flight's facts as label -> text, all from :func:`geo.table.normalize`."""
+    row = normalize(event)
+    speed = row.get("avg_speed_kmh")
+    plausible = row.get("plausible")
+    mark = "✅ plausible" if plausible else "⚠️ implausible"
+    origin = row["origin"][0] if row["origin"] else "?"
+    return {
+        "Route": f"{origin} → {row['destination']}",
+        "Departs (local)": f"{row['start_local']} ({row['timezone']})",
+        "Arrives (local)": f"{row['end_local']} ({row.get('arrival_timezone', '')})",
+        "UTC": f"{row['start_utc']} → {row['end_utc']}",
+        "Distance": f"{row['distance_km']:,} km" if row.get("distance_km") is not None else "",
+        "Duration": _duration(row.get("duration_minutes")),
+        "Average speed": f"{speed:,} km/h" if speed is not None else "",
+        "Plausibility": f"{mark}: {row.get('plausibility', '')}",
+        "Status": str(row["status"]),
+        "Sources": "; ".join(row["sources"]),
+    }
+
+
+def zone_options(viewer: str | None, data_zones: Iterable[str], every: Iterable[str]) -> list[str]:
+    """UTC, the viewer's zone, the data's zones, then every other IANA zone (sorted)."""
+    out: list[str] = ["UTC"]
+    if viewer and is_zone(viewer) and viewer != "UTC":
+        out.append(viewer)
+    seen = set(out)
+    for z in (*sorted(set(data_zones)), *sorted(set(every))):
+        if z and z not in seen:
+            out.append(z)
+            seen.add(z)
+    return out

@@ -1,0 +1,93 @@
+"""Cross-checks of the shipped ``data/events.csv`` against its sources and the contract."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from geo.io import load_dataset
+from geo.model import KINDS, STATUSES, Event
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENTS = ROOT / "data" / "events.csv"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def events() -> dict[str, Event]:
+    data = load_dataset()  # raises DataError (and fails) on any problem
+    return {e.id: e for e in data.events}
+
+
+@pytest.fixture(scope="module")
+def raw_rows() -> list[dict[str, str]]:
+    with EVENTS.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_every_row_loads(events, raw_rows):
+    assert len(events) == len(raw_rows)
+    assert [r["id"] for r in raw_rows] == sorted(events, key=lambda i: events[i].line)
+
+
+def test_sources_status_kind(events):
+    for e in events.values():
+        assert e.sources, e.id
+        assert all(s.strip() for s in e.sources), e.id
+        assert e.status in STATUSES, e.id
+        assert e.kind in KINDS, e.id
+        assert e.title, e.id
+
+
+def test_ids_are_unique_slugs(raw_rows):
+    ids = [r["id"] for r in raw_rows]
+    assert len(ids) == len(set(ids))
+    assert all(i == i.strip().lower() and " " not in i for i in ids)
+
+
+def test_every_seed_is_cited(events):
+    if not SEEDS.is_dir():
+        pytest.skip(f"no seed folder at {SEEDS}")
+    seeds = sorted(p.name for p in SEEDS.iterdir() if p.is_file())
+    if not seeds:
+        pytest.skip(f"{SEEDS} is empty")
+    cited = {s for e in events.values() for s in e.sources}
+    assert [s for s in seeds if s not in cited] == []
+
+
+def test_cited_seed_files_exist(events):
+    if not SEEDS.is_dir():
+        pytest.skip(f"no seed folder at {SEEDS}")
+    cited = {s for e in events.values() for s in e.sources if s.endswith(".txt")}
+    assert sorted(s for s in cited if not (SEEDS / s).is_file()) == []
+
+
+def test_the_flight(events):
+    f = events["flight-vko-gyd-2025-03-14"]
+    assert f.is_flight
+    assert f.start_utc == datetime(2025, 3, 13, 22, 54, tzinfo=UTC)
+    assert f.end_utc == datetime(2025, 3, 14, 1, 30, tzinfo=UTC)
+    assert [o.airport for o in f.origin] == ["VKO"]
+    assert f.destination.airport == "GYD"
+    assert (f.start_tz, f.end_tz) == ("Europe/Moscow", "Asia/Baku")
+    assert f.start_precision == f.end_precision == "minute"
+
+
+def test_speculation_is_marked_as_such(events):
+    spec = [e.id for e in events.values() if e.status == "speculative"]
+    assert spec == ["trump-putin-baku-speculation-2025-03-14"]
+
+
+def test_precedent_meetings_in_baku(events):
+    for eid, day in [
+        ("dunford-gerasimov-2017", "2017-02-16"),
+        ("scaparrotti-gerasimov-2018-04", "2018-04-19"),
+        ("scaparrotti-gerasimov-2018-12", "2018-12-12"),
+    ]:
+        e = events[eid]
+        assert e.destination.name == "Baku"
+        assert e.start_text == day and e.precision == "day"
+        assert e.start_utc.astimezone(UTC).hour == 20  # local midnight at UTC+4
