@@ -23,7 +23,6 @@ from typing import Any, Literal
 
 import folium
 from branca.element import Element, MacroElement
-from jinja2 import Template
 
 from geo.layers import bounds, map_payload
 from geo.model import Event
@@ -33,6 +32,7 @@ Basemap = Literal["tiles", "outlines"]
 STATIC = Path(__file__).resolve().parent / "static"
 OUTLINES = Path(__file__).resolve().parent.parent / "data" / "countries.geojson"
 DEFAULT_TITLE = "Flights and diplomacy"
+SVG_LIMIT = 5000  # more events than this are drawn on a canvas, not as SVG elements
 
 
 def json_for_script(value: Any) -> str:
@@ -96,19 +96,12 @@ def _inline_leaflet() -> _RawHTML:
 
 
 class _TimeLayers(MacroElement):
-    """The data block, the slider control and the event layers."""
+    """The data block, the slider control and the event layers.
 
-    _template = Template(
-        "{% macro html(this, kwargs) %}"
-        '<script type="application/json" id="{{ this.data_id }}">{{ this.data_json }}</script>'
-        "{% endmacro %}"
-        "{% macro script(this, kwargs) %}"
-        "{{ this.library }}\n"
-        "var {{ this.get_name() }} = geoTimelineInit({{ this._parent.get_name() }}, "
-        "{flights: {{ this.flights.get_name() }}, events: {{ this.events.get_name() }}, "
-        "arcs: {{ this.arcs.get_name() }}}, {{ this.data_id_js }}, {{ this.options }});\n"
-        "{% endmacro %}"
-    )
+    Rendered without Jinja: branca would compile a macro's output as a template again, so
+    ``{{ … }}`` in a title would be evaluated. The data and the script go into the document
+    as fixed text.
+    """
 
     def __init__(
         self,
@@ -119,12 +112,33 @@ class _TimeLayers(MacroElement):
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "GeoTimeline"
-        self.data_id = "geo-data"
-        self.data_id_js = json.dumps(self.data_id)
-        self.data_json = json_for_script(payload)
-        self.library = _static("timeline.js")
+        self.payload = payload
         self.flights, self.events, self.arcs = flights, events, arcs
-        self.options = json.dumps({"svgLimit": 5000})
+
+    def render(self, **kwargs: Any) -> None:
+        figure: Any = self.get_root()
+        parent: Any = self._parent
+        data_id = "geo-data"
+        figure.html.add_child(
+            _RawHTML(
+                f'<script type="application/json" id="{data_id}">'
+                f"{json_for_script(self.payload)}</script>\n"
+            ),
+            name=f"{self.get_name()}_data",
+        )
+        groups = (
+            f"{{flights: {self.flights.get_name()}, events: {self.events.get_name()}, "
+            f"arcs: {self.arcs.get_name()}}}"
+        )
+        options = json.dumps({"svgLimit": SVG_LIMIT})
+        figure.script.add_child(
+            _RawHTML(
+                f"{_static('timeline.js')}\n"
+                f"var {self.get_name()} = geoTimelineInit({parent.get_name()}, {groups}, "
+                f"{json.dumps(data_id)}, {options});\n"
+            ),
+            name=self.get_name(),
+        )
 
 
 def _number_ids(root: Any) -> None:

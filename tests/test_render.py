@@ -94,3 +94,13 @@ def test_hostile_fields_stay_in_the_data_block() -> None:
     popup = _data_block(html)["events"]["popup"][0]
     assert popup["title"] == "</script><script>alert(1)</script>"
     assert popup["sources"] == [["javascript:alert(1)", 0], ["https://ok.example/a", 1]]
+
+
+def test_template_syntax_in_data_is_not_evaluated() -> None:
+    events = events_from_csv(
+        'x,meeting,"{{7*7}} {% if true %}IF{% endif %} ${1+1}",2025-01-01,,,Baku,,reported,s,\n'
+    )
+    html = geo.to_html(events, title="{{ 6*7 }}")
+    popup = _data_block(html)["events"]["popup"][0]
+    assert popup["title"] == "{{7*7}} {% if true %}IF{% endif %} ${1+1}"
+    assert "<title>{{ 6*7 }}</title>" in html and "42" not in html.split("<title>")[1][:20]
