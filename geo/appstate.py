@@ -76,18 +76,6 @@ class View:
             args += ["--basemap", self.basemap]
         return args
 
-    def cache_key(self) -> tuple[Any, ...]:
-        """Plain values (str, tuples) for ``st.cache_data`` keys."""
-        return (
-            self.start.isoformat() if self.start else "",
-            self.end.isoformat() if self.end else "",
-            self.kinds,
-            self.statuses,
-            self.q.strip(),
-            self.tz,
-            self.basemap,
-        )
-
 
 # ---- URL query parameters ------------------------------------------------------------------
 

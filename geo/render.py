@@ -115,7 +115,7 @@ class _TimeLayers(MacroElement):
         self.payload = payload
         self.flights, self.events, self.arcs = flights, events, arcs
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> str:
         figure: Any = self.get_root()
         parent: Any = self._parent
         data_id = "geo-data"
@@ -139,6 +139,7 @@ class _TimeLayers(MacroElement):
             ),
             name=self.get_name(),
         )
+        return ""
 
 
 def _number_ids(root: Any) -> None:
