@@ -69,7 +69,7 @@ class View:
         for status in self.statuses:
             args += ["--status", status]
         if self.q.strip():
-            args += ["--search", self.q.strip()]
+            args.append(f"--search={self.q.strip()}")  # '=': a leading '-' stays text
         if self.tz != "UTC":
             args += ["--tz", self.tz]
         if self.basemap != "tiles":
@@ -194,12 +194,20 @@ def slider_bounds(span: DateRange | None, today: date) -> DateRange:
     return (lo, hi) if hi > lo else (lo, lo + timedelta(days=1))
 
 
+def misses(start: date | None, end: date | None, bounds: DateRange) -> bool:
+    """Whether ``start``..``end`` lies wholly outside ``bounds``."""
+    return bool((start and start > bounds[1]) or (end and end < bounds[0]))
+
+
 def clamp_range(start: date | None, end: date | None, bounds: DateRange) -> DateRange:
-    """``start``..``end`` (``None``: open) inside ``bounds``; all of it when they miss it."""
+    """``start``..``end`` (``None``: open) inside ``bounds``; all of it when they miss it.
+
+    Clamping a range that meets the data selects the same events (there are none outside).
+    """
     lo, hi = bounds
-    a = min(max(start or lo, lo), hi)
-    b = max(min(end or hi, hi), lo)
-    return (a, b) if a <= b else (lo, hi)
+    if misses(start, end, bounds):
+        return bounds
+    return max(start or lo, lo), min(end or hi, hi)
 
 
 def presets_for(bounds: DateRange) -> list[str]:

@@ -258,6 +258,18 @@ def flight_facts(
     )
 
 
+def distances_km(
+    lon1: npt.ArrayLike, lat1: npt.ArrayLike, lon2: npt.ArrayLike, lat2: npt.ArrayLike
+) -> FloatArray:
+    """Geodesic distances for arrays of endpoint pairs, in one vectorized ``Geod.inv``."""
+    a_lon1, a_lat1, a_lon2, a_lat2 = (
+        np.ascontiguousarray(x, dtype=np.float64)
+        for x in np.broadcast_arrays(_as_1d(lon1), _as_1d(lat1), _as_1d(lon2), _as_1d(lat2))
+    )
+    _az12, _az21, dist_m = _GEOD.inv(a_lon1, a_lat1, a_lon2, a_lat2)
+    return np.asarray(dist_m, dtype=np.float64) / 1000.0
+
+
 def arcs_batch(
     lon1: npt.ArrayLike,
     lat1: npt.ArrayLike,

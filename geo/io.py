@@ -13,6 +13,7 @@ import difflib
 import io
 import math
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ from geo.model import (
     Place,
     Problem,
     Status,
+    visible,
 )
 from geo.places import Gazetteer
 from geo.timeline import TimeSpan, is_zone, iso_utc, parse_time
@@ -162,11 +164,45 @@ def read_table(
                         )
                     )
                 else:
+                    _check_characters(record, header, name, line, problems)
                     rows.append((line, dict(zip(header, record, strict=True))))
             line = reader.line_num + 1
     except csv.Error as exc:
         problems.append(Problem(name, line, "row", _csv_error_text(exc, reader.line_num, line)))
     return rows
+
+
+# Characters no text field may hold: XML 1.0 (the KML export) cannot carry C0 controls other
+# than tab and line breaks, nor the noncharacters U+FFFE/U+FFFF, not even as references.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _check_characters(
+    record: list[str], header: list[str], name: str, line: int, problems: list[Problem]
+) -> None:
+    """Report (once per cell) a control character or noncharacter; the row is kept, so the
+    places it defines still resolve, but the file as a whole is refused."""
+    for col, cell in zip(header, record, strict=True):
+        bad = _FORBIDDEN.search(cell)
+        if bad:
+            code = ord(bad.group())
+            what = "a noncharacter" if code >= 0xFFFE else "a control character"
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    col,
+                    f"contains U+{code:04X} ({what}) at position {bad.start() + 1}; "
+                    "text may not hold it, remove it",
+                )
+            )
+
+
+def _column_label(col: str) -> str:
+    """A header cell as the column of a problem line, if it can be one (else ``header``)."""
+    if col and ":" not in col and visible(col) == col and len(col) <= 40:
+        return col
+    return "header"
 
 
 def _csv_error_text(exc: csv.Error, at: int, start: int) -> str:
@@ -205,7 +241,7 @@ def _check_header(
     seen: set[str] = set()
     for col in header:
         if col in seen:
-            problems.append(Problem(name, 1, col or "header", "column appears twice"))
+            problems.append(Problem(name, 1, _column_label(col), f"column '{col}' appears twice"))
             ok = False
         seen.add(col)
     missing = [c for c in columns if c not in seen and c not in optional]
@@ -226,7 +262,10 @@ def _check_header(
         did = f" (did you mean '{hint[0]}'?)" if hint else ""
         problems.append(
             Problem(
-                name, 1, col or "header", f"unexpected column '{col}'{did}; expected {expected}"
+                name,
+                1,
+                _column_label(col),
+                f"unexpected column '{col}'{did}; expected {expected}",
             )
         )
         ok = False
@@ -298,9 +337,9 @@ def _read_airports(
                 seen[code] = line
         if not iata and not icao:
             problems.append(Problem(name, line, "iata", "an airport needs an IATA or ICAO code"))
-        if iata and (len(iata) != 3 or not iata.isalpha()):
+        if iata and (len(iata) != 3 or not (iata.isascii() and iata.isalpha())):
             problems.append(Problem(name, line, "iata", f"'{iata}' is not a 3-letter IATA code"))
-        if icao and (len(icao) != 4 or not icao.isalnum()):
+        if icao and (len(icao) != 4 or not (icao.isascii() and icao.isalnum())):
             problems.append(Problem(name, line, "icao", f"'{icao}' is not a 4-character ICAO code"))
         lat = _float(row, "lat", -90, 90, name, line, problems)
         lon = _float(row, "lon", -180, 180, name, line, problems)

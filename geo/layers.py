@@ -9,13 +9,16 @@ hides and moves what it is given; it never parses HTML from the data.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
+
 from geo import geodesy
-from geo.model import KINDS, STATUSES, Event
+from geo.model import KINDS, PRECISIONS, STATUSES, Event
 from geo.table import flight_fields
 from geo.timeline import format_instant, precision_label
 
@@ -55,12 +58,12 @@ def _round(x: float) -> float:
     return round(x, COORD_DIGITS)
 
 
+_HTTP_URL = re.compile(r"^https?://[^\s\"<>\\`]+$", re.IGNORECASE)
+
+
 def is_http_url(text: str) -> bool:
     """Only http(s) URLs become links; ``javascript:``, ``data:`` and the rest stay text."""
-    lower = text.strip().lower()
-    return (lower.startswith("http://") or lower.startswith("https://")) and not any(
-        c in text for c in ' "<>\\`\n\r\t'
-    )
+    return _HTTP_URL.match(text.strip()) is not None
 
 
 def time_lines(event: Event) -> tuple[str, str]:
@@ -120,20 +123,30 @@ def precedent_ids(events: Sequence[Event]) -> set[str]:
     These are the precedents an analyst compares the flight with (the Baku meetings of
     2017–2018 for the Moscow → Baku flight); the map makes them stand out.
     """
-    flights = [e for e in events if e.is_flight]
-    out: set[str] = set()
-    for ev in events:
-        if ev.kind != "meeting":
-            continue
-        for fl in flights:
-            d = fl.destination
-            if ev.end_utc <= fl.start_utc and (
-                geodesy.distance_km(d.lon, d.lat, ev.destination.lon, ev.destination.lat)
-                <= PRECEDENT_RADIUS_KM
-            ):
-                out.add(ev.id)
-                break
-    return out
+    latest_departure: dict[tuple[float, float], datetime] = {}
+    for fl in events:
+        if fl.is_flight:
+            key = (fl.destination.lon, fl.destination.lat)
+            if key not in latest_departure or fl.start_utc > latest_departure[key]:
+                latest_departure[key] = fl.start_utc
+    if not latest_departure:
+        return set()
+    meetings = [e for e in events if e.kind == "meeting"]
+    places = sorted({(e.destination.lon, e.destination.lat) for e in meetings})
+    near: dict[tuple[float, float], datetime] = {}  # meeting place -> latest nearby departure
+    for (flon, flat), dep in latest_departure.items():
+        for lon, lat in places:
+            if abs(lat - flat) > 1.0:  # 1° of latitude is 111 km: no need to measure
+                continue
+            if geodesy.distance_km(flon, flat, lon, lat) <= PRECEDENT_RADIUS_KM:
+                if (lon, lat) not in near or dep > near[(lon, lat)]:
+                    near[(lon, lat)] = dep
+    return {
+        e.id
+        for e in meetings
+        if (last := near.get((e.destination.lon, e.destination.lat))) is not None
+        and e.end_utc <= last
+    }
 
 
 def arc_points(lon1: float, lat1: float, lon2: float, lat2: float) -> list[list[float]]:
@@ -161,48 +174,109 @@ def flight_path(event: Event, step_minutes: float = 5.0) -> FlightPath:
     )
 
 
+class _Strings:
+    """A shared table of repeated strings (places, people, sources): ids instead of copies."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        i = self._index.get(text)
+        if i is None:
+            i = self._index[text] = len(self.items)
+            self.items.append(text)
+        return i
+
+
+def _arcs(events: Sequence[Event]) -> list[list[list[float]]]:
+    """Every event's contact arcs as flat ``[lat, lon, lat, lon, …]`` lists, computed in
+    vectorized batches (one pyproj call per batch of arcs with the same number of points)."""
+    pairs: list[tuple[int, float, float, float, float]] = []
+    for i, ev in enumerate(events):
+        if ev.is_flight:
+            continue
+        d = ev.destination
+        for o in ev.origin:
+            if not (math.isclose(o.lat, d.lat) and math.isclose(o.lon, d.lon)):
+                pairs.append((i, o.lon, o.lat, d.lon, d.lat))
+    out: list[list[list[float]]] = [[] for _ in events]
+    if not pairs:
+        return out
+    table = np.array([p[1:] for p in pairs], dtype=np.float64)
+    dist = geodesy.distances_km(table[:, 0], table[:, 1], table[:, 2], table[:, 3])
+    n_points = np.clip(np.ceil(dist / ARC_STEP_KM).astype(int) + 1, 2, ARC_MAX_POINTS)
+    for n in np.unique(n_points):
+        rows = np.flatnonzero(n_points == n)
+        lons, lats = geodesy.arcs_batch(
+            table[rows, 0], table[rows, 1], table[rows, 2], table[rows, 3], int(n)
+        )
+        flat = np.round(np.stack([lats, lons], axis=2), COORD_DIGITS).reshape(len(rows), -1)
+        for row, coords in zip(rows.tolist(), flat.tolist(), strict=True):
+            out[pairs[row][0]].append(coords)
+    return out
+
+
 def map_payload(events: Sequence[Event], *, tz: str = "UTC", title: str = "") -> dict[str, Any]:
-    """Everything the page draws, in compact column form (one list per field)."""
+    """Everything the page draws, in compact column form.
+
+    One list per field (no repeated keys); places, people and sources as indices into a shared
+    string table; coordinates rounded to about 10 m; arcs as flat ``[lat, lon, …]`` lists.
+    """
     events = sorted(events, key=lambda e: (e.start_utc, e.end_utc, e.id))
     precedents = precedent_ids(events)
-    cols: dict[str, list[Any]] = {
-        k: [] for k in ("kind", "status", "t0", "t1", "lat", "lon", "precedent", "popup", "arcs")
-    }
+    strings = _Strings()
+    keys = (
+        "kind status precision t0 t1 lat lon precedent id title when local place zone "
+        "origin participants sources notes"
+    ).split()
+    cols: dict[str, list[Any]] = {k: [] for k in keys}
     flights: list[dict[str, Any]] = []
     zones: set[str] = {"UTC", tz}
-    for ev in events:
+    for i, ev in enumerate(events):
+        d = ev.destination
         cols["kind"].append(KINDS.index(ev.kind))
         cols["status"].append(STATUSES.index(ev.status))
+        cols["precision"].append(PRECISIONS.index(ev.precision))
         cols["t0"].append(epoch_ms(ev.start_utc))
         cols["t1"].append(epoch_ms(ev.end_utc))
-        cols["lat"].append(_round(ev.destination.lat))
-        cols["lon"].append(_round(ev.destination.lon))
+        cols["lat"].append(_round(d.lat))
+        cols["lon"].append(_round(d.lon))
         cols["precedent"].append(1 if ev.id in precedents else 0)
-        cols["popup"].append(popup_fields(ev))
+        cols["id"].append(ev.id)
+        cols["title"].append(ev.title)
+        cols["when"].append(precision_label(ev))
+        # a minute-precise time names its zone's abbreviation (MSK); the page composes the rest
+        precise = ev.start_precision in ("minute", "second")
+        cols["local"].append(time_lines(ev)[0] if precise else 0)
+        cols["place"].append(strings(d.label))
+        cols["zone"].append(strings(ev.end_tz))
+        cols["origin"].append([strings(o.label) for o in ev.origin])
+        cols["participants"].append([strings(p) for p in ev.participants])
+        cols["sources"].append([strings(s) for s in ev.sources])
+        cols["notes"].append(ev.notes)
         zones.update((ev.start_tz, ev.end_tz))
-        d = ev.destination
         if ev.is_flight:
             path = flight_path(ev)
             flights.append(
-                {"event": len(cols["kind"]) - 1, "latlngs": path.latlngs, "times": path.times_ms}
+                {
+                    "event": i,
+                    "latlngs": path.latlngs,
+                    "times": path.times_ms,
+                    "facts": popup_fields(ev)["flight"],
+                }
             )
-            cols["arcs"].append([])
-        else:
-            cols["arcs"].append(
-                [
-                    arc_points(o.lon, o.lat, d.lon, d.lat)
-                    for o in ev.origin
-                    if not (math.isclose(o.lat, d.lat) and math.isclose(o.lon, d.lon))
-                ]
-            )
+    cols["arcs"] = _arcs(events)
     return {
         "title": title,
         "tz": tz,
         "zones": sorted(zones),
         "kinds": list(KINDS),
         "statuses": list(STATUSES),
+        "precisions": list(PRECISIONS),
         "kindStyle": KIND_STYLE,
         "statusStyle": STATUS_STYLE,
+        "strings": strings.items,
         "events": cols,
         "flights": flights,
     }

@@ -10,6 +10,7 @@ record, so nothing downstream invents a minute.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, get_args
@@ -125,6 +126,26 @@ class Event:
         return min(self.start_precision, self.end_precision, key=PRECISIONS.index)
 
 
+# Characters that would break a line or hijack a terminal: C0/C1 controls (ESC sequences,
+# \v, \f, NEL), the Unicode line and paragraph separators, and the bidi overrides.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def visible(text: str) -> str:
+    """``text`` safe to print on one line of a terminal: line breaks, control characters and
+    bidi overrides written as escapes (``\\n``, ``\\x1b``, ``\\u2028``), the rest unchanged."""
+    return _UNSAFE.sub(_escape, text)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One problem found in an input file, reported as ``FILE:LINE: column: message``."""
@@ -135,7 +156,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+        """One line, whatever the input held: cell text quoted in a message is made visible."""
+        return f"{visible(self.file)}:{self.line}: {visible(self.column)}: {visible(self.message)}"
 
 
 class DataError(Exception):

@@ -123,12 +123,20 @@ def test_aircraft_matches_geodesy(
 def test_popup_shows_text_and_links(offline_page: OfflinePage, map_file) -> None:
     _open(offline_page, map_file)
     page = offline_page.page
-    page.evaluate(
-        "geoTimeline.map.eachLayer(l => { if (l.options && /geo-kind-flight/.test("
-        "l.options.className || '') && l.openPopup) l.openPopup(); })"
-    )
+    assert page.evaluate("geoTimeline.openPopup('flight-vko-gyd-2025-03-14')")
     popup = page.locator(".geo-popup").first
     text = popup.inner_text()
     assert "01:54 MSK 14 Mar 2025" in text and "22:54 UTC 13 Mar 2025" in text
     assert "ASTRA (ADS-B Exchange data)" in text and "plausible" in text
     assert popup.locator("a").count() == 0  # no source of the flight is a URL
+
+
+def test_popup_of_a_day_precise_event(offline_page: OfflinePage, map_file) -> None:
+    _open(offline_page, map_file)
+    page = offline_page.page
+    assert page.evaluate("geoTimeline.openPopup('dunford-gerasimov-2017')")
+    text = page.locator(".geo-popup").first.inner_text()
+    assert "16 February 2017, local time at Baku (Asia/Baku)" in text
+    assert "2017-02-15 20:00 → 2017-02-16 20:00 UTC (day precision)" in text
+    assert "Joseph Dunford; Valery Gerasimov; Ilham Aliyev" in text
+    assert "confirmed" in text and "report.az (17 Feb 2017)" in text

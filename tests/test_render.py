@@ -45,19 +45,19 @@ def test_outlines_only_has_no_tiles_but_the_outline_layer() -> None:
 def test_popups_carry_local_and_utc_times_and_sources() -> None:
     data = _data_block(geo.to_html(shipped_events(), tz="Europe/Moscow"))
     assert data["tz"] == "Europe/Moscow"
-    popups = {p["id"]: p for p in data["events"]["popup"]}
-    flight = popups["flight-vko-gyd-2025-03-14"]
-    assert flight["local"].startswith("01:54 MSK 14 Mar 2025")
-    assert flight["utc"].startswith("22:54 UTC 13 Mar 2025")
-    assert flight["sources"][0] == ["000_bc6ca04a3f09f774.txt", 0]
+    cols, strings = data["events"], data["strings"]
+    i = cols["id"].index("flight-vko-gyd-2025-03-14")
+    assert cols["local"][i].startswith("01:54 MSK 14 Mar 2025")
+    assert [strings[k] for k in cols["sources"][i]][0] == "000_bc6ca04a3f09f774.txt"
+    (flight,) = data["flights"]
+    assert flight["facts"][0] == "1,926 km great circle"
 
 
 def test_speculative_events_are_styled_apart() -> None:
     data = _data_block(geo.to_html(shipped_events()))
     statuses = data["statuses"]
-    popups = data["events"]["popup"]
-    spec = [i for i, p in enumerate(popups) if p["status"] == "speculative"]
-    assert spec and all(statuses[data["events"]["status"][i]] == "speculative" for i in spec)
+    spec = [i for i, s in enumerate(data["events"]["status"]) if statuses[s] == "speculative"]
+    assert [data["events"]["id"][i] for i in spec] == ["trump-putin-baku-speculation-2025-03-14"]
     assert data["statusStyle"]["speculative"]["dash"]
     assert data["statusStyle"]["speculative"]["fill"] < data["statusStyle"]["confirmed"]["fill"]
 
@@ -91,9 +91,11 @@ def test_hostile_fields_stay_in_the_data_block() -> None:
     )
     html = geo.to_html(events)
     assert "<script>alert(1)</script>" not in html
-    popup = _data_block(html)["events"]["popup"][0]
-    assert popup["title"] == "</script><script>alert(1)</script>"
-    assert popup["sources"] == [["javascript:alert(1)", 0], ["https://ok.example/a", 1]]
+    data = _data_block(html)
+    assert data["events"]["title"][0] == "</script><script>alert(1)</script>"
+    assert [data["strings"][k] for k in data["events"]["sources"][0]] == [
+        "javascript:alert(1)", "https://ok.example/a"
+    ]
 
 
 def test_template_syntax_in_data_is_not_evaluated() -> None:
@@ -101,6 +103,6 @@ def test_template_syntax_in_data_is_not_evaluated() -> None:
         'x,meeting,"{{7*7}} {% if true %}IF{% endif %} ${1+1}",2025-01-01,,,Baku,,reported,s,\n'
     )
     html = geo.to_html(events, title="{{ 6*7 }}")
-    popup = _data_block(html)["events"]["popup"][0]
-    assert popup["title"] == "{{7*7}} {% if true %}IF{% endif %} ${1+1}"
+    title = _data_block(html)["events"]["title"][0]
+    assert title == "{{7*7}} {% if true %}IF{% endif %} ${1+1}"
     assert "<title>{{ 6*7 }}</title>" in html and "42" not in html.split("<title>")[1][:20]

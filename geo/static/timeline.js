@@ -46,6 +46,40 @@
     return (Math.atan2(y, x) / rad + 360) % 360;
   }
 
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                "Dec"];
+  function pad2(x) { return (x < 10 ? "0" : "") + x; }
+  function utcClock(t) {  // 22:54 UTC 13 Mar 2025
+    var d = new Date(t);
+    return pad2(d.getUTCHours()) + ":" + pad2(d.getUTCMinutes()) + " UTC " + d.getUTCDate() +
+      " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
+  }
+  function utcStamp(t) {  // 2017-02-15 20:00
+    var d = new Date(t);
+    return d.getUTCFullYear() + "-" + pad2(d.getUTCMonth() + 1) + "-" + pad2(d.getUTCDate()) +
+      " " + pad2(d.getUTCHours()) + ":" + pad2(d.getUTCMinutes());
+  }
+
+  // The popup's fields for event i, from the data's columns (all plain text).
+  function popupFields(data, i, flight) {
+    var E = data.events, S = data.strings;
+    var precision = data.precisions[E.precision[i]];
+    var precise = precision === "minute" || precision === "second";
+    var utc = precise
+      ? utcClock(E.t0[i]) + (E.t1[i] !== E.t0[i] ? " → " + utcClock(E.t1[i]) : "")
+      : utcStamp(E.t0[i]) + " → " + utcStamp(E.t1[i]) + " UTC (" + precision + " precision)";
+    var place = S[E.place[i]];
+    var local = E.local[i] ||
+      E.when[i] + ", local time at " + place + " (" + S[E.zone[i]] + ")";
+    function names(list) { return list.map(function (k) { return S[k]; }); }
+    return {
+      title: E.title[i] || E.id[i], id: E.id[i], kind: data.kinds[E.kind[i]],
+      when: E.when[i], local: local, utc: utc, place: place, origin: names(E.origin[i]),
+      participants: names(E.participants[i]), status: data.statuses[E.status[i]],
+      sources: names(E.sources[i]), notes: E.notes[i], flight: flight ? flight.facts : null
+    };
+  }
+
   function buildPopup(p) {
     var root = el("div", "geo-popup");
     root.appendChild(el("div", "geo-popup-title", p.title));
@@ -78,14 +112,14 @@
     var ul = el("ul", "geo-sources");
     p.sources.forEach(function (s) {
       var li = el("li");
-      if (s[1] === 1 && isHttp(s[0])) {
-        var a = el("a", null, s[0]);
-        a.setAttribute("href", s[0]);
+      if (isHttp(s)) {
+        var a = el("a", null, s);
+        a.setAttribute("href", s);
         a.setAttribute("target", "_blank");
         a.setAttribute("rel", "noopener noreferrer");
         li.appendChild(a);
       } else {
-        li.textContent = s[0];
+        li.textContent = s;
       }
       ul.appendChild(li);
     });
@@ -104,6 +138,8 @@
     var kinds = data.kinds, statuses = data.statuses;
     var useCanvas = n > (options.svgLimit || 5000);
     var renderer = useCanvas ? L.canvas({ padding: 0.2 }) : L.svg({ padding: 0.2 });
+    var flightOf = {};
+    data.flights.forEach(function (f, k) { flightOf[f.event] = k; });
     var state = { tz: data.tz || "UTC", mode: "cumulative", windowMs: WINDOWS[1][1],
                   index: 0, playing: null };
 
@@ -131,13 +167,15 @@
       return s;
     }
 
-    function popupFor(i) { return function () { return buildPopup(E.popup[i]); }; }
-    function tooltipFor(i) { return function () { return el("span", null, E.popup[i].title); }; }
+    function popupFor(i) {
+      return function () {
+        return buildPopup(popupFields(data, i, i in flightOf ? data.flights[flightOf[i]] : null));
+      };
+    }
+    function tooltipFor(i) { return function () { return el("span", null, E.title[i] || E.id[i]); }; }
 
     // One entry per event: the layers that show it, in its group.
     var items = new Array(n);
-    var flightOf = {};
-    data.flights.forEach(function (f, k) { flightOf[f.event] = k; });
     for (var i = 0; i < n; i++) {
       var layers = [];
       var group;
@@ -170,7 +208,9 @@
       var m = L.circleMarker([E.lat[i], E.lon[i]], styleFor(i, false));
       m.bindPopup(popupFor(i), { maxWidth: 360 }).bindTooltip(tooltipFor(i));
       layers.push({ layer: m, group: groups.events });
-      E.arcs[i].forEach(function (latlngs) {
+      E.arcs[i].forEach(function (flat) {
+        var latlngs = [];
+        for (var k = 0; k < flat.length; k += 2) latlngs.push([flat[k], flat[k + 1]]);
         var arc = L.polyline(latlngs, styleFor(i, true));
         arc.bindPopup(popupFor(i), { maxWidth: 360 }).bindTooltip(tooltipFor(i));
         layers.push({ layer: arc, group: groups.arcs });
@@ -463,6 +503,15 @@
           var it = items[f.event];
           return { shown: it.planeShown, latlng: it.plane.getLatLng(), heading: it.heading };
         });
+      },
+      openPopup: function (id) {
+        var i = E.id.indexOf(id);
+        if (i < 0) return false;
+        var it = items[i];
+        var layer = it.flight ? it.progress : it.layers[0].layer;
+        if (!it.shown) return false;
+        layer.openPopup();
+        return true;
       },
       map: map
     };
