@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from geo.io import Dataset, load_dataset
-from geo.model import KINDS, STATUSES, DataError
+from geo.model import KINDS, STATUSES, DataError, visible
 from geo.query import Filters, select
 from geo.table import flat, normalize
 from geo.timeline import is_zone, parse_date_bound
@@ -124,8 +124,9 @@ def _cmd_list(args: argparse.Namespace) -> int:
         header = "  ".join(c.upper().ljust(w) for c, w in widths.items()) + "  TITLE"
         print(header)
         for row in rows:
-            cells = [flat(row[c])[:w].ljust(w) for c, w in widths.items()]
-            print("  ".join(cells) + "  " + flat(row["title"]))
+            # the table is for a terminal: no ESC sequences, line breaks or bidi overrides
+            cells = [visible(flat(row[c]))[:w].ljust(w) for c, w in widths.items()]
+            print("  ".join(cells) + "  " + visible(flat(row["title"])))
         print(f"{len(rows)} events")
     return 0
 

@@ -352,6 +352,28 @@ def flight_track(
     at arrival. Longitudes are unwrapped. Raises ``ValueError`` if the datetimes are naive
     or arrival is not after departure (use :func:`flight_facts` to diagnose such data).
     """
+    lons, lats, offsets_us = flight_track_arrays(
+        lon1, lat1, dep_utc, lon2, lat2, arr_utc, step_minutes, max_step_km
+    )
+    dep = _to_utc(dep_utc, "dep_utc")
+    points = [
+        TrackPoint(lon, lat, dep + timedelta(microseconds=us))
+        for lon, lat, us in zip(lons.tolist(), lats.tolist(), offsets_us.tolist(), strict=True)
+    ]
+    return tuple(points)
+
+
+def flight_track_arrays(
+    lon1: float,
+    lat1: float,
+    dep_utc: datetime,
+    lon2: float,
+    lat2: float,
+    arr_utc: datetime,
+    step_minutes: float = 5.0,
+    max_step_km: float = 100.0,
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]:
+    """:func:`flight_track` as arrays: lons, lats, and microseconds since departure."""
     if not step_minutes > 0.0:
         raise ValueError(f"step_minutes must be positive, got {step_minutes}")
     if not max_step_km > 0.0:
@@ -368,12 +390,8 @@ def flight_track(
         math.ceil(total_us / (step_minutes * 60e6)),
     )
     lons, lats = _single(lon1, lat1, lon2, lat2, np.linspace(0.0, 1.0, segments + 1))
-    points = [
-        TrackPoint(lon, lat, dep + timedelta(microseconds=total_us * i // segments))
-        for i, (lon, lat) in enumerate(zip(lons.tolist(), lats.tolist(), strict=True))
-    ]
-    points[-1] = TrackPoint(points[-1].lon, points[-1].lat, arr)
-    return tuple(points)
+    offsets = (np.arange(segments + 1, dtype=np.int64) * total_us) // segments
+    return lons, lats, offsets
 
 
 def position_at(

@@ -326,8 +326,11 @@ def _read_airports(
     seen: dict[str, int] = {}
     for line, row in read_table(source, name, AIRPORT_COLUMNS, problems):
         n_before = len(problems)
-        iata = row["iata"].strip().upper()
-        icao = row["icao"].strip().upper()
+        # upper() only ASCII: 'ß'.upper() is 'SS', and a non-ASCII code must stay invalid
+        iata, icao = (
+            code.upper() if code.isascii() else code
+            for code in (row["iata"].strip(), row["icao"].strip())
+        )
         for col, code in (("iata", iata), ("icao", icao)):
             if code and code in seen:
                 problems.append(

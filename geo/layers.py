@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -51,7 +51,8 @@ COORD_DIGITS = 4  # about 10 m
 
 
 def epoch_ms(dt: datetime) -> int:
-    return int(round(dt.astimezone(UTC).timestamp() * 1000))
+    """Milliseconds since the epoch of an aware datetime."""
+    return int(round(dt.timestamp() * 1000))
 
 
 def _round(x: float) -> float:
@@ -158,40 +159,34 @@ def arc_points(lon1: float, lat1: float, lon2: float, lat2: float) -> list[list[
 
 @dataclass(frozen=True, slots=True)
 class FlightPath:
-    """A flight's track for the page: vertices with their times (ms since epoch)."""
+    """A flight's track: vertices (degrees) and their times (ms since the epoch)."""
 
     latlngs: list[list[float]]
     times_ms: list[int]
+    flat: list[int]  # [lat, lon, …] in 1e-4 degree, for the page
+    offsets_ms: list[int]  # ms after departure, for the page
 
 
 def flight_path(event: Event, step_minutes: float = 5.0) -> FlightPath:
     o, d = event.origin[0], event.destination
-    points = geodesy.flight_track(
+    lons, lats, offsets_us = geodesy.flight_track_arrays(
         o.lon, o.lat, event.start_utc, d.lon, d.lat, event.end_utc, step_minutes=step_minutes
     )
+    start = epoch_ms(event.start_utc)
+    latlngs = np.stack([lats, lons], axis=1)
+    offsets = (offsets_us + 500) // 1000
     return FlightPath(
-        [[_round(p.lat), _round(p.lon)] for p in points], [epoch_ms(p.time_utc) for p in points]
+        np.round(latlngs, COORD_DIGITS).tolist(),
+        (start + offsets).tolist(),
+        np.rint(latlngs * 10**COORD_DIGITS).astype(np.int64).ravel().tolist(),
+        offsets.tolist(),
     )
-
-
-class _Strings:
-    """A shared table of repeated strings (places, people, sources): ids instead of copies."""
-
-    def __init__(self) -> None:
-        self.items: list[str] = []
-        self._index: dict[str, int] = {}
-
-    def __call__(self, text: str) -> int:
-        i = self._index.get(text)
-        if i is None:
-            i = self._index[text] = len(self.items)
-            self.items.append(text)
-        return i
 
 
 def _arcs(events: Sequence[Event]) -> list[list[list[float]]]:
-    """Every event's contact arcs as flat ``[lat, lon, lat, lon, …]`` lists, computed in
-    vectorized batches (one pyproj call per batch of arcs with the same number of points)."""
+    """Every event's contact arcs as flat ``[lat, lon, lat, lon, …]`` lists of integers
+    (1e-4 degree), computed in vectorized batches (one pyproj call per batch of arcs with
+    the same number of points)."""
     pairs: list[tuple[int, float, float, float, float]] = []
     for i, ev in enumerate(events):
         if ev.is_flight:
@@ -211,7 +206,8 @@ def _arcs(events: Sequence[Event]) -> list[list[list[float]]]:
         lons, lats = geodesy.arcs_batch(
             table[rows, 0], table[rows, 1], table[rows, 2], table[rows, 3], int(n)
         )
-        flat = np.round(np.stack([lats, lons], axis=2), COORD_DIGITS).reshape(len(rows), -1)
+        flat = np.rint(np.stack([lats, lons], axis=2) * 10**COORD_DIGITS).astype(np.int64)
+        flat = flat.reshape(len(rows), -1)
         for row, coords in zip(rows.tolist(), flat.tolist(), strict=True):
             out[pairs[row][0]].append(coords)
     return out
@@ -221,52 +217,59 @@ def map_payload(events: Sequence[Event], *, tz: str = "UTC", title: str = "") ->
     """Everything the page draws, in compact column form.
 
     One list per field (no repeated keys); places, people and sources as indices into a shared
-    string table; coordinates rounded to about 10 m; arcs as flat ``[lat, lon, …]`` lists.
+    string table; coordinates as integers in units of 1e-4 degree (about 10 m), arcs and
+    tracks as flat ``[lat, lon, lat, lon, …]`` lists; a flight's vertex times in ms after its
+    departure.
     """
     events = sorted(events, key=lambda e: (e.start_utc, e.end_utc, e.id))
     precedents = precedent_ids(events)
-    strings = _Strings()
-    keys = (
-        "kind status precision t0 t1 lat lon precedent id title when local place zone "
-        "origin participants sources notes"
-    ).split()
-    cols: dict[str, list[Any]] = {k: [] for k in keys}
+    table: dict[str, int] = {}  # shared strings: places, people, sources as indices
+    sid = table.setdefault
+
+    def ids(texts: Sequence[str]) -> list[int]:
+        return [sid(t, len(table)) for t in texts]
+
+    kind_ix = {k: i for i, k in enumerate(KINDS)}
+    status_ix = {s: i for i, s in enumerate(STATUSES)}
+    precision_ix = {p: i for i, p in enumerate(PRECISIONS)}
+    scale = 10**COORD_DIGITS
+    cols: dict[str, list[Any]] = {
+        "kind": [kind_ix[e.kind] for e in events],
+        "status": [status_ix[e.status] for e in events],
+        "precision": [precision_ix[e.precision] for e in events],
+        "t0": [epoch_ms(e.start_utc) for e in events],
+        "t1": [epoch_ms(e.end_utc) for e in events],
+        "lat": [round(e.destination.lat * scale) for e in events],
+        "lon": [round(e.destination.lon * scale) for e in events],
+        "precedent": [1 if e.id in precedents else 0 for e in events],
+        "id": [e.id for e in events],
+        "title": [e.title for e in events],
+        "when": [precision_label(e) for e in events],
+        # a minute-precise time names its zone's abbreviation (MSK); the page composes others
+        "local": [
+            time_lines(e)[0] if e.start_precision in ("minute", "second") else 0 for e in events
+        ],
+        "place": [sid(e.destination.label, len(table)) for e in events],
+        "zone": [sid(e.end_tz, len(table)) for e in events],
+        "origin": [ids([o.label for o in e.origin]) for e in events],
+        "participants": [ids(e.participants) for e in events],
+        "sources": [ids(e.sources) for e in events],
+        "notes": [e.notes for e in events],
+        "arcs": _arcs(events),
+    }
     flights: list[dict[str, Any]] = []
-    zones: set[str] = {"UTC", tz}
     for i, ev in enumerate(events):
-        d = ev.destination
-        cols["kind"].append(KINDS.index(ev.kind))
-        cols["status"].append(STATUSES.index(ev.status))
-        cols["precision"].append(PRECISIONS.index(ev.precision))
-        cols["t0"].append(epoch_ms(ev.start_utc))
-        cols["t1"].append(epoch_ms(ev.end_utc))
-        cols["lat"].append(_round(d.lat))
-        cols["lon"].append(_round(d.lon))
-        cols["precedent"].append(1 if ev.id in precedents else 0)
-        cols["id"].append(ev.id)
-        cols["title"].append(ev.title)
-        cols["when"].append(precision_label(ev))
-        # a minute-precise time names its zone's abbreviation (MSK); the page composes the rest
-        precise = ev.start_precision in ("minute", "second")
-        cols["local"].append(time_lines(ev)[0] if precise else 0)
-        cols["place"].append(strings(d.label))
-        cols["zone"].append(strings(ev.end_tz))
-        cols["origin"].append([strings(o.label) for o in ev.origin])
-        cols["participants"].append([strings(p) for p in ev.participants])
-        cols["sources"].append([strings(s) for s in ev.sources])
-        cols["notes"].append(ev.notes)
-        zones.update((ev.start_tz, ev.end_tz))
         if ev.is_flight:
             path = flight_path(ev)
             flights.append(
                 {
                     "event": i,
-                    "latlngs": path.latlngs,
-                    "times": path.times_ms,
+                    "path": path.flat,
+                    "times": path.offsets_ms,
                     "facts": popup_fields(ev)["flight"],
                 }
             )
-    cols["arcs"] = _arcs(events)
+    zones = {"UTC", tz} | {e.start_tz for e in events} | {e.end_tz for e in events}
     return {
         "title": title,
         "tz": tz,
@@ -274,9 +277,10 @@ def map_payload(events: Sequence[Event], *, tz: str = "UTC", title: str = "") ->
         "kinds": list(KINDS),
         "statuses": list(STATUSES),
         "precisions": list(PRECISIONS),
+        "coordScale": scale,
         "kindStyle": KIND_STYLE,
         "statusStyle": STATUS_STYLE,
-        "strings": strings.items,
+        "strings": list(table),
         "events": cols,
         "flights": flights,
     }

@@ -25,7 +25,7 @@ _ISO = re.compile(
             )?
           )?
         )?$""",
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,  # \d is 0-9 only, not any script's digits ('٢٠٢٥', '２０２５')
 )
 
 FORMATS_HELP = "2025, 2025-03, 2025-03-14, 2025-03-14T01:54 or 2025-03-14T01:54:30[+03:00|Z]"
@@ -217,15 +217,35 @@ def precision_label(event: Event) -> str:
     ``16 February 2017``, ``March 2025``, ``spring 2025``, ``January–June 2025``, ``2025``;
     minute-precise times read ``01:54 MSK 14 Mar 2025``.
     """
-    if event.start_precision in ("minute", "second"):
-        start = format_instant(event.start_utc, event.start_tz)
-        if event.end_utc == event.start_utc:
+    return _label(
+        event.start_utc,
+        event.end_utc,
+        event.start_precision,
+        event.precision,
+        event.start_tz,
+        event.end_tz,
+        event.destination.tz,
+    )
+
+
+@lru_cache(maxsize=65536)
+def _label(
+    start_utc: datetime,
+    end_utc: datetime,
+    start_precision: Precision,
+    precision: Precision,
+    start_tz: str,
+    end_tz: str,
+    place_tz: str,
+) -> str:
+    if start_precision in ("minute", "second"):
+        start = format_instant(start_utc, start_tz)
+        if end_utc == start_utc:
             return start
-        return f"{start} – {format_instant(event.end_utc, event.end_tz)}"
-    tz = zone(event.destination.tz)
-    first = event.start_utc.astimezone(tz).date()
-    last = (event.end_utc.astimezone(tz) - timedelta(microseconds=1)).date()
-    precision = event.precision
+        return f"{start} – {format_instant(end_utc, end_tz)}"
+    tz = zone(place_tz)
+    first = start_utc.astimezone(tz).date()
+    last = (end_utc.astimezone(tz) - timedelta(microseconds=1)).date()
     if precision == "year":
         return str(first.year) if first.year == last.year else f"{first.year}–{last.year}"
     if precision == "month":

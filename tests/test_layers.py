@@ -88,8 +88,11 @@ def test_payload_columns_and_arcs() -> None:
     flight_index = payload["flights"][0]["event"]
     flight = _by_id(events, "flight-vko-gyd-2025-03-14")
     assert cols["t0"][flight_index] == epoch_ms(flight.start_utc)
-    assert payload["flights"][0]["times"][0] == cols["t0"][flight_index]
-    assert payload["flights"][0]["times"][-1] == cols["t1"][flight_index]
+    assert payload["flights"][0]["times"][0] == 0
+    assert payload["flights"][0]["times"][-1] == cols["t1"][flight_index] - cols["t0"][flight_index]
+    path = payload["flights"][0]["path"]
+    assert path[:2] == [555915, 372615]  # VKO, in 1e-4 degree
+    assert path[-2:] == [404675, 500467]  # GYD
     # one arc per origin: the 2017 meeting has two (Washington, Moscow)
     i = cols["id"].index("dunford-gerasimov-2017")
     assert len(cols["arcs"][i]) == 2
@@ -115,5 +118,5 @@ def test_arc_across_antimeridian_is_continuous() -> None:
     )
     payload = map_payload(events)
     (arc,) = payload["events"]["arcs"][0]
-    lons = arc[1::2]
+    lons = [x / payload["coordScale"] for x in arc[1::2]]
     assert all(abs(b - a) < 180 for a, b in zip(lons, lons[1:], strict=False))

@@ -138,8 +138,19 @@
     var kinds = data.kinds, statuses = data.statuses;
     var useCanvas = n > (options.svgLimit || 5000);
     var renderer = useCanvas ? L.canvas({ padding: 0.2 }) : L.svg({ padding: 0.2 });
+    var scale = data.coordScale;
+    function latlngsOf(flat) {  // [lat, lon, …] in 1/scale degree -> [[lat, lon], …]
+      var out = new Array(flat.length / 2);
+      for (var k = 0; k < flat.length; k += 2) out[k / 2] = [flat[k] / scale, flat[k + 1] / scale];
+      return out;
+    }
     var flightOf = {};
-    data.flights.forEach(function (f, k) { flightOf[f.event] = k; });
+    data.flights.forEach(function (f, k) {
+      flightOf[f.event] = k;
+      var t0 = E.t0[f.event];
+      f.latlngs = latlngsOf(f.path);
+      f.times = f.times.map(function (dt) { return t0 + dt; });
+    });
     var state = { tz: data.tz || "UTC", mode: "cumulative", windowMs: WINDOWS[1][1],
                   index: 0, playing: null };
 
@@ -205,13 +216,11 @@
                      ends: ends, shown: false, planeShown: false, lastK: -1 };
         continue;
       }
-      var m = L.circleMarker([E.lat[i], E.lon[i]], styleFor(i, false));
+      var m = L.circleMarker([E.lat[i] / scale, E.lon[i] / scale], styleFor(i, false));
       m.bindPopup(popupFor(i), { maxWidth: 360 }).bindTooltip(tooltipFor(i));
       layers.push({ layer: m, group: groups.events });
       E.arcs[i].forEach(function (flat) {
-        var latlngs = [];
-        for (var k = 0; k < flat.length; k += 2) latlngs.push([flat[k], flat[k + 1]]);
-        var arc = L.polyline(latlngs, styleFor(i, true));
+        var arc = L.polyline(latlngsOf(flat), styleFor(i, true));
         arc.bindPopup(popupFor(i), { maxWidth: 360 }).bindTooltip(tooltipFor(i));
         layers.push({ layer: arc, group: groups.arcs });
       });
