@@ -279,7 +279,11 @@ def _in_line_order(problems: list[Problem]) -> list[Problem]:
 
 def split_list(cell: str) -> tuple[str, ...]:
     """``a; b;;c`` -> ``("a", "b", "c")``."""
-    return tuple(part.strip() for part in cell.split(";") if part.strip())
+    if ";" not in cell:
+        one = cell.strip()
+        return (one,) if one else ()
+    parts = [part.strip() for part in cell.split(";")]
+    return tuple([part for part in parts if part])
 
 
 def _float(
