@@ -1,0 +1,90 @@
+"""Open a big exported map in headless Chromium, offline, and time it.
+
+    python benchmarks/bench_browser.py --events 100000 --flights 1000 [--html FILE]
+
+Prints the time from navigation to a ready map (Leaflet loaded, every layer built, first
+draw done) and the time one slider step takes to redraw, measured in the page with
+``performance.now()`` around the step and the next two animation frames (so the canvas
+repaint is included), median and worst over many steps across the whole range.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
+
+STEP_JS = """async (k) => {
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  const t0 = performance.now();
+  geoTimeline.setIndex(k);
+  await frame(); await frame();
+  return performance.now() - t0;
+}"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--flights", type=int, default=1000)
+    parser.add_argument("--html", type=Path, help="an existing export (skips generating)")
+    parser.add_argument("--steps", type=int, default=60)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        html = args.html
+        if html is None:
+            csv_path = Path(tmp) / "events.csv"
+            html = Path(tmp) / "map.html"
+            py = sys.executable
+            subprocess.run([py, str(HERE / "generate.py"), "--events", str(args.events),
+                            "--flights", str(args.flights), "--out", str(csv_path)],
+                           check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+            subprocess.run([py, "-m", "geo", "export", "--events", str(csv_path), "--out",
+                            str(html), "--basemap", "outlines"], check=True, cwd=ROOT,
+                           stdout=subprocess.DEVNULL)
+        path = chromium_path()
+        if path is None:
+            raise SystemExit("no Chromium (apt-get install chromium)")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+                       else r.abort())
+            start = time.perf_counter()
+            page.goto(html.as_uri(), timeout=120_000)
+            page.wait_for_function("window.geoTimeline !== undefined", timeout=120_000)
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
+            load_s = time.perf_counter() - start
+            n_stops = page.evaluate("geoTimeline.stops.length")
+            shown = page.evaluate("geoTimeline.shownCount()")
+            times = []
+            for j in range(args.steps):
+                k = (j * 7919) % n_stops  # spread over the whole range
+                times.append(page.evaluate(STEP_JS, k))
+                times.append(page.evaluate(STEP_JS, min(k + 1, n_stops - 1)))  # one stop on
+            browser.close()
+    size_mb = html.stat().st_size / 1e6 if html.exists() else float("nan")
+    print(f"file: {size_mb:.1f} MB, {n_stops:,} slider stops, {shown:,} events shown at load")
+    print(f"open offline to ready map: {load_s:.2f} s")
+    print(f"slider step redraw: median {statistics.median(times):.1f} ms, "
+          f"p95 {sorted(times)[int(len(times) * 0.95)]:.1f} ms, max {max(times):.1f} ms "
+          f"over {len(times)} steps")
+    print(f"page errors: {errors or 'none'}")
+
+
+if __name__ == "__main__":
+    main()
