@@ -369,7 +369,7 @@ def flight_panel(event: Event) -> dict[str, str]:
     row = normalize(event)
     speed = row.get("avg_speed_kmh")
     plausible = row.get("plausible")
-    mark = "✅ plausible" if plausible else "⚠️ implausible"
+    mark = "✓ plausible" if plausible else "✗ implausible"
     origin = row["origin"][0] if row["origin"] else "?"
     return {
         "Route": f"{origin} → {row['destination']}",
