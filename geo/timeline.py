@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from geo.model import Event, Precision
 
@@ -43,10 +43,20 @@ class TimeSpan:
     precision: Precision
 
 
+@lru_cache(maxsize=1)
+def _iana_zones() -> frozenset[str]:
+    """The installed IANA zones: not the leap-second ``right/`` (27 s off UTC) and ``posix/``
+    copies ``ZoneInfo`` also opens, nor ``localtime`` (whatever this machine is set to) and
+    ``Factory`` (no zone at all)."""
+    return frozenset(available_timezones() - {"localtime", "Factory"})
+
+
 @lru_cache(maxsize=4096)
 def zone(name: str) -> ZoneInfo:
     """The IANA zone ``name``; raises ``ValueError`` with a readable message."""
     try:
+        if name not in _iana_zones():
+            raise ZoneInfoNotFoundError(name)
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"'{name}' is not an IANA time zone (e.g. 'Asia/Baku')") from exc
