@@ -19,6 +19,7 @@ import numpy as np
 
 from geo import geodesy
 from geo.model import KINDS, PRECISIONS, STATUSES, Event
+from geo.perf import paused_gc
 from geo.table import flight_fields
 from geo.timeline import format_instant, precision_label
 
@@ -247,6 +248,12 @@ def _arcs(events: Sequence[Event]) -> list[list[list[float]]]:
 
 
 def map_payload(events: Sequence[Event], *, tz: str = "UTC", title: str = "") -> dict[str, Any]:
+    """Everything the page draws, in compact column form (see :func:`_payload`)."""
+    with paused_gc():
+        return _payload(events, tz=tz, title=title)
+
+
+def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
     """Everything the page draws, in compact column form.
 
     One list per field (no repeated keys); places, people and sources as indices into a shared
@@ -258,9 +265,6 @@ def map_payload(events: Sequence[Event], *, tz: str = "UTC", title: str = "") ->
     precedents = precedent_ids(events)
     table: dict[str, int] = {}  # shared strings: places, people, sources as indices
     sid = table.setdefault
-
-    def ids(texts: Sequence[str]) -> list[int]:
-        return [sid(t, len(table)) for t in texts]
 
     kind_ix = {k: i for i, k in enumerate(KINDS)}
     status_ix = {s: i for i, s in enumerate(STATUSES)}
@@ -284,9 +288,9 @@ def map_payload(events: Sequence[Event], *, tz: str = "UTC", title: str = "") ->
         ],
         "place": [sid(e.destination.label, len(table)) for e in events],
         "zone": [sid(e.end_tz, len(table)) for e in events],
-        "origin": [ids([o.label for o in e.origin]) for e in events],
-        "participants": [ids(e.participants) for e in events],
-        "sources": [ids(e.sources) for e in events],
+        "origin": [[sid(o.label, len(table)) for o in e.origin] for e in events],
+        "participants": [[sid(p, len(table)) for p in e.participants] for e in events],
+        "sources": [[sid(x, len(table)) for x in e.sources] for e in events],
         "notes": [e.notes for e in events],
         "arcs": _arcs(events),
     }
