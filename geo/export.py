@@ -36,9 +36,12 @@ def _sorted(events: Sequence[Event]) -> list[Event]:
 
 
 def to_csv(events: Sequence[Event]) -> str:
-    """The normalized table; list cells joined with ``; ``."""
+    """The normalized table; list cells joined with ``; ``.
+
+    Rows end in CRLF (RFC 4180), so the writer quotes any cell holding a bare ``\r``.
+    """
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(TABLE_COLUMNS)
     for ev in _sorted(events):
         row = normalize(ev)

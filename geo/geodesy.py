@@ -462,6 +462,8 @@ def split_at_antimeridian(
     # starts exactly on an antimeridian, pick the side it moves towards.
     x0 = pts[0][0]
     offset = 360.0 * math.floor((x0 + 180.0) / 360.0)
+    if x0 - offset < -180.0:  # x0 just under 180: x0 + 180.0 rounded up to 360.0
+        offset -= 360.0
     if x0 - offset == -180.0:
         nxt = next((x for x, _ in pts[1:] if x != x0), x0)
         if nxt < x0:
