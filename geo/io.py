@@ -35,6 +35,7 @@ from geo.model import (
     Status,
     visible,
 )
+from geo.perf import paused_gc
 from geo.places import Gazetteer
 from geo.timeline import TimeSpan, is_zone, iso_utc, parse_time
 
@@ -664,7 +665,8 @@ def load_dataset(
     gazetteer = Gazetteer(airport_rows, place_rows)
     ev_name = label("events", ev_src)
     file_problems = []
-    event_rows = _read_events(ev_src, gazetteer, ev_name, file_problems, broken)
+    with paused_gc():  # many rows, many small objects that all stay alive
+        event_rows = _read_events(ev_src, gazetteer, ev_name, file_problems, broken)
     problems += _in_line_order(file_problems)
     if problems:
         raise DataError(problems)

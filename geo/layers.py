@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -127,22 +128,21 @@ def precedent_ids(events: Sequence[Event]) -> set[str]:
     """
     latest_departure: dict[tuple[float, float], datetime] = {}
     for fl in events:
-        if fl.is_flight:
+        if fl.kind == "flight":
             key = (fl.destination.lon, fl.destination.lat)
             if key not in latest_departure or fl.start_utc > latest_departure[key]:
                 latest_departure[key] = fl.start_utc
-    if not latest_departure:
-        return set()
     meetings = [e for e in events if e.kind == "meeting"]
+    if not latest_departure or not meetings:
+        return set()
     places = sorted({(e.destination.lon, e.destination.lat) for e in meetings})
+    place_xy = np.array(places, dtype=np.float64)
     near: dict[tuple[float, float], datetime] = {}  # meeting place -> latest nearby departure
     for (flon, flat), dep in latest_departure.items():
-        for lon, lat in places:
-            if abs(lat - flat) > 1.0:  # 1° of latitude is 111 km: no need to measure
-                continue
-            if geodesy.distance_km(flon, flat, lon, lat) <= PRECEDENT_RADIUS_KM:
-                if (lon, lat) not in near or dep > near[(lon, lat)]:
-                    near[(lon, lat)] = dep
+        dist = geodesy.distances_km(flon, flat, place_xy[:, 0], place_xy[:, 1])
+        for k in np.flatnonzero(dist <= PRECEDENT_RADIUS_KM).tolist():
+            if places[k] not in near or dep > near[places[k]]:
+                near[places[k]] = dep
     return {
         e.id
         for e in meetings
@@ -261,7 +261,7 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
     tracks as flat ``[lat, lon, lat, lon, …]`` lists; a flight's vertex times in ms after its
     departure.
     """
-    events = sorted(events, key=lambda e: (e.start_utc, e.end_utc, e.id))
+    events = sorted(events, key=attrgetter("start_utc", "end_utc", "id"))
     precedents = precedent_ids(events)
     table: dict[str, int] = {}  # shared strings: places, people, sources as indices
     sid = table.setdefault

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, get_args
+from typing import Literal, cast, get_args
 
 Kind = Literal["flight", "visit", "meeting", "call", "agreement", "statement", "report", "letter"]
 Status = Literal["confirmed", "reported", "speculative"]
@@ -86,6 +86,13 @@ class Location:
         return f"{self.name} ({self.airport})" if self.airport else self.name
 
 
+_COARSER: dict[tuple[str, str], Precision] = {
+    (a, b): cast(Precision, PRECISIONS[min(PRECISIONS.index(a), PRECISIONS.index(b))])
+    for a in PRECISIONS
+    for b in PRECISIONS
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One validated row of ``events.csv``."""
@@ -114,7 +121,7 @@ class Event:
     @property
     def start_tz(self) -> str:
         """The zone the start was written in: the origin airport's for a flight."""
-        return self.origin[0].tz if self.is_flight else self.destination.tz
+        return self.origin[0].tz if self.kind == "flight" else self.destination.tz
 
     @property
     def end_tz(self) -> str:
@@ -123,7 +130,7 @@ class Event:
     @property
     def precision(self) -> Precision:
         """The coarser of the start's and end's precision."""
-        return min(self.start_precision, self.end_precision, key=PRECISIONS.index)
+        return _COARSER[self.start_precision, self.end_precision]
 
 
 # Characters that would break a line or hijack a terminal: C0/C1 controls (ESC sequences,
