@@ -281,7 +281,6 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
         "precedent": [1 if e.id in precedents else 0 for e in events],
         "id": [e.id for e in events],
         "title": [e.title for e in events],
-        "when": [precision_label(e) for e in events],
         # a minute-precise time names its zone's abbreviation (MSK); the page composes others
         "local": [
             time_lines(e)[0] if e.start_precision in ("minute", "second") else 0 for e in events

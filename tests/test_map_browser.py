@@ -140,3 +140,32 @@ def test_popup_of_a_day_precise_event(offline_page: OfflinePage, map_file) -> No
     assert "2017-02-15 20:00 → 2017-02-16 20:00 UTC (day precision)" in text
     assert "Joseph Dunford; Valery Gerasimov; Ilham Aliyev" in text
     assert "confirmed" in text and "report.az (17 Feb 2017)" in text
+
+
+def test_page_labels_agree_with_python(offline_page: OfflinePage, tmp_path: Path) -> None:
+    """The page words an event's time itself (lazily, per popup): it must say what
+    geo.timeline.precision_label says, for every precision and across zones."""
+    from geo.timeline import precision_label
+    from tests.helpers import events_from_csv
+
+    extra = events_from_csv(
+        "y1,report,t,2020,2021,,Washington,,reported,s,\n"
+        "y2,report,t,2024,,,Tokyo,,reported,s,\n"
+        "m1,report,t,2025-03,,,Baku,,reported,s,\n"
+        "m2,report,t,2025-03,2025-05,,Baku,,reported,s,\n"
+        "m3,report,t,2024-12,2025-02,,AKL,,reported,s,\n"
+        "m4,report,t,2025-01,2025-06,,HNL,,reported,s,\n"
+        "m5,report,t,2024-11,2025-01,,Washington,,reported,s,\n"
+        "d1,report,t,2025-03-30,,,Jerusalem,,reported,s,\n"
+        "d2,report,t,2025-02-27,2025-03-02,,Baku,,reported,s,\n"
+        "d3,report,t,2024-12-30,2025-01-02,,CXI,,reported,s,\n"
+        "d4,report,t,2025-03-09,2025-03-10,,Washington,,reported,s,\n"
+        "p1,meeting,t,2025-03-14T01:54,2025-03-15,,Moscow,,reported,s,\n"
+    )
+    events = shipped_events() + extra
+    path = tmp_path / "labels.html"
+    path.write_bytes(export(events, "html"))
+    _open(offline_page, path)
+    for ev in events:
+        got = offline_page.page.evaluate(f"geoTimeline.whenLabel({ev.id!r})")
+        assert got == precision_label(ev), ev.id

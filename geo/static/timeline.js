@@ -60,21 +60,62 @@
       " " + pad2(d.getUTCHours()) + ":" + pad2(d.getUTCMinutes());
   }
 
+  // The time as precisely as the source gave it, local at the event's place: the same words
+  // as geo.timeline.precision_label ("16 February 2017", "spring 2025", "5–6 March 2025").
+  var MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+                     "September", "October", "November", "December"];
+  var SEASONS = { "3-5": "spring", "6-8": "summer", "9-11": "autumn" };
+  var dateParts = {};
+  function localDate(t, zone) {  // {y, m, d} of instant t in an IANA zone
+    var f = dateParts[zone];
+    if (!f) {
+      f = dateParts[zone] = new Intl.DateTimeFormat("en-GB", {
+        timeZone: zone, year: "numeric", month: "numeric", day: "numeric" });
+    }
+    var out = {};
+    f.formatToParts(new Date(t)).forEach(function (p) {
+      if (p.type === "year" || p.type === "month" || p.type === "day") out[p.type[0]] = +p.value;
+    });
+    return out;
+  }
+  function whenLabel(precision, t0, t1, zone) {
+    var a = localDate(t0, zone), b = localDate(t1 - 1, zone);
+    var A = MONTH_NAMES[a.m - 1], B = MONTH_NAMES[b.m - 1];
+    if (precision === "year") return a.y === b.y ? String(a.y) : a.y + "–" + b.y;
+    if (precision === "month") {
+      if (a.y === b.y && a.m === b.m) return A + " " + a.y;
+      var season = SEASONS[a.m + "-" + b.m];
+      if (season && a.y === b.y) return season + " " + a.y;
+      if (a.m === 12 && b.m === 2 && b.y === a.y + 1) {
+        return "winter " + a.y + "–" + String(b.y).slice(-2);
+      }
+      if (a.y === b.y) return A + "–" + B + " " + a.y;
+      return A + " " + a.y + " – " + B + " " + b.y;
+    }
+    if (a.y === b.y && a.m === b.m && a.d === b.d) return a.d + " " + A + " " + a.y;
+    if (a.y === b.y && a.m === b.m) return a.d + "–" + b.d + " " + A + " " + a.y;
+    var tail = b.d + " " + B + " " + b.y;
+    if (a.y === b.y) return a.d + " " + A + " – " + tail;
+    return a.d + " " + A + " " + a.y + " – " + tail;
+  }
+
   // The popup's fields for event i, from the data's columns (all plain text).
   function popupFields(data, i, flight) {
     var E = data.events, S = data.strings;
     var precision = data.precisions[E.precision[i]];
-    var precise = precision === "minute" || precision === "second";
+    var precise = !!E.local[i];  // the start is minute-precise: local time comes from Python
     var utc = precise
       ? utcClock(E.t0[i]) + (E.t1[i] !== E.t0[i] ? " → " + utcClock(E.t1[i]) : "")
       : utcStamp(E.t0[i]) + " → " + utcStamp(E.t1[i]) + " UTC (" + precision + " precision)";
-    var place = S[E.place[i]];
-    var local = E.local[i] ||
-      E.when[i] + ", local time at " + place + " (" + S[E.zone[i]] + ")";
+    var place = S[E.place[i]], zone = S[E.zone[i]];
+    // minute-precise times come with their zone's abbreviation (MSK) from Python
+    var when = precise ? E.local[i].replace(" → ", " – ")
+      : whenLabel(precision, E.t0[i], E.t1[i], zone);
+    var local = precise ? E.local[i] : when + ", local time at " + place + " (" + zone + ")";
     function names(list) { return list.map(function (k) { return S[k]; }); }
     return {
       title: E.title[i] || E.id[i], id: E.id[i], kind: data.kinds[E.kind[i]],
-      when: E.when[i], local: local, utc: utc, place: place, origin: names(E.origin[i]),
+      when: when, local: local, utc: utc, place: place, origin: names(E.origin[i]),
       participants: names(E.participants[i]), status: data.statuses[E.status[i]],
       sources: names(E.sources[i]), notes: E.notes[i], flight: flight ? flight.facts : null
     };
@@ -859,6 +900,10 @@
       index: function () { return state.index; },
       shownCount: function () { return state.shown; },
       canvasPoints: function () { return points !== null; },
+      whenLabel: function (id) {
+        var i = E.id.indexOf(id);
+        return popupFields(data, i, null).when;
+      },
       timings: timings,
       canvasLayers: function () {
         return { points: points, arcs: arcsLayer, routes: routesLayer, progress: progressLayer };
