@@ -139,8 +139,12 @@ def precedent_ids(events: Sequence[Event]) -> set[str]:
     place_xy = np.array(places, dtype=np.float64)
     near: dict[tuple[float, float], datetime] = {}  # meeting place -> latest nearby departure
     for (flon, flat), dep in latest_departure.items():
-        dist = geodesy.distances_km(flon, flat, place_xy[:, 0], place_xy[:, 1])
-        for k in np.flatnonzero(dist <= PRECEDENT_RADIUS_KM).tolist():
+        # 1° of latitude is 111 km: only places that close in latitude need measuring
+        cand = np.flatnonzero(np.abs(place_xy[:, 1] - flat) <= 1.0)
+        if cand.size == 0:
+            continue
+        dist = geodesy.distances_km(flon, flat, place_xy[cand, 0], place_xy[cand, 1])
+        for k in cand[dist <= PRECEDENT_RADIUS_KM].tolist():
             if places[k] not in near or dep > near[places[k]]:
                 near[places[k]] = dep
     return {
