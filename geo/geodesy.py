@@ -363,6 +363,21 @@ def flight_track(
     return tuple(points)
 
 
+def track_segments(
+    total_km: npt.ArrayLike,
+    total_minutes: npt.ArrayLike,
+    step_minutes: float = 5.0,
+    max_step_km: float = 100.0,
+) -> npt.NDArray[np.int64]:
+    """How many segments a track gets: at most ``step_minutes`` of flight time and
+    ``max_step_km`` each, and at least one (one rule for single and batched tracks)."""
+    km = _as_1d(total_km)
+    minutes = _as_1d(total_minutes)
+    by_distance = np.ceil(km / max_step_km - 1e-9)
+    by_time = np.ceil(minutes / step_minutes - 1e-9)
+    return np.maximum(1, np.maximum(by_distance, by_time)).astype(np.int64)
+
+
 def flight_track_arrays(
     lon1: float,
     lat1: float,
@@ -384,11 +399,7 @@ def flight_track_arrays(
         raise ValueError(f"arrival {arr.isoformat()} is not after departure {dep.isoformat()}")
     total_us = (arr - dep) // timedelta(microseconds=1)
     total_km = distance_km(lon1, lat1, lon2, lat2)
-    segments = max(
-        1,
-        math.ceil(total_km / max_step_km),
-        math.ceil(total_us / (step_minutes * 60e6)),
-    )
+    segments = int(track_segments(total_km, total_us / 60e6, step_minutes, max_step_km)[0])
     lons, lats = _single(lon1, lat1, lon2, lat2, np.linspace(0.0, 1.0, segments + 1))
     offsets = (np.arange(segments + 1, dtype=np.int64) * total_us) // segments
     return lons, lats, offsets

@@ -198,13 +198,7 @@ def _flight_paths(flights: Sequence[Event], step_minutes: float = 5.0) -> list[d
         [epoch_ms(f.end_utc) - epoch_ms(f.start_utc) for f in flights], dtype=np.int64
     )
     dist = geodesy.distances_km(coords[:, 0], coords[:, 1], coords[:, 2], coords[:, 3])
-    segments = np.maximum.reduce(
-        [
-            np.ones(len(flights), dtype=np.int64),
-            np.ceil(dist / 100.0).astype(np.int64),
-            np.ceil(durations_ms / (step_minutes * 60_000)).astype(np.int64),
-        ]
-    )
+    segments = geodesy.track_segments(dist, durations_ms / 60_000, step_minutes)
     out: list[dict[str, Any]] = [{} for _ in flights]
     for n in np.unique(segments):
         rows = np.flatnonzero(segments == n)
