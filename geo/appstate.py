@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from geo.io import MAX_BYTES, Dataset, load_dataset
-from geo.model import KINDS, STATUSES, DataError, Event
+from geo.io import MAX_BYTES, Dataset, load_dataset, too_big_message
+from geo.model import KINDS, STATUSES, DataError, Event, Problem
 from geo.query import Filters, span_of
 from geo.table import normalize
-from geo.timeline import is_zone, parse_date_bound
+from geo.timeline import is_zone, last_day, parse_date_bound
 
 DateRange = tuple[date, date]
 
@@ -173,13 +173,6 @@ def view_to_query(view: View) -> dict[str, str]:
 # ---- the date slider -----------------------------------------------------------------------
 
 
-def last_day(event: Event) -> date:
-    """The last UTC date whose ``--end`` bound keeps ``event`` (its end is half-open)."""
-    if event.end_utc > event.start_utc:
-        return (event.end_utc - timedelta(microseconds=1)).date()
-    return event.end_utc.date()
-
-
 def date_span(events: Sequence[Event]) -> DateRange | None:
     """The slider's range: the first and last UTC dates any event overlaps."""
     span = span_of(events)
@@ -262,10 +255,6 @@ class LoadResult:
         return self.dataset is not None
 
 
-def _size(n: int) -> str:
-    return f"{n:,} bytes ({n / 2**20:.1f} MiB)"
-
-
 def upload_key(uploads: Mapping[str, Upload | None]) -> str:
     """A digest of the uploads' names and bytes (the cache key of the loaded dataset)."""
     h = hashlib.sha256()
@@ -289,8 +278,7 @@ def load_uploads(
     """
     given = {"events": events, "airports": airports, "places": places}
     refused = [
-        f"{up.name}:1: file: file is {_size(len(up.data))}; the limit is {_size(MAX_BYTES)}"
-        " (split it, or filter it before uploading)"
+        str(Problem(up.name, 1, "file", too_big_message(len(up.data))))
         for up in given.values()
         if up is not None and len(up.data) > MAX_BYTES
     ]

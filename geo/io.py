@@ -14,7 +14,7 @@ import io
 import math
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -57,7 +57,7 @@ def _read_bytes(source: Source, name: str, problems: list[Problem]) -> bytes | N
         try:
             size = os.stat(source).st_size
             if size > MAX_BYTES:
-                problems.append(Problem(name, 1, "file", _too_big(size)))
+                problems.append(Problem(name, 1, "file", too_big_message(size)))
                 return None
             with open(source, "rb") as fh:
                 data = fh.read(MAX_BYTES + 1)
@@ -65,7 +65,7 @@ def _read_bytes(source: Source, name: str, problems: list[Problem]) -> bytes | N
             problems.append(Problem(name, 1, "file", f"cannot read: {exc.strerror or exc}"))
             return None
     if len(data) > MAX_BYTES:
-        problems.append(Problem(name, 1, "file", _too_big(len(data))))
+        problems.append(Problem(name, 1, "file", too_big_message(len(data))))
         return None
     return data
 
@@ -82,7 +82,8 @@ def _size_text(size: int) -> str:
     return f"{size:,} bytes ({mib:.{0 if mib.is_integer() else 1}f} MiB)"
 
 
-def _too_big(size: int) -> str:
+def too_big_message(size: int) -> str:
+    """What a refused oversize file is told (the CLI and the app say the same)."""
     return (
         f"file is {_size_text(size)}; the limit is {_size_text(MAX_BYTES)} "
         "(split it, or filter it before loading)"
@@ -672,6 +673,3 @@ def load_dataset(
         raise DataError(problems)
     return Dataset(tuple(event_rows), gazetteer, ev_name)
 
-
-def iter_problem_lines(err: DataError) -> Iterator[str]:
-    yield from (str(p) for p in err.problems)

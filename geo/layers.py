@@ -155,13 +155,6 @@ def precedent_ids(events: Sequence[Event]) -> set[str]:
     }
 
 
-def arc_points(lon1: float, lat1: float, lon2: float, lat2: float) -> list[list[float]]:
-    """A geodesic arc as ``[[lat, lon], …]`` for Leaflet, continuous across the antimeridian."""
-    dist = geodesy.distance_km(lon1, lat1, lon2, lat2)
-    step = max(ARC_STEP_KM, dist / ARC_MAX_POINTS)
-    return [[_round(lat), _round(lon)] for lon, lat in geodesy.arc(lon1, lat1, lon2, lat2, step)]
-
-
 @dataclass(frozen=True, slots=True)
 class FlightPath:
     """A flight's track: vertices (degrees) and their times (ms since the epoch)."""

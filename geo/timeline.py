@@ -190,6 +190,14 @@ def overlaps(event: Event, lo_utc: datetime | None, hi_utc: datetime | None) -> 
     return True
 
 
+def last_day(event: Event) -> date:
+    """The last UTC date whose ``--end`` bound keeps ``event`` (its end is half-open);
+    the counterpart of :func:`overlaps` for date pickers."""
+    if event.end_utc > event.start_utc:
+        return (event.end_utc - timedelta(microseconds=1)).date()
+    return event.end_utc.date()
+
+
 def iso_utc(dt: datetime) -> str:
     """``2025-03-13T22:54Z`` (seconds only when not zero)."""
     dt = dt.astimezone(UTC)

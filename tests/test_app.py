@@ -25,7 +25,7 @@ from geo.export import export
 from geo.io import MAX_BYTES, load_dataset
 from geo.model import KINDS, STATUSES
 from geo.query import Filters, select
-from geo.timeline import parse_date_bound
+from geo.timeline import last_day, parse_date_bound
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -405,7 +405,7 @@ def test_date_span_and_presets() -> None:
     span = appstate.date_span(SHIPPED.events)
     assert span is not None
     for ev in SHIPPED.events:
-        assert span[0] <= ev.start_utc.date() and appstate.last_day(ev) <= span[1]
+        assert span[0] <= ev.start_utc.date() and last_day(ev) <= span[1]
     bounds = appstate.slider_bounds(span, date(2026, 1, 1))
     assert appstate.presets_for(bounds) == list(appstate.PRESETS)
     assert appstate.preset_range("Baku precedents (2017–2018)", bounds)[0] == bounds[0]

@@ -5,7 +5,6 @@ import pytest
 from geo.layers import (
     KIND_STYLE,
     STATUS_STYLE,
-    arc_points,
     epoch_ms,
     is_http_url,
     map_payload,
@@ -107,9 +106,11 @@ def test_payload_columns_and_arcs() -> None:
 
 def test_arc_is_geodesic_not_straight() -> None:
     # Washington -> Baku: the great circle passes far north of both ends (over Scandinavia)
-    pts = arc_points(-77.036, 38.895, 49.892, 40.378)
-    assert max(lat for lat, _ in pts) > 60
-    assert pts[0] == [38.895, -77.036] and pts[-1] == [40.378, 49.892]
+    payload = map_payload(events_from_csv("x,visit,t,2025-01-01,,Washington,Baku,,reported,s,\n"))
+    (arc,) = payload["events"]["arcs"][0]
+    scale = payload["coordScale"]
+    assert max(arc[0::2]) / scale > 60
+    assert arc[:2] == [388950, -770360] and arc[-2:] == [403780, 498920]
 
 
 def test_arc_across_antimeridian_is_continuous() -> None:
