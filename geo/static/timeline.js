@@ -824,7 +824,7 @@
       onAdd: function () {
         var lg = el("div", "geo-legend leaflet-bar");
         var details = el("details");
-        details.open = !options.legendCollapsed;
+        details.open = !options.legendCollapsed && map.getSize().y >= 700;  // small maps: closed
         details.appendChild(el("summary", null, "Legend"));
         function swatch(color, dash, opacity, text, thick) {
           var line = el("div", "geo-legend-row");
