@@ -33,6 +33,7 @@ Basemap = Literal["tiles", "outlines"]
 STATIC = Path(__file__).resolve().parent / "static"
 OUTLINES = Path(__file__).resolve().parent.parent / "data" / "countries.geojson"
 DEFAULT_TITLE = "Flights and diplomacy"
+DATA_PLACEHOLDER = "\x00geo-data\x00"  # a NUL never occurs in a rendered document
 SVG_LIMIT = 5000  # more events than this are drawn on a canvas, not as SVG elements
 
 
@@ -120,17 +121,17 @@ class _TimeLayers(MacroElement):
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "GeoTimeline"
         self.payload = payload
+        self.defer_data = False
         self.flights, self.events, self.arcs = flights, events, arcs
 
     def render(self, **kwargs: Any) -> str:
         figure: Any = self.get_root()
         parent: Any = self._parent
         data_id = "geo-data"
+        # to_html splices the (large) data in after rendering, sparing branca's copies of it
+        data = DATA_PLACEHOLDER if self.defer_data else json_for_script(self.payload)
         figure.html.add_child(
-            _RawHTML(
-                f'<script type="application/json" id="{data_id}">'
-                f"{json_for_script(self.payload)}</script>\n"
-            ),
+            _RawHTML(f'<script type="application/json" id="{data_id}">{data}</script>\n'),
             name=f"{self.get_name()}_data",
         )
         groups = (
@@ -230,5 +231,9 @@ def to_html(
 ) -> str:
     """The self-contained HTML document (what the app shows and the CLI exports)."""
     fmap = build_map(events, tz=tz, title=title, basemap=basemap)
+    layers = next(c for c in fmap._children.values() if isinstance(c, _TimeLayers))
+    layers.defer_data = True
     text: str = fmap.get_root().render()
-    return text
+    head, placeholder, tail = text.rpartition(DATA_PLACEHOLDER)  # the last: after any title
+    assert placeholder, "the data placeholder is missing from the rendered document"
+    return head + json_for_script(layers.payload) + tail

@@ -103,13 +103,13 @@ def _parse_time(text: str, tz_name: str) -> TimeSpan:
     m = _ISO.fullmatch(text.strip())
     if not m:
         raise ValueError(f"'{text}' is not a date or time; write {FORMATS_HELP}")
-    g = m.groupdict()
-    year = int(g["year"])
-    month = int(g["month"] or 1)
-    day = int(g["day"] or 1)
-    hour = int(g["hour"] or 0)
-    minute = int(g["minute"] or 0)
-    second = int(g["second"] or 0)
+    y, mo, d, h, mi, sec, offset = m.groups()
+    year = int(y)
+    month = int(mo) if mo else 1
+    day = int(d) if d else 1
+    hour = int(h) if h else 0
+    minute = int(mi) if mi else 0
+    second = int(sec) if sec else 0
     try:
         naive = datetime(year, month, day, hour, minute, second)  # noqa: DTZ001 - zone below
     except ValueError as exc:
@@ -117,18 +117,10 @@ def _parse_time(text: str, tz_name: str) -> TimeSpan:
     if not 1000 <= year <= 9998:
         raise ValueError(f"'{text}': year {year} is out of range (1000 to 9998)")
 
-    if g["second"] is not None:
-        precision: Precision = "second"
-    elif g["minute"] is not None:
-        precision = "minute"
-    elif g["day"] is not None:
-        precision = "day"
-    elif g["month"] is not None:
-        precision = "month"
-    else:
-        precision = "year"
+    precision: Precision = (
+        "second" if sec else "minute" if mi else "day" if d else "month" if mo else "year"
+    )
 
-    offset = g["offset"]
     if offset is not None:
         if offset == "Z":
             fixed = UTC
@@ -218,10 +210,14 @@ def zone_abbreviation(dt: datetime, tz_name: str) -> str:
 def format_instant(dt: datetime, tz_name: str) -> str:
     """``01:54 MSK 14 Mar 2025``: a clock time with its zone abbreviation."""
     local = dt.astimezone(zone(tz_name))
-    clock = "%H:%M:%S" if local.second else "%H:%M"
-    return f"{local.strftime(clock)} {zone_abbreviation(dt, tz_name)} {local.day} {local:%b %Y}"
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    if local.second:
+        clock += f":{local.second:02d}"
+    abbreviation = local.tzname() or tz_name
+    return f"{clock} {abbreviation} {local.day} {_MONTH_ABBR[local.month - 1]} {local.year}"
 
 
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _SEASONS = {(3, 5): "spring", (6, 8): "summer", (9, 11): "autumn"}
 
 
