@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 
 from geo.model import Event
 from geo.timeline import overlaps
@@ -42,11 +43,12 @@ class Filters:
         return True
 
 
+_ORDER = attrgetter("start_utc", "end_utc", "id")
+
+
 def select(events: Iterable[Event], filters: Filters) -> list[Event]:
     """Events that pass ``filters``, ordered by start time, then id."""
-    return sorted(
-        (e for e in events if filters.matches(e)), key=lambda e: (e.start_utc, e.end_utc, e.id)
-    )
+    return sorted((e for e in events if filters.matches(e)), key=_ORDER)
 
 
 def span_of(events: Sequence[Event]) -> tuple[datetime, datetime] | None:
