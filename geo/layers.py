@@ -208,34 +208,40 @@ def _flight_paths(flights: Sequence[Event], step_minutes: float = 5.0) -> list[d
     return out
 
 
-def _arcs(events: Sequence[Event]) -> list[list[list[float]]]:
-    """Every event's contact arcs as flat ``[lat, lon, lat, lon, …]`` lists of integers
-    (1e-4 degree), computed in vectorized batches (one pyproj call per batch of arcs with
-    the same number of points)."""
+def _arcs(events: Sequence[Event]) -> dict[str, list[int]]:
+    """Every contact arc, as one flat list of integer coordinates (1e-4 degree).
+
+    Arc ``j`` belongs to event ``event[j]`` and is ``coords[offset[j]:offset[j + 1]]``, read
+    as ``[lat, lon, lat, lon, …]``. Computed in vectorized batches: one pyproj call per
+    group of arcs with the same number of points.
+    """
     pairs: list[tuple[int, float, float, float, float]] = []
     for i, ev in enumerate(events):
-        if ev.is_flight:
+        if ev.kind == "flight":
             continue
         d = ev.destination
         for o in ev.origin:
             if not (math.isclose(o.lat, d.lat) and math.isclose(o.lon, d.lon)):
                 pairs.append((i, o.lon, o.lat, d.lon, d.lat))
-    out: list[list[list[float]]] = [[] for _ in events]
     if not pairs:
-        return out
+        return {"event": [], "offset": [0], "coords": []}
     table = np.array([p[1:] for p in pairs], dtype=np.float64)
     dist = geodesy.distances_km(table[:, 0], table[:, 1], table[:, 2], table[:, 3])
-    n_points = np.clip(np.ceil(dist / ARC_STEP_KM).astype(int) + 1, 2, ARC_MAX_POINTS)
-    for n in np.unique(n_points):
+    n_points = np.clip(np.ceil(dist / ARC_STEP_KM).astype(np.int64) + 1, 2, ARC_MAX_POINTS)
+    offsets = np.concatenate([[0], np.cumsum(2 * n_points)])
+    coords = np.empty(int(offsets[-1]), dtype=np.int64)
+    for n in np.unique(n_points).tolist():
         rows = np.flatnonzero(n_points == n)
         lons, lats = geodesy.arcs_batch(
-            table[rows, 0], table[rows, 1], table[rows, 2], table[rows, 3], int(n)
+            table[rows, 0], table[rows, 1], table[rows, 2], table[rows, 3], n
         )
         flat = np.rint(np.stack([lats, lons], axis=2) * 10**COORD_DIGITS).astype(np.int64)
-        flat = flat.reshape(len(rows), -1)
-        for row, coords in zip(rows.tolist(), flat.tolist(), strict=True):
-            out[pairs[row][0]].append(coords)
-    return out
+        coords[offsets[rows][:, None] + np.arange(2 * n)[None, :]] = flat.reshape(len(rows), -1)
+    return {
+        "event": [p[0] for p in pairs],
+        "offset": offsets.tolist(),
+        "coords": coords.tolist(),
+    }
 
 
 def map_payload(events: Sequence[Event], *, tz: str = "UTC", title: str = "") -> dict[str, Any]:
@@ -282,7 +288,6 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
         "participants": [[sid(p, len(table)) for p in e.participants] for e in events],
         "sources": [[sid(x, len(table)) for x in e.sources] for e in events],
         "notes": [e.notes for e in events],
-        "arcs": _arcs(events),
     }
     flight_ix = [i for i, ev in enumerate(events) if ev.is_flight]
     paths = _flight_paths([events[i] for i in flight_ix])
@@ -303,6 +308,7 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
         "statusStyle": STATUS_STYLE,
         "strings": list(table),
         "events": cols,
+        "arcs": _arcs(events),
         "flights": flights,
     }
 

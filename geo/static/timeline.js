@@ -396,6 +396,13 @@
       for (var k = 0; k < flat.length; k += 2) out[k / 2] = [flat[k] / scale, flat[k + 1] / scale];
       return out;
     }
+    var arcsByEvent = {};  // event -> its arcs, each a flat [lat, lon, …] list
+    var A = data.arcs;
+    for (var j = 0; j < A.event.length; j++) {
+      (arcsByEvent[A.event[j]] = arcsByEvent[A.event[j]] || [])
+        .push(A.coords.slice(A.offset[j], A.offset[j + 1]));
+    }
+    function arcCoordsOf(i) { return arcsByEvent[i] || []; }
     var flightOf = {};
     data.flights.forEach(function (f, k) {
       flightOf[f.event] = k;
@@ -480,7 +487,7 @@
         continue;
       }
       if (useCanvas) {
-        E.arcs[i].forEach(function (flat) {
+        arcCoordsOf(i).forEach(function (flat) {
           (arcsOf[i] = arcsOf[i] || []).push(arcList.length);
           arcList.push({ event: i, latlngs: latlngsOf(flat), style: E.kind[i] + ":" + E.status[i] });
         });
@@ -488,7 +495,7 @@
         var m = L.circleMarker([E.lat[i] / scale, E.lon[i] / scale], styleFor(i, false));
         m.bindPopup(popupFor(i), { maxWidth: 360 }).bindTooltip(tooltipFor(i));
         layers.push({ layer: m, group: groups.events });
-        E.arcs[i].forEach(function (flat) {
+        arcCoordsOf(i).forEach(function (flat) {
           var arc = L.polyline(latlngsOf(flat), styleFor(i, true));
           arc.bindPopup(popupFor(i), { maxWidth: 360 }).bindTooltip(tooltipFor(i));
           layers.push({ layer: arc, group: groups.arcs });
