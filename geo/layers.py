@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 from operator import attrgetter
 from typing import Any
 
@@ -260,8 +261,20 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
     """
     events = sorted(events, key=attrgetter("start_utc", "end_utc", "id"))
     precedents = precedent_ids(events)
-    table: dict[str, int] = {}  # shared strings: places, people, sources as indices
-    sid = table.setdefault
+    # Shared strings (places, zones, people, sources) as indices into one table.
+    places = [e.destination.label for e in events]
+    zones_col = [e.end_tz for e in events]
+    origins = [[o.label for o in e.origin] for e in events]
+    table = dict.fromkeys(
+        chain(
+            places,
+            zones_col,
+            chain.from_iterable(origins),
+            chain.from_iterable(e.participants for e in events),
+            chain.from_iterable(e.sources for e in events),
+        )
+    )
+    sid = {text: i for i, text in enumerate(table)}.__getitem__
 
     kind_ix = {k: i for i, k in enumerate(KINDS)}
     status_ix = {s: i for i, s in enumerate(STATUSES)}
@@ -282,11 +295,11 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
         "local": [
             time_lines(e)[0] if e.start_precision in ("minute", "second") else 0 for e in events
         ],
-        "place": [sid(e.destination.label, len(table)) for e in events],
-        "zone": [sid(e.end_tz, len(table)) for e in events],
-        "origin": [[sid(o.label, len(table)) for o in e.origin] for e in events],
-        "participants": [[sid(p, len(table)) for p in e.participants] for e in events],
-        "sources": [[sid(x, len(table)) for x in e.sources] for e in events],
+        "place": [sid(x) for x in places],
+        "zone": [sid(x) for x in zones_col],
+        "origin": [[sid(x) for x in labels] for labels in origins],
+        "participants": [[sid(x) for x in e.participants] for e in events],
+        "sources": [[sid(x) for x in e.sources] for e in events],
         "notes": [e.notes for e in events],
     }
     flight_ix = [i for i, ev in enumerate(events) if ev.is_flight]
