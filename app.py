@@ -23,7 +23,7 @@ import streamlit as st
 
 from geo import appstate
 from geo.appstate import View
-from geo.export import EXTENSIONS, MEDIA_TYPES, export
+from geo.export import MEDIA_TYPES, export
 from geo.io import MAX_BYTES, Dataset, default_paths, load_dataset
 from geo.model import KINDS, STATUSES, DataError, Event
 from geo.query import select
@@ -360,7 +360,7 @@ def downloads(events: Sequence[Event], view: View, html: bytes) -> None:
         col.download_button(
             label,
             data=data,
-            file_name=f"flights-diplomacy.{EXTENSIONS[fmt]}",
+            file_name=f"flights-diplomacy.{fmt}",
             mime=MEDIA_TYPES[fmt],
             key=f"download_{fmt}",
             on_click="ignore",

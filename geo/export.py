@@ -16,6 +16,7 @@ from typing import Any, Literal
 from geo import geodesy
 from geo.layers import flight_path, precedent_ids
 from geo.model import Event
+from geo.query import EVENT_ORDER
 from geo.table import TABLE_COLUMNS, flat, normalize
 from geo.timeline import iso_utc
 
@@ -27,12 +28,11 @@ MEDIA_TYPES = {
     "kml": "application/vnd.google-earth.kml+xml",
     "csv": "text/csv",
 }
-EXTENSIONS = {"html": "html", "geojson": "geojson", "kml": "kml", "csv": "csv"}
 ARC_STEP_KM = 100.0
 
 
 def _sorted(events: Sequence[Event]) -> list[Event]:
-    return sorted(events, key=lambda e: (e.start_utc, e.end_utc, e.id))
+    return sorted(events, key=EVENT_ORDER)
 
 
 def to_csv(events: Sequence[Event]) -> str:

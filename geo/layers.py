@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -22,6 +21,7 @@ import numpy as np
 from geo import geodesy
 from geo.model import KINDS, PRECISIONS, STATUSES, Event
 from geo.perf import paused_gc
+from geo.query import EVENT_ORDER
 from geo.table import flight_fields
 from geo.timeline import format_instant, precision_label
 
@@ -90,6 +90,19 @@ def time_lines(event: Event) -> tuple[str, str]:
     return local, utc
 
 
+def flight_lines(event: Event) -> list[str]:
+    """A flight's facts as the popup words them: distance, duration, speed, verdict."""
+    facts = flight_fields(event)
+    speed = facts.get("avg_speed_kmh")
+    minutes = int(facts["duration_minutes"])
+    return [
+        f"{facts['distance_km']:,.0f} km great circle",
+        f"{minutes // 60} h {minutes % 60:02d} min gate to gate",
+        "" if speed is None else f"{speed:,.0f} km/h average",
+        ("plausible: " if facts["plausible"] else "IMPLAUSIBLE: ") + facts["plausibility"],
+    ]
+
+
 def popup_fields(event: Event) -> dict[str, Any]:
     """The popup's content as plain-text fields (the page inserts them as text nodes)."""
     local, utc = time_lines(event)
@@ -108,16 +121,8 @@ def popup_fields(event: Event) -> dict[str, Any]:
         "notes": event.notes,
     }
     if event.is_flight:
-        facts = flight_fields(event)
-        speed = facts.get("avg_speed_kmh")
-        minutes = int(facts["duration_minutes"])
-        fields["flight"] = [
-            f"{facts['distance_km']:,.0f} km great circle",
-            f"{minutes // 60} h {minutes % 60:02d} min gate to gate",
-            "" if speed is None else f"{speed:,.0f} km/h average",
-            ("plausible: " if facts["plausible"] else "IMPLAUSIBLE: ") + facts["plausibility"],
-        ]
-        fields["plausible"] = facts["plausible"]
+        fields["flight"] = flight_lines(event)
+        fields["plausible"] = flight_fields(event)["plausible"]
     return fields
 
 
@@ -259,7 +264,7 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
     tracks as flat ``[lat, lon, lat, lon, …]`` lists; a flight's vertex times in ms after its
     departure.
     """
-    events = sorted(events, key=attrgetter("start_utc", "end_utc", "id"))
+    events = sorted(events, key=EVENT_ORDER)
     precedents = precedent_ids(events)
     # Shared strings (places, zones, people, sources) as indices into one table.
     places = [e.destination.label for e in events]
@@ -305,7 +310,7 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
     flight_ix = [i for i, ev in enumerate(events) if ev.is_flight]
     paths = _flight_paths([events[i] for i in flight_ix])
     flights = [
-        {"event": i, **path, "facts": popup_fields(events[i])["flight"]}
+        {"event": i, **path, "facts": flight_lines(events[i])}
         for i, path in zip(flight_ix, paths, strict=True)
     ]
     zones = {"UTC", tz} | {e.start_tz for e in events} | {e.end_tz for e in events}

@@ -43,12 +43,13 @@ class Filters:
         return True
 
 
-_ORDER = attrgetter("start_utc", "end_utc", "id")
+EVENT_ORDER = attrgetter("start_utc", "end_utc", "id")
+"""The one order of events everywhere: start, end, then id."""
 
 
 def select(events: Iterable[Event], filters: Filters) -> list[Event]:
     """Events that pass ``filters``, ordered by start time, then id."""
-    return sorted((e for e in events if filters.matches(e)), key=_ORDER)
+    return sorted((e for e in events if filters.matches(e)), key=EVENT_ORDER)
 
 
 def span_of(events: Sequence[Event]) -> tuple[datetime, datetime] | None:

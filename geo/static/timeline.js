@@ -382,9 +382,7 @@
   }
 
   function init(map, groups, dataId, options) {
-    var timings = { start: performance.now() };
     var data = JSON.parse(document.getElementById(dataId).textContent);
-    timings.parsed = performance.now();
     var E = data.events;
     var n = E.t0.length;
     var kinds = data.kinds, statuses = data.statuses;
@@ -587,7 +585,6 @@
       });
     }
 
-    timings.layers = performance.now();
     // Slider stops: every event's start and end, plus every minute of every flight.
     function uniqueSorted(values) {  // Float64Array, sorted numerically, duplicates dropped
       values.sort();
@@ -885,10 +882,8 @@
       new Title().addTo(map);
     }
 
-    timings.stops = performance.now();
     state.index = stops.length - 1;
     render();
-    timings.rendered = performance.now();
 
     var api = {
       stops: stops,
@@ -910,10 +905,6 @@
       whenLabel: function (id) {
         var i = E.id.indexOf(id);
         return popupFields(data, i, null).when;
-      },
-      timings: timings,
-      canvasLayers: function () {
-        return { points: points, arcs: arcsLayer, routes: routesLayer, progress: progressLayer };
       },
       pointAt: function (id) {  // container pixel of an event's marker
         var i = E.id.indexOf(id);
