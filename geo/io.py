@@ -16,6 +16,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import cast
 
@@ -37,7 +38,7 @@ from geo.model import (
 )
 from geo.perf import paused_gc
 from geo.places import Gazetteer
-from geo.timeline import TimeSpan, is_zone, iso_utc, parse_time
+from geo.timeline import TimeSpan, is_zone, iso_utc, parse_time, parse_times
 
 MAX_BYTES = 64 * 1024 * 1024
 """Largest input file accepted; larger ones are refused before they are read."""
@@ -125,6 +126,27 @@ def _decode(data: bytes, name: str, problems: list[Problem]) -> str | None:
     return text
 
 
+@dataclass(frozen=True, slots=True)
+class Table:
+    """The rows of a CSV file that have the header's shape, and the line each starts on."""
+
+    header: list[str]
+    lines: list[int]
+    records: list[list[str]]
+
+    def column(self, name: str) -> list[str]:
+        """One column's cells, in row order (empty cells where the column is absent)."""
+        if name not in self.header:
+            return [""] * len(self.records)
+        return list(map(itemgetter(self.header.index(name)), self.records))
+
+    def rows(self) -> list[Row]:
+        return [
+            (line, dict(zip(self.header, record, strict=True)))
+            for line, record in zip(self.lines, self.records, strict=True)
+        ]
+
+
 def read_table(
     source: Source,
     name: str,
@@ -133,47 +155,62 @@ def read_table(
     *,
     optional: Sequence[str] = (),
 ) -> list[Row]:
-    """Rows of a CSV file as ``(line, {column: text})``, after checking its shape.
+    """Rows of a CSV file as ``(line, {column: text})``, after checking its shape."""
+    return read_records(source, name, columns, problems, optional=optional).rows()
+
+
+def read_records(
+    source: Source,
+    name: str,
+    columns: Sequence[str],
+    problems: list[Problem],
+    *,
+    optional: Sequence[str] = (),
+) -> Table:
+    """The rows of a CSV file, after checking its shape.
 
     Problems with the file as a whole (size, encoding, header) stop the reading; problems with
     single rows (ragged rows) are reported and those rows skipped.
     """
+    empty = Table([], [], [])
     data = _read_bytes(source, name, problems)
     if data is None:
-        return []
+        return empty
     text = _decode(data, name, problems)
     if text is None:
-        return []
+        return empty
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[Row] = []
+    lines: list[int] = []
+    records: list[list[str]] = []
     line = 1  # where the record being read starts
     forbidden = _FORBIDDEN.search(text) is not None  # rare: only then is every cell searched
+    header: list[str] = []
     try:
         header = [h.strip() for h in next(reader, [])]
         if not _check_header(header, name, columns, optional, problems):
-            return []
+            return empty
         width = len(header)
         line = reader.line_num + 1
         for record in reader:
-            if record and any(cell.strip() for cell in record):
-                if len(record) != width:
-                    problems.append(
-                        Problem(
-                            name,
-                            line,
-                            "row",
-                            f"has {len(record)} fields, the header has {width} "
-                            "(an unquoted comma, or a missing field?)",
-                        )
+            if len(record) == width and (record[0].strip() or any(map(str.strip, record))):
+                if forbidden:
+                    _check_characters(record, header, name, line, problems)
+                lines.append(line)
+                records.append(record)
+            elif record and any(cell.strip() for cell in record):
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        "row",
+                        f"has {len(record)} fields, the header has {width} "
+                        "(an unquoted comma, or a missing field?)",
                     )
-                else:
-                    if forbidden:
-                        _check_characters(record, header, name, line, problems)
-                    rows.append((line, dict(zip(header, record, strict=True))))
+                )
             line = reader.line_num + 1
     except csv.Error as exc:
         problems.append(Problem(name, line, "row", _csv_error_text(exc, reader.line_num, line)))
-    return rows
+    return Table(header, lines, records)
 
 
 # Characters no text field may hold: XML 1.0 (the KML export) cannot carry C0 controls other
@@ -288,6 +325,16 @@ def split_list(cell: str) -> tuple[str, ...]:
         return (one,) if one else ()
     parts = [part.strip() for part in cell.split(";")]
     return tuple([part for part in parts if part])
+
+
+def split_lists(cells: Sequence[str]) -> list[tuple[str, ...]]:
+    """:func:`split_list` of every cell of a column, in one pass."""
+    return [
+        tuple([part for piece in cell.split(";") if (part := piece.strip())])
+        if ";" in cell
+        else ((one,) if (one := cell.strip()) else ())
+        for cell in cells
+    ]
 
 
 def _float(
@@ -418,8 +465,18 @@ def _read_places(source: Source, name: str, problems: list[Problem], broken: Bro
     return out
 
 
-class _EventChecker:
-    """Validates event rows against a gazetteer, collecting problems."""
+BULK_TIMES = 1000
+"""From this many rows on, times are parsed in bulk (:func:`parse_times`)."""
+
+
+class _EventColumns:
+    """Validates event rows column by column, collecting every problem.
+
+    Each check is one pass over a column (or a few), so 100,000 rows cost a few dozen list
+    passes rather than 100,000 calls through a per-row validator. A row's problems still read
+    in the order of its columns: each pass has a step number, and problems are sorted by row,
+    then step.
+    """
 
     def __init__(
         self, name: str, gazetteer: Gazetteer, problems: list[Problem], broken: Broken
@@ -428,18 +485,22 @@ class _EventChecker:
         self.gaz = gazetteer
         self.problems = problems
         self.broken = broken
-        self.first_line_of: dict[str, int] = {}
+        self.lines: list[int] = []
+        self.bad = bytearray()
+        self.step = 0
+        self.found: list[tuple[int, int, Problem]] = []
 
-    def problem(self, line: int, column: str, message: str) -> None:
-        self.problems.append(Problem(self.name, line, column, message))
+    def problem(self, k: int, column: str, message: str) -> None:
+        self.found.append((k, self.step, Problem(self.name, self.lines[k], column, message)))
+        self.bad[k] = 1
 
-    def place(self, line: int, column: str, ref: str) -> Location | None:
+    def place(self, k: int, column: str, ref: str) -> Location | None:
         loc = self.gaz.resolve(ref)
         if loc is not None:
             return loc
         where = self.broken.get(ref.strip().casefold())
         if where:
-            self.problem(line, column, f"'{ref}' is defined on {where}, which has a problem")
+            self.problem(k, column, f"'{ref}' is defined on {where}, which has a problem")
             return None
         hint = self.gaz.suggest(ref)
         what = "airport code" if ref.isupper() and len(ref) in (3, 4) else "place"
@@ -448,155 +509,216 @@ class _EventChecker:
             msg += f"; did you mean '{hint}'?"
         else:
             msg += " (use an IATA/ICAO airport code or a name from places.csv)"
-        self.problem(line, column, msg)
+        self.problem(k, column, msg)
         return None
 
-    def choice(self, line: int, column: str, value: str, allowed: Sequence[str]) -> bool:
-        if value in allowed:
-            return True
-        if not value:
-            self.problem(line, column, f"empty; use one of {', '.join(allowed)}")
-            return False
-        hint = difflib.get_close_matches(value.lower(), allowed, n=1)
-        did = f"did you mean '{hint[0]}'? " if hint else ""
-        self.problem(
-            line, column, f"'{value}' is not a {column}; {did}use one of {', '.join(allowed)}"
-        )
-        return False
-
-    def time(self, line: int, column: str, text: str, tz: str | None) -> TimeSpan | None:
-        try:
-            return parse_time(text, tz or "UTC")
-        except ValueError as exc:
-            self.problem(line, column, str(exc))
-            return None
-
-    def event(self, line: int, row: dict[str, str]) -> Event | None:
-        n_before = len(self.problems)
-        event_id = row["id"].strip()
-        if not event_id:
-            self.problem(line, "id", "empty id; every event needs a unique id")
-        elif event_id in self.first_line_of:
+    def choices(self, column: str, values: list[str], allowed: Sequence[str]) -> None:
+        known = frozenset(allowed)
+        for k, value in enumerate(values):
+            if value in known:
+                continue
+            if not value:
+                self.problem(k, column, f"empty; use one of {', '.join(allowed)}")
+                continue
+            hint = difflib.get_close_matches(value.lower(), allowed, n=1)
+            did = f"did you mean '{hint[0]}'? " if hint else ""
             self.problem(
-                line,
-                "id",
-                f"duplicate id '{event_id}' (first on line {self.first_line_of[event_id]})",
+                k, column, f"'{value}' is not a {column}; {did}use one of {', '.join(allowed)}"
             )
+
+    def times(self, column: str, texts: list[str], zones: list[str]) -> list[TimeSpan | None]:
+        """Each non-empty cell's span (None where empty or wrong, reported)."""
+        filled = [k for k, text in enumerate(texts) if text]
+        spans: list[TimeSpan | None]
+        if len(filled) == len(texts) >= BULK_TIMES:
+            spans = parse_times(texts, zones)
+        elif len(filled) >= BULK_TIMES:
+            spans = [None] * len(texts)
+            bulk = parse_times([texts[k] for k in filled], [zones[k] for k in filled])
+            for k, span in zip(filled, bulk, strict=True):
+                spans[k] = span
         else:
-            self.first_line_of[event_id] = line
+            spans = [None] * len(texts)
+        for k in filled:
+            if spans[k] is None:
+                try:
+                    spans[k] = parse_time(texts[k], zones[k])
+                except ValueError as exc:
+                    self.problem(k, column, str(exc))
+        return spans
 
-        kind = row["kind"].strip()
-        kind_ok = self.choice(line, "kind", kind, KINDS)
-        status = row["status"].strip()
-        self.choice(line, "status", status, STATUSES)
-        is_flight = kind == "flight"
+    def events(self, table: Table) -> list[Event]:
+        n = len(table.records)
+        self.lines = table.lines
+        self.bad = bytearray(n)
+        col = table.column
 
-        origin_refs = split_list(row["origin"])
-        origins = [self.place(line, "origin", ref) for ref in origin_refs]
-        dest_ref = row["destination"].strip()
-        destination: Location | None = None
-        if not dest_ref:
-            self.problem(line, "destination", "empty; say where the event happened")
-        elif ";" in dest_ref:
-            self.problem(
-                line, "destination", f"'{dest_ref}': one place only (origin takes several)"
-            )
-        else:
-            destination = self.place(line, "destination", dest_ref)
-
-        if is_flight:
-            if len(origin_refs) != 1:
+        self.step += 1
+        ids = [cell.strip() for cell in col("id")]
+        first: dict[str, int] = {}
+        unique = len(set(ids)) == n and "" not in ids
+        for k, event_id in enumerate([] if unique else ids):
+            if not event_id:
+                self.problem(k, "id", "empty id; every event needs a unique id")
+            elif event_id in first:
                 self.problem(
-                    line,
-                    "origin",
-                    f"a flight has exactly one origin airport, not {len(origin_refs)}",
+                    k,
+                    "id",
+                    f"duplicate id '{event_id}' (first on line {self.lines[first[event_id]]})",
                 )
-            ends = [("destination", dest_ref, destination)]
-            if len(origin_refs) == 1:
-                ends.insert(0, ("origin", origin_refs[0], origins[0]))
-            for col, ref, loc in ends:
+            else:
+                first[event_id] = k
+
+        self.step += 1
+        kinds = [cell.strip() for cell in col("kind")]
+        self.choices("kind", kinds, KINDS)
+        self.step += 1
+        statuses = [cell.strip() for cell in col("status")]
+        self.choices("status", statuses, STATUSES)
+        flights = [k for k, kind in enumerate(kinds) if kind == "flight"]
+
+        self.step += 1
+        origin_refs = split_lists(col("origin"))
+        origins: list[tuple[Location | None, ...]] = [
+            tuple([self.place(k, "origin", ref) for ref in refs]) if refs else ()
+            for k, refs in enumerate(origin_refs)
+        ]
+
+        self.step += 1
+        dest_refs = [cell.strip() for cell in col("destination")]
+        resolve = self.gaz.resolve
+        dests: list[Location | None] = [
+            resolve(ref) if ref and ";" not in ref else None for ref in dest_refs
+        ]
+        for k, ref in enumerate(dest_refs):
+            if dests[k] is not None:
+                continue
+            if not ref:
+                self.problem(k, "destination", "empty; say where the event happened")
+            elif ";" in ref:
+                self.problem(k, "destination", f"'{ref}': one place only (origin takes several)")
+            else:
+                dests[k] = self.place(k, "destination", ref)
+
+        self.step += 1
+        for k in flights:
+            if len(origin_refs[k]) != 1:
+                self.problem(
+                    k,
+                    "origin",
+                    f"a flight has exactly one origin airport, not {len(origin_refs[k])}",
+                )
+        self.step += 1
+        for k in flights:
+            ends = [("destination", dest_refs[k], dests[k])]
+            if len(origin_refs[k]) == 1:
+                ends.insert(0, ("origin", origin_refs[k][0], origins[k][0]))
+            for column, ref, loc in ends:
                 if loc is not None and not loc.airport:
                     self.problem(
-                        line,
-                        col,
+                        k,
+                        column,
                         f"'{ref}' is a place, not an airport; a flight needs airport "
                         "codes (e.g. VKO, GYD)",
                     )
 
-        start_tz: str | None = None
-        end_tz: str | None = None
-        if destination is not None:
-            end_tz = destination.tz
-            start_tz = destination.tz
-        if is_flight:
-            start_tz = origins[0].tz if len(origins) == 1 and origins[0] else None
+        # A flight's departure is local at its origin airport, everything else at the place.
+        end_tz = [None if loc is None else loc.tz for loc in dests]
+        start_tz = list(end_tz)
+        for k in flights:
+            one = origins[k]
+            start_tz[k] = one[0].tz if len(one) == 1 and one[0] is not None else None
+        start_texts = [cell.strip() for cell in col("start")]
+        end_texts = [cell.strip() for cell in col("end")]
+        # an unresolved place (already reported) leaves its times parsed as UTC, for syntax
+        self.step += 1
+        for k, text in enumerate(start_texts):
+            if not text:
+                self.problem(k, "start", "empty; every event needs a start date")
+        starts = self.times("start", start_texts, [tz or "UTC" for tz in start_tz])
+        self.step += 1
+        ends_ = self.times("end", end_texts, [tz or "UTC" for tz in end_tz])
+        for k in flights:
+            if not end_texts[k]:
+                self.problem(
+                    k, "end", "a flight needs its arrival time (local at the destination)"
+                )
 
-        start_text = row["start"].strip()
-        end_text = row["end"].strip()
-        start = end = None
-        if not start_text:
-            self.problem(line, "start", "empty; every event needs a start date")
-        else:
-            start = self.time(line, "start", start_text, start_tz)
-        if end_text:
-            end = self.time(line, "end", end_text, end_tz)
-        elif is_flight:
-            self.problem(line, "end", "a flight needs its arrival time (local at the destination)")
-
-        if is_flight:
-            for col, span in (("start", start), ("end", end)):
+        self.step += 1
+        for k in flights:
+            for column, span in (("start", starts[k]), ("end", ends_[k])):
                 if span is not None and span.precision not in ("minute", "second"):
                     self.problem(
-                        line,
-                        col,
-                        f"a flight's {'departure' if col == 'start' else 'arrival'} "
+                        k,
+                        column,
+                        f"a flight's {'departure' if column == 'start' else 'arrival'} "
                         "must be precise to the minute (e.g. 2025-03-14T01:54)",
                     )
         # Order only means something once both zones are known: an unresolved place
         # (already reported) leaves its time parsed as UTC, for its syntax only.
-        zones_known = start_tz is not None and end_tz is not None
-        if start is not None and end is not None and zones_known:
-            if is_flight:
+        self.step += 1
+        for k in [k for k, text in enumerate(end_texts) if text]:
+            start, end = starts[k], ends_[k]
+            if end is None or start is None or start_tz[k] is None or end_tz[k] is None:
+                continue
+            if kinds[k] == "flight":
                 if end.start_utc <= start.start_utc:
                     self.problem(
-                        line,
+                        k,
                         "end",
-                        f"arrival {end_text} ({iso_utc(end.start_utc)}) is not after departure "
-                        f"{start_text} ({iso_utc(start.start_utc)}) in UTC",
+                        f"arrival {end_texts[k]} ({iso_utc(end.start_utc)}) is not after "
+                        f"departure {start_texts[k]} ({iso_utc(start.start_utc)}) in UTC",
                     )
             elif end.end_utc < start.start_utc or (
                 # a period (a day, a month) that is over when the start begins
                 end.end_utc == start.start_utc and end.start_utc < end.end_utc
             ):
-                self.problem(line, "end", f"'{end_text}' is before start '{start_text}'")
+                self.problem(
+                    k, "end", f"'{end_texts[k]}' is before start '{start_texts[k]}'"
+                )
 
-        sources = split_list(row["sources"])
-        if not sources:
-            self.problem(line, "sources", "no source; cite at least one (a file, outlet or URL)")
+        self.step += 1
+        sources = split_lists(col("sources"))
+        for k, cited in enumerate([] if all(sources) else sources):
+            if not cited:
+                self.problem(k, "sources", "no source; cite at least one (a file, outlet or URL)")
 
-        if len(self.problems) > n_before or not kind_ok:
-            return None
-        assert start is not None and destination is not None
-        origin_locs = tuple(loc for loc in origins if loc is not None)
-        end_span = end or start
-        return Event(
-            id=event_id,
-            kind=cast(Kind, kind),
-            title=row["title"].strip(),
-            start_utc=start.start_utc,
-            end_utc=end_span.end_utc,
-            start_precision=start.precision,
-            end_precision=end_span.precision,
-            start_text=start_text,
-            end_text=end_text,
-            origin=origin_locs,
-            destination=destination,
-            participants=split_list(row["participants"]),
-            status=cast(Status, status),
-            sources=sources,
-            notes=row["notes"].strip(),
-            line=line,
-        )
+        self.found.sort(key=lambda found: found[:2])
+        self.problems.extend(problem for _, _, problem in self.found)
+        # the checks above make these the records' types for every row without a problem
+        kind_of = cast(list[Kind], kinds)
+        status_of = cast(list[Status], statuses)
+        origin_of = cast(list[tuple[Location, ...]], origins)
+        dest_of = cast(list[Location], dests)
+        start_of = cast(list[TimeSpan], starts)
+        end_of = [end or start_of[k] for k, end in enumerate(ends_)]
+        titles = [cell.strip() for cell in col("title")]
+        notes = [cell.strip() for cell in col("notes")]
+        participants = split_lists(col("participants"))
+        lines = self.lines
+        out = [
+            Event(
+                ids[k],
+                kind_of[k],
+                titles[k],
+                start_of[k].start_utc,
+                end_of[k].end_utc,
+                start_of[k].precision,
+                end_of[k].precision,
+                start_texts[k],
+                end_texts[k],
+                origin_of[k],
+                dest_of[k],
+                participants[k],
+                status_of[k],
+                sources[k],
+                notes[k],
+                lines[k],
+            )
+            for k in range(n)
+            if not self.bad[k]
+        ]
+        return out
 
 
 def load_events(source: Source, gazetteer: Gazetteer, name: str | None = None) -> list[Event]:
@@ -612,9 +734,8 @@ def load_events(source: Source, gazetteer: Gazetteer, name: str | None = None) -
 def _read_events(
     source: Source, gazetteer: Gazetteer, name: str, problems: list[Problem], broken: Broken
 ) -> list[Event]:
-    rows = read_table(source, name, EVENT_COLUMNS, problems)
-    checker = _EventChecker(name, gazetteer, problems, broken)
-    return [ev for line, row in rows if (ev := checker.event(line, row)) is not None]
+    table = read_records(source, name, EVENT_COLUMNS, problems)
+    return _EventColumns(name, gazetteer, problems, broken).events(table)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
@@ -19,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from geo import geodesy
-from geo.model import KINDS, PRECISIONS, STATUSES, Event
+from geo.model import _COARSER, KINDS, PRECISIONS, STATUSES, Event
 from geo.perf import paused_gc
 from geo.query import EVENT_ORDER
 from geo.table import flight_fields
@@ -256,6 +257,15 @@ def map_payload(events: Sequence[Event], *, tz: str = "UTC", title: str = "") ->
         return _payload(events, tz=tz, title=title)
 
 
+def _local_line(event: Event) -> str:
+    """A minute-precise event's local time with its zone's abbreviation (``01:54 MSK …``),
+    which only tzdata knows; the page composes the coarser labels itself."""
+    local = format_instant(event.start_utc, event.start_tz)
+    if event.end_utc != event.start_utc:
+        local += " → " + format_instant(event.end_utc, event.end_tz)
+    return local
+
+
 def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
     """Everything the page draws, in compact column form.
 
@@ -265,70 +275,75 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
     departure.
     """
     events = sorted(events, key=EVENT_ORDER)
-    precedents = precedent_ids(events)
-    # Shared strings (places, zones, people, sources) as indices into one table.
-    places = [e.destination.label for e in events]
-    zones_col = [e.end_tz for e in events]
-    origins = [[o.label for o in e.origin] for e in events]
-    table = dict.fromkeys(
-        chain(
-            places,
-            zones_col,
-            chain.from_iterable(origins),
-            chain.from_iterable(e.participants for e in events),
-            chain.from_iterable(e.sources for e in events),
-        )
-    )
-    sid = {text: i for i, text in enumerate(table)}.__getitem__
+    flight_ix = [i for i, ev in enumerate(events) if ev.kind == "flight"]
+    # pyproj releases the GIL: the geodesics run on a second core while the columns are built
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        arcs = pool.submit(_arcs, events)
+        paths = pool.submit(_flight_paths, [events[i] for i in flight_ix])
+        precedents = precedent_ids(events)
+        dests = [e.destination for e in events]
+        # Shared strings (places, zones, people, sources) as indices into one table.
+        places = [d.label for d in dests]
+        zones_col = [d.tz for d in dests]
+        origins = [[o.label for o in e.origin] if e.origin else [] for e in events]
+        participants = [e.participants for e in events]
+        sources = [e.sources for e in events]
+        table = dict.fromkeys(places)
+        table.update(dict.fromkeys(zones_col))
+        for column in (origins, participants, sources):
+            table.update(dict.fromkeys(chain.from_iterable(column)))
+        sid = {text: i for i, text in enumerate(table)}
+        ids = sid.__getitem__
 
-    kind_ix = {k: i for i, k in enumerate(KINDS)}
-    status_ix = {s: i for i, s in enumerate(STATUSES)}
-    precision_ix = {p: i for i, p in enumerate(PRECISIONS)}
-    scale = 10**COORD_DIGITS
-    cols: dict[str, list[Any]] = {
-        "kind": [kind_ix[e.kind] for e in events],
-        "status": [status_ix[e.status] for e in events],
-        "precision": [precision_ix[e.precision] for e in events],
-        "t0": [epoch_ms(e.start_utc) for e in events],
-        "t1": [epoch_ms(e.end_utc) for e in events],
-        "lat": [round(e.destination.lat * scale) for e in events],
-        "lon": [round(e.destination.lon * scale) for e in events],
-        "precedent": [1 if e.id in precedents else 0 for e in events],
-        "id": [e.id for e in events],
-        "title": [e.title for e in events],
-        # a minute-precise time names its zone's abbreviation (MSK); the page composes others
-        "local": [
-            time_lines(e)[0] if e.start_precision in ("minute", "second") else 0 for e in events
-        ],
-        "place": [sid(x) for x in places],
-        "zone": [sid(x) for x in zones_col],
-        "origin": [[sid(x) for x in labels] for labels in origins],
-        "participants": [[sid(x) for x in e.participants] for e in events],
-        "sources": [[sid(x) for x in e.sources] for e in events],
-        "notes": [e.notes for e in events],
-    }
-    flight_ix = [i for i, ev in enumerate(events) if ev.is_flight]
-    paths = _flight_paths([events[i] for i in flight_ix])
-    flights = [
-        {"event": i, **path, "facts": flight_lines(events[i])}
-        for i, path in zip(flight_ix, paths, strict=True)
-    ]
-    zones = {"UTC", tz} | {e.start_tz for e in events} | {e.end_tz for e in events}
-    return {
-        "title": title,
-        "tz": tz,
-        "zones": sorted(zones),
-        "kinds": list(KINDS),
-        "statuses": list(STATUSES),
-        "precisions": list(PRECISIONS),
-        "coordScale": scale,
-        "kindStyle": KIND_STYLE,
-        "statusStyle": STATUS_STYLE,
-        "strings": list(table),
-        "events": cols,
-        "arcs": _arcs(events),
-        "flights": flights,
-    }
+        kind_ix = {k: i for i, k in enumerate(KINDS)}
+        status_ix = {s: i for i, s in enumerate(STATUSES)}
+        precision_ix = {p: i for i, p in enumerate(PRECISIONS)}
+        scale = 10**COORD_DIGITS
+        cols: dict[str, list[Any]] = {
+            "kind": [kind_ix[e.kind] for e in events],
+            "status": [status_ix[e.status] for e in events],
+            "precision": [
+                precision_ix[_COARSER[e.start_precision, e.end_precision]] for e in events
+            ],
+            "t0": [round(e.start_utc.timestamp() * 1000) for e in events],
+            "t1": [round(e.end_utc.timestamp() * 1000) for e in events],
+            "lat": [round(d.lat * scale) for d in dests],
+            "lon": [round(d.lon * scale) for d in dests],
+            "precedent": [1 if e.id in precedents else 0 for e in events] if precedents
+            else [0] * len(events),
+            "id": [e.id for e in events],
+            "title": [e.title for e in events],
+            # a minute-precise time names its zone's abbreviation (MSK); the page composes others
+            "local": [
+                _local_line(e) if e.start_precision in ("minute", "second") else 0 for e in events
+            ],
+            "place": list(map(ids, places)),
+            "zone": list(map(ids, zones_col)),
+            "origin": [list(map(ids, labels)) if labels else [] for labels in origins],
+            "participants": [list(map(ids, names)) for names in participants],
+            "sources": [list(map(ids, cited)) for cited in sources],
+            "notes": [e.notes for e in events],
+        }
+        flights = [
+            {"event": i, **path, "facts": flight_lines(events[i])}
+            for i, path in zip(flight_ix, paths.result(), strict=True)
+        ]
+        zones = {"UTC", tz, *zones_col, *(events[i].start_tz for i in flight_ix)}
+        return {
+            "title": title,
+            "tz": tz,
+            "zones": sorted(zones),
+            "kinds": list(KINDS),
+            "statuses": list(STATUSES),
+            "precisions": list(PRECISIONS),
+            "coordScale": scale,
+            "kindStyle": KIND_STYLE,
+            "statusStyle": STATUS_STYLE,
+            "strings": list(table),
+            "events": cols,
+            "arcs": arcs.result(),
+            "flights": flights,
+        }
 
 
 def bounds(events: Sequence[Event]) -> list[list[float]] | None:

@@ -9,9 +9,10 @@ its own offset (``+03:00`` or ``Z``). Local times are resolved with the place's 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from geo.model import Event, Precision
@@ -31,11 +32,11 @@ _ISO = re.compile(
 FORMATS_HELP = "2025, 2025-03, 2025-03-14, 2025-03-14T01:54 or 2025-03-14T01:54:30[+03:00|Z]"
 
 
-@dataclass(frozen=True, slots=True)
-class TimeSpan:
+class TimeSpan(NamedTuple):
     """What one written time means: ``[start_utc, end_utc)`` at its precision.
 
-    For a minute- or second-precise time ``start_utc == end_utc``.
+    For a minute- or second-precise time ``start_utc == end_utc``. (A named tuple: a bulk
+    load makes one per cell, and a tuple is made several times faster than a frozen class.)
     """
 
     start_utc: datetime
@@ -147,6 +148,118 @@ def _parse_time(text: str, tz_name: str) -> TimeSpan:
     else:
         after = naive.replace(year=year + 1)
     return TimeSpan(_local(naive, tz, strict=False), _local(after, tz, strict=False), precision)
+
+
+# The plain local forms `parse_times` does in bulk, position by position: a digit where
+# this has 0, the date-time separator a T or a space. They are told apart by their length.
+_PLAIN_FORM = "0000-00-00T00:00:00"
+_PRECISION_BY_LENGTH: dict[int, Precision] = {
+    4: "year",
+    7: "month",
+    10: "day",
+    16: "minute",
+    19: "second",
+}
+
+
+def parse_times(texts: Sequence[str], zones: Sequence[str]) -> list[TimeSpan | None]:
+    """Many times at once: each span equals ``parse_time(texts[k], zones[k])``, or is None.
+
+    The plain local forms (``2025``, ``2025-03``, ``2025-03-14``, ``2025-03-14T01:54[:30]``)
+    are read as integer columns and resolved with one zone conversion per zone (pandas'
+    ``tz_localize`` over the same IANA zone). The rest is None, for :func:`parse_time` to do
+    one by one with its error messages: offsets, errors, years outside 1000..9998, and local
+    times a clock change makes ambiguous or skips.
+    """
+    import numpy as np
+    import pandas as pd  # only here: a bulk load; `check` of a small file never imports it
+
+    n = len(texts)
+    # The texts as a matrix of code points, NUL-padded to 20: a text of another length, with
+    # a NUL of its own, or with anything but digits and the separators where the plain forms
+    # have them is left to parse_time.
+    chars = np.array(texts, dtype="U20").view(np.uint32).reshape(n, 20).astype(np.int64)
+    length = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    is_digit = (chars >= ord("0")) & (chars <= ord("9"))
+    shape_ok = np.isin(length, list(_PRECISION_BY_LENGTH)) & ((chars > 0).sum(axis=1) == length)
+    for i, char in enumerate(_PLAIN_FORM):
+        if char == "0":
+            fits = is_digit[:, i]
+        elif char == "T":
+            fits = (chars[:, i] == ord("T")) | (chars[:, i] == ord(" "))
+        else:
+            fits = chars[:, i] == ord(char)
+        shape_ok &= fits | (length < min(size for size in _PRECISION_BY_LENGTH if size > i))
+    length = np.where(shape_ok, length, 0)
+    digit = chars - ord("0")
+
+    def number(first: int, width: int, shortest: int, default: int) -> Any:
+        value = sum(digit[:, first + i] * 10 ** (width - 1 - i) for i in range(width))
+        return np.where(length >= shortest, value, default)
+
+    year = number(0, 4, 4, 1970)
+    month = number(5, 2, 7, 1)
+    day = number(8, 2, 10, 1)
+    hour = number(11, 2, 16, 0)
+    minute = number(14, 2, 16, 0)
+    second = number(17, 2, 19, 0)
+    ok = (
+        (length > 0) & (year >= 1000) & (year <= 9998) & (month >= 1) & (month <= 12)
+        & (hour < 24) & (minute < 60) & (second < 60)
+    )
+    year, month = np.where(ok, year, 1970), np.where(ok, month, 1)
+    first_of_month = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    month_days = (first_of_month + 1).astype("datetime64[D]") - first_of_month.astype(
+        "datetime64[D]"
+    )
+    ok &= (day >= 1) & (day <= month_days.astype(np.int64))
+    date = first_of_month.astype("datetime64[D]") + (np.where(ok, day, 1) - 1)
+    naive = date.astype("datetime64[s]") + (hour * 3600 + minute * 60 + second)
+    instant = length >= 16
+    after = np.where(  # the first instant after a coarse period; an instant is its own end
+        instant,
+        naive,
+        np.where(
+            length == 4,
+            (year + 1 - 1970).astype("datetime64[Y]").astype("datetime64[s]"),
+            np.where(
+                length == 7,
+                (first_of_month + 1).astype("datetime64[s]"),
+                (date + 1).astype("datetime64[s]"),
+            ),
+        ),
+    )
+
+    # one zone conversion per zone, of the starts and the ends together
+    bounds = np.concatenate([naive, after])
+    utc_s = np.zeros(2 * n, dtype=np.int64)
+    by_zone: dict[str, list[int]] = {}
+    for k in np.flatnonzero(ok).tolist():
+        by_zone.setdefault(zones[k], []).append(k)
+    for tz_name, members in by_zone.items():
+        if not is_zone(tz_name):
+            ok[members] = False
+            continue
+        rows = np.array(members, dtype=np.int64)
+        both = np.concatenate([rows, rows + n])
+        local = pd.DatetimeIndex(bounds[both])
+        utc = local.tz_localize(zone(tz_name), ambiguous="NaT", nonexistent="NaT")
+        missing = np.asarray(utc.isna()).reshape(2, -1).any(axis=0)
+        ok[rows[missing]] = False  # a clock change there: parse_time decides
+        utc_s[both] = utc.as_unit("s").asi8
+
+    starts = utc_s[:n].tolist()
+    ends = utc_s[n:].tolist()
+    lengths = length.tolist()
+    at = datetime.fromtimestamp
+    spans: list[TimeSpan | None] = [None] * n
+    for k in np.flatnonzero(ok).tolist():
+        begin = at(starts[k], UTC)
+        size = lengths[k]
+        spans[k] = TimeSpan(
+            begin, begin if size >= 16 else at(ends[k], UTC), _PRECISION_BY_LENGTH[size]
+        )
+    return spans
 
 
 def parse_date_bound(text: str, *, end: bool = False) -> datetime:

@@ -28,6 +28,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
+import geo.io
 from geo.cli import main
 from geo.export import export
 from geo.io import default_paths, load_airports, load_dataset, load_places
@@ -38,6 +39,7 @@ from geo.model import (
     PLACE_COLUMNS,
     STATUSES,
     Airport,
+    DataError,
     Place,
 )
 from geo.places import Gazetteer
@@ -427,6 +429,25 @@ def test_valid_files_pass_check_or_say_why(file: tuple[bytes, World]) -> None:
 @given(broken_files())
 def test_broken_files_never_crash(data: bytes) -> None:
     _check_cli(data)
+
+
+def _outcome(data: bytes, world: World, bulk: int) -> object:
+    path = _path("events.csv")
+    path.write_bytes(data)
+    world.write()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(geo.io, "BULK_TIMES", bulk)
+        try:
+            return load_dataset(path, *world.paths()).events
+        except DataError as err:
+            return [str(p) for p in err.problems]
+
+
+@settings(max_examples=60 * SCALE, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.one_of(valid_files(), broken_files().map(lambda data: (data, SHIPPED))))
+def test_bulk_and_one_by_one_time_parsing_agree(file: tuple[bytes, World]) -> None:
+    data, world = file
+    assert _outcome(data, world, 1) == _outcome(data, world, 10**9)
 
 
 @settings(max_examples=40 * SCALE, deadline=None, suppress_health_check=list(HealthCheck))

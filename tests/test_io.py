@@ -332,3 +332,30 @@ def test_problems_are_sorted_within_a_file():
 def test_repo_relative_default_paths(monkeypatch):
     monkeypatch.chdir(ROOT)
     assert geo.io.default_paths()["events"] == Path("data/events.csv")
+
+
+HOSTILE = ROOT / "tests" / "data" / "hostile"
+
+
+def _outcome(events: Path | None, **refs: Path) -> tuple[object, ...] | list[str]:
+    """What loading gives: the records, or every problem line."""
+    try:
+        return load_dataset(events, refs.get("airports"), refs.get("places")).events
+    except DataError as err:
+        return [str(p) for p in err.problems]
+
+
+@pytest.mark.parametrize(
+    ("events", "refs"),
+    [(None, {})]
+    + [(p, {}) for p in sorted(GOOD.iterdir())]
+    + [(p, {}) for p in sorted(BAD.iterdir())]
+    + [(HOSTILE / "events.csv", {k: HOSTILE / f"{k}.csv" for k in ("airports", "places")})],
+    ids=lambda v: v.name if isinstance(v, Path) else "",
+)
+def test_bulk_time_parsing_changes_nothing(events, refs, monkeypatch):
+    """Small files parse times one by one, big ones in bulk: both give the same result."""
+    monkeypatch.setattr(geo.io, "BULK_TIMES", 10**9)
+    one_by_one = _outcome(events, **refs)
+    monkeypatch.setattr(geo.io, "BULK_TIMES", 1)
+    assert _outcome(events, **refs) == one_by_one

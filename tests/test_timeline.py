@@ -19,6 +19,7 @@ from geo.timeline import (
     overlaps,
     parse_date_bound,
     parse_time,
+    parse_times,
     precision_label,
 )
 
@@ -185,6 +186,115 @@ def test_local_minute_round_trips(zone_name, naive):
     span = parse_time(iso, zone_name)
     assert span.start_utc.tzinfo is UTC
     assert span.start_utc.astimezone(tz).replace(tzinfo=None) == naive
+
+
+# ---- parse_times: the bulk path must say exactly what parse_time says ---------------------------
+
+
+def _scalar(text: str, zone_name: str) -> TimeSpan | None:
+    try:
+        return parse_time(text, zone_name)
+    except ValueError:
+        return None
+
+
+def assert_bulk_agrees(texts: list[str], zones: list[str]) -> int:
+    """Every span parse_times gives equals parse_time's; returns how many it gave."""
+    given_ = parse_times(texts, zones)
+    assert len(given_) == len(texts)
+    for text, zone_name, span in zip(texts, zones, given_, strict=True):
+        if span is None:
+            continue
+        assert span == _scalar(text, zone_name), (text, zone_name)
+        assert span.start_utc.tzinfo is UTC and span.end_utc.tzinfo is UTC
+    return sum(span is not None for span in given_)
+
+
+# zones with unusual clocks: negative DST (Dublin), 30-minute DST (Lord Howe), DST changes at
+# midnight (Santiago, Havana), a skipped day (Apia), Ramadan DST (Casablanca), +2 h DST
+# (Troll), offset changes without DST (Moscow 2011/2014), historical local mean time (Kolkata)
+CLOCK_ZONES = [
+    *ZONES,
+    "Europe/Dublin",
+    "America/Havana",
+    "Africa/Casablanca",
+    "Antarctica/Troll",
+    "Asia/Kolkata",
+    "America/St_Johns",
+]
+
+
+def _transition_days(zone_name: str, first: int, last: int) -> list[datetime]:
+    """Local days (naive midnights) on which the zone's UTC offset changes."""
+    tz = ZoneInfo(zone_name)
+    days = []
+    day = datetime(first, 1, 1)  # noqa: DTZ001 - wall-clock days
+    offset = day.replace(tzinfo=tz).utcoffset()
+    while day.year <= last:
+        nxt = day + timedelta(days=1)
+        next_offset = nxt.replace(tzinfo=tz).utcoffset()
+        if next_offset != offset:
+            days.append(day)
+        day, offset = nxt, next_offset
+    return days
+
+
+@pytest.mark.parametrize("zone_name", CLOCK_ZONES)
+def test_bulk_times_around_every_clock_change(zone_name):
+    texts = ["1000", "1000-01-01", "2025-03-14T01:54", "9998-12-31", "9998-12-31T23:59:59"]
+    for day in _transition_days(zone_name, 1900, 2040):
+        for d in (day - timedelta(days=1), day, day + timedelta(days=1)):
+            texts += [f"{d:%Y}", f"{d:%Y-%m}", f"{d:%Y-%m-%d}"]
+            for minutes in range(0, 24 * 60, 30):
+                t = d + timedelta(minutes=minutes)
+                texts += [f"{t:%Y-%m-%dT%H:%M}", f"{t:%Y-%m-%d %H:%M:%S}"]
+    given_ = assert_bulk_agrees(texts, [zone_name] * len(texts))
+    assert given_ > 0.9 * len(texts)  # only the skipped and repeated local times are left
+
+
+def test_bulk_times_leave_the_rest_to_parse_time():
+    texts = [
+        "2025-03-14T01:54+03:00",  # an offset
+        "2025-03-14T01:54Z",
+        "2025-02-30",  # not a real date
+        "2025-13",
+        "2025-03-14T24:00",
+        "0999-12-31",  # out of range
+        "9999",
+        "2025-3-14",  # not the plain form
+        "2025-03-14\x00",  # a NUL of its own
+        "２０２５",  # not ASCII digits
+        "",
+        "2025-03-09T02:30",  # skipped by the clocks in New York
+        "2025-11-02T01:30",  # repeated: parse_time takes the first
+        "2025-03-14",
+    ]
+    got = parse_times(texts, ["America/New_York"] * len(texts))
+    assert got[:-1] == [None] * (len(texts) - 1)
+    assert got[-1] == parse_time("2025-03-14", "America/New_York")
+    assert parse_times(["2025"], ["Asia/Bakku"]) == [None]  # parse_time names the bad zone
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    items=st.lists(
+        st.tuples(
+            st.one_of(
+                st.from_regex(
+                    r"\A[0-9]{4}(-[0-9]{2}(-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?)?)?\Z"
+                ),
+                st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9998, 12, 31))  # noqa: DTZ001
+                .map(lambda d: d.isoformat(sep=" ")[: len("2025-03-14 01:54:30")]),
+                st.text(alphabet="0123456789-T: +Z", max_size=20),
+            ),
+            st.sampled_from(CLOCK_ZONES),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_bulk_times_agree_with_parse_time(items):
+    assert_bulk_agrees([text for text, _ in items], [zone for _, zone in items])
 
 
 # ---- date bounds, overlaps and select ---------------------------------------------------------
