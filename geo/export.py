@@ -234,11 +234,11 @@ def export(
 ) -> bytes:
     """The bytes of one export; the CLI writes them, the app's download buttons serve them."""
     if fmt == "html":
-        from geo.render import to_html
+        from geo.render import to_html_bytes
 
-        return to_html(
+        return to_html_bytes(
             events, tz=tz, title=title, basemap="outlines" if basemap == "outlines" else "tiles"
-        ).encode("utf-8")
+        )
     if fmt == "geojson":
         return to_geojson(events).encode("utf-8")
     if fmt == "kml":

@@ -286,21 +286,59 @@ def arcs_batch(
     """
     if n_points < 2:
         raise ValueError(f"n_points must be at least 2, got {n_points}")
-    a_lon1, a_lat1, a_lon2, a_lat2 = (
-        np.ascontiguousarray(x, dtype=np.float64)
-        for x in np.broadcast_arrays(_as_1d(lon1), _as_1d(lat1), _as_1d(lon2), _as_1d(lat2))
+    n = np.broadcast_shapes(*(_as_1d(x).shape for x in (lon1, lat1, lon2, lat2)))[0]
+    lons, lats = arcs_ragged(lon1, lat1, lon2, lat2, np.full(n, n_points))
+    return lons.reshape(n, n_points), lats.reshape(n, n_points)
+
+
+def arcs_ragged(
+    lon1: npt.ArrayLike,
+    lat1: npt.ArrayLike,
+    lon2: npt.ArrayLike,
+    lat2: npt.ArrayLike,
+    n_points: npt.ArrayLike,
+) -> tuple[FloatArray, FloatArray]:
+    """Geodesic polylines for N endpoint pairs, each with its own number of points, in one
+    ``Geod.inv`` and one ``Geod.fwd`` call.
+
+    Arc ``j`` has ``n_points[j] >= 2`` points evenly spaced in distance and is
+    ``lons[s:s + n_points[j]]`` (the same for lats), ``s`` the sum of the counts before it.
+    Endpoints are exactly the inputs; longitudes are unwrapped along each arc, as
+    ``numpy.unwrap`` does, so an arc crossing the antimeridian stays continuous.
+    """
+    a_lon1, a_lat1, a_lon2, a_lat2, counts = (
+        np.ascontiguousarray(x)
+        for x in np.broadcast_arrays(
+            _as_1d(lon1), _as_1d(lat1), _as_1d(lon2), _as_1d(lat2),
+            np.atleast_1d(np.asarray(n_points, dtype=np.int64)).ravel(),
+        )
     )
+    if counts.size and counts.min() < 2:
+        raise ValueError(f"n_points must be at least 2, got {counts.min()}")
     az12, _az21, dist_m = _GEOD.inv(a_lon1, a_lat1, a_lon2, a_lat2)
-    fractions = np.linspace(0.0, 1.0, n_points)
-    return _points_along(
-        a_lon1,
-        a_lat1,
-        a_lon2,
-        a_lat2,
-        np.asarray(az12, dtype=np.float64),
-        np.asarray(dist_m, dtype=np.float64),
-        fractions,
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    arc = np.repeat(np.arange(counts.size), counts)
+    fractions = (np.arange(arc.size) - starts[arc]) * (1.0 / (counts - 1))[arc]
+    lons_flat, lats_flat, _ = _GEOD.fwd(
+        a_lon1[arc],
+        a_lat1[arc],
+        np.asarray(az12, dtype=np.float64)[arc],
+        np.asarray(dist_m, dtype=np.float64)[arc] * fractions,
     )
+    lons = np.asarray(lons_flat, dtype=np.float64)
+    lats = np.asarray(lats_flat, dtype=np.float64)
+    lons[starts], lats[starts] = a_lon1, a_lat1
+    lons[ends - 1], lats[ends - 1] = a_lon2, a_lat2
+    # numpy.unwrap's correction (period 360), restarted at each arc's first point
+    step = np.diff(lons)
+    wrapped = np.mod(step + 180.0, 360.0) - 180.0
+    wrapped[(wrapped == -180.0) & (step > 0)] = 180.0
+    correction = wrapped - step
+    correction[np.abs(step) < 180.0] = 0.0
+    correction[ends[:-1] - 1] = 0.0  # from one arc's last point to the next arc's first
+    total = np.concatenate([[0.0], np.cumsum(correction)])  # multiples of 360: exact
+    return lons + (total - total[starts][arc]), lats
 
 
 def _single(

@@ -587,9 +587,8 @@ class _EventColumns:
         self.step += 1
         dest_refs = [cell.strip() for cell in col("destination")]
         resolve = self.gaz.resolve
-        dests: list[Location | None] = [
-            resolve(ref) if ref and ";" not in ref else None for ref in dest_refs
-        ]
+        known = {ref: resolve(ref) for ref in dict.fromkeys(dest_refs) if ref and ";" not in ref}
+        dests: list[Location | None] = list(map(known.get, dest_refs))
         for k, ref in enumerate(dest_refs):
             if dests[k] is not None:
                 continue

@@ -183,10 +183,10 @@ def flight_path(event: Event, step_minutes: float = 5.0) -> FlightPath:
 
 
 def _flight_paths(flights: Sequence[Event], step_minutes: float = 5.0) -> list[dict[str, Any]]:
-    """Every flight's track for the page, computed in vectorized batches.
+    """Every flight's track for the page, all in one vectorized geodesic batch.
 
     The same spacing rule as :func:`geodesy.flight_track` (at most ``step_minutes`` of flight
-    time and 100 km apart), grouped by point count so each group is one pyproj call.
+    time and 100 km apart).
     """
     if not flights:
         return []
@@ -199,32 +199,30 @@ def _flight_paths(flights: Sequence[Event], step_minutes: float = 5.0) -> list[d
     )
     dist = geodesy.distances_km(coords[:, 0], coords[:, 1], coords[:, 2], coords[:, 3])
     segments = geodesy.track_segments(dist, durations_ms / 60_000, step_minutes)
-    out: list[dict[str, Any]] = [{} for _ in flights]
-    for n in np.unique(segments):
-        rows = np.flatnonzero(segments == n)
-        lons, lats = geodesy.arcs_batch(
-            coords[rows, 0], coords[rows, 1], coords[rows, 2], coords[rows, 3], int(n) + 1
-        )
-        flat = np.rint(np.stack([lats, lons], axis=2) * 10**COORD_DIGITS).astype(np.int64)
-        steps = np.arange(int(n) + 1, dtype=np.int64)
-        for k, row in enumerate(rows.tolist()):
-            out[row] = {
-                "path": flat[k].ravel().tolist(),
-                "times": ((steps * durations_ms[row]) // int(n)).tolist(),
-            }
-    return out
+    lons, lats = geodesy.arcs_ragged(
+        coords[:, 0], coords[:, 1], coords[:, 2], coords[:, 3], segments + 1
+    )
+    ends = np.cumsum(segments + 1)
+    flight = np.repeat(np.arange(len(flights)), segments + 1)
+    step = np.arange(flight.size) - (ends - segments - 1)[flight]
+    times = (step * durations_ms[flight]) // segments[flight]
+    path = np.rint(np.stack([lats, lons], axis=1) * 10**COORD_DIGITS).astype(np.int64)
+    paths = np.split(path.ravel(), 2 * ends[:-1])
+    return [
+        {"path": p.tolist(), "times": t.tolist()}
+        for p, t in zip(paths, np.split(times, ends[:-1]), strict=True)
+    ]
 
 
 def _arcs(events: Sequence[Event]) -> dict[str, list[int]]:
     """Every contact arc, as one flat list of integer coordinates (1e-4 degree).
 
     Arc ``j`` belongs to event ``event[j]`` and is ``coords[offset[j]:offset[j + 1]]``, read
-    as ``[lat, lon, lat, lon, …]``. Computed in vectorized batches: one pyproj call per
-    group of arcs with the same number of points.
+    as ``[lat, lon, lat, lon, …]``; all computed in one vectorized geodesic batch.
     """
     pairs: list[tuple[int, float, float, float, float]] = []
     for i, ev in enumerate(events):
-        if ev.kind == "flight":
+        if ev.kind == "flight" or not ev.origin:
             continue
         d = ev.destination
         for o in ev.origin:
@@ -235,19 +233,12 @@ def _arcs(events: Sequence[Event]) -> dict[str, list[int]]:
     table = np.array([p[1:] for p in pairs], dtype=np.float64)
     dist = geodesy.distances_km(table[:, 0], table[:, 1], table[:, 2], table[:, 3])
     n_points = np.clip(np.ceil(dist / ARC_STEP_KM).astype(np.int64) + 1, 2, ARC_MAX_POINTS)
-    offsets = np.concatenate([[0], np.cumsum(2 * n_points)])
-    coords = np.empty(int(offsets[-1]), dtype=np.int64)
-    for n in np.unique(n_points).tolist():
-        rows = np.flatnonzero(n_points == n)
-        lons, lats = geodesy.arcs_batch(
-            table[rows, 0], table[rows, 1], table[rows, 2], table[rows, 3], n
-        )
-        flat = np.rint(np.stack([lats, lons], axis=2) * 10**COORD_DIGITS).astype(np.int64)
-        coords[offsets[rows][:, None] + np.arange(2 * n)[None, :]] = flat.reshape(len(rows), -1)
+    lons, lats = geodesy.arcs_ragged(table[:, 0], table[:, 1], table[:, 2], table[:, 3], n_points)
+    coords = np.rint(np.stack([lats, lons], axis=1) * 10**COORD_DIGITS).astype(np.int64)
     return {
         "event": [p[0] for p in pairs],
-        "offset": offsets.tolist(),
-        "coords": coords.tolist(),
+        "offset": np.concatenate([[0], np.cumsum(2 * n_points)]).tolist(),
+        "coords": coords.ravel().tolist(),
     }
 
 

@@ -43,13 +43,16 @@ class Filters:
         return True
 
 
+NO_FILTERS = Filters()
+
 EVENT_ORDER = attrgetter("start_utc", "end_utc", "id")
 """The one order of events everywhere: start, end, then id."""
 
 
 def select(events: Iterable[Event], filters: Filters) -> list[Event]:
     """Events that pass ``filters``, ordered by start time, then id."""
-    return sorted((e for e in events if filters.matches(e)), key=EVENT_ORDER)
+    chosen = events if filters == NO_FILTERS else (e for e in events if filters.matches(e))
+    return sorted(chosen, key=EVENT_ORDER)
 
 
 def span_of(events: Sequence[Event]) -> tuple[datetime, datetime] | None:

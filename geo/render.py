@@ -37,22 +37,34 @@ DATA_PLACEHOLDER = "\x00geo-data\x00"  # a NUL never occurs in a rendered docume
 SVG_LIMIT = 5000  # more events than this are drawn on a canvas, not as SVG elements
 
 
-_SCRIPT_ESCAPES = (
-    ("&", "\\u0026"),
-    ("<", "\\u003c"),
-    (">", "\\u003e"),
-    ("\u2028", "\\u2028"),
-    ("\u2029", "\\u2029"),
+_SCRIPT_ESCAPES = tuple(
+    (char.encode("utf-8"), escaped.encode("ascii"))
+    for char, escaped in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    )
 )
 
 
-def json_for_script(value: Any) -> str:
-    """JSON that is inert inside ``<script>``: no ``</script>``, ``<!--``, U+2028/2029."""
-    text = orjson.dumps(value).decode("utf-8")
+def json_for_script_bytes(value: Any) -> bytes:
+    """UTF-8 JSON that is inert inside ``<script>``: no ``</script>``, ``<!--``, U+2028/2029.
+
+    (In UTF-8 the bytes of U+2028 cannot occur inside another character's, so replacing
+    bytes is replacing characters.)
+    """
+    data = orjson.dumps(value)
     for char, escaped in _SCRIPT_ESCAPES:
-        if char in text:  # a scan is cheap; a replace copies tens of MB
-            text = text.replace(char, escaped)
-    return text
+        if char in data:  # a scan is cheap; a replace copies tens of MB
+            data = data.replace(char, escaped)
+    return data
+
+
+def json_for_script(value: Any) -> str:
+    """:func:`json_for_script_bytes` as text."""
+    return json_for_script_bytes(value).decode("utf-8")
 
 
 @lru_cache(maxsize=1)
@@ -222,6 +234,19 @@ def _outline_style(_feature: Any) -> dict[str, Any]:
     return {"color": "#8a9aa8", "weight": 0.8, "fillColor": "#f7f5ef", "fillOpacity": 1.0}
 
 
+def _document(
+    events: Sequence[Event], *, tz: str, title: str | None, basemap: Basemap
+) -> tuple[str, bytes, str]:
+    """The document around its data block, and the block's JSON as UTF-8 bytes."""
+    fmap = build_map(events, tz=tz, title=title, basemap=basemap)
+    layers = next(c for c in fmap._children.values() if isinstance(c, _TimeLayers))
+    layers.defer_data = True
+    text: str = fmap.get_root().render()
+    head, placeholder, tail = text.rpartition(DATA_PLACEHOLDER)  # the last: after any title
+    assert placeholder, "the data placeholder is missing from the rendered document"
+    return head, json_for_script_bytes(layers.payload), tail
+
+
 def to_html(
     events: Sequence[Event],
     *,
@@ -230,10 +255,17 @@ def to_html(
     basemap: Basemap = "tiles",
 ) -> str:
     """The self-contained HTML document (what the app shows and the CLI exports)."""
-    fmap = build_map(events, tz=tz, title=title, basemap=basemap)
-    layers = next(c for c in fmap._children.values() if isinstance(c, _TimeLayers))
-    layers.defer_data = True
-    text: str = fmap.get_root().render()
-    head, placeholder, tail = text.rpartition(DATA_PLACEHOLDER)  # the last: after any title
-    assert placeholder, "the data placeholder is missing from the rendered document"
-    return head + json_for_script(layers.payload) + tail
+    head, data, tail = _document(events, tz=tz, title=title, basemap=basemap)
+    return head + data.decode("utf-8") + tail
+
+
+def to_html_bytes(
+    events: Sequence[Event],
+    *,
+    tz: str = "UTC",
+    title: str | None = None,
+    basemap: Basemap = "tiles",
+) -> bytes:
+    """:func:`to_html` encoded as UTF-8, without a text copy of the (large) data block."""
+    head, data, tail = _document(events, tz=tz, title=title, basemap=basemap)
+    return b"".join((head.encode("utf-8"), data, tail.encode("utf-8")))

@@ -17,6 +17,7 @@ from geo.geodesy import (
     TrackPoint,
     arc,
     arcs_batch,
+    arcs_ragged,
     distance_km,
     flight_facts,
     flight_track,
@@ -334,6 +335,26 @@ def test_arcs_batch_scalar_and_validation() -> None:
     assert lats.tolist() == [[VKO[1], GYD[1]]]
     with pytest.raises(ValueError):
         arcs_batch(*VKO, *GYD, 1)
+
+
+def test_arcs_ragged_is_each_arc_alone() -> None:
+    """One batch of arcs with different point counts gives, arc by arc, exactly what each
+    arc computed alone gives (antimeridian crossings unwrapped within each arc only)."""
+    routes = [(SYD, SCL), (VKO, GYD), (NRT, ANC), (SCL, SYD), (JFK, LHR), (ANC, NRT)]
+    counts = [40, 2, 17, 64, 3, 9]
+    cols = [[r[0][0] for r in routes], [r[0][1] for r in routes],
+            [r[1][0] for r in routes], [r[1][1] for r in routes]]
+    lons, lats = arcs_ragged(*cols, counts)
+    assert lons.shape == lats.shape == (sum(counts),)
+    start = 0
+    for (a, b), n in zip(routes, counts, strict=True):
+        alone_lons, alone_lats = arcs_batch(*a, *b, n)
+        assert lons[start : start + n].tolist() == alone_lons[0].tolist()
+        assert lats[start : start + n].tolist() == alone_lats[0].tolist()
+        assert lons[start] == a[0] and lats[start + n - 1] == b[1]
+        start += n
+    with pytest.raises(ValueError):
+        arcs_ragged(*VKO, *GYD, [1])
 
 
 # --------------------------------------------------------------------------- properties
