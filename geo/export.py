@@ -16,7 +16,7 @@ from typing import Any, Literal
 from geo import geodesy
 from geo.layers import flight_path, precedent_ids
 from geo.model import Event
-from geo.query import EVENT_ORDER
+from geo.query import in_order
 from geo.table import TABLE_COLUMNS, flat, normalize
 from geo.timeline import iso_utc
 
@@ -32,7 +32,7 @@ ARC_STEP_KM = 100.0
 
 
 def _sorted(events: Sequence[Event]) -> list[Event]:
-    return sorted(events, key=EVENT_ORDER)
+    return in_order(events)
 
 
 def to_csv(events: Sequence[Event]) -> str:

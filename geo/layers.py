@@ -22,7 +22,7 @@ import numpy as np
 from geo import geodesy
 from geo.model import _COARSER, KINDS, PRECISIONS, STATUSES, Event
 from geo.perf import paused_gc
-from geo.query import EVENT_ORDER
+from geo.query import in_order
 from geo.table import flight_fields
 from geo.timeline import format_instant, precision_label
 
@@ -134,26 +134,38 @@ def precedent_ids(events: Sequence[Event]) -> set[str]:
     2017–2018 for the Moscow → Baku flight); the map makes them stand out.
     """
     latest_departure: dict[tuple[float, float], datetime] = {}
-    for fl in events:
-        if fl.kind == "flight":
-            key = (fl.destination.lon, fl.destination.lat)
-            if key not in latest_departure or fl.start_utc > latest_departure[key]:
-                latest_departure[key] = fl.start_utc
-    meetings = [e for e in events if e.kind == "meeting"]
+    meetings: list[Event] = []
+    for ev in events:
+        if ev.kind == "flight":
+            key = (ev.destination.lon, ev.destination.lat)
+            if key not in latest_departure or ev.start_utc > latest_departure[key]:
+                latest_departure[key] = ev.start_utc
+        elif ev.kind == "meeting":
+            meetings.append(ev)
     if not latest_departure or not meetings:
         return set()
     places = sorted({(e.destination.lon, e.destination.lat) for e in meetings})
     place_xy = np.array(places, dtype=np.float64)
+    landings = list(latest_departure)
+    land_xy = np.array(landings, dtype=np.float64)
+    # 1° of latitude is 111 km: only places that close in latitude need measuring, found for
+    # all landings at once in the places sorted by latitude
+    by_lat = np.argsort(place_xy[:, 1], kind="stable")
+    lats = place_xy[by_lat, 1]
+    first = np.searchsorted(lats, land_xy[:, 1] - 1.0, side="left")
+    count = np.searchsorted(lats, land_xy[:, 1] + 1.0, side="right") - first
+    landing = np.repeat(np.arange(len(landings)), count)
+    within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    place = by_lat[np.repeat(first, count) + within]
+    dist = geodesy.distances_km(
+        land_xy[landing, 0], land_xy[landing, 1], place_xy[place, 0], place_xy[place, 1]
+    )
     near: dict[tuple[float, float], datetime] = {}  # meeting place -> latest nearby departure
-    for (flon, flat), dep in latest_departure.items():
-        # 1° of latitude is 111 km: only places that close in latitude need measuring
-        cand = np.flatnonzero(np.abs(place_xy[:, 1] - flat) <= 1.0)
-        if cand.size == 0:
-            continue
-        dist = geodesy.distances_km(flon, flat, place_xy[cand, 0], place_xy[cand, 1])
-        for k in cand[dist <= PRECEDENT_RADIUS_KM].tolist():
-            if places[k] not in near or dep > near[places[k]]:
-                near[places[k]] = dep
+    close = dist <= PRECEDENT_RADIUS_KM
+    for j, k in zip(landing[close].tolist(), place[close].tolist(), strict=True):
+        dep = latest_departure[landings[j]]
+        if places[k] not in near or dep > near[places[k]]:
+            near[places[k]] = dep
     return {
         e.id
         for e in meetings
@@ -265,7 +277,7 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
     tracks as flat ``[lat, lon, lat, lon, …]`` lists; a flight's vertex times in ms after its
     departure.
     """
-    events = sorted(events, key=EVENT_ORDER)
+    events = in_order(events)
     flight_ix = [i for i, ev in enumerate(events) if ev.kind == "flight"]
     # pyproj releases the GIL: the geodesics run on a second core while the columns are built
     with ThreadPoolExecutor(max_workers=1) as pool:

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
-import pytest
+from datetime import UTC, datetime, timedelta
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo.geodesy import distance_km
 from geo.layers import (
     KIND_STYLE,
+    PRECEDENT_RADIUS_KM,
     STATUS_STYLE,
     epoch_ms,
     is_http_url,
@@ -12,6 +18,7 @@ from geo.layers import (
     precedent_ids,
     time_lines,
 )
+from geo.model import Event, Location
 from tests.helpers import events_from_csv, shipped_events
 
 
@@ -125,3 +132,43 @@ def test_arc_across_antimeridian_is_continuous() -> None:
     arc = arcs["coords"][arcs["offset"][0] : arcs["offset"][1]]
     lons = [x / payload["coordScale"] for x in arc[1::2]]
     assert all(abs(b - a) < 180 for a, b in zip(lons, lons[1:], strict=False))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["flight", "meeting", "visit"]),
+            st.floats(49.0, 50.5),  # a box about 100 km across: some places are within 50 km
+            st.floats(39.8, 41.0),
+            st.integers(0, 20),  # day
+        ),
+        max_size=30,
+    )
+)
+def test_precedents_are_exactly_the_meetings_a_later_flight_lands_near(rows) -> None:
+    base = datetime(2025, 1, 1, tzinfo=UTC)
+    origin = Location("Vnukovo", 55.59, 37.26, "Europe/Moscow", "RU", airport="VKO")
+    events = []
+    for i, (kind, lon, lat, day) in enumerate(rows):
+        start = base + timedelta(days=day)
+        end = start + (timedelta(hours=2) if kind == "flight" else timedelta(days=1))
+        code = "X" if kind == "flight" else ""
+        where = Location(f"p{i}", lat, lon, "Asia/Baku", "AZ", airport=code)
+        events.append(
+            Event(f"e{i}", kind, "", start, end, "day", "day", "", "",
+                  (origin,) if kind == "flight" else (), where, (), "reported", ("s",), "")
+        )
+    flights = [e for e in events if e.kind == "flight"]
+    expected = {
+        m.id
+        for m in events
+        if m.kind == "meeting"
+        and any(
+            distance_km(f.destination.lon, f.destination.lat, m.destination.lon,
+                        m.destination.lat) <= PRECEDENT_RADIUS_KM
+            and m.end_utc <= f.start_utc
+            for f in flights
+        )
+    }
+    assert precedent_ids(events) == expected

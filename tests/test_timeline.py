@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.model import Event, Location
-from geo.query import Filters, select
+from geo.query import EVENT_ORDER, Filters, in_order, select
 from geo.timeline import (
     TimeSpan,
     format_instant,
@@ -400,3 +400,19 @@ def test_formatting_helpers():
     assert iso_utc(t.replace(second=7)) == "2025-03-13T22:54:07Z"
     assert iso_local(t, "Europe/Moscow") == "2025-03-14T01:54+03:00"
     assert format_instant(t, "Europe/Moscow") == "01:54 MSK 14 Mar 2025"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["2025-03-14", "2025-03", "2025-03-14T01:54"]),
+                  st.sampled_from(["", "2025-03-15", "2025-04"]), st.sampled_from("abc")),
+        max_size=12,
+    ),
+    st.booleans(),
+)
+def test_in_order_is_the_event_order(rows, presorted):
+    events = [make_event(start, end, eid=eid) for start, end, eid in rows]
+    if presorted:
+        events.sort(key=EVENT_ORDER)
+    assert in_order(events) == sorted(events, key=EVENT_ORDER)
