@@ -179,7 +179,10 @@ def read_records(
     text = _decode(data, name, problems)
     if text is None:
         return empty
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # read the bytes again line by line (already known to decode): a StringIO of the text
+    # would hold a 4-byte-per-character copy of the whole file
+    lines_in = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(lines_in, strict=True)
     lines: list[int] = []
     records: list[list[str]] = []
     line = 1  # where the record being read starts

@@ -226,11 +226,13 @@ def _flight_paths(flights: Sequence[Event], step_minutes: float = 5.0) -> list[d
     ]
 
 
-def _arcs(events: Sequence[Event]) -> dict[str, list[int]]:
-    """Every contact arc, as one flat list of integer coordinates (1e-4 degree).
+def _arcs(events: Sequence[Event]) -> dict[str, Any]:
+    """Every contact arc, as one flat array of integer coordinates (1e-4 degree).
 
     Arc ``j`` belongs to event ``event[j]`` and is ``coords[offset[j]:offset[j + 1]]``, read
-    as ``[lat, lon, lat, lon, …]``; all computed in one vectorized geodesic batch.
+    as ``[lat, lon, lat, lon, …]``; all computed in one vectorized geodesic batch. The
+    coordinates stay a numpy array (``json_for_script`` writes it as a JSON list): a
+    million Python ints would cost more to make than to write.
     """
     pairs: list[tuple[int, float, float, float, float]] = []
     for i, ev in enumerate(events):
@@ -241,7 +243,7 @@ def _arcs(events: Sequence[Event]) -> dict[str, list[int]]:
             if not (math.isclose(o.lat, d.lat) and math.isclose(o.lon, d.lon)):
                 pairs.append((i, o.lon, o.lat, d.lon, d.lat))
     if not pairs:
-        return {"event": [], "offset": [0], "coords": []}
+        return {"event": [], "offset": [0], "coords": np.zeros(0, dtype=np.int64)}
     table = np.array([p[1:] for p in pairs], dtype=np.float64)
     dist = geodesy.distances_km(table[:, 0], table[:, 1], table[:, 2], table[:, 3])
     n_points = np.clip(np.ceil(dist / ARC_STEP_KM).astype(np.int64) + 1, 2, ARC_MAX_POINTS)
@@ -250,7 +252,7 @@ def _arcs(events: Sequence[Event]) -> dict[str, list[int]]:
     return {
         "event": [p[0] for p in pairs],
         "offset": np.concatenate([[0], np.cumsum(2 * n_points)]).tolist(),
-        "coords": coords.ravel().tolist(),
+        "coords": coords.ravel(),
     }
 
 

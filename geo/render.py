@@ -52,10 +52,10 @@ _SCRIPT_ESCAPES = tuple(
 def json_for_script_bytes(value: Any) -> bytes:
     """UTF-8 JSON that is inert inside ``<script>``: no ``</script>``, ``<!--``, U+2028/2029.
 
-    (In UTF-8 the bytes of U+2028 cannot occur inside another character's, so replacing
-    bytes is replacing characters.)
+    Numpy arrays are written as JSON lists. (In UTF-8 the bytes of U+2028 cannot occur inside
+    another character's, so replacing bytes is replacing characters.)
     """
-    data = orjson.dumps(value)
+    data = orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY)
     for char, escaped in _SCRIPT_ESCAPES:
         if char in data:  # a scan is cheap; a replace copies tens of MB
             data = data.replace(char, escaped)
