@@ -517,6 +517,8 @@ class _EventColumns:
 
     def choices(self, column: str, values: list[str], allowed: Sequence[str]) -> None:
         known = frozenset(allowed)
+        if known.issuperset(values):
+            return
         for k, value in enumerate(values):
             if value in known:
                 continue
@@ -529,25 +531,34 @@ class _EventColumns:
                 k, column, f"'{value}' is not a {column}; {did}use one of {', '.join(allowed)}"
             )
 
-    def times(self, column: str, texts: list[str], zones: list[str]) -> list[TimeSpan | None]:
-        """Each non-empty cell's span (None where empty or wrong, reported)."""
-        filled = [k for k, text in enumerate(texts) if text]
-        spans: list[TimeSpan | None]
-        if len(filled) == len(texts) >= BULK_TIMES:
-            spans = parse_times(texts, zones)
-        elif len(filled) >= BULK_TIMES:
-            spans = [None] * len(texts)
-            bulk = parse_times([texts[k] for k in filled], [zones[k] for k in filled])
-            for k, span in zip(filled, bulk, strict=True):
-                spans[k] = span
-        else:
-            spans = [None] * len(texts)
-        for k in filled:
-            if spans[k] is None:
-                try:
-                    spans[k] = parse_time(texts[k], zones[k])
-                except ValueError as exc:
-                    self.problem(k, column, str(exc))
+    def times(
+        self, columns: Sequence[tuple[str, list[str], list[str]]]
+    ) -> list[list[TimeSpan | None]]:
+        """Each ``(column, cells, zones)``'s spans (None where empty or wrong, reported).
+
+        Many cells are parsed in bulk, all columns together (one zone conversion per zone);
+        what the bulk parse leaves, parse_time does one by one, with its error message.
+        """
+        filled = [[k for k, text in enumerate(texts) if text] for _, texts, _ in columns]
+        spans: list[list[TimeSpan | None]] = [[None] * len(texts) for _, texts, _ in columns]
+        if sum(map(len, filled)) >= BULK_TIMES:
+            cells = [
+                (texts[k], zones[k])
+                for (_, texts, zones), rows in zip(columns, filled, strict=True)
+                for k in rows
+            ]
+            bulk = iter(parse_times([text for text, _ in cells], [tz for _, tz in cells]))
+            for column_spans, rows in zip(spans, filled, strict=True):
+                for k in rows:
+                    column_spans[k] = next(bulk)
+        for i, ((column, texts, zones), rows) in enumerate(zip(columns, filled, strict=True)):
+            self.step += 1 if i else 0  # the columns' problems in their order within a row
+            for k in rows:
+                if spans[i][k] is None:
+                    try:
+                        spans[i][k] = parse_time(texts[k], zones[k])
+                    except ValueError as exc:
+                        self.problem(k, column, str(exc))
         return spans
 
     def events(self, table: Table) -> list[Event]:
@@ -637,9 +648,12 @@ class _EventColumns:
         for k, text in enumerate(start_texts):
             if not text:
                 self.problem(k, "start", "empty; every event needs a start date")
-        starts = self.times("start", start_texts, [tz or "UTC" for tz in start_tz])
-        self.step += 1
-        ends_ = self.times("end", end_texts, [tz or "UTC" for tz in end_tz])
+        starts, ends_ = self.times(
+            [
+                ("start", start_texts, [tz or "UTC" for tz in start_tz]),
+                ("end", end_texts, [tz or "UTC" for tz in end_tz]),
+            ]
+        )
         for k in flights:
             if not end_texts[k]:
                 self.problem(
