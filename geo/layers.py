@@ -275,9 +275,9 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
     """Everything the page draws, in compact column form.
 
     One list per field (no repeated keys); places, people and sources as indices into a shared
-    string table; coordinates as integers in units of 1e-4 degree (about 10 m), arcs and
-    tracks as flat ``[lat, lon, lat, lon, …]`` lists; a flight's vertex times in ms after its
-    departure.
+    string table, the list fields (origins, participants, sources) as one flat list each;
+    coordinates as integers in units of 1e-4 degree (about 10 m), arcs and tracks as flat
+    ``[lat, lon, lat, lon, …]`` lists; a flight's vertex times in ms after its departure.
     """
     events = in_order(events)
     flight_ix = [i for i, ev in enumerate(events) if ev.kind == "flight"]
@@ -290,13 +290,20 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
         # Shared strings (places, zones, people, sources) as indices into one table.
         places = [d.label for d in dests]
         zones_col = [d.tz for d in dests]
-        origins = [[o.label for o in e.origin] if e.origin else [] for e in events]
-        participants = [e.participants for e in events]
-        sources = [e.sources for e in events]
+        origin_locs = [e.origin for e in events]
+        lists: dict[str, tuple[list[int], list[str]]] = {  # count per event, then all items
+            "origin": (
+                list(map(len, origin_locs)),
+                [o.label for o in chain.from_iterable(origin_locs)],
+            ),
+        }
+        for name in ("participants", "sources"):
+            column = [getattr(e, name) for e in events]
+            lists[name] = (list(map(len, column)), list(chain.from_iterable(column)))
         table = dict.fromkeys(places)
         table.update(dict.fromkeys(zones_col))
-        for column in (origins, participants, sources):
-            table.update(dict.fromkeys(chain.from_iterable(column)))
+        for _, items in lists.values():
+            table.update(dict.fromkeys(items))
         sid = {text: i for i, text in enumerate(table)}
         ids = sid.__getitem__
 
@@ -324,9 +331,6 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
             ],
             "place": list(map(ids, places)),
             "zone": list(map(ids, zones_col)),
-            "origin": [list(map(ids, labels)) if labels else [] for labels in origins],
-            "participants": [list(map(ids, names)) for names in participants],
-            "sources": [list(map(ids, cited)) for cited in sources],
             "notes": [e.notes for e in events],
         }
         flights = [
@@ -346,6 +350,11 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
             "statusStyle": STATUS_STYLE,
             "strings": list(table),
             "events": cols,
+            # list fields: event i has count[i] items, after those of the events before it
+            "lists": {
+                name: {"count": counts, "items": list(map(ids, items))}
+                for name, (counts, items) in lists.items()
+            },
             "arcs": arcs.result(),
             "flights": flights,
         }

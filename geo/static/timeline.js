@@ -112,12 +112,19 @@
     var when = precise ? E.local[i].replace(" → ", " – ")
       : whenLabel(precision, E.t0[i], E.t1[i], zone);
     var local = precise ? E.local[i] : when + ", local time at " + place + " (" + zone + ")";
-    function names(list) { return list.map(function (k) { return S[k]; }); }
+    function names(field) {  // event i's items of a list field, as text
+      var list = data.lists[field];
+      if (!list.start) {  // where each event's items begin, once
+        list.start = new Int32Array(list.count.length + 1);
+        for (var k = 0; k < list.count.length; k++) list.start[k + 1] = list.start[k] + list.count[k];
+      }
+      return list.items.slice(list.start[i], list.start[i + 1]).map(function (k) { return S[k]; });
+    }
     return {
       title: E.title[i] || E.id[i], id: E.id[i], kind: data.kinds[E.kind[i]],
-      when: when, local: local, utc: utc, place: place, origin: names(E.origin[i]),
-      participants: names(E.participants[i]), status: data.statuses[E.status[i]],
-      sources: names(E.sources[i]), notes: E.notes[i], flight: flight ? flight.facts : null
+      when: when, local: local, utc: utc, place: place, origin: names("origin"),
+      participants: names("participants"), status: data.statuses[E.status[i]],
+      sources: names("sources"), notes: E.notes[i], flight: flight ? flight.facts : null
     };
   }
 
