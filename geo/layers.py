@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from geo import geodesy
-from geo.model import _COARSER, KINDS, PRECISIONS, STATUSES, Event
+from geo.model import _COARSER, KINDS, PRECISIONS, STATUSES, Event, Location
 from geo.perf import paused_gc
 from geo.query import in_order
 from geo.table import flight_fields
@@ -280,25 +280,31 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
     ``[lat, lon, lat, lon, …]`` lists; a flight's vertex times in ms after its departure.
     """
     events = in_order(events)
-    flight_ix = [i for i, ev in enumerate(events) if ev.kind == "flight"]
+    # the events transposed, one tuple per field (Event is a named tuple: zip does it in C)
+    field = dict(zip(Event._fields, zip(*events, strict=True), strict=True)) if events else {
+        name: () for name in Event._fields
+    }
+    kinds: tuple[str, ...] = field["kind"]
+    flight_ix = [i for i, kind in enumerate(kinds) if kind == "flight"]
     # pyproj releases the GIL: the geodesics run on a second core while the columns are built
     with ThreadPoolExecutor(max_workers=1) as pool:
         arcs = pool.submit(_arcs, events)
         paths = pool.submit(_flight_paths, [events[i] for i in flight_ix])
         precedents = precedent_ids(events)
-        dests = [e.destination for e in events]
+        dests: tuple[Location, ...] = field["destination"]
         # Shared strings (places, zones, people, sources) as indices into one table.
-        places = [d.label for d in dests]
+        label_of = {key: d.label for key, d in {id(d): d for d in dests}.items()}
+        places = [label_of[id(d)] for d in dests]
         zones_col = [d.tz for d in dests]
-        origin_locs = [e.origin for e in events]
+        origins: tuple[tuple[Location, ...], ...] = field["origin"]
         lists: dict[str, tuple[list[int], list[str]]] = {  # count per event, then all items
             "origin": (
-                list(map(len, origin_locs)),
-                [o.label for o in chain.from_iterable(origin_locs)],
+                list(map(len, origins)),
+                [o.label for o in chain.from_iterable(origins)],
             ),
         }
         for name in ("participants", "sources"):
-            column = [getattr(e, name) for e in events]
+            column = field[name]
             lists[name] = (list(map(len, column)), list(chain.from_iterable(column)))
         table = dict.fromkeys(places)
         table.update(dict.fromkeys(zones_col))
@@ -309,29 +315,31 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
 
         kind_ix = {k: i for i, k in enumerate(KINDS)}
         status_ix = {s: i for i, s in enumerate(STATUSES)}
-        precision_ix = {p: i for i, p in enumerate(PRECISIONS)}
+        coarser = {pair: PRECISIONS.index(p) for pair, p in _COARSER.items()}
+        start_precision = field["start_precision"]
         scale = 10**COORD_DIGITS
         cols: dict[str, list[Any]] = {
-            "kind": [kind_ix[e.kind] for e in events],
-            "status": [status_ix[e.status] for e in events],
-            "precision": [
-                precision_ix[_COARSER[e.start_precision, e.end_precision]] for e in events
-            ],
-            "t0": [round(e.start_utc.timestamp() * 1000) for e in events],
-            "t1": [round(e.end_utc.timestamp() * 1000) for e in events],
+            "kind": list(map(kind_ix.__getitem__, kinds)),
+            "status": list(map(status_ix.__getitem__, field["status"])),
+            "precision": list(
+                map(coarser.__getitem__, zip(start_precision, field["end_precision"], strict=True))
+            ),
+            "t0": [round(t.timestamp() * 1000) for t in field["start_utc"]],
+            "t1": [round(t.timestamp() * 1000) for t in field["end_utc"]],
             "lat": [round(d.lat * scale) for d in dests],
             "lon": [round(d.lon * scale) for d in dests],
-            "precedent": [1 if e.id in precedents else 0 for e in events] if precedents
+            "precedent": [1 if i in precedents else 0 for i in field["id"]] if precedents
             else [0] * len(events),
-            "id": [e.id for e in events],
-            "title": [e.title for e in events],
+            "id": list(field["id"]),
+            "title": list(field["title"]),
             # a minute-precise time names its zone's abbreviation (MSK); the page composes others
             "local": [
-                _local_line(e) if e.start_precision in ("minute", "second") else 0 for e in events
+                _local_line(events[i]) if p in ("minute", "second") else 0
+                for i, p in enumerate(start_precision)
             ],
             "place": list(map(ids, places)),
             "zone": list(map(ids, zones_col)),
-            "notes": [e.notes for e in events],
+            "notes": list(field["notes"]),
         }
         flights = [
             {"event": i, **path, "facts": flight_lines(events[i])}
