@@ -16,9 +16,10 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from operator import itemgetter
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
 from geo.model import (
     AIRPORT_COLUMNS,
@@ -29,11 +30,9 @@ from geo.model import (
     Airport,
     DataError,
     Event,
-    Kind,
     Location,
     Place,
     Problem,
-    Status,
     visible,
 )
 from geo.perf import paused_gc
@@ -49,6 +48,7 @@ Source = str | os.PathLike[str] | bytes
 """A file path, or the file's bytes (an upload) together with a display name."""
 
 Row = tuple[int, dict[str, str]]
+T = TypeVar("T")
 
 
 def _read_bytes(source: Source, name: str, problems: list[Problem]) -> bytes | None:
@@ -603,9 +603,8 @@ class _EventColumns:
         resolve = self.gaz.resolve
         known = {ref: resolve(ref) for ref in dict.fromkeys(dest_refs) if ref and ";" not in ref}
         dests: list[Location | None] = list(map(known.get, dest_refs))
-        for k, ref in enumerate(dest_refs):
-            if dests[k] is not None:
-                continue
+        for k in [k for k, loc in enumerate(dests) if loc is None] if None in dests else []:
+            ref = dest_refs[k]
             if not ref:
                 self.problem(k, "destination", "empty; say where the event happened")
             elif ";" in ref:
@@ -701,39 +700,34 @@ class _EventColumns:
 
         self.found.sort(key=lambda found: found[:2])
         self.problems.extend(problem for _, _, problem in self.found)
-        # the checks above make these the records' types for every row without a problem
-        kind_of = cast(list[Kind], kinds)
-        status_of = cast(list[Status], statuses)
-        origin_of = cast(list[tuple[Location, ...]], origins)
-        dest_of = cast(list[Location], dests)
-        start_of = cast(list[TimeSpan], starts)
-        end_of = [end or start_of[k] for k, end in enumerate(ends_)]
-        titles = [cell.strip() for cell in col("title")]
-        notes = [cell.strip() for cell in col("notes")]
-        participants = split_lists(col("participants"))
-        lines = self.lines
-        out = [
-            Event(
-                ids[k],
-                kind_of[k],
-                titles[k],
-                start_of[k].start_utc,
-                end_of[k].end_utc,
-                start_of[k].precision,
-                end_of[k].precision,
-                start_texts[k],
-                end_texts[k],
-                origin_of[k],
-                dest_of[k],
-                participants[k],
-                status_of[k],
-                sources[k],
-                notes[k],
-                lines[k],
-            )
-            for k in range(n)
-            if not self.bad[k]
-        ]
+        # the rows without a problem; the checks above make their cells the records' types
+        good = [not bad for bad in self.bad]
+
+        def keep(column: Sequence[T]) -> list[T]:
+            return list(compress(column, good))
+
+        start_of = cast(list[TimeSpan], keep(starts))
+        end_of = [end or start for start, end in zip(start_of, keep(ends_), strict=True)]
+        rows = zip(
+            keep(ids),
+            keep(kinds),
+            keep([cell.strip() for cell in col("title")]),
+            [span.start_utc for span in start_of],
+            [span.end_utc for span in end_of],
+            [span.precision for span in start_of],
+            [span.precision for span in end_of],
+            keep(start_texts),
+            keep(end_texts),
+            keep(origins),
+            keep(dests),
+            keep(split_lists(col("participants"))),
+            keep(statuses),
+            keep(sources),
+            keep([cell.strip() for cell in col("notes")]),
+            keep(self.lines),
+            strict=True,
+        )
+        out = list(map(Event._make, rows))
         return out
 
 

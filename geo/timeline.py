@@ -233,14 +233,15 @@ def parse_times(texts: Sequence[str], zones: Sequence[str]) -> list[TimeSpan | N
     # one zone conversion per zone, of the starts and the ends together
     bounds = np.concatenate([naive, after])
     utc_s = np.zeros(2 * n, dtype=np.int64)
-    by_zone: dict[str, list[int]] = {}
-    for k in np.flatnonzero(ok).tolist():
-        by_zone.setdefault(zones[k], []).append(k)
-    for tz_name, members in by_zone.items():
+    candidates = np.flatnonzero(ok)
+    zone_code, zone_names = pd.factorize(np.array(zones, dtype=object)[candidates])
+    by_zone = candidates[np.argsort(zone_code, kind="stable")]
+    first = np.searchsorted(np.sort(zone_code), np.arange(len(zone_names) + 1))
+    for j, tz_name in enumerate(zone_names):
+        rows = by_zone[first[j] : first[j + 1]]
         if not is_zone(tz_name):
-            ok[members] = False
+            ok[rows] = False
             continue
-        rows = np.array(members, dtype=np.int64)
         both = np.concatenate([rows, rows + n])
         local = pd.DatetimeIndex(bounds[both])
         utc = local.tz_localize(zone(tz_name), ambiguous="NaT", nonexistent="NaT")
