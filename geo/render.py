@@ -133,6 +133,7 @@ class _TimeLayers(MacroElement):
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "GeoTimeline"
         self.payload = payload
+        self.fit: list[list[float]] | None = None  # the view to fit before the first draw
         self.defer_data = False
         self.flights, self.events, self.arcs = flights, events, arcs
 
@@ -150,7 +151,7 @@ class _TimeLayers(MacroElement):
             f"{{flights: {self.flights.get_name()}, events: {self.events.get_name()}, "
             f"arcs: {self.arcs.get_name()}}}"
         )
-        options = json.dumps({"svgLimit": SVG_LIMIT})
+        options = json.dumps({"svgLimit": SVG_LIMIT, "fit": self.fit})
         figure.script.add_child(
             _RawHTML(
                 f"{_static('timeline.js')}\n"
@@ -220,12 +221,15 @@ def build_map(
     for group in (arcs, places, flights):
         group.add_to(fmap)
     payload = map_payload(events, tz=tz, title=title)
-    fmap.add_child(_TimeLayers(payload, flights, places, arcs))
-    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    time_layers = _TimeLayers(payload, flights, places, arcs)
     if box is not None:
+        # fitted by the page before it draws anything, without a zoom animation: a fit after
+        # the layers are drawn would draw every arc twice
         (south, west), (north, east) = box
         pad = 2.0
-        fmap.fit_bounds([[south - pad, west - pad], [north + pad, east + pad]])
+        time_layers.fit = [[south - pad, west - pad], [north + pad, east + pad]]
+    fmap.add_child(time_layers)
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     _number_ids(figure)
     return fmap
 

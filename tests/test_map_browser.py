@@ -41,6 +41,18 @@ def test_leaflet_loads_without_errors_or_requests(offline_page: OfflinePage, map
     ), offline_page.blocked
 
 
+def test_the_first_view_holds_every_place(offline_page: OfflinePage, map_file) -> None:
+    _open(offline_page, map_file)
+    places = {(loc.lat, loc.lon) for e in shipped_events() for loc in (e.destination, *e.origin)}
+    inside = offline_page.page.evaluate(
+        "(places) => { const b = geoTimeline.map.getBounds();"
+        " return places.map(p => b.contains(p)); }",
+        [list(p) for p in sorted(places)],
+    )
+    assert all(inside)
+    assert offline_page.page.evaluate("geoTimeline.map.getZoom()") >= 1
+
+
 def test_each_layer_has_its_features_in_the_dom(offline_page: OfflinePage, map_file) -> None:
     _open(offline_page, map_file)
     page = offline_page.page

@@ -389,6 +389,8 @@
   }
 
   function init(map, groups, dataId, options) {
+    // the final view first, so the layers below are drawn once, for it
+    if (options.fit) map.fitBounds(options.fit, { animate: false });
     var data = JSON.parse(document.getElementById(dataId).textContent);
     var E = data.events;
     var n = E.t0.length;
