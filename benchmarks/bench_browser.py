@@ -78,7 +78,7 @@ def main() -> None:
                 jumps.append(page.evaluate(STEP_JS, k))  # a jump across the range
                 times.append(page.evaluate(STEP_JS, min(k + 1, n_stops - 1)))  # one stop on
             browser.close()
-    size_mb = html.stat().st_size / 1e6 if html.exists() else float("nan")
+        size_mb = html.stat().st_size / 1e6  # before a generated file's folder is gone
     print(f"file: {size_mb:.1f} MB, {n_stops:,} slider stops, {shown:,} events shown at load")
     print(f"open offline to ready map: {load_s:.2f} s")
     for name, values in (("one slider step", times), ("jump across the range", jumps)):
