@@ -323,11 +323,7 @@ def _in_line_order(problems: list[Problem]) -> list[Problem]:
 
 def split_list(cell: str) -> tuple[str, ...]:
     """``a; b;;c`` -> ``("a", "b", "c")``."""
-    if ";" not in cell:
-        one = cell.strip()
-        return (one,) if one else ()
-    parts = [part.strip() for part in cell.split(";")]
-    return tuple([part for part in parts if part])
+    return split_lists((cell,))[0]
 
 
 def split_lists(cells: Sequence[str]) -> list[tuple[str, ...]]:

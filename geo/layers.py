@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from geo import geodesy
-from geo.model import _COARSER, KINDS, PRECISIONS, STATUSES, Event, Location
+from geo.model import COARSER, KINDS, PRECISIONS, STATUSES, Event, Location
 from geo.perf import paused_gc
 from geo.query import in_order
 from geo.table import flight_fields
@@ -315,7 +315,7 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
 
         kind_ix = {k: i for i, k in enumerate(KINDS)}
         status_ix = {s: i for i, s in enumerate(STATUSES)}
-        coarser = {pair: PRECISIONS.index(p) for pair, p in _COARSER.items()}
+        coarser = {pair: PRECISIONS.index(p) for pair, p in COARSER.items()}
         start_precision = field["start_precision"]
         scale = 10**COORD_DIGITS
         cols: dict[str, list[Any]] = {

@@ -86,7 +86,7 @@ class Location:
         return f"{self.name} ({self.airport})" if self.airport else self.name
 
 
-_COARSER: dict[tuple[str, str], Precision] = {
+COARSER: dict[tuple[str, str], Precision] = {  # (precision, precision) -> the coarser
     (a, b): cast(Precision, PRECISIONS[min(PRECISIONS.index(a), PRECISIONS.index(b))])
     for a in PRECISIONS
     for b in PRECISIONS
@@ -134,7 +134,7 @@ class Event(NamedTuple):
     @property
     def precision(self) -> Precision:
         """The coarser of the start's and end's precision."""
-        return _COARSER[self.start_precision, self.end_precision]
+        return COARSER[self.start_precision, self.end_precision]
 
 
 # Characters that would break a line or hijack a terminal: C0/C1 controls (ESC sequences,

@@ -54,8 +54,7 @@ def in_order(events: Sequence[Event]) -> list[Event]:
     """``events`` in :data:`EVENT_ORDER`; when they already are (as :func:`select` returns
     them), found so by comparing start times, and whole keys only where starts tie."""
     starts = [e.start_utc for e in events]
-    following = islice(starts, 1, None)
-    if all(map(le, starts, following)):
+    if all(map(le, starts, islice(starts, 1, None))):
         ties = compress(range(len(starts) - 1), map(eq, starts, islice(starts, 1, None)))
         if all(EVENT_ORDER(events[i]) <= EVENT_ORDER(events[i + 1]) for i in ties):
             return list(events)

@@ -238,19 +238,6 @@ def _outline_style(_feature: Any) -> dict[str, Any]:
     return {"color": "#8a9aa8", "weight": 0.8, "fillColor": "#f7f5ef", "fillOpacity": 1.0}
 
 
-def _document(
-    events: Sequence[Event], *, tz: str, title: str | None, basemap: Basemap
-) -> tuple[str, bytes, str]:
-    """The document around its data block, and the block's JSON as UTF-8 bytes."""
-    fmap = build_map(events, tz=tz, title=title, basemap=basemap)
-    layers = next(c for c in fmap._children.values() if isinstance(c, _TimeLayers))
-    layers.defer_data = True
-    text: str = fmap.get_root().render()
-    head, placeholder, tail = text.rpartition(DATA_PLACEHOLDER)  # the last: after any title
-    assert placeholder, "the data placeholder is missing from the rendered document"
-    return head, json_for_script_bytes(layers.payload), tail
-
-
 def to_html(
     events: Sequence[Event],
     *,
@@ -259,8 +246,7 @@ def to_html(
     basemap: Basemap = "tiles",
 ) -> str:
     """The self-contained HTML document (what the app shows and the CLI exports)."""
-    head, data, tail = _document(events, tz=tz, title=title, basemap=basemap)
-    return head + data.decode("utf-8") + tail
+    return to_html_bytes(events, tz=tz, title=title, basemap=basemap).decode("utf-8")
 
 
 def to_html_bytes(
@@ -270,6 +256,13 @@ def to_html_bytes(
     title: str | None = None,
     basemap: Basemap = "tiles",
 ) -> bytes:
-    """:func:`to_html` encoded as UTF-8, without a text copy of the (large) data block."""
-    head, data, tail = _document(events, tz=tz, title=title, basemap=basemap)
+    """:func:`to_html` as UTF-8: the rendered document with the data block's JSON (made as
+    bytes, never as a text copy of tens of MB) spliced in."""
+    fmap = build_map(events, tz=tz, title=title, basemap=basemap)
+    layers = next(c for c in fmap._children.values() if isinstance(c, _TimeLayers))
+    layers.defer_data = True
+    text: str = fmap.get_root().render()
+    head, placeholder, tail = text.rpartition(DATA_PLACEHOLDER)  # the last: after any title
+    assert placeholder, "the data placeholder is missing from the rendered document"
+    data = json_for_script_bytes(layers.payload)
     return b"".join((head.encode("utf-8"), data, tail.encode("utf-8")))
