@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain
+from itertools import chain, islice
+from operator import le
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,7 @@ import numpy as np
 from geo import geodesy
 from geo.model import COARSER, KINDS, PRECISIONS, STATUSES, Event, Location
 from geo.perf import paused_gc
-from geo.query import in_order
+from geo.query import EVENT_ORDER
 from geo.table import flight_fields
 from geo.timeline import format_instant, precision_label
 
@@ -271,6 +272,13 @@ def _local_line(event: Event) -> str:
     return local
 
 
+def _transposed(events: Sequence[Event]) -> dict[str, tuple[Any, ...]]:
+    """The events as one tuple per field (Event is a named tuple: zip transposes in C)."""
+    if not events:
+        return {name: () for name in Event._fields}
+    return dict(zip(Event._fields, zip(*events, strict=True), strict=True))
+
+
 def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
     """Everything the page draws, in compact column form.
 
@@ -279,11 +287,13 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
     coordinates as integers in units of 1e-4 degree (about 10 m), arcs and tracks as flat
     ``[lat, lon, lat, lon, …]`` lists; a flight's vertex times in ms after its departure.
     """
-    events = in_order(events)
-    # the events transposed, one tuple per field (Event is a named tuple: zip does it in C)
-    field = dict(zip(Event._fields, zip(*events, strict=True), strict=True)) if events else {
-        name: () for name in Event._fields
-    }
+    events = list(events)
+    field = _transposed(events)
+    # in EVENT_ORDER already, as select returns them? (tuples made and compared in C)
+    keys = list(zip(field["start_utc"], field["end_utc"], field["id"], strict=True))
+    if not all(map(le, keys, islice(keys, 1, None))):
+        events.sort(key=EVENT_ORDER)
+        field = _transposed(events)
     kinds: tuple[str, ...] = field["kind"]
     flight_ix = [i for i, kind in enumerate(kinds) if kind == "flight"]
     # pyproj releases the GIL: the geodesics run on a second core while the columns are built
