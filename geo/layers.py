@@ -227,31 +227,40 @@ def _flight_paths(flights: Sequence[Event], step_minutes: float = 5.0) -> list[d
     ]
 
 
-def _arcs(events: Sequence[Event]) -> dict[str, Any]:
-    """Every contact arc, as one flat array of integer coordinates (1e-4 degree).
-
-    Arc ``j`` belongs to event ``event[j]`` and is ``coords[offset[j]:offset[j + 1]]``, read
-    as ``[lat, lon, lat, lon, …]``; all computed in one vectorized geodesic batch. The
-    coordinates stay a numpy array (``json_for_script`` writes it as a JSON list): a
-    million Python ints would cost more to make than to write.
-    """
-    pairs: list[tuple[int, float, float, float, float]] = []
+def _arc_ends(events: Sequence[Event]) -> tuple[list[int], list[tuple[float, ...]]]:
+    """Each contact arc's event and ends ``(lon1, lat1, lon2, lat2)``: one per origin of an
+    event other than a flight, unless the origin is the place itself."""
+    which: list[int] = []
+    ends: list[tuple[float, ...]] = []
     for i, ev in enumerate(events):
         if ev.kind == "flight" or not ev.origin:
             continue
         d = ev.destination
         for o in ev.origin:
             if not (math.isclose(o.lat, d.lat) and math.isclose(o.lon, d.lon)):
-                pairs.append((i, o.lon, o.lat, d.lon, d.lat))
-    if not pairs:
+                which.append(i)
+                ends.append((o.lon, o.lat, d.lon, d.lat))
+    return which, ends
+
+
+def _arcs(which: list[int], ends: list[tuple[float, ...]]) -> dict[str, Any]:
+    """Every contact arc (see :func:`_arc_ends`), as one flat array of integer coordinates
+    (1e-4 degree).
+
+    Arc ``j`` belongs to event ``event[j]`` and is ``coords[offset[j]:offset[j + 1]]``, read
+    as ``[lat, lon, lat, lon, …]``; all computed in one vectorized geodesic batch. The
+    coordinates stay a numpy array (``json_for_script`` writes it as a JSON list): a
+    million Python ints would cost more to make than to write.
+    """
+    if not ends:
         return {"event": [], "offset": [0], "coords": np.zeros(0, dtype=np.int64)}
-    table = np.array([p[1:] for p in pairs], dtype=np.float64)
+    table = np.array(ends, dtype=np.float64)
     dist = geodesy.distances_km(table[:, 0], table[:, 1], table[:, 2], table[:, 3])
     n_points = np.clip(np.ceil(dist / ARC_STEP_KM).astype(np.int64) + 1, 2, ARC_MAX_POINTS)
     lons, lats = geodesy.arcs_ragged(table[:, 0], table[:, 1], table[:, 2], table[:, 3], n_points)
     coords = np.rint(np.stack([lats, lons], axis=1) * 10**COORD_DIGITS).astype(np.int64)
     return {
-        "event": [p[0] for p in pairs],
+        "event": which,
         "offset": np.concatenate([[0], np.cumsum(2 * n_points)]).tolist(),
         "coords": coords.ravel(),
     }
@@ -296,9 +305,12 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
         field = _transposed(events)
     kinds: tuple[str, ...] = field["kind"]
     flight_ix = [i for i, kind in enumerate(kinds) if kind == "flight"]
-    # pyproj releases the GIL: the geodesics run on a second core while the columns are built
+    # pyproj (and numpy) release the GIL: the geodesics run on a second core while the
+    # columns are built; what needs Python objects is done here, so the threads don't queue
+    # for the GIL
+    arc_ends = _arc_ends(events)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        arcs = pool.submit(_arcs, events)
+        arcs = pool.submit(_arcs, *arc_ends)
         paths = pool.submit(_flight_paths, [events[i] for i in flight_ix])
         precedents = precedent_ids(events)
         dests: tuple[Location, ...] = field["destination"]
