@@ -721,6 +721,7 @@ class _EventColumns:
             keep(sources),
             keep([cell.strip() for cell in col("notes")]),
             keep(self.lines),
+            [""] * (n - sum(self.bad)),
             strict=True,
         )
         out = list(map(Event._make, rows))

@@ -37,6 +37,7 @@ KIND_STYLE: dict[str, dict[str, str]] = {
     "statement": {"color": "#56B4E9", "dash": "2 5", "label": "statement: dotted"},
     "report": {"color": "#6B6B6B", "dash": "2 5", "label": "report: dotted grey"},
     "letter": {"color": "#8B5A2B", "dash": "10 5", "label": "letter: long dashes"},
+    "ruling": {"color": "#000000", "dash": "1 4", "label": "ruling: court decision, warrant"},
 }
 STATUS_STYLE: dict[str, dict[str, Any]] = {
     "confirmed": {"opacity": 0.95, "fill": 0.85, "dash": "", "label": "confirmed: solid"},

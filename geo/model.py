@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple, cast, get_args
 
-Kind = Literal["flight", "visit", "meeting", "call", "agreement", "statement", "report", "letter"]
+Kind = Literal[
+    "flight", "visit", "meeting", "call", "agreement", "statement", "report", "letter", "ruling"
+]
 Status = Literal["confirmed", "reported", "speculative"]
 Precision = Literal["year", "month", "day", "minute", "second"]
 
@@ -117,6 +119,7 @@ class Event(NamedTuple):
     sources: tuple[str, ...]
     notes: str
     line: int = 0  # line in the source file where the row starts
+    aircraft: str = ""  # registration, ICAO 24-bit hex or callsign (optional column)
 
     @property
     def is_flight(self) -> bool:

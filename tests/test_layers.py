@@ -76,7 +76,8 @@ def test_only_http_urls_are_links(url: str, ok: bool) -> None:
 
 def test_styles_cover_every_kind_and_status_and_set_speculative_apart() -> None:
     assert set(KIND_STYLE) == {
-        "flight", "visit", "meeting", "call", "agreement", "statement", "report", "letter"
+        "flight", "visit", "meeting", "call", "agreement", "statement", "report", "letter",
+        "ruling",
     }
     assert KIND_STYLE["call"]["dash"] and not KIND_STYLE["visit"]["dash"]
     spec, conf = STATUS_STYLE["speculative"], STATUS_STYLE["confirmed"]
