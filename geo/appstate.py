@@ -16,8 +16,9 @@ from typing import Any
 
 from geo.io import MAX_BYTES, Dataset, load_dataset, too_big_message
 from geo.model import KINDS, STATUSES, DataError, Event, Problem
+from geo.options import BASEMAPS, Basemap, Format, parse_basemap
 from geo.query import Filters, span_of
-from geo.table import normalize
+from geo.table import flight_text, normalize
 from geo.timeline import is_zone, last_day, parse_date_bound
 
 DateRange = tuple[date, date]
@@ -29,7 +30,6 @@ PRESETS: dict[str, DateRange | None] = {
     "Flight night (13–14 Mar 2025)": (date(2025, 3, 13), date(2025, 3, 14)),
     "Baku precedents (2017–2018)": (date(2017, 1, 1), date(2018, 12, 31)),
 }
-BASEMAPS: dict[str, str] = {"tiles": "Tiles + outlines", "outlines": "Outlines only"}
 QUERY_KEYS: tuple[str, ...] = ("start", "end", "kind", "status", "q", "tz", "basemap")
 MAX_QUERY_TEXT = 200
 UPLOAD_KEYS: tuple[str, ...] = ("events", "airports", "places")
@@ -49,7 +49,7 @@ class View:
     statuses: tuple[str, ...] = ()
     q: str = ""
     tz: str = "UTC"
-    basemap: str = "tiles"
+    basemap: Basemap = "tiles"
 
     def filters(self) -> Filters:
         """Exactly the :class:`Filters` the CLI builds from :meth:`export_args`."""
@@ -57,7 +57,7 @@ class View:
         hi = parse_date_bound(self.end.isoformat(), end=True) if self.end else None
         return Filters(lo, hi, self.kinds, self.statuses, self.q.strip())
 
-    def export_args(self, fmt: str) -> list[str]:
+    def export_args(self, fmt: Format) -> list[str]:
         """``python -m geo export`` options giving the same bytes as the app's download."""
         args = ["--format", fmt]
         if self.start:
@@ -134,10 +134,14 @@ def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, li
     if not is_zone(tz):
         notes.append(f"tz: '{tz}' is not an IANA time zone (e.g. 'Asia/Baku'); UTC is used")
         tz = "UTC"
-    basemap = (_last(params, "basemap") or "tiles").strip() or "tiles"
-    if basemap not in BASEMAPS:
-        notes.append(f"basemap: '{basemap}' is not one of {', '.join(BASEMAPS)}; tiles are used")
-        basemap = "tiles"
+    basemap_text = (_last(params, "basemap") or "tiles").strip() or "tiles"
+    basemap: Basemap = "tiles"
+    try:
+        basemap = parse_basemap(basemap_text)
+    except ValueError:
+        notes.append(
+            f"basemap: '{basemap_text}' is not one of {', '.join(BASEMAPS)}; tiles are used"
+        )
     view = View(
         start,
         end,
@@ -345,17 +349,10 @@ def table_rows(events: Iterable[Event]) -> list[dict[str, Any]]:
     return rows
 
 
-def _duration(minutes: Any) -> str:
-    if not isinstance(minutes, int | float):
-        return ""
-    h, m = divmod(round(minutes), 60)
-    return f"{h} h {m:02d} min"
-
-
 def flight_panel(event: Event) -> dict[str, str]:
     """A flight's facts as label -> text, all from :func:`geo.table.normalize`."""
     row = normalize(event)
-    speed = row.get("avg_speed_kmh")
+    text = flight_text(event)
     plausible = row.get("plausible")
     mark = "✓ plausible" if plausible else "✗ implausible"
     origin = row["origin"][0] if row["origin"] else "?"
@@ -364,9 +361,9 @@ def flight_panel(event: Event) -> dict[str, str]:
         "Departs (local)": f"{row['start_local']} ({row['timezone']})",
         "Arrives (local)": f"{row['end_local']} ({row.get('arrival_timezone', '')})",
         "UTC": f"{row['start_utc']} → {row['end_utc']}",
-        "Distance": f"{row['distance_km']:,} km" if row.get("distance_km") is not None else "",
-        "Duration": _duration(row.get("duration_minutes")),
-        "Average speed": f"{speed:,} km/h" if speed is not None else "",
+        "Distance": text.distance,
+        "Duration": text.duration,
+        "Average speed": text.speed,
         "Plausibility": f"{mark}: {row.get('plausibility', '')}",
         "Status": str(row["status"]),
         "Sources": "; ".join(row["sources"]),

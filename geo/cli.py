@@ -15,6 +15,7 @@ from pathlib import Path
 
 from geo.io import Dataset, load_dataset
 from geo.model import KINDS, STATUSES, DataError, visible
+from geo.options import BASEMAPS, FORMATS, format_for_path
 from geo.query import Filters, select
 from geo.table import flat, normalize
 from geo.timeline import is_zone, parse_date_bound
@@ -60,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", required=True, metavar="FILE", help="output file ('-' = stdout)")
     exp.add_argument(
         "--format",
-        choices=("html", "geojson", "kml", "csv"),
+        choices=FORMATS,
         default=None,
         help="default: from the --out suffix, else html",
     )
@@ -68,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--title", default=None, metavar="TEXT", help="map title")
     exp.add_argument(
         "--basemap",
-        choices=("tiles", "outlines"),
+        choices=tuple(BASEMAPS),
         default="tiles",
         help="online tiles over the shipped outlines, or outlines only",
     )
@@ -136,12 +137,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     if not is_zone(args.tz):
         raise UsageError(f"--tz: '{args.tz}' is not an IANA time zone (e.g. 'Europe/Moscow')")
-    fmt = args.format
-    if fmt is None:
-        suffix = Path(args.out).suffix.lower().lstrip(".")
-        fmt = {"json": "geojson", "htm": "html"}.get(suffix, suffix)
-        if fmt not in ("html", "geojson", "kml", "csv"):
-            fmt = "html"
+    fmt = args.format or format_for_path(args.out)
     data = _dataset(args)
     events = select(data.events, _filters(args))
     payload = export(events, fmt, tz=args.tz, title=args.title, basemap=args.basemap)

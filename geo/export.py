@@ -11,24 +11,18 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
-from geo import geodesy
-from geo.layers import flight_path, precedent_ids
+from geo import geodesy, geometry
+from geo.layers import precedent_ids
 from geo.model import Event
+from geo.options import MEDIA_TYPES, Basemap, Format, parse_basemap, parse_format
 from geo.query import in_order
-from geo.table import TABLE_COLUMNS, flat, normalize
+from geo.style import KIND_STYLE, STATUS_STYLE, kml_color
+from geo.table import TABLE_COLUMNS, flat, flight_text, normalize
 from geo.timeline import iso_utc
 
-Format = Literal["html", "geojson", "kml", "csv"]
-FORMATS: tuple[str, ...] = ("html", "geojson", "kml", "csv")
-MEDIA_TYPES = {
-    "html": "text/html",
-    "geojson": "application/geo+json",
-    "kml": "application/vnd.google-earth.kml+xml",
-    "csv": "text/csv",
-}
-ARC_STEP_KM = 100.0
+__all__ = ["MEDIA_TYPES", "export", "geojson_features", "to_csv", "to_geojson", "to_kml"]
 
 
 def _sorted(events: Sequence[Event]) -> list[Event]:
@@ -58,23 +52,31 @@ def _line_geometry(coords: list[tuple[float, float]]) -> dict[str, Any]:
     return {"type": "MultiLineString", "coordinates": rounded}
 
 
+def _utc_ms(ms: int) -> str:
+    return iso_utc(datetime.fromtimestamp(ms / 1000, tz=UTC))
+
+
 def geojson_features(events: Sequence[Event]) -> list[dict[str, Any]]:
     """One feature per event (a flight's track, or the event's place), plus contact arcs."""
+    events = _sorted(events)
     precedents = precedent_ids(events)
+    tracks = geometry.flight_tracks(events)
+    track_of = {i: j for j, i in enumerate(tracks.event.tolist())}
+    arcs = geometry.contact_arcs(events)
+    arcs_of = arcs.by_event()
     features: list[dict[str, Any]] = []
-    for ev in _sorted(events):
+    for i, ev in enumerate(events):
         props = normalize(ev)
         props["precedent"] = ev.id in precedents
         d = ev.destination
         if ev.is_flight:
-            o = ev.origin[0]
-            points = geodesy.flight_track(o.lon, o.lat, ev.start_utc, d.lon, d.lat, ev.end_utc)
-            geometry = _line_geometry([(p.lon, p.lat) for p in points])
+            j = track_of[i]
+            geometry_ = _line_geometry(tracks.coords(j))
             props["role"] = "flight"
-            props["times"] = [iso_utc(p.time_utc) for p in points]
-            if geometry["type"] == "MultiLineString":
+            props["times"] = [_utc_ms(ms) for ms in tracks.times(j)]
+            if geometry_["type"] == "MultiLineString":
                 props["times_note"] = "times follow the vertices in order across the parts"
-            features.append({"type": "Feature", "id": ev.id, "geometry": geometry,
+            features.append({"type": "Feature", "id": ev.id, "geometry": geometry_,
                              "properties": props})
             continue
         props["role"] = "event"
@@ -86,13 +88,13 @@ def geojson_features(events: Sequence[Event]) -> list[dict[str, Any]]:
                 "properties": props,
             }
         )
-        for k, o in enumerate(ev.origin):
-            coords = geodesy.arc(o.lon, o.lat, d.lon, d.lat, ARC_STEP_KM)
+        for j in arcs_of.get(i, []):
+            o = ev.origin[int(arcs.origin[j])]
             features.append(
                 {
                     "type": "Feature",
-                    "id": f"{ev.id}#arc{k + 1}",
-                    "geometry": _line_geometry(coords),
+                    "id": f"{ev.id}#arc{int(arcs.origin[j]) + 1}",
+                    "geometry": _line_geometry(arcs.coords(j)),
                     "properties": {
                         "role": "contact",
                         "event_id": ev.id,
@@ -155,8 +157,9 @@ def _kml_description(ev: Event) -> str:
     lines.append(f"Status: {ev.status}")
     lines.append("Sources: " + "; ".join(ev.sources))
     if ev.is_flight:
-        lines.append(f"Flight: {row['distance_km']} km, {row['duration_minutes']} min, "
-                     f"{row['avg_speed_kmh']} km/h; {row['plausibility']}")
+        text = flight_text(ev)
+        speed = f", {text.speed}" if text.speed else ""
+        lines.append(f"Flight: {text.distance}, {text.duration}{speed}; {text.verdict}")
     if ev.notes:
         lines.append(f"Notes: {ev.notes}")
     return "\n".join(lines)
@@ -166,27 +169,37 @@ def _kml_coords(coords: list[tuple[float, float]]) -> str:
     return " ".join(f"{x:.6f},{y:.6f},0" for x, y in coords)
 
 
+def _kml_styles(doc: ET.Element) -> None:
+    """A style per kind and status, from :mod:`geo.style` (KML's colours are aabbggrr)."""
+    for kind, ks in KIND_STYLE.items():
+        for status, st in STATUS_STYLE.items():
+            style = _sub(doc, "Style")
+            style.set("id", f"{kind}-{status}")
+            icon = _sub(style, "IconStyle")
+            _sub(icon, "color", kml_color(ks.color, st.opacity))
+            line = _sub(style, "LineStyle")
+            _sub(line, "color", kml_color(ks.color, st.opacity))
+            _sub(line, "width", f"{ks.weight:g}")
+
+
 def to_kml(events: Sequence[Event]) -> str:
     """KML 2.2 with TimeSpan/TimeStamp (Google Earth's time slider) and gx:Track flights."""
+    events = _sorted(events)
     kml = ET.Element(_k("kml"))
     doc = _sub(kml, "Document")
     _sub(doc, "name", "Flights and diplomacy")
-    for status, colour in (("confirmed", "ff2d6bd5"), ("reported", "992d6bd5"),
-                           ("speculative", "552d6bd5")):
-        style = _sub(doc, "Style")
-        style.set("id", f"status-{status}")
-        line = _sub(style, "LineStyle")
-        _sub(line, "color", colour)
-        _sub(line, "width", "3")
-        icon = _sub(style, "IconStyle")
-        _sub(icon, "color", colour)
-    for ev in _sorted(events):
+    _kml_styles(doc)
+    tracks = geometry.flight_tracks(events)
+    track_of = {i: j for j, i in enumerate(tracks.event.tolist())}
+    arcs = geometry.contact_arcs(events)
+    arcs_of = arcs.by_event()
+    for i, ev in enumerate(events):
         mark = _sub(doc, "Placemark")
         mark.set("id", ev.id)
         _sub(mark, "name", ev.title or ev.id)
         _sub(mark, "description", _kml_description(ev))
         _kml_time(mark, ev)
-        _sub(mark, "styleUrl", f"#status-{ev.status}")
+        _sub(mark, "styleUrl", f"#{ev.kind}-{ev.status}")
         ext = _sub(mark, "ExtendedData")
         for key in ("kind", "status", "sources", "participants"):
             data = _sub(ext, "Data")
@@ -195,27 +208,27 @@ def to_kml(events: Sequence[Event]) -> str:
             _sub(data, "value", "; ".join(value) if isinstance(value, tuple) else str(value))
         d = ev.destination
         if ev.is_flight:
-            path = flight_path(ev)
+            j = track_of[i]
             track = ET.SubElement(mark, f"{{{_GX_NS}}}Track")
-            for ms in path.times_ms:
-                when = datetime.fromtimestamp(ms / 1000, tz=UTC)
-                _sub(track, "when", iso_utc(when))
-            for lat, lon in path.latlngs:
+            for ms in tracks.times(j):
+                _sub(track, "when", _utc_ms(ms))
+            for lon, lat in tracks.coords(j):
                 coord = ET.SubElement(track, f"{{{_GX_NS}}}coord")
                 lon_n = ((lon + 180.0) % 360.0) - 180.0
                 coord.text = f"{lon_n:.6f} {lat:.6f} 0"
             continue
         point = _sub(mark, "Point")
         _sub(point, "coordinates", f"{d.lon:.6f},{d.lat:.6f},0")
-        for k, o in enumerate(ev.origin):
+        for j in arcs_of.get(i, []):
+            k = int(arcs.origin[j])
+            o = ev.origin[k]
             arc_mark = _sub(doc, "Placemark")
             arc_mark.set("id", f"{ev.id}-arc{k + 1}")
             _sub(arc_mark, "name", f"{o.name} → {d.name}: {ev.title or ev.id}")
             _kml_time(arc_mark, ev)
-            _sub(arc_mark, "styleUrl", f"#status-{ev.status}")
+            _sub(arc_mark, "styleUrl", f"#{ev.kind}-{ev.status}")
             multi = _sub(arc_mark, "MultiGeometry")
-            coords = geodesy.arc(o.lon, o.lat, d.lon, d.lat, ARC_STEP_KM)
-            for part in geodesy.split_at_antimeridian(coords):
+            for part in geodesy.split_at_antimeridian(arcs.coords(j)):
                 line = _sub(multi, "LineString")
                 _sub(line, "tessellate", "1")
                 _sub(line, "coordinates", _kml_coords(part))
@@ -226,25 +239,24 @@ def to_kml(events: Sequence[Event]) -> str:
 
 def export(
     events: Sequence[Event],
-    fmt: str,
+    fmt: Format | str,
     *,
     tz: str = "UTC",
     title: str | None = None,
-    basemap: str = "tiles",
+    basemap: Basemap | str = "tiles",
 ) -> bytes:
-    """The bytes of one export; the CLI writes them, the app's download buttons serve them."""
+    """The bytes of one export; the CLI writes them, the app's download buttons serve them.
+
+    ``fmt`` and ``basemap`` are checked here (``ValueError`` for an unknown one).
+    """
+    fmt = parse_format(fmt)
+    basemap = parse_basemap(basemap)
     if fmt == "html":
         from geo.render import to_html_bytes
 
-        return to_html_bytes(
-            events, tz=tz, title=title, basemap="outlines" if basemap == "outlines" else "tiles"
-        )
+        return to_html_bytes(events, tz=tz, title=title, basemap=basemap)
     if fmt == "geojson":
         return to_geojson(events).encode("utf-8")
     if fmt == "kml":
         return to_kml(events).encode("utf-8")
-    if fmt == "csv":
-        return to_csv(events).encode("utf-8")
-    raise ValueError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
-
-
+    return to_csv(events).encode("utf-8")

@@ -48,6 +48,8 @@ import numpy as np
 import numpy.typing as npt
 from pyproj import Geod
 
+from geo.timeline import format_duration
+
 __all__ = [
     "FlightFacts",
     "Position",
@@ -158,16 +160,6 @@ def _points_along(
     return lons, lats
 
 
-def _format_duration(minutes: float) -> str:
-    total = round(abs(minutes))
-    hours, mins = divmod(total, 60)
-    if hours and mins:
-        return f"{hours} h {mins} min"
-    if hours:
-        return f"{hours} h"
-    return f"{mins} min"
-
-
 # --------------------------------------------------------------------------- public API
 
 
@@ -201,10 +193,10 @@ def flight_facts(
         if minutes == 0.0:
             why = "arrival time equals departure time"
         else:
-            why = f"arrival is {_format_duration(minutes)} before departure"
+            why = f"arrival is {format_duration(minutes)} before departure"
         return FlightFacts(dist, minutes, None, False, f"non-positive duration: {why}")
 
-    duration = _format_duration(minutes)
+    duration = format_duration(minutes)
     if minutes > _MAX_PLAUSIBLE_MINUTES:
         avg = 0.0 if zero_length else dist / (minutes / 60.0)
         return FlightFacts(

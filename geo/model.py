@@ -160,6 +160,15 @@ def visible(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
+_HTTP_URL = re.compile(r"^https?://[^\s\"<>\\`]+$", re.IGNORECASE)
+
+
+def is_http_url(text: str) -> bool:
+    """The one link rule: only http(s) URLs become links (the page, the app and the exports
+    ask this); ``javascript:``, ``data:`` and everything else stay text."""
+    return _HTTP_URL.match(text.strip()) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One problem found in an input file, reported as ``FILE:LINE: column: message``."""

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import folium
 import orjson
@@ -27,8 +27,7 @@ from branca.element import Element, MacroElement
 
 from geo.layers import bounds, map_payload
 from geo.model import Event
-
-Basemap = Literal["tiles", "outlines"]
+from geo.options import Basemap
 
 STATIC = Path(__file__).resolve().parent / "static"
 OUTLINES = Path(__file__).resolve().parent.parent / "data" / "countries.geojson"

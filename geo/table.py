@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from geo.model import Event
-from geo.timeline import iso_local, iso_utc, precision_label, zone
+from geo.timeline import format_duration, iso_local, iso_utc, precision_label, zone
 
 TABLE_COLUMNS: tuple[str, ...] = (
     "id",
@@ -29,6 +29,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "notes",
     "distance_km",
     "duration_minutes",
+    "duration",
     "avg_speed_kmh",
     "plausible",
     "plausibility",
@@ -65,10 +66,32 @@ def flight_fields(event: Event) -> dict[str, Any]:
     return {
         "distance_km": round(facts.distance_km, 1),
         "duration_minutes": round(facts.duration_minutes, 1),
+        "duration": format_duration(facts.duration_minutes),
         "avg_speed_kmh": None if facts.avg_speed_kmh is None else round(facts.avg_speed_kmh, 1),
         "plausible": facts.plausible,
         "plausibility": facts.reason,
     }
+
+
+class FlightText(NamedTuple):
+    """A flight's facts in words, as the popup, the app's panel and the KML say them."""
+
+    distance: str  # '1,926 km'
+    duration: str  # '2 h 36 min'
+    speed: str  # '741 km/h' ('' when there is no average)
+    verdict: str  # 'plausible: average 741 km/h over …'
+
+
+def flight_text(event: Event) -> FlightText:
+    """The one wording of a flight's distance, duration, speed and plausibility."""
+    facts = flight_fields(event)
+    speed = facts.get("avg_speed_kmh")
+    return FlightText(
+        f"{facts['distance_km']:,.0f} km",
+        facts["duration"],
+        "" if speed is None else f"{speed:,.0f} km/h",
+        ("plausible: " if facts["plausible"] else "IMPLAUSIBLE: ") + facts["plausibility"],
+    )
 
 
 def normalize(event: Event) -> dict[str, Any]:

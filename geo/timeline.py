@@ -8,6 +8,7 @@ its own offset (``+03:00`` or ``Z``). Local times are resolved with the place's 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -332,18 +333,19 @@ def format_instant(dt: datetime, tz_name: str) -> str:
 
 
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)
 _SEASONS = {(3, 5): "spring", (6, 8): "summer", (9, 11): "autumn"}
 
 
-def _month_name(d: date) -> str:
-    return f"{d:%B}"
-
-
-def precision_label(event: Event) -> str:
+def precision_label(event: Event, *, short: bool = False) -> str:
     """The event's time as precisely as the source gave it, in words, local at its place.
 
     ``16 February 2017``, ``March 2025``, ``spring 2025``, ``January–June 2025``, ``2025``;
-    minute-precise times read ``01:54 MSK 14 Mar 2025``.
+    minute-precise times read ``01:54 MSK 14 Mar 2025``. ``short`` abbreviates the month
+    names (``16 Feb 2017``), as the slider's clock shows them.
     """
     return _label(
         event.start_utc,
@@ -353,6 +355,7 @@ def precision_label(event: Event) -> str:
         event.start_tz,
         event.end_tz,
         event.destination.tz,
+        short,
     )
 
 
@@ -365,33 +368,88 @@ def _label(
     start_tz: str,
     end_tz: str,
     place_tz: str,
+    short: bool = False,
 ) -> str:
     if start_precision in ("minute", "second"):
         start = format_instant(start_utc, start_tz)
         if end_utc == start_utc:
             return start
         return f"{start} – {format_instant(end_utc, end_tz)}"
+    names = _MONTH_ABBR if short else _MONTH_NAMES
     tz = zone(place_tz)
     first = start_utc.astimezone(tz).date()
     last = (end_utc.astimezone(tz) - timedelta(microseconds=1)).date()
+    a, b = names[first.month - 1], names[last.month - 1]
     if precision == "year":
         return str(first.year) if first.year == last.year else f"{first.year}–{last.year}"
     if precision == "month":
         if (first.year, first.month) == (last.year, last.month):
-            return f"{_month_name(first)} {first.year}"
+            return f"{a} {first.year}"
         season = _SEASONS.get((first.month, last.month))
         if season and first.year == last.year:
             return f"{season} {first.year}"
         if first.month == 12 and last.month == 2 and last.year == first.year + 1:
             return f"winter {first.year}–{str(last.year)[-2:]}"
         if first.year == last.year:
-            return f"{_month_name(first)}–{_month_name(last)} {first.year}"
-        return f"{_month_name(first)} {first.year} – {_month_name(last)} {last.year}"
+            return f"{a}–{b} {first.year}"
+        return f"{a} {first.year} – {b} {last.year}"
     if first == last:
-        return f"{first.day} {_month_name(first)} {first.year}"
+        return f"{first.day} {a} {first.year}"
     if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{last.day} {_month_name(first)} {first.year}"
-    tail = f"{last.day} {_month_name(last)} {last.year}"
+        return f"{first.day}–{last.day} {a} {first.year}"
+    tail = f"{last.day} {b} {last.year}"
     if first.year == last.year:
-        return f"{first.day} {_month_name(first)} – {tail}"
-    return f"{first.day} {_month_name(first)} {first.year} – {tail}"
+        return f"{first.day} {a} – {tail}"
+    return f"{first.day} {a} {first.year} – {tail}"
+
+
+def is_instant(precision: Precision) -> bool:
+    """Whether a time of this precision is an instant (not a period)."""
+    return precision in ("minute", "second")
+
+
+class EventTimes(NamedTuple):
+    """An event's time as every reader shows it: the precision label, the local line, the
+    UTC line, and the clock's label at the event's stop."""
+
+    when: str
+    local: str
+    utc: str
+    stop: str
+
+
+def event_times(event: Event) -> EventTimes:
+    """The one wording of an event's time (popup, table, KML, the slider's stop label).
+
+    ``01:54 MSK 14 Mar 2025 → 05:30 +04 14 Mar 2025`` and ``22:54 UTC 13 Mar 2025 → …`` for
+    minute-precise times; ``16 February 2017, local time at Baku (Asia/Baku)`` and
+    ``2017-02-15 20:00 → 2017-02-16 20:00 UTC (day precision)`` for a day; the stop reads
+    ``16 Feb 2017 (Baku)``, never an invented hour.
+    """
+    when = precision_label(event)
+    if is_instant(event.start_precision):
+        local = format_instant(event.start_utc, event.start_tz)
+        utc = format_instant(event.start_utc, "UTC")
+        if event.end_utc != event.start_utc:
+            local += " → " + format_instant(event.end_utc, event.end_tz)
+            utc += " → " + format_instant(event.end_utc, "UTC")
+        return EventTimes(when, local, utc, format_instant(event.start_utc, event.start_tz))
+    local = f"{when}, local time at {event.destination.name} ({event.end_tz})"
+    utc = (
+        f"{event.start_utc:%Y-%m-%d %H:%M} → {event.end_utc:%Y-%m-%d %H:%M} UTC"
+        f" ({event.precision} precision)"
+    )
+    stop = f"{precision_label(event, short=True)} ({event.destination.name})"
+    return EventTimes(when, local, utc, stop)
+
+
+def format_duration(minutes: float) -> str:
+    """``2 h 36 min``: whole minutes, a half rounded up (155.5 min is 2 h 36 min), the one
+    wording of a duration in popups, panels, lists and exports."""
+    total = math.floor(abs(minutes) + 0.5)
+    hours, mins = divmod(total, 60)
+    if hours and mins:
+        return f"{hours} h {mins} min"
+    if hours:
+        return f"{hours} h"
+    return f"{mins} min"

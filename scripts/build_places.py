@@ -77,6 +77,7 @@ EXTRA_FROM_GEONAMES = [("Tel Aviv", "IL")]
 EXTRA_MANUAL = {
     "Ramat Gan": ("IL", 32.082, 34.811, "Asia/Jerusalem"),
     "Mons": ("BE", 50.454, 3.952, "Europe/Brussels"),
+    "The Hague": ("NL", 52.0799, 4.3113, "Europe/Amsterdam"),  # the ICC's seat
 }
 
 # Curated alternative English names users write (keyed by output name). Accent-free spellings
@@ -102,6 +103,7 @@ ALIASES = {
     "Saint George's": ["St George's"],
     "Tel Aviv": ["Tel Aviv-Yafo", "Tel Aviv-Jaffa"],
     "Mons": ["SHAPE", "NATO SHAPE"],
+    "The Hague": ["Den Haag", "'s-Gravenhage"],
 }
 
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʻ": "'", "ʼ": "'"})

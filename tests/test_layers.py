@@ -7,18 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.geodesy import distance_km
-from geo.layers import (
-    KIND_STYLE,
-    PRECEDENT_RADIUS_KM,
-    STATUS_STYLE,
-    epoch_ms,
-    is_http_url,
-    map_payload,
-    popup_fields,
-    precedent_ids,
-    time_lines,
-)
-from geo.model import Event, Location
+from geo.layers import PRECEDENT_RADIUS_KM, epoch_ms, map_payload, precedent_ids
+from geo.model import Event, Location, is_http_url
+from geo.style import KIND_STYLE, STATUS_STYLE
 from tests.helpers import events_from_csv, shipped_events
 
 
@@ -26,26 +17,36 @@ def _by_id(events, event_id):
     return next(e for e in events if e.id == event_id)
 
 
+def _popup_text(payload, event_id: str) -> dict[str, str]:
+    """What the page's popup reads for an event: the payload's strings (the page composes
+    none of its own)."""
+    cols, strings = payload["events"], payload["strings"]
+    i = cols["id"].index(event_id)
+    return {name: strings[cols[name][i]] for name in ("when", "local", "utc", "stop")}
+
+
 def test_flight_popup_has_local_with_zone_and_utc() -> None:
-    flight = _by_id(shipped_events(), "flight-vko-gyd-2025-03-14")
-    local, utc = time_lines(flight)
-    assert local == "01:54 MSK 14 Mar 2025 → 05:30 +04 14 Mar 2025"
-    assert utc == "22:54 UTC 13 Mar 2025 → 01:30 UTC 14 Mar 2025"
-    fields = popup_fields(flight)
-    assert fields["flight"][0] == "1,926 km great circle"
-    assert fields["flight"][1] == "2 h 36 min gate to gate"
-    assert fields["flight"][2] == "741 km/h average"
-    assert fields["flight"][3].startswith("plausible: ")
-    assert ["ASTRA (ADS-B Exchange data)", 0] in fields["sources"]
+    payload = map_payload(shipped_events())
+    text = _popup_text(payload, "flight-vko-gyd-2025-03-14")
+    assert text["local"] == "01:54 MSK 14 Mar 2025 → 05:30 +04 14 Mar 2025"
+    assert text["utc"] == "22:54 UTC 13 Mar 2025 → 01:30 UTC 14 Mar 2025"
+    facts = payload["flights"][0]["facts"]
+    assert facts[0] == "1,926 km great circle"
+    assert facts[1] == "2 h 36 min gate to gate"
+    assert facts[2] == "741 km/h average"
+    assert facts[3].startswith("plausible: ")
+    astra = payload["strings"].index("ASTRA (ADS-B Exchange data)")
+    assert astra in payload["lists"]["sources"]["items"] and astra not in payload["links"]
 
 
 def test_precision_is_shown_honestly() -> None:
-    events = shipped_events()
-    assert popup_fields(_by_id(events, "lightstone-baku-2025-spring"))["when"] == "spring 2025"
-    assert popup_fields(_by_id(events, "besa-paper-2025-01"))["when"] == "January 2025"
-    local, utc = time_lines(_by_id(events, "dunford-gerasimov-2017"))
-    assert local.startswith("16 February 2017, local time at Baku")
-    assert utc == "2017-02-15 20:00 → 2017-02-16 20:00 UTC (day precision)"
+    payload = map_payload(shipped_events())
+    assert _popup_text(payload, "lightstone-baku-2025-spring")["when"] == "spring 2025"
+    assert _popup_text(payload, "besa-paper-2025-01")["when"] == "January 2025"
+    text = _popup_text(payload, "dunford-gerasimov-2017")
+    assert text["local"].startswith("16 February 2017, local time at Baku")
+    assert text["utc"] == "2017-02-15 20:00 → 2017-02-16 20:00 UTC (day precision)"
+    assert text["stop"] == "16 Feb 2017 (Baku)"  # the slider's clock at its stop: no hour
 
 
 def test_baku_precedents_stand_out() -> None:
@@ -79,10 +80,10 @@ def test_styles_cover_every_kind_and_status_and_set_speculative_apart() -> None:
         "flight", "visit", "meeting", "call", "agreement", "statement", "report", "letter",
         "ruling",
     }
-    assert KIND_STYLE["call"]["dash"] and not KIND_STYLE["visit"]["dash"]
+    assert KIND_STYLE["call"].dash and not KIND_STYLE["visit"].dash
     spec, conf = STATUS_STYLE["speculative"], STATUS_STYLE["confirmed"]
-    assert spec["dash"] and not conf["dash"]
-    assert spec["opacity"] < STATUS_STYLE["reported"]["opacity"] < conf["opacity"]
+    assert spec.dash and not conf.dash
+    assert spec.opacity < STATUS_STYLE["reported"].opacity < conf.opacity
 
 
 def test_payload_columns_and_arcs() -> None:
@@ -108,8 +109,9 @@ def test_payload_columns_and_arcs() -> None:
     assert payload["strings"].count("Baku") == 1
     baku = payload["strings"].index("Baku")
     assert sum(1 for p in cols["place"] if p == baku) >= 8
-    assert cols["local"][flight_index] == "01:54 MSK 14 Mar 2025 → 05:30 +04 14 Mar 2025"
-    assert cols["local"][i] == 0  # composed by the page from when, place and zone
+    strings = payload["strings"]
+    assert strings[cols["local"][flight_index]] == "01:54 MSK 14 Mar 2025 → 05:30 +04 14 Mar 2025"
+    assert strings[cols["local"][i]] == "16 February 2017, local time at Baku (Asia/Baku)"
 
 
 def test_arc_is_geodesic_not_straight() -> None:

@@ -54,7 +54,7 @@ def test_popups_carry_local_and_utc_times_and_sources() -> None:
     assert data["tz"] == "Europe/Moscow"
     cols = data["events"]
     i = cols["id"].index("flight-vko-gyd-2025-03-14")
-    assert cols["local"][i].startswith("01:54 MSK 14 Mar 2025")
+    assert data["strings"][cols["local"][i]].startswith("01:54 MSK 14 Mar 2025")
     assert list_field(data, "sources", i)[0] == "000_bc6ca04a3f09f774.txt"
     (flight,) = data["flights"]
     assert flight["facts"][0] == "1,926 km great circle"
@@ -65,8 +65,9 @@ def test_speculative_events_are_styled_apart() -> None:
     statuses = data["statuses"]
     spec = [i for i, s in enumerate(data["events"]["status"]) if statuses[s] == "speculative"]
     assert [data["events"]["id"][i] for i in spec] == ["trump-putin-baku-speculation-2025-03-14"]
-    assert data["statusStyle"]["speculative"]["dash"]
-    assert data["statusStyle"]["speculative"]["fill"] < data["statusStyle"]["confirmed"]["fill"]
+    statuses = data["style"]["statuses"]
+    assert statuses["speculative"]["dash"]
+    assert statuses["speculative"]["fill"] < statuses["confirmed"]["fill"]
 
 
 def test_json_in_script_is_inert() -> None:

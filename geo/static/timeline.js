@@ -25,10 +25,6 @@
     return node;
   }
 
-  function isHttp(url) {
-    return /^https?:\/\/[^\s"<>\\`]+$/i.test(url);
-  }
-
   function lowerBound(arr, x) {
     var lo = 0, hi = arr.length;
     while (lo < hi) {
@@ -46,85 +42,30 @@
     return (Math.atan2(y, x) / rad + 360) % 360;
   }
 
-  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                "Dec"];
-  function pad2(x) { return (x < 10 ? "0" : "") + x; }
-  function utcClock(t) {  // 22:54 UTC 13 Mar 2025
-    var d = new Date(t);
-    return pad2(d.getUTCHours()) + ":" + pad2(d.getUTCMinutes()) + " UTC " + d.getUTCDate() +
-      " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
-  }
-  function utcStamp(t) {  // 2017-02-15 20:00
-    var d = new Date(t);
-    return d.getUTCFullYear() + "-" + pad2(d.getUTCMonth() + 1) + "-" + pad2(d.getUTCDate()) +
-      " " + pad2(d.getUTCHours()) + ":" + pad2(d.getUTCMinutes());
-  }
-
-  // The time as precisely as the source gave it, local at the event's place: the same words
-  // as geo.timeline.precision_label ("16 February 2017", "spring 2025", "5–6 March 2025").
-  var MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
-                     "September", "October", "November", "December"];
-  var SEASONS = { "3-5": "spring", "6-8": "summer", "9-11": "autumn" };
-  var dateParts = {};
-  function localDate(t, zone) {  // {y, m, d} of instant t in an IANA zone
-    var f = dateParts[zone];
-    if (!f) {
-      f = dateParts[zone] = new Intl.DateTimeFormat("en-GB", {
-        timeZone: zone, year: "numeric", month: "numeric", day: "numeric" });
-    }
-    var out = {};
-    f.formatToParts(new Date(t)).forEach(function (p) {
-      if (p.type === "year" || p.type === "month" || p.type === "day") out[p.type[0]] = +p.value;
-    });
-    return out;
-  }
-  function whenLabel(precision, t0, t1, zone) {
-    var a = localDate(t0, zone), b = localDate(t1 - 1, zone);
-    var A = MONTH_NAMES[a.m - 1], B = MONTH_NAMES[b.m - 1];
-    if (precision === "year") return a.y === b.y ? String(a.y) : a.y + "–" + b.y;
-    if (precision === "month") {
-      if (a.y === b.y && a.m === b.m) return A + " " + a.y;
-      var season = SEASONS[a.m + "-" + b.m];
-      if (season && a.y === b.y) return season + " " + a.y;
-      if (a.m === 12 && b.m === 2 && b.y === a.y + 1) {
-        return "winter " + a.y + "–" + String(b.y).slice(-2);
-      }
-      if (a.y === b.y) return A + "–" + B + " " + a.y;
-      return A + " " + a.y + " – " + B + " " + b.y;
-    }
-    if (a.y === b.y && a.m === b.m && a.d === b.d) return a.d + " " + A + " " + a.y;
-    if (a.y === b.y && a.m === b.m) return a.d + "–" + b.d + " " + A + " " + a.y;
-    var tail = b.d + " " + B + " " + b.y;
-    if (a.y === b.y) return a.d + " " + A + " – " + tail;
-    return a.d + " " + A + " " + a.y + " – " + tail;
-  }
-
-  // The popup's fields for event i, from the data's columns (all plain text).
+  // The popup's fields for event i, from the data's columns (all plain text, every word
+  // of it made in Python: geo.timeline.event_times, geo.layers.flight_lines).
   function popupFields(data, i, flight) {
     var E = data.events, S = data.strings;
-    var precision = data.precisions[E.precision[i]];
-    var precise = !!E.local[i];  // the start is minute-precise: local time comes from Python
-    var utc = precise
-      ? utcClock(E.t0[i]) + (E.t1[i] !== E.t0[i] ? " → " + utcClock(E.t1[i]) : "")
-      : utcStamp(E.t0[i]) + " → " + utcStamp(E.t1[i]) + " UTC (" + precision + " precision)";
-    var place = S[E.place[i]], zone = S[E.zone[i]];
-    // minute-precise times come with their zone's abbreviation (MSK) from Python
-    var when = precise ? E.local[i].replace(" → ", " – ")
-      : whenLabel(precision, E.t0[i], E.t1[i], zone);
-    var local = precise ? E.local[i] : when + ", local time at " + place + " (" + zone + ")";
     function names(field) {  // event i's items of a list field, as text
       var list = data.lists[field];
       if (!list.start) {  // where each event's items begin, once
         list.start = new Int32Array(list.count.length + 1);
         for (var k = 0; k < list.count.length; k++) list.start[k + 1] = list.start[k] + list.count[k];
       }
-      return list.items.slice(list.start[i], list.start[i + 1]).map(function (k) { return S[k]; });
+      return list.items.slice(list.start[i], list.start[i + 1]);
+    }
+    if (!data.linkSet) {
+      data.linkSet = {};
+      data.links.forEach(function (k) { data.linkSet[k] = true; });
     }
     return {
       title: E.title[i] || E.id[i], id: E.id[i], kind: data.kinds[E.kind[i]],
-      when: when, local: local, utc: utc, place: place, origin: names("origin"),
-      participants: names("participants"), status: data.statuses[E.status[i]],
-      sources: names("sources"), notes: E.notes[i], flight: flight ? flight.facts : null
+      when: S[E.when[i]], local: S[E.local[i]], utc: S[E.utc[i]], place: S[E.place[i]],
+      origin: names("origin").map(function (k) { return S[k]; }),
+      participants: names("participants").map(function (k) { return S[k]; }),
+      status: data.statuses[E.status[i]],
+      sources: names("sources").map(function (k) { return { text: S[k], link: !!data.linkSet[k] }; }),
+      notes: E.notes[i], flight: flight ? flight.facts : null
     };
   }
 
@@ -160,14 +101,14 @@
     var ul = el("ul", "geo-sources");
     p.sources.forEach(function (s) {
       var li = el("li");
-      if (isHttp(s)) {
-        var a = el("a", null, s);
-        a.setAttribute("href", s);
+      if (s.link) {
+        var a = el("a", null, s.text);
+        a.setAttribute("href", s.text);
         a.setAttribute("target", "_blank");
         a.setAttribute("rel", "noopener noreferrer");
         li.appendChild(a);
       } else {
-        li.textContent = s;
+        li.textContent = s.text;
       }
       ul.appendChild(li);
     });
@@ -422,7 +363,7 @@
 
     function styleFor(i, line) {
       var kind = kinds[E.kind[i]], status = statuses[E.status[i]];
-      var ks = data.kindStyle[kind], ss = data.statusStyle[status];
+      var ks = data.style.kinds[kind], ss = data.style.statuses[status];
       var cls = "geo-ev geo-kind-" + kind + " geo-status-" + status +
         (E.precedent[i] ? " geo-precedent" : "");
       var s = {
@@ -856,12 +797,12 @@
         }
         details.appendChild(el("div", "geo-legend-head", "Kind (colour, arc style)"));
         kinds.forEach(function (k) {
-          var ks = data.kindStyle[k];
+          var ks = data.style.kinds[k];
           swatch(ks.color, ks.dash, 1, ks.label, k === "agreement" ? "4" : "3");
         });
         details.appendChild(el("div", "geo-legend-head", "Status"));
         statuses.forEach(function (s) {
-          var ss = data.statusStyle[s];
+          var ss = data.style.statuses[s];
           swatch("#333", ss.dash, ss.opacity, ss.label);
         });
         details.appendChild(el("div", "geo-legend-head", "Markers"));

@@ -1,0 +1,50 @@
+"""The choices a user makes at the boundary, each listed once: export formats and basemaps.
+
+The CLI's ``choices``, the app's widgets and the writers all read these; a value from outside
+(a command line, a link) is checked here, once, and is a ``Literal`` afterwards.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, get_args
+
+Format = Literal["html", "geojson", "kml", "csv"]
+FORMATS: tuple[Format, ...] = get_args(Format)
+MEDIA_TYPES: dict[Format, str] = {
+    "html": "text/html",
+    "geojson": "application/geo+json",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "csv": "text/csv",
+}
+FORMAT_LABELS: dict[Format, str] = {
+    "html": "HTML map",
+    "geojson": "GeoJSON",
+    "kml": "KML",
+    "csv": "CSV",
+}
+_SUFFIXES: dict[str, Format] = {"htm": "html", "json": "geojson"}
+
+Basemap = Literal["tiles", "outlines"]
+BASEMAPS: dict[Basemap, str] = {"tiles": "Tiles + outlines", "outlines": "Outlines only"}
+
+
+def parse_format(text: str) -> Format:
+    """``text`` as a :data:`Format`; ``ValueError`` naming the choices otherwise."""
+    if text not in FORMATS:
+        raise ValueError(f"unknown format '{text}'; use one of {', '.join(FORMATS)}")
+    return text
+
+
+def format_for_path(path: str) -> Format:
+    """The format an output file's suffix names (``map.kml`` -> kml); html otherwise."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    suffix = _SUFFIXES.get(suffix, suffix)
+    return suffix if suffix in FORMATS else "html"
+
+
+def parse_basemap(text: str) -> Basemap:
+    """``text`` as a :data:`Basemap`; ``ValueError`` naming the choices otherwise."""
+    if text not in BASEMAPS:
+        raise ValueError(f"unknown basemap '{text}'; use one of {', '.join(BASEMAPS)}")
+    return text

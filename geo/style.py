@@ -1,0 +1,104 @@
+"""Every style rule of the map, in one place: colours, dashes, weights, radii, rings.
+
+The page receives these tables in its payload (its script maps them onto Leaflet and canvas
+drawing properties and writes no number of its own), the legend is built from them, the KML
+export converts the same colours, and the static image reads them too.
+
+Kinds are told apart by colour (the colour-blind-safe Okabe-Ito palette) and by the dash of
+their arcs; statuses by opacity and a dashed outline for speculation; the *possibly under way*
+state (the clock inside an event's interval) by a hollow marker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from geo.model import KINDS, STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class KindStyle:
+    color: str  # '#RRGGBB'
+    dash: str  # SVG dash array of the kind's arcs ('' solid)
+    weight: float  # arc width, px (SVG mode)
+    canvas_weight: float  # arc width, px, on the canvas drawn above SVG_LIMIT events
+    label: str  # the legend's words
+
+
+@dataclass(frozen=True, slots=True)
+class StatusStyle:
+    opacity: float  # stroke opacity of markers and lines
+    fill: float  # fill opacity of markers
+    dash: str  # outline dash ('' solid)
+    label: str
+
+
+KIND_STYLE: dict[str, KindStyle] = {
+    "flight": KindStyle("#0072B2", "", 3.5, 2.0, "flight: geodesic track, aircraft"),
+    "visit": KindStyle("#009E73", "", 2.5, 1.0, "visit: solid arc from home capital"),
+    "meeting": KindStyle("#D55E00", "", 2.5, 1.0, "meeting: arc from each party"),
+    "call": KindStyle("#CC79A7", "6 6", 2.5, 1.0, "call: dashed arc caller → called"),
+    "agreement": KindStyle("#E69F00", "12 4 2 4", 4.0, 2.0, "agreement: dash-dot, thick"),
+    "statement": KindStyle("#56B4E9", "2 5", 2.5, 1.0, "statement: dotted"),
+    "report": KindStyle("#6B6B6B", "2 5", 2.5, 1.0, "report: dotted grey"),
+    "letter": KindStyle("#8B5A2B", "10 5", 2.5, 1.0, "letter: long dashes"),
+    "ruling": KindStyle("#000000", "1 4", 2.5, 1.0, "ruling: court decision, warrant"),
+}
+STATUS_STYLE: dict[str, StatusStyle] = {
+    "confirmed": StatusStyle(0.95, 0.85, "", "confirmed: solid"),
+    "reported": StatusStyle(0.6, 0.4, "", "reported: lighter"),
+    "speculative": StatusStyle(0.4, 0.1, "3 6", "speculative: faded, dashed outline"),
+}
+assert set(KIND_STYLE) == set(KINDS) and set(STATUS_STYLE) == set(STATUSES)
+
+
+@dataclass(frozen=True, slots=True)
+class MarkStyle:
+    """Markers, rings, the flight's route and airports, clusters and the aircraft."""
+
+    radius: float = 7.0  # an event's marker
+    weight: float = 1.5  # its outline
+    precedent_radius: float = 11.0  # an earlier meeting where a flight lands
+    precedent_weight: float = 3.5
+    precedent_ring: str = "#111111"
+    # the clock inside the event's interval: drawn hollow (no fill), a thicker outline
+    underway_fill: float = 0.0
+    underway_weight: float = 2.5
+    route_color: str = "#0072B2"  # a flight's whole route, under the part flown
+    route_weight: float = 1.5
+    route_opacity: float = 0.35
+    route_dash: str = "2 6"
+    airport_radius: float = 4.0
+    airport_fill: str = "#ffffff"
+    cluster_color: str = "#333333"  # a marker standing for several events at one spot
+    cluster_fill: str = "#ffffff"
+    cluster_radius: float = 13.0
+    aircraft_color: str = "#0072B2"
+    aircraft_size_px: int = 26
+    recorded_color: str = "#0b3d91"  # a recorded (ADS-B) track
+    recorded_gap_dash: str = "4 6"  # its coverage gaps
+    reference_opacity: float = 0.3  # the great circle kept beside a recorded track
+    dash_from_zoom: int = 5  # canvas mode: dashes (costly on long paths) from this zoom
+    outline_color: str = "#8a9aa8"  # the shipped country outlines
+    outline_weight: float = 0.8
+    land_fill: str = "#f7f5ef"
+    sea: str = "#dde7ee"
+
+
+MARK = MarkStyle()
+
+
+def style_payload() -> dict[str, Any]:
+    """The style tables as the page reads them (camelCase-free: the page uses these keys)."""
+    return {
+        "kinds": {k: asdict(s) for k, s in KIND_STYLE.items()},
+        "statuses": {k: asdict(s) for k, s in STATUS_STYLE.items()},
+        "mark": asdict(MARK),
+    }
+
+
+def kml_color(hex_rgb: str, opacity: float) -> str:
+    """``#RRGGBB`` and an opacity as KML's ``aabbggrr``."""
+    r, g, b = hex_rgb[1:3], hex_rgb[3:5], hex_rgb[5:7]
+    return f"{round(opacity * 255):02x}{b}{g}{r}".lower()

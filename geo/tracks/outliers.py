@@ -1,0 +1,96 @@
+"""Outlier fixes: positions no aircraft could have reached.
+
+The rule
+--------
+A fix is an outlier when reaching it from the **last kept fix** means flying faster than
+**1,500 km/h over the ground**, allowing **1 km** of position noise on top:
+
+    distance_km > 1,500 * hours + 1.0
+
+1,500 km/h is Mach 1.2 at sea level: airliners and business jets cruise at 850-950 km/h
+true airspeed and, with the strongest jet-stream tailwinds, have been recorded at about
+1,300 km/h over the ground; nothing a news story follows flies faster. The 1 km allowance
+keeps multilateration jitter between fixes a second apart from counting as a jump. One
+rule for every altitude: a tighter low-altitude limit would flag real fast descents.
+
+Why it does not cascade
+-----------------------
+Each fix is compared with the last *kept* fix, not the previous one, so one bad fix is
+skipped and the next good fix is compared with the good fix before it. If the kept fix
+itself was the bad one (the first fix of a trace, say), every later fix would disagree with
+it: so when a fix disagrees with the last kept fix but it and the next ``3`` fixes agree with
+each other (a run of :data:`REANCHOR_FIXES`), the track is **re-anchored** there, and if
+fewer than that many fixes had been kept since the previous anchor, those few are flagged
+instead. Two long runs that disagree (a real discontinuity, or two aircraft sharing an
+address) are both kept.
+
+Cost: one vectorized ``Geod.inv`` over consecutive fixes; only around the (rare) pairs that
+break the rule does a short scalar walk run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from pyproj import Geod
+
+from geo.tracks.model import BoolArray, FloatArray
+
+__all__ = ["MAX_SPEED_KMH", "NOISE_KM", "REANCHOR_FIXES", "flag_outliers"]
+
+MAX_SPEED_KMH = 1500.0
+NOISE_KM = 1.0
+REANCHOR_FIXES = 4
+
+_GEOD = Geod(ellps="WGS84")
+
+
+def _reachable(d_m: FloatArray | float, dt_s: FloatArray | float) -> npt.NDArray[np.bool_]:
+    return np.asarray(
+        np.asarray(d_m) <= (MAX_SPEED_KMH / 3.6) * np.asarray(dt_s) + NOISE_KM * 1000.0
+    )
+
+
+def flag_outliers(t: FloatArray, lat: FloatArray, lon: FloatArray) -> BoolArray:
+    """True for each fix that is an outlier by the module's rule.
+
+    ``t`` must be strictly increasing (Unix seconds); ``lat``/``lon`` in degrees.
+    """
+    n = int(t.shape[0])
+    out = np.zeros(n, dtype=np.bool_)
+    if n < 2:
+        return out
+    _, _, d_m = _GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    ok = _reachable(np.asarray(d_m, dtype=np.float64), np.diff(t))  # ok[i]: i -> i+1
+    if ok.all():
+        return out
+    breaks = np.flatnonzero(~ok)
+
+    def reachable(i: int, j: int) -> bool:
+        _, _, dist = _GEOD.inv(float(lon[i]), float(lat[i]), float(lon[j]), float(lat[j]))
+        return bool(_reachable(float(dist), float(t[j] - t[i])))
+
+    last = 0  # the last kept fix
+    anchor = 0  # where the current run of kept fixes started
+    run = 1  # how many fixes have been kept since the anchor
+    j = 1
+    while j < n:
+        if last == j - 1 and ok[j - 1]:
+            # in step with the pairwise test: keep everything up to the next break
+            k = int(np.searchsorted(breaks, j - 1))
+            stop = int(breaks[k]) if k < breaks.shape[0] else n - 1
+            run += stop - j + 1
+            last, j = stop, stop + 1
+            continue
+        if reachable(last, j):
+            last, run, j = j, run + 1, j + 1
+            continue
+        end = j + REANCHOR_FIXES - 1
+        if end < n and ok[j:end].all():  # j and the next fixes agree with each other
+            if run < REANCHOR_FIXES:
+                out[anchor : last + 1] = True  # the short run before was the bad one
+            anchor, last, run, j = j, j, 1, j + 1
+            continue
+        out[j] = True
+        j += 1
+    return out
