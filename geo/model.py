@@ -38,6 +38,8 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "sources",
     "notes",
 )
+EVENT_OPTIONAL: tuple[str, ...] = ("aircraft",)
+"""Columns an events file may add: ``aircraft`` (a registration, ICAO hex or callsign)."""
 AIRPORT_COLUMNS: tuple[str, ...] = ("iata", "icao", "name", "city", "country", "lat", "lon", "tz")
 PLACE_COLUMNS: tuple[str, ...] = ("name", "country", "lat", "lon", "tz", "aliases")
 

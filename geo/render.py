@@ -28,9 +28,9 @@ from branca.element import Element, MacroElement
 from geo.layers import bounds, map_payload
 from geo.model import Event
 from geo.options import Basemap
+from geo.shipped import shipped
 
 STATIC = Path(__file__).resolve().parent / "static"
-OUTLINES = Path(__file__).resolve().parent.parent / "data" / "countries.geojson"
 DEFAULT_TITLE = "Flights and diplomacy"
 DATA_PLACEHOLDER = "\x00geo-data\x00"  # a NUL never occurs in a rendered document
 SVG_LIMIT = 5000  # more events than this are drawn on a canvas, not as SVG elements
@@ -93,7 +93,7 @@ def _static(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def country_outlines() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(OUTLINES.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(shipped("countries.geojson").read_text(encoding="utf-8"))
     return data
 
 

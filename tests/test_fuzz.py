@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 import geo.io
+import geo.io.rules
 from geo.cli import main
 from geo.export import export
 from geo.io import default_paths, load_airports, load_dataset, load_places
@@ -436,7 +437,7 @@ def _outcome(data: bytes, world: World, bulk: int) -> object:
     path.write_bytes(data)
     world.write()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(geo.io, "BULK_TIMES", bulk)
+        patch.setattr(geo.io.rules, "BULK_TIMES", bulk)
         try:
             return load_dataset(path, *world.paths()).events
         except DataError as err:

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 import geo.io
+import geo.io.rules
+import geo.io.source
 from geo.cli import main
 from geo.io import load_dataset, load_events
 from geo.model import DataError
@@ -210,7 +212,7 @@ def test_huge_file_is_refused_fast_and_unread(tmp_path, monkeypatch, capsys):
         opened.append(os.fspath(file))
         return open(file, *args, **kwargs)
 
-    monkeypatch.setattr(geo.io, "open", spy_open, raising=False)
+    monkeypatch.setattr(geo.io.source, "open", spy_open, raising=False)
     t0 = time.perf_counter()
     assert main(["check", "--events", str(big)]) == 2
     assert time.perf_counter() - t0 < 2.0
@@ -224,7 +226,7 @@ def test_huge_file_is_refused_fast_and_unread(tmp_path, monkeypatch, capsys):
 
 
 def test_file_just_over_a_small_limit(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(geo.io, "MAX_BYTES", 200)
+    monkeypatch.setattr(geo.io.source, "MAX_BYTES", 200)
     path = tmp_path / "over.csv"
     path.write_bytes((GOOD / "bom.csv").read_bytes()[:201].ljust(201, b" "))
     assert main(["check", "--events", str(path)]) == 2
@@ -236,7 +238,7 @@ def test_file_just_over_a_small_limit(tmp_path, monkeypatch, capsys):
 
 
 def test_uploaded_bytes_over_the_limit(monkeypatch):
-    monkeypatch.setattr(geo.io, "MAX_BYTES", 100)
+    monkeypatch.setattr(geo.io.source, "MAX_BYTES", 100)
     with pytest.raises(DataError) as info:
         load_dataset(events=b"x" * 101, names={"events": "upload.csv"})
     (problem,) = [p for p in info.value.problems if p.file == "upload.csv"]
@@ -355,7 +357,7 @@ def _outcome(events: Path | None, **refs: Path) -> tuple[object, ...] | list[str
 )
 def test_bulk_time_parsing_changes_nothing(events, refs, monkeypatch):
     """Small files parse times one by one, big ones in bulk: both give the same result."""
-    monkeypatch.setattr(geo.io, "BULK_TIMES", 10**9)
+    monkeypatch.setattr(geo.io.rules, "BULK_TIMES", 10**9)
     one_by_one = _outcome(events, **refs)
-    monkeypatch.setattr(geo.io, "BULK_TIMES", 1)
+    monkeypatch.setattr(geo.io.rules, "BULK_TIMES", 1)
     assert _outcome(events, **refs) == one_by_one

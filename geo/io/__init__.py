@@ -1,0 +1,40 @@
+"""Read and validate the CSV files into records, one step per module.
+
+``source`` (bytes and encoding) -> ``csvfile`` (CSV shape: header, rows, lines) ->
+``reference`` (airports and places) and ``rules`` (the event rules, an ordered list of named
+checks) -> ``dataset`` (assembly).
+
+Every problem in a file is collected, then raised together as one :class:`DataError` whose
+lines read ``FILE:LINE: column: message`` (header = line 1; a row spanning several lines
+because of quoted newlines reports its first line). Nothing here raises anything else for bad
+input.
+"""
+
+from __future__ import annotations
+
+from geo.io.csvfile import Table, read_records, read_table, split_list, split_lists
+from geo.io.dataset import Dataset, default_paths, load_dataset, load_events
+from geo.io.reference import load_airports, load_places
+from geo.io.rules import BULK_TIMES, CHECKS
+from geo.io.source import MAX_BYTES, Source, too_big_message
+from geo.model import DataError
+
+__all__ = [
+    "BULK_TIMES",
+    "CHECKS",
+    "MAX_BYTES",
+    "DataError",
+    "Dataset",
+    "Source",
+    "Table",
+    "default_paths",
+    "load_airports",
+    "load_dataset",
+    "load_events",
+    "load_places",
+    "read_records",
+    "read_table",
+    "split_list",
+    "split_lists",
+    "too_big_message",
+]

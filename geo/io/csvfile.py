@@ -1,0 +1,230 @@
+"""CSV shape: the header, the rows that have its width, and the line each starts on.
+
+Problems with the file as a whole (its header) stop the reading; problems with single rows
+(ragged rows, forbidden characters) are reported and those rows skipped or flagged.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+
+from geo.io.source import Source, decode, read_bytes
+from geo.model import Problem, visible
+
+Row = tuple[int, dict[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """The rows of a CSV file that have the header's shape, and the line each starts on."""
+
+    header: list[str]
+    lines: list[int]
+    records: list[list[str]]
+
+    def column(self, name: str) -> list[str]:
+        """One column's cells, in row order (empty cells where the column is absent)."""
+        if name not in self.header:
+            return [""] * len(self.records)
+        return list(map(itemgetter(self.header.index(name)), self.records))
+
+    def rows(self) -> list[Row]:
+        return [
+            (line, dict(zip(self.header, record, strict=True)))
+            for line, record in zip(self.lines, self.records, strict=True)
+        ]
+
+
+def read_table(
+    source: Source,
+    name: str,
+    columns: Sequence[str],
+    problems: list[Problem],
+    *,
+    optional: Sequence[str] = (),
+) -> list[Row]:
+    """Rows of a CSV file as ``(line, {column: text})``, after checking its shape."""
+    return read_records(source, name, columns, problems, optional=optional).rows()
+
+
+def read_records(
+    source: Source,
+    name: str,
+    columns: Sequence[str],
+    problems: list[Problem],
+    *,
+    optional: Sequence[str] = (),
+) -> Table:
+    """The rows of a CSV file, after checking its shape.
+
+    Problems with the file as a whole (size, encoding, header) stop the reading; problems with
+    single rows (ragged rows) are reported and those rows skipped.
+    """
+    empty = Table([], [], [])
+    data = read_bytes(source, name, problems)
+    if data is None:
+        return empty
+    text = decode(data, name, problems)
+    if text is None:
+        return empty
+    # read the bytes again line by line (already known to decode): a StringIO of the text
+    # would hold a 4-byte-per-character copy of the whole file
+    lines_in = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(lines_in, strict=True)
+    lines: list[int] = []
+    records: list[list[str]] = []
+    line = 1  # where the record being read starts
+    forbidden = _FORBIDDEN.search(text) is not None  # rare: only then is every cell searched
+    header: list[str] = []
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        if not _check_header(header, name, columns, optional, problems):
+            return empty
+        width = len(header)
+        line = reader.line_num + 1
+        for record in reader:
+            if len(record) == width and (record[0].strip() or any(map(str.strip, record))):
+                if forbidden:
+                    _check_characters(record, header, name, line, problems)
+                lines.append(line)
+                records.append(record)
+            elif record and any(cell.strip() for cell in record):
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        "row",
+                        f"has {len(record)} fields, the header has {width} "
+                        "(an unquoted comma, or a missing field?)",
+                    )
+                )
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append(Problem(name, line, "row", _csv_error_text(exc, reader.line_num, line)))
+    return Table(header, lines, records)
+
+
+# Characters no text field may hold: XML 1.0 (the KML export) cannot carry C0 controls other
+# than tab and line breaks, nor the noncharacters U+FFFE/U+FFFF, not even as references.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _check_characters(
+    record: list[str], header: list[str], name: str, line: int, problems: list[Problem]
+) -> None:
+    """Report (once per cell) a control character or noncharacter; the row is kept, so the
+    places it defines still resolve, but the file as a whole is refused."""
+    for col, cell in zip(header, record, strict=True):
+        bad = _FORBIDDEN.search(cell)
+        if bad:
+            code = ord(bad.group())
+            what = "a noncharacter" if code >= 0xFFFE else "a control character"
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    col,
+                    f"contains U+{code:04X} ({what}) at position {bad.start() + 1}; "
+                    "text may not hold it, remove it",
+                )
+            )
+
+
+def _column_label(col: str) -> str:
+    """A header cell as the column of a problem line, if it can be one (else ``header``)."""
+    if col and ":" not in col and visible(col) == col and len(col) <= 40:
+        return col
+    return "header"
+
+
+def _csv_error_text(exc: csv.Error, at: int, start: int) -> str:
+    text = str(exc)
+    if "unexpected end of data" in text or "EOF" in text:
+        return (
+            "a quoted field opened here is never closed (a missing '\"'?); "
+            "the rest of the file was not read"
+        )
+    where = f" (on line {at})" if at != start else ""
+    return f"malformed CSV{where}: {text}; the rest of the file was not read"
+
+
+def _check_header(
+    header: list[str],
+    name: str,
+    columns: Sequence[str],
+    optional: Sequence[str],
+    problems: list[Problem],
+) -> bool:
+    expected = ",".join(c for c in columns if c not in optional)
+    if len(header) == 1:
+        for sep, label in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")):
+            if sep in header[0]:
+                problems.append(
+                    Problem(
+                        name,
+                        1,
+                        "header",
+                        f"the file looks {label}-separated; this format is comma-separated "
+                        f"with the header {expected}",
+                    )
+                )
+                return False
+    ok = True
+    seen: set[str] = set()
+    for col in header:
+        if col in seen:
+            problems.append(Problem(name, 1, _column_label(col), f"column '{col}' appears twice"))
+            ok = False
+        seen.add(col)
+    missing = [c for c in columns if c not in seen and c not in optional]
+    extra = [c for c in header if c not in columns]
+    if missing:
+        problems.append(
+            Problem(
+                name,
+                1,
+                "header",
+                f"missing column{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(repr(c) for c in missing)}; expected {expected}",
+            )
+        )
+        ok = False
+    for col in extra:
+        hint = difflib.get_close_matches(col.lower(), columns, n=1)
+        did = f" (did you mean '{hint[0]}'?)" if hint else ""
+        problems.append(
+            Problem(
+                name,
+                1,
+                _column_label(col),
+                f"unexpected column '{col}'{did}; expected {expected}",
+            )
+        )
+        ok = False
+    return ok
+
+
+def in_line_order(problems: list[Problem]) -> list[Problem]:
+    """Problems of one file by line (stable: a row's problems keep their column order)."""
+    return sorted(problems, key=lambda p: p.line)
+
+
+def split_list(cell: str) -> tuple[str, ...]:
+    """``a; b;;c`` -> ``("a", "b", "c")``."""
+    return split_lists((cell,))[0]
+
+
+def split_lists(cells: Sequence[str]) -> list[tuple[str, ...]]:
+    """:func:`split_list` of every cell of a column, in one pass."""
+    return [
+        tuple([part for piece in cell.split(";") if (part := piece.strip())])
+        if ";" in cell
+        else ((one,) if (one := cell.strip()) else ())
+        for cell in cells
+    ]

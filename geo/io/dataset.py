@@ -1,0 +1,90 @@
+"""Dataset assembly: the reference files first, then the events resolved against them.
+
+Every problem in every file is collected and raised once, together, as a
+:class:`~geo.model.DataError`. A reference row with a problem is reported once, on its own
+line; events naming it say so instead of "unknown place", and the good rows still resolve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geo.io.csvfile import in_line_order, read_records
+from geo.io.reference import Broken, read_airports, read_places
+from geo.io.rules import read_events
+from geo.io.source import Source, default_name
+from geo.model import EVENT_COLUMNS, EVENT_OPTIONAL, DataError, Event, Problem
+from geo.perf import paused_gc
+from geo.places import Gazetteer
+from geo.shipped import shipped
+
+SHIPPED_FILES: tuple[str, ...] = ("events", "airports", "places")
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """Validated events and the gazetteer they were resolved against."""
+
+    events: tuple[Event, ...]
+    gazetteer: Gazetteer = field(repr=False)
+    events_name: str = "events.csv"
+
+
+def default_paths() -> dict[str, Path]:
+    """The shipped files; relative (``data/events.csv``) when run from the repository root."""
+    return {key: shipped(f"{key}.csv") for key in SHIPPED_FILES}
+
+
+def _events(
+    source: Source, gazetteer: Gazetteer, name: str, problems: list[Problem], broken: Broken
+) -> list[Event]:
+    columns = (*EVENT_COLUMNS, *EVENT_OPTIONAL)
+    table = read_records(source, name, columns, problems, optional=EVENT_OPTIONAL)
+    return read_events(table, name, gazetteer, broken, problems)
+
+
+def load_events(source: Source, gazetteer: Gazetteer, name: str | None = None) -> list[Event]:
+    """``events.csv`` validated against ``gazetteer``; raises :class:`DataError`."""
+    name = name or default_name(source, "events.csv")
+    problems: list[Problem] = []
+    events = _events(source, gazetteer, name, problems, {})
+    if problems:
+        raise DataError(in_line_order(problems))
+    return events
+
+
+def load_dataset(
+    events: Source | None = None,
+    airports: Source | None = None,
+    places: Source | None = None,
+    *,
+    names: dict[str, str] | None = None,
+) -> Dataset:
+    """Load and validate all three files; every problem in all of them in one DataError."""
+    defaults = default_paths()
+    names = dict(names or {})
+
+    def label(key: str, src: Source) -> str:
+        return names.get(key) or default_name(src, f"{key}.csv")
+
+    ev_src = events if events is not None else defaults["events"]
+    ap_src = airports if airports is not None else defaults["airports"]
+    pl_src = places if places is not None else defaults["places"]
+    problems: list[Problem] = []
+    broken: Broken = {}
+    file_problems: list[Problem] = []
+    airport_rows = read_airports(ap_src, label("airports", ap_src), file_problems, broken)
+    problems += in_line_order(file_problems)
+    file_problems = []
+    place_rows = read_places(pl_src, label("places", pl_src), file_problems, broken)
+    problems += in_line_order(file_problems)
+    gazetteer = Gazetteer(airport_rows, place_rows)
+    ev_name = label("events", ev_src)
+    file_problems = []
+    with paused_gc():  # many rows, many small objects that all stay alive
+        event_rows = _events(ev_src, gazetteer, ev_name, file_problems, broken)
+    problems += in_line_order(file_problems)
+    if problems:
+        raise DataError(problems)
+    return Dataset(tuple(event_rows), gazetteer, ev_name)
