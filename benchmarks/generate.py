@@ -64,7 +64,7 @@ def write(path: Path, n_events: int, n_flights: int, origin_share: float, seed: 
             out.writerow([
                 f"ev{i:06d}", kind, f"Synthetic {kind} {i}", start, end, origins, dest["iata"],
                 f"Person {rng.randrange(500)};Person {rng.randrange(500)}",
-                rng.choice(STATUSES), f"source-{rng.randrange(50)};https://example.org/{i}",
+                rng.choice(STATUSES), f"Source {rng.randrange(50)};https://example.org/{i}",
                 "generated" if rng.random() < 0.5 else "",
             ])
         for j in range(n_flights):

@@ -29,6 +29,9 @@ def _add_files(p: argparse.ArgumentParser) -> None:
     p.add_argument("--events", metavar="F", help="events CSV (default: data/events.csv)")
     p.add_argument("--airports", metavar="F", help="airports CSV (default: data/airports.csv)")
     p.add_argument("--places", metavar="F", help="places CSV (default: data/places.csv)")
+    p.add_argument(
+        "--sources", metavar="F", help="sources CSV, added to the shipped data/sources.csv"
+    )
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
@@ -81,7 +84,7 @@ def _dataset(args: argparse.Namespace) -> Dataset:
     if len(files) > 1:
         raise UsageError("give at most one events file")
     events = args.events or (files[0] if files else None)
-    return load_dataset(events, args.airports, args.places)
+    return load_dataset(events, args.airports, args.places, sources=args.sources)
 
 
 def _filters(args: argparse.Namespace) -> Filters:

@@ -155,7 +155,7 @@ def _kml_description(ev: Event) -> str:
     if ev.participants:
         lines.append("Who: " + "; ".join(ev.participants))
     lines.append(f"Status: {ev.status}")
-    lines.append("Sources: " + "; ".join(ev.sources))
+    lines.append("Sources: " + "; ".join(ref.citation for ref in ev.references))
     if ev.is_flight:
         text = flight_text(ev)
         speed = f", {text.speed}" if text.speed else ""

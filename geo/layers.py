@@ -18,7 +18,16 @@ from typing import Any
 import numpy as np
 
 from geo import geodesy, geometry
-from geo.model import COARSER, KINDS, PRECISIONS, STATUSES, Event, Location, is_http_url
+from geo.model import (
+    COARSER,
+    KINDS,
+    PRECISIONS,
+    STATUSES,
+    Event,
+    Location,
+    Reference,
+    is_http_url,
+)
 from geo.perf import paused_gc
 from geo.query import EVENT_ORDER
 from geo.style import style_payload
@@ -176,9 +185,14 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
                 [o.label for o in chain.from_iterable(origins)],
             ),
         }
-        for name in ("participants", "sources"):
-            column = field[name]
-            lists[name] = (list(map(len, column)), list(chain.from_iterable(column)))
+        participants = field["participants"]
+        lists["participants"] = (
+            list(map(len, participants)), list(chain.from_iterable(participants))
+        )
+        references: tuple[tuple[Reference, ...], ...] = field["references"]
+        cited = list(chain.from_iterable(references))
+        lists["sources"] = (list(map(len, references)), [ref.citation for ref in cited])
+        urls = {ref.citation: ref.url for ref in cited if ref.url}
         labels: dict[str, list[str]] = {
             name: [getattr(t, name) for t in times] for name in EventTimes._fields
         }
@@ -232,8 +246,10 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
             "coordScale": scale,
             "style": style_payload(),
             "strings": list(table),
-            # the strings that are links (http(s) URLs: geo.model.is_http_url)
-            "links": [i for i, text in enumerate(table) if is_http_url(text)],
+            # the cited sources that link somewhere: string index -> its http(s) URL
+            "links": {
+                str(sid[citation]): url for citation, url in urls.items() if is_http_url(url)
+            },
             "events": cols,
             # list fields: event i has count[i] items, after those of the events before it
             "lists": {

@@ -42,6 +42,11 @@ EVENT_OPTIONAL: tuple[str, ...] = ("aircraft",)
 """Columns an events file may add: ``aircraft`` (a registration, ICAO hex or callsign)."""
 AIRPORT_COLUMNS: tuple[str, ...] = ("iata", "icao", "name", "city", "country", "lat", "lon", "tz")
 PLACE_COLUMNS: tuple[str, ...] = ("name", "country", "lat", "lon", "tz", "aliases")
+SOURCE_COLUMNS: tuple[str, ...] = ("id", "outlet", "title", "author", "published", "url", "notes")
+
+SOURCE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$", re.ASCII)
+"""A ``sources`` token written as a lowercase slug with hyphens (``oc-media-2025-03-17``) is a
+source id, which ``sources.csv`` must hold; anything else (``TASS``, a URL) is free text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +102,48 @@ COARSER: dict[tuple[str, str], Precision] = {  # (precision, precision) -> the c
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """What an event cites: a row of ``sources.csv``, or a free-text source (only ``title``,
+    and ``url`` when the text is an http(s) URL)."""
+
+    id: str
+    outlet: str
+    title: str
+    author: str = ""
+    published: str = ""  # ISO date at its precision: 2025-03-17, 2025-03 or 2025
+    url: str = ""
+    notes: str = ""
+
+    @property
+    def citation(self) -> str:
+        """The reference as a reader cites it: ``OC Media, “Top officials …”, Nate Ostiller,
+        17 Mar 2025``; a supplied title (in square brackets) is not quoted; free text as is."""
+        if not self.id:
+            return self.title
+        title = self.title if self.title.startswith("[") else f"“{self.title}”"
+        parts = [self.outlet, title, self.author, _published_label(self.published)]
+        return ", ".join(part for part in parts if part)
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _published_label(iso: str) -> str:
+    """``2025-03-17`` -> ``17 Mar 2025``; ``2025-03`` -> ``Mar 2025``; ``2025`` as is."""
+    parts = iso.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return iso
+
+
+def free_reference(text: str) -> Reference:
+    """A free-text source: the text itself, a link when it is an http(s) URL."""
+    return Reference("", "", text, url=text if is_http_url(text) else "")
+
+
 class Event(NamedTuple):
     """One validated row of ``events.csv``.
 
@@ -122,6 +169,7 @@ class Event(NamedTuple):
     notes: str
     line: int = 0  # line in the source file where the row starts
     aircraft: str = ""  # registration, ICAO 24-bit hex or callsign (optional column)
+    references: tuple[Reference, ...] = ()  # each source resolved: its row, or free text
 
     @property
     def is_flight(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, NamedTuple
 
-from geo.model import Event
+from geo.model import Event, Reference
 from geo.timeline import format_duration, iso_local, iso_utc, precision_label, zone
 
 TABLE_COLUMNS: tuple[str, ...] = (
@@ -26,6 +26,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "participants",
     "status",
     "sources",
+    "references",
     "notes",
     "distance_km",
     "duration_minutes",
@@ -94,6 +95,19 @@ def flight_text(event: Event) -> FlightText:
     )
 
 
+def reference_fields(ref: Reference) -> dict[str, str]:
+    """A cited source as the list and the exports give it: its row and its citation."""
+    return {
+        "id": ref.id,
+        "outlet": ref.outlet,
+        "title": ref.title,
+        "author": ref.author,
+        "published": ref.published,
+        "url": ref.url,
+        "citation": ref.citation,
+    }
+
+
 def normalize(event: Event) -> dict[str, Any]:
     """The event as one flat JSON-ready record (lists stay lists)."""
     row: dict[str, Any] = {
@@ -114,6 +128,7 @@ def normalize(event: Event) -> dict[str, Any]:
         "participants": list(event.participants),
         "status": event.status,
         "sources": list(event.sources),
+        "references": [reference_fields(ref) for ref in event.references],
         "notes": event.notes,
     }
     if event.is_flight:
@@ -127,7 +142,7 @@ def flat(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        return "; ".join(v["citation"] if isinstance(v, dict) else str(v) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

@@ -16,6 +16,7 @@ import pytest
 
 from benchmarks.load_app import ServerError, serve_app
 from tests.conftest import open_offline
+from tests.helpers import shipped_events
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +80,7 @@ def test_map_renders_follows_the_slider_and_downloads_offline(
         )
         assert counts[0] == 1 and counts[1] >= 1 and counts[2] >= 5, counts
         everything = shown_count(page)
-        assert everything == 24
+        assert everything == len(shipped_events())
 
         # The HTML download: on its own, from file://, nothing else allowed.
         with page.expect_download() as info:

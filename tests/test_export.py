@@ -21,6 +21,12 @@ PACIFIC = events_from_csv(
 )
 
 
+ASTRA = (
+    "ASTRA, [ADS-B Exchange data: Gulfstream G650ER N103WG, Moscow Vnukovo → Baku, "
+    "14 Mar 2025], Mar 2025"
+)
+
+
 def _positions(geometry):
     if geometry["type"] == "Point":
         return [geometry["coordinates"]]
@@ -62,7 +68,8 @@ def test_geojson_carries_every_property() -> None:
     flight = next(f for f in doc["features"] if f["id"] == "flight-vko-gyd-2025-03-14")
     props = flight["properties"]
     assert props["start_utc"] == "2025-03-13T22:54Z" and props["end_utc"] == "2025-03-14T01:30Z"
-    assert props["status"] == "reported" and "ASTRA (ADS-B Exchange data)" in props["sources"]
+    assert props["status"] == "reported" and "astra-adsb-n103wg-2025-03" in props["sources"]
+    assert f"{ASTRA}" in [ref["citation"] for ref in props["references"]]
     assert props["distance_km"] == pytest.approx(1926, abs=5)
     assert len(props["times"]) == len(flight["geometry"]["coordinates"])
     arcs = [

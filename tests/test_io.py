@@ -361,3 +361,65 @@ def test_bulk_time_parsing_changes_nothing(events, refs, monkeypatch):
     one_by_one = _outcome(events, **refs)
     monkeypatch.setattr(geo.io.rules, "BULK_TIMES", 1)
     assert _outcome(events, **refs) == one_by_one
+
+
+EVENT_ROW = "x,meeting,t,2025-03-14,,,Baku,,reported,{sources},\n"
+HEADER_ROW = "id,kind,title,start,end,origin,destination,participants,status,sources,notes\n"
+SOURCES_HEADER = "id,outlet,title,author,published,url,notes\n"
+
+
+def _with_sources(sources_cell: str, sources_csv: str | None = None) -> geo.io.Dataset:
+    events = (HEADER_ROW + EVENT_ROW.format(sources=sources_cell)).encode()
+    extra = None if sources_csv is None else (SOURCES_HEADER + sources_csv).encode()
+    return load_dataset(events, sources=extra, names={"events": "e.csv", "sources": "s.csv"})
+
+
+def test_a_source_id_resolves_to_its_reference() -> None:
+    (ev,) = _with_sources("oc-media-2025-03-17;TASS;https://example.org/a").events
+    assert ev.sources == ("oc-media-2025-03-17", "TASS", "https://example.org/a")
+    oc, tass, url = ev.references
+    assert oc.outlet == "OC Media" and oc.author == "Nate Ostiller"
+    assert oc.citation == (
+        "OC Media, “Top officials from Trump’s administration make direct diplomatic "
+        "overtures to Azerbaijan”, Nate Ostiller, 17 Mar 2025"
+    )
+    assert (tass.id, tass.citation, tass.url) == ("", "TASS", "")
+    assert url.url == "https://example.org/a"  # free text that is a URL links
+
+
+def test_an_unknown_source_id_is_a_problem_with_a_suggestion() -> None:
+    with pytest.raises(DataError) as err:
+        _with_sources("oc-media-2025-03-18")
+    assert [str(p) for p in err.value.problems] == [
+        "e.csv:2: sources: unknown source id 'oc-media-2025-03-18'; did you mean "
+        "'oc-media-2025-03-17'? (add it to sources.csv, or write the source as free text)"
+    ]
+
+
+def test_a_sources_file_of_ones_own_adds_to_the_shipped_one() -> None:
+    (ev,) = _with_sources(
+        "my-notes-2025;oc-media-2025-03-17", "my-notes-2025,My notebook,[Field notes],Me,2025,,\n"
+    ).events
+    assert [r.outlet for r in ev.references] == ["My notebook", "OC Media"]
+    assert ev.references[0].citation == "My notebook, [Field notes], Me, 2025"
+
+
+def test_bad_source_rows_are_reported_all_at_once() -> None:
+    rows = (
+        "oc-media-2025-03-17,X,T,,,,\n"  # clashes with the shipped row
+        "Not An Id,X,T,,,,\n"
+        "no-outlet-2025,,T,,2025-02-30,,\n"
+        "bad-url-2025,X,T,,2025-13,javascript:alert(1),\n"
+    )
+    with pytest.raises(DataError) as err:
+        _with_sources("TASS", rows)
+    assert [str(p) for p in err.value.problems] == [
+        "s.csv:2: id: 'oc-media-2025-03-17' is already used on data/sources.csv:4",
+        "s.csv:3: id: 'Not An Id' is not a source id: write a lowercase slug with hyphens, "
+        "e.g. oc-media-2025-03-17",
+        "s.csv:4: outlet: empty; a reader needs it to find the source",
+        "s.csv:4: published: '2025-02-30' is not a real date (day is out of range for month)",
+        "s.csv:5: published: '2025-13' is not a real date (month must be in 1..12)",
+        "s.csv:5: url: 'javascript:alert(1)' is not an http(s) URL; leave it empty where the "
+        "address is not known",
+    ]

@@ -35,8 +35,11 @@ def test_flight_popup_has_local_with_zone_and_utc() -> None:
     assert facts[1] == "2 h 36 min gate to gate"
     assert facts[2] == "741 km/h average"
     assert facts[3].startswith("plausible: ")
-    astra = payload["strings"].index("ASTRA (ADS-B Exchange data)")
-    assert astra in payload["lists"]["sources"]["items"] and astra not in payload["links"]
+    astra = payload["strings"].index(
+        "ASTRA, [ADS-B Exchange data: Gulfstream G650ER N103WG, Moscow Vnukovo → Baku, "
+        "14 Mar 2025], Mar 2025"
+    )
+    assert astra in payload["lists"]["sources"]["items"] and str(astra) not in payload["links"]
 
 
 def test_precision_is_shown_honestly() -> None:

@@ -139,7 +139,7 @@ def test_popup_shows_text_and_links(offline_page: OfflinePage, map_file) -> None
     popup = page.locator(".geo-popup").first
     text = popup.inner_text()
     assert "01:54 MSK 14 Mar 2025" in text and "22:54 UTC 13 Mar 2025" in text
-    assert "ASTRA (ADS-B Exchange data)" in text and "plausible" in text
+    assert "ASTRA, [ADS-B Exchange data: Gulfstream G650ER N103WG" in text and "plausible" in text
     assert popup.locator("a").count() == 0  # no source of the flight is a URL
 
 
@@ -151,7 +151,7 @@ def test_popup_of_a_day_precise_event(offline_page: OfflinePage, map_file) -> No
     assert "16 February 2017, local time at Baku (Asia/Baku)" in text
     assert "2017-02-15 20:00 → 2017-02-16 20:00 UTC (day precision)" in text
     assert "Joseph Dunford; Valery Gerasimov; Ilham Aliyev" in text
-    assert "confirmed" in text and "report.az (17 Feb 2017)" in text
+    assert "confirmed" in text and "report.az, [Report on the meeting of Joseph Dunford" in text
 
 
 def test_page_labels_agree_with_python(offline_page: OfflinePage, tmp_path: Path) -> None:

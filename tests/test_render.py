@@ -55,7 +55,10 @@ def test_popups_carry_local_and_utc_times_and_sources() -> None:
     cols = data["events"]
     i = cols["id"].index("flight-vko-gyd-2025-03-14")
     assert data["strings"][cols["local"][i]].startswith("01:54 MSK 14 Mar 2025")
-    assert list_field(data, "sources", i)[0] == "000_bc6ca04a3f09f774.txt"
+    assert list_field(data, "sources", i)[0] == (
+        "[Caliber.Az?], “The Jerusalem Post: Trump’s envoy Witkoff arrives in Baku with key "
+        "diplomatic mission”, Tamilla Hasanova, Mar 2025"
+    )
     (flight,) = data["flights"]
     assert flight["facts"][0] == "1,926 km great circle"
 

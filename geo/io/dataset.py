@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.io.csvfile import in_line_order, read_records
-from geo.io.reference import Broken, read_airports, read_places
+from geo.io.reference import Bibliography, Broken, read_airports, read_places, read_sources
 from geo.io.rules import read_events
 from geo.io.source import Source, default_name
 from geo.model import EVENT_COLUMNS, EVENT_OPTIONAL, DataError, Event, Problem
@@ -19,7 +19,7 @@ from geo.perf import paused_gc
 from geo.places import Gazetteer
 from geo.shipped import shipped
 
-SHIPPED_FILES: tuple[str, ...] = ("events", "airports", "places")
+SHIPPED_FILES: tuple[str, ...] = ("events", "airports", "places", "sources")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,7 @@ class Dataset:
     events: tuple[Event, ...]
     gazetteer: Gazetteer = field(repr=False)
     events_name: str = "events.csv"
+    sources: Bibliography = field(default_factory=dict, repr=False)
 
 
 def default_paths() -> dict[str, Path]:
@@ -37,18 +38,29 @@ def default_paths() -> dict[str, Path]:
 
 
 def _events(
-    source: Source, gazetteer: Gazetteer, name: str, problems: list[Problem], broken: Broken
+    source: Source,
+    gazetteer: Gazetteer,
+    name: str,
+    problems: list[Problem],
+    broken: Broken,
+    bibliography: Bibliography,
 ) -> list[Event]:
     columns = (*EVENT_COLUMNS, *EVENT_OPTIONAL)
     table = read_records(source, name, columns, problems, optional=EVENT_OPTIONAL)
-    return read_events(table, name, gazetteer, broken, problems)
+    return read_events(table, name, gazetteer, broken, bibliography, problems)
 
 
-def load_events(source: Source, gazetteer: Gazetteer, name: str | None = None) -> list[Event]:
-    """``events.csv`` validated against ``gazetteer``; raises :class:`DataError`."""
+def load_events(
+    source: Source,
+    gazetteer: Gazetteer,
+    name: str | None = None,
+    bibliography: Bibliography | None = None,
+) -> list[Event]:
+    """``events.csv`` validated against ``gazetteer`` (and the source ids against
+    ``bibliography``); raises :class:`DataError`."""
     name = name or default_name(source, "events.csv")
     problems: list[Problem] = []
-    events = _events(source, gazetteer, name, problems, {})
+    events = _events(source, gazetteer, name, problems, {}, bibliography or {})
     if problems:
         raise DataError(in_line_order(problems))
     return events
@@ -59,9 +71,14 @@ def load_dataset(
     airports: Source | None = None,
     places: Source | None = None,
     *,
+    sources: Source | None = None,
     names: dict[str, str] | None = None,
 ) -> Dataset:
-    """Load and validate all three files; every problem in all of them in one DataError."""
+    """Load and validate the files; every problem in all of them in one DataError.
+
+    The shipped ``sources.csv`` is always read; ``sources`` adds a file of the user's to it
+    (an id both define is a problem on the user's line).
+    """
     defaults = default_paths()
     names = dict(names or {})
 
@@ -80,11 +97,21 @@ def load_dataset(
     place_rows = read_places(pl_src, label("places", pl_src), file_problems, broken)
     problems += in_line_order(file_problems)
     gazetteer = Gazetteer(airport_rows, place_rows)
+    file_problems = []
+    where: dict[str, str] = {}
+    bibliography = read_sources(
+        defaults["sources"], str(defaults["sources"]), file_problems, where=where
+    )
+    if sources is not None:
+        bibliography = read_sources(
+            sources, label("sources", sources), file_problems, bibliography, where
+        )
+    problems += in_line_order(file_problems)
     ev_name = label("events", ev_src)
     file_problems = []
     with paused_gc():  # many rows, many small objects that all stay alive
-        event_rows = _events(ev_src, gazetteer, ev_name, file_problems, broken)
+        event_rows = _events(ev_src, gazetteer, ev_name, file_problems, broken, bibliography)
     problems += in_line_order(file_problems)
     if problems:
         raise DataError(problems)
-    return Dataset(tuple(event_rows), gazetteer, ev_name)
+    return Dataset(tuple(event_rows), gazetteer, ev_name, bibliography)

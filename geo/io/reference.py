@@ -1,4 +1,5 @@
-"""Reference files: airports (``airports.csv``) and named places (``places.csv``).
+"""Reference files: airports (``airports.csv``), named places (``places.csv``) and the
+sources events cite (``sources.csv``).
 
 Rows with problems are reported and left out; their codes and names go to a :data:`Broken`
 map, so an event naming them says "defined on FILE:LINE, which has a problem" rather than
@@ -8,10 +9,23 @@ map, so an event naming them says "defined on FILE:LINE, which has a problem" ra
 from __future__ import annotations
 
 import math
+import re
+from datetime import date
 
 from geo.io.csvfile import in_line_order, read_table, split_list
 from geo.io.source import Source, default_name
-from geo.model import AIRPORT_COLUMNS, PLACE_COLUMNS, Airport, DataError, Place, Problem
+from geo.model import (
+    AIRPORT_COLUMNS,
+    PLACE_COLUMNS,
+    SOURCE_COLUMNS,
+    SOURCE_ID,
+    Airport,
+    DataError,
+    Place,
+    Problem,
+    Reference,
+    is_http_url,
+)
 from geo.timeline import is_zone
 
 
@@ -140,4 +154,76 @@ def read_places(source: Source, name: str, problems: list[Problem], broken: Brok
                 broken.setdefault(label.casefold(), f"{name}:{line}")
             continue
         out.append(Place(place_name, row["country"].strip(), lat, lon, tz, aliases))
+    return out
+
+
+Bibliography = dict[str, Reference]
+"""Source id -> its row of ``sources.csv``."""
+
+_PUBLISHED = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$", re.ASCII)
+
+
+def _published(text: str) -> str | None:
+    """The message for a ``published`` cell that is not an ISO date at some precision."""
+    if not _PUBLISHED.match(text):
+        return f"'{text}' is not a date; write 2025, 2025-03 or 2025-03-17"
+    parts = [int(p) for p in text.split("-")]
+    try:
+        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError as exc:
+        return f"'{text}' is not a real date ({exc})"
+    return None
+
+
+def read_sources(
+    source: Source, name: str, problems: list[Problem], known: Bibliography | None = None,
+    where: dict[str, str] | None = None,
+) -> Bibliography:
+    """``sources.csv``: ``id,outlet,title,author,published,url,notes``. Rows with problems
+    are left out. ``where`` (id -> ``FILE:LINE``) is filled in as rows are read; an id it
+    already holds (from an earlier file, whose rows are ``known``) is a clash, reported on
+    this file's line."""
+    out: Bibliography = {}
+    seen: dict[str, str] = {} if where is None else where
+    for line, row in read_table(source, name, SOURCE_COLUMNS, problems, optional=("notes",)):
+        n_before = len(problems)
+        cells = {col: row.get(col, "").strip() for col in SOURCE_COLUMNS}
+        sid = cells["id"]
+        if not SOURCE_ID.match(sid):
+            problems.append(
+                Problem(name, line, "id", f"'{sid}' is not a source id: write a lowercase "
+                        "slug with hyphens, e.g. oc-media-2025-03-17")
+            )
+        elif sid in seen:
+            problems.append(Problem(name, line, "id", f"'{sid}' is already used on {seen[sid]}"))
+        for col in ("outlet", "title"):
+            if not cells[col]:
+                problems.append(Problem(name, line, col, "empty; a reader needs it to find the "
+                                        "source"))
+        if cells["published"]:
+            message = _published(cells["published"])
+            if message:
+                problems.append(Problem(name, line, "published", message))
+        if cells["url"] and not is_http_url(cells["url"]):
+            problems.append(
+                Problem(name, line, "url", f"'{cells['url']}' is not an http(s) URL; leave it "
+                        "empty where the address is not known")
+            )
+        if SOURCE_ID.match(sid):
+            seen.setdefault(sid, f"{name}:{line}")
+        if len(problems) > n_before:
+            continue
+        out[sid] = Reference(**cells)
+    if known:
+        return {**known, **out}
+    return out
+
+
+def load_sources(source: Source, name: str | None = None) -> Bibliography:
+    """``sources.csv`` on its own; raises :class:`DataError`."""
+    name = name or default_name(source, "sources.csv")
+    problems: list[Problem] = []
+    out = read_sources(source, name, problems)
+    if problems:
+        raise DataError(in_line_order(problems))
     return out

@@ -16,8 +16,17 @@ from itertools import compress
 from typing import NamedTuple, TypeVar, cast
 
 from geo.io.csvfile import Table, split_lists
-from geo.io.reference import Broken
-from geo.model import KINDS, STATUSES, Event, Location, Problem
+from geo.io.reference import Bibliography, Broken
+from geo.model import (
+    KINDS,
+    SOURCE_ID,
+    STATUSES,
+    Event,
+    Location,
+    Problem,
+    Reference,
+    free_reference,
+)
 from geo.places import Gazetteer
 from geo.timeline import TimeSpan, iso_utc, parse_time, parse_times
 
@@ -35,6 +44,7 @@ class Rows:
     gazetteer: Gazetteer
     broken: Broken
     table: Table
+    bibliography: Bibliography = field(default_factory=dict)
     lines: list[int] = field(default_factory=list)
     bad: bytearray = field(default_factory=bytearray)
     step: int = 0  # the position in CHECKS of the check now running
@@ -57,6 +67,7 @@ class Rows:
     starts: list[TimeSpan | None] = field(default_factory=list)
     ends: list[TimeSpan | None] = field(default_factory=list)
     end_errors: list[tuple[int, str]] = field(default_factory=list)
+    references: list[tuple[Reference, ...]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         n = len(self.table.records)
@@ -286,6 +297,35 @@ def _sources_cited(rows: Rows) -> None:
             rows.problem(k, "sources", "no source; cite at least one (a file, outlet or URL)")
 
 
+def _source_ids_known(rows: Rows) -> None:
+    """A token written as a source id must name a row of sources.csv; free text is kept as
+    text (a link when it is an http(s) URL)."""
+    known = rows.bibliography
+    resolved: dict[str, Reference | None] = {}
+    for token in {t for cited in rows.sources for t in cited}:
+        if SOURCE_ID.match(token):
+            resolved[token] = known.get(token)
+        else:
+            resolved[token] = free_reference(token)
+    if None in resolved.values():
+        ids = sorted(known)
+        for k, cited in enumerate(rows.sources):
+            for token in cited:
+                if resolved[token] is None:
+                    hint = difflib.get_close_matches(token, ids, n=1, cutoff=0.6)
+                    did = f"; did you mean '{hint[0]}'?" if hint else ""
+                    rows.problem(
+                        k,
+                        "sources",
+                        f"unknown source id '{token}'{did} (add it to sources.csv, or write "
+                        "the source as free text)",
+                    )
+    rows.references = [
+        tuple([ref for token in cited if (ref := resolved[token]) is not None])
+        for cited in rows.sources
+    ]
+
+
 CHECKS: tuple[Check, ...] = (
     Check("every event has a unique id", _unique_ids),
     Check("the kind is one of the kinds", _known_kind),
@@ -299,13 +339,16 @@ CHECKS: tuple[Check, ...] = (
     Check("a flight's times are precise to the minute", _flight_times_are_minutes),
     Check("the end does not come before the start", _end_not_before_start),
     Check("every event cites a source", _sources_cited),
+    Check("every source id is in sources.csv", _source_ids_known),
 )
 """The rules, in the order a row's problems are listed (the order of its columns)."""
 
 
-def check_events(table: Table, name: str, gazetteer: Gazetteer, broken: Broken) -> Rows:
+def check_events(
+    table: Table, name: str, gazetteer: Gazetteer, broken: Broken, bibliography: Bibliography
+) -> Rows:
     """Run every check of :data:`CHECKS` over the table's rows."""
-    rows = Rows(name, gazetteer, broken, table)
+    rows = Rows(name, gazetteer, broken, table, bibliography)
     for step, check in enumerate(CHECKS):
         rows.step = step
         check.run(rows)
@@ -341,14 +384,21 @@ def events_of(rows: Rows) -> list[Event]:
         keep([cell.strip() for cell in col("notes")]),
         keep(rows.lines),
         keep([cell.strip() for cell in col("aircraft")]),
+        keep(rows.references),
         strict=True,
     )
     return list(map(Event._make, records))
 
 
-def read_events(table: Table, name: str, gazetteer: Gazetteer, broken: Broken,
-                problems: list[Problem]) -> list[Event]:
+def read_events(
+    table: Table,
+    name: str,
+    gazetteer: Gazetteer,
+    broken: Broken,
+    bibliography: Bibliography,
+    problems: list[Problem],
+) -> list[Event]:
     """The events of a table that pass every check; every problem goes to ``problems``."""
-    rows = check_events(table, name, gazetteer, broken)
+    rows = check_events(table, name, gazetteer, broken, bibliography)
     problems.extend(problem for _, _, problem in rows.found)
     return events_of(rows)

@@ -54,17 +54,13 @@
       }
       return list.items.slice(list.start[i], list.start[i + 1]);
     }
-    if (!data.linkSet) {
-      data.linkSet = {};
-      data.links.forEach(function (k) { data.linkSet[k] = true; });
-    }
     return {
       title: E.title[i] || E.id[i], id: E.id[i], kind: data.kinds[E.kind[i]],
       when: S[E.when[i]], local: S[E.local[i]], utc: S[E.utc[i]], place: S[E.place[i]],
       origin: names("origin").map(function (k) { return S[k]; }),
       participants: names("participants").map(function (k) { return S[k]; }),
       status: data.statuses[E.status[i]],
-      sources: names("sources").map(function (k) { return { text: S[k], link: !!data.linkSet[k] }; }),
+      sources: names("sources").map(function (k) { return { text: S[k], url: data.links[k] }; }),
       notes: E.notes[i], flight: flight ? flight.facts : null
     };
   }
@@ -101,9 +97,9 @@
     var ul = el("ul", "geo-sources");
     p.sources.forEach(function (s) {
       var li = el("li");
-      if (s.link) {
+      if (s.url) {
         var a = el("a", null, s.text);
-        a.setAttribute("href", s.text);
+        a.setAttribute("href", s.url);
         a.setAttribute("target", "_blank");
         a.setAttribute("rel", "noopener noreferrer");
         li.appendChild(a);
