@@ -23,21 +23,26 @@ import streamlit as st
 
 from geo import appstate
 from geo.appstate import View
-from geo.export import MEDIA_TYPES, export
+from geo.export import export
 from geo.io import MAX_BYTES, Dataset, default_paths, load_dataset
 from geo.model import KINDS, STATUSES, DataError, Event
+from geo.options import BASEMAPS, FORMAT_LABELS, FORMATS, MEDIA_TYPES
 from geo.query import select
 
 MAP_HEIGHT = 650
 MAX_FLIGHT_PANELS = 12
 EAGER_DOWNLOAD_LIMIT = 2_000  # larger selections build their exports only when clicked
-DOWNLOADS = (
-    ("html", "Download HTML map"),
-    ("geojson", "Download GeoJSON"),
-    ("kml", "Download KML"),
-    ("csv", "Download CSV"),
-)
 ss = st.session_state
+
+
+def session() -> appstate.Session:
+    """The session's record (everything but the widgets' values)."""
+    current = ss.get("session")
+    return current if isinstance(current, appstate.Session) else appstate.Session()
+
+
+def set_session(new: appstate.Session) -> None:
+    ss.session = new
 
 # ---- cached steps (keys: data digest, filter values; never the unhashable records) ---------
 
@@ -100,42 +105,33 @@ def use_shipped() -> None:
     """The shipped data; on failure the last good data stays and the problems are listed."""
     digest = shipped_digest()
     result = load_shipped(digest)
-    if result.dataset is None:
-        ss.problems = result.problems
-        ss.problem_error = result.error or "the shipped data has problems"
-        return
-    ss.dataset, ss.data_key = result.dataset, digest
-    ss.data_label = f"the shipped data ({len(result.dataset.events)} events)"
-    ss.problems, ss.problem_error = (), ""
+    n = len(result.dataset.events) if result.dataset else 0
+    set_session(session().with_data(result, digest, f"the shipped data ({n} events)"))
 
 
 def back_to_shipped() -> None:
     use_shipped()
-    ss.upload_sig = None
-    ss.upload_nonce = ss.get("upload_nonce", 0) + 1  # new keys: the uploaders empty
+    s = session()
+    # new keys: the uploaders empty
+    set_session(dataclasses.replace(s, upload_sig=None, upload_nonce=s.upload_nonce + 1))
 
 
 def handle_uploads(files: dict[str, Any]) -> None:
     """New uploads replace the data only when all of them are valid."""
     given = {k: appstate.Upload(f.name, f.getvalue()) for k, f in files.items() if f is not None}
+    s = session()
     if not given:
-        if ss.get("upload_sig"):
-            ss.upload_sig = None
-            ss.problems, ss.problem_error = (), ""
+        if s.upload_sig:
+            set_session(dataclasses.replace(s, upload_sig=None, problems=(), problem_error=""))
         return
     sig = appstate.upload_key(given)
-    if sig == ss.get("upload_sig"):
+    if sig == s.upload_sig:
         return
-    ss.upload_sig = sig
     result = load_uploaded(sig, given)
-    if result.dataset is None:
-        ss.problems = result.problems
-        ss.problem_error = result.error
-        return
     names = ", ".join(up.name for up in given.values())
-    ss.dataset, ss.data_key = result.dataset, "upload:" + sig
-    ss.data_label = f"your upload {names} ({len(result.dataset.events)} events)"
-    ss.problems, ss.problem_error = (), ""
+    n = len(result.dataset.events) if result.dataset else 0
+    loaded = s.with_data(result, "upload:" + sig, f"your upload {names} ({n} events)")
+    set_session(dataclasses.replace(loaded, upload_sig=sig))
 
 
 # ---- widgets <-> view ----------------------------------------------------------------------
@@ -145,41 +141,51 @@ def init_from_query() -> None:
     """First run of a session: the widgets start from the link's query parameters."""
     params = {key: st.query_params.get_all(key) for key in appstate.QUERY_KEYS}
     view, notes = appstate.view_from_query({k: v for k, v in params.items() if v})
-    ss.query_notes = notes
-    ss.wanted_range = (view.start, view.end)
+    set_session(
+        dataclasses.replace(
+            session(), query_notes=tuple(notes), wanted_range=(view.start, view.end)
+        )
+    )
     ss.kinds, ss.statuses = list(view.kinds), list(view.statuses)
     ss.q, ss.tz, ss.basemap = view.q, view.tz, view.basemap
-    ss.initialized = True
 
 
 def fit_range_to(bounds: appstate.DateRange) -> None:
     """Keep the slider's range meaningful when the data (and so its bounds) change."""
-    if ss.get("range_bounds") == bounds and "range" in ss:
+    s = session()
+    if s.range_bounds == bounds and "range" in ss:
         return
-    old = ss.get("range_bounds")
+    old = s.range_bounds
+    notes = s.query_notes
     if old and "range" in ss:
         start = None if ss.range[0] <= old[0] else ss.range[0]
         end = None if ss.range[1] >= old[1] else ss.range[1]
     else:
-        start, end = ss.get("wanted_range", (None, None))
+        start, end = s.wanted_range
         if appstate.misses(start, end, bounds):
-            ss.query_notes = [
-                *ss.get("query_notes", []),
+            notes = (
+                *notes,
                 f"the link's dates ({start or '…'} to {end or '…'}) are outside the data's "
                 f"({bounds[0]} to {bounds[1]}); all dates are shown",
-            ]
+            )
     ss.range = appstate.clamp_range(start, end, bounds)
-    ss.range_bounds = bounds
+    set_session(dataclasses.replace(s, range_bounds=bounds, query_notes=notes))
     ss.preset = appstate.preset_for(ss.range, bounds)
+
+
+def _bounds() -> appstate.DateRange:
+    bounds = session().range_bounds
+    assert bounds is not None, "the sidebar fits the range before any widget reads it"
+    return bounds
 
 
 def apply_preset() -> None:
     if ss.preset != appstate.CUSTOM:
-        ss.range = appstate.preset_range(ss.preset, ss.range_bounds)
+        ss.range = appstate.preset_range(ss.preset, _bounds())
 
 
 def sync_preset() -> None:
-    ss.preset = appstate.preset_for(tuple(ss.range), ss.range_bounds)
+    ss.preset = appstate.preset_for(tuple(ss.range), _bounds())
 
 
 def current_view() -> View:
@@ -190,7 +196,7 @@ def current_view() -> View:
         tz=ss.tz,
         basemap=ss.basemap,
     )
-    return appstate.range_to_view(view, tuple(ss.range), ss.range_bounds)
+    return appstate.range_to_view(view, tuple(ss.range), _bounds())
 
 
 def write_query(view: View) -> None:
@@ -260,11 +266,11 @@ def sidebar(dataset: Dataset) -> None:
         help="Popups always show the event's local time with its zone, and UTC; "
         "this zone is for the slider's clock. Type to search any IANA zone.",
     )
-    sb.radio("Basemap", list(appstate.BASEMAPS), key="basemap", format_func=appstate.BASEMAPS.get)
+    sb.radio("Basemap", list(BASEMAPS), key="basemap", format_func=BASEMAPS.get)
     sb.header("Data")
-    sb.caption(f"Showing {ss.data_label}.")
-    nonce = ss.get("upload_nonce", 0)
-    with sb.expander("Use your own CSV files", expanded=bool(ss.get("upload_sig"))):
+    sb.caption(f"Showing {session().data_label}.")
+    nonce = session().upload_nonce
+    with sb.expander("Use your own CSV files", expanded=bool(session().upload_sig)):
         st.caption(
             "Same columns as data/events.csv (see docs). Checked in memory, never stored; "
             f"up to {MAX_BYTES // 2**20} MiB each. Airports and places are optional."
@@ -274,7 +280,7 @@ def sidebar(dataset: Dataset) -> None:
             for key in appstate.UPLOAD_KEYS
         }
     handle_uploads(files)
-    if not ss.data_key.startswith("shipped:"):
+    if not session().shipped:
         sb.button("Back to the shipped data", on_click=back_to_shipped)
 
 
@@ -306,24 +312,25 @@ offline: with *Outlines only* nothing is fetched from the network.
 
 
 def show_problems() -> None:
-    if ss.get("problems") or ss.get("problem_error"):
-        n = len(ss.get("problems", ()))
+    s = session()
+    if s.problems or s.problem_error:
+        n = len(s.problems)
         what = f"{n} problem{'s' if n != 1 else ''} in the file(s)" if n else "an error"
         shown = (
-            f"the page still shows {ss.data_label}"
-            if "dataset" in ss
+            f"the page still shows {s.data_label}"
+            if s.dataset is not None
             else "there is no data to show"
         )
         st.error(
             f"The data was not replaced ({what}): {shown}. "
-            + (ss.problem_error or "Fix the lines below and upload again.")
+            + (s.problem_error or "Fix the lines below and upload again.")
         )
         if n:
-            st.code("\n".join(ss.problems), language=None)
-    if ss.get("query_notes"):
+            st.code("\n".join(s.problems), language=None)
+    if s.query_notes:
         st.warning(
             "Some link parameters were ignored:\n\n"
-            + "\n".join(f"- {note}" for note in ss.query_notes)
+            + "\n".join(f"- {note}" for note in s.query_notes)
         )
 
 
@@ -345,27 +352,27 @@ def _cell(text: str) -> str:
 
 def downloads(events: Sequence[Event], view: View, html: bytes) -> None:
     st.subheader("Download")
-    cols = st.columns(len(DOWNLOADS))
+    cols = st.columns(len(FORMATS))
     eager = len(events) <= EAGER_DOWNLOAD_LIMIT
-    for col, (fmt, label) in zip(cols, DOWNLOADS, strict=True):
+    for col, fmt in zip(cols, FORMATS, strict=True):
         data: Any
         if fmt == "html":
             data = html
         elif eager:
-            data = export_bytes(ss.data_key, events, view, fmt)
+            data = export_bytes(session().data_key, events, view, fmt)
         else:
             data = functools.partial(
                 export, tuple(events), fmt, tz=view.tz, title=None, basemap=view.basemap
             )
         col.download_button(
-            label,
+            f"Download {FORMAT_LABELS[fmt]}",
             data=data,
             file_name=f"flights-diplomacy.{fmt}",
             mime=MEDIA_TYPES[fmt],
             key=f"download_{fmt}",
             on_click="ignore",
         )
-    events_opt = "" if ss.data_key.startswith("shipped:") else " --events YOUR_EVENTS.csv"
+    events_opt = "" if session().shipped else " --events YOUR_EVENTS.csv"
     st.caption("The same files from the command line:")
     st.code(
         "python -m geo export"
@@ -378,14 +385,15 @@ def downloads(events: Sequence[Event], view: View, html: bytes) -> None:
 
 
 def main_area(dataset: Dataset, view: View) -> None:
+    s = session()
     by_filters = dataclasses.replace(view, tz="UTC", basemap="tiles")  # display-free key
-    positions = selected_positions(ss.data_key, dataset, by_filters)
+    positions = selected_positions(s.data_key, dataset, by_filters)
     events = tuple(dataset.events[i] for i in positions)
     st.caption(
-        f"{len(events)} of {len(dataset.events)} events from {ss.data_label}, "
+        f"{len(events)} of {len(dataset.events)} events from {s.data_label}, "
         f"times shown in {view.tz}."
     )
-    html = export_bytes(ss.data_key, events, view, "html")
+    html = export_bytes(s.data_key, events, view, "html")
     text = html.decode("utf-8")
     if hasattr(st, "iframe"):
         st.iframe(text, height=MAP_HEIGHT)
@@ -397,28 +405,31 @@ def main_area(dataset: Dataset, view: View) -> None:
     if flights:
         flight_panels(flights)
     st.subheader("Events")
-    st.dataframe(table_frame(ss.data_key, events, by_filters), hide_index=True)
+    st.dataframe(table_frame(s.data_key, events, by_filters), hide_index=True)
     downloads(events, view, html)
 
 
 def main() -> None:
     st.set_page_config(page_title="Flights and diplomacy", page_icon="✈️", layout="wide")
     st.title("Flights and diplomacy")
-    if not ss.get("initialized"):
+    if "session" not in ss:
         init_from_query()
-    if "dataset" not in ss:
+    if session().dataset is None:
         use_shipped()
-    if "dataset" not in ss:  # the shipped data itself is broken, and nothing came before it
+    dataset = session().dataset
+    if dataset is None:  # the shipped data itself is broken, and nothing came before it
         show_problems()
         st.stop()
+        return
     with st.expander("How to read this map"):
         st.markdown(HOW_TO_READ)
-    sidebar(ss.dataset)
+    sidebar(dataset)
+    dataset = session().dataset or dataset  # an upload in the sidebar may have replaced it
     show_problems()
     view = current_view()
     write_query(view)
     try:
-        main_area(ss.dataset, view)
+        main_area(dataset, view)
     except Exception as exc:  # never a traceback for the reader; the sidebar stays usable
         st.error(f"Could not show this selection: {type(exc).__name__}: {exc}")
     with st.expander("Data sources and licences"):

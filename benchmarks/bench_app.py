@@ -151,7 +151,7 @@ def bench(label: str, upload: bytes | None, repeat: int) -> list[dict[str, Any]]
         first, shown = _timed_run(at)
         if at.error:
             raise RuntimeError("\n".join(e.value for e in at.error))
-    n_events = len(at.session_state["dataset"].events)
+    n_events = len(at.session_state["session"].dataset.events)
     out = [
         {
             "data": label,

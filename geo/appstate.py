@@ -304,6 +304,50 @@ def load_uploads(
     return LoadResult(dataset)
 
 
+# ---- the session ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """Everything a reader's session keeps besides its widgets' values, as one typed record
+    (the app replaces it, never mutates it).
+
+    ``dataset`` is the last good data (``None`` only when even the shipped data is broken);
+    ``problems``/``problem_error`` why the last upload was not taken; ``upload_sig`` the
+    digest of the uploads it reflects; ``upload_nonce`` renews the uploaders' keys (emptying
+    them); ``query_notes`` what the link asked for that was ignored; ``wanted_range`` the
+    link's dates, until the slider has bounds (``range_bounds``) to fit them in.
+    """
+
+    dataset: Dataset | None = None
+    data_key: str = ""
+    data_label: str = ""
+    problems: tuple[str, ...] = ()
+    problem_error: str = ""
+    upload_sig: str | None = None
+    upload_nonce: int = 0
+    query_notes: tuple[str, ...] = ()
+    wanted_range: tuple[date | None, date | None] = (None, None)
+    range_bounds: DateRange | None = None
+
+    @property
+    def shipped(self) -> bool:
+        return self.data_key.startswith("shipped:")
+
+    def with_data(self, result: LoadResult, key: str, label: str) -> Session:
+        """The session after a load: the new data, or the old with the load's problems."""
+        if result.dataset is None:
+            return replace(
+                self,
+                problems=result.problems,
+                problem_error=result.error or ("" if result.problems else "the data has problems"),
+            )
+        return replace(
+            self, dataset=result.dataset, data_key=key, data_label=label, problems=(),
+            problem_error="",
+        )
+
+
 # ---- what the page shows -------------------------------------------------------------------
 
 TABLE_ORDER: tuple[str, ...] = (

@@ -275,7 +275,7 @@ def test_bad_upload_lists_problems_and_keeps_the_last_good_data(at: Any) -> None
     run_ok(at)
     assert not at.error
     assert len(table_ids(at)) == 3
-    assert at.session_state["dataset"].events_name == "mine.csv"
+    assert at.session_state["session"].dataset.events_name == "mine.csv"
     good_map = map_html(at)
 
     unexpected = b"id,kind\n\xff\xfe"  # not UTF-8, not even the right header
