@@ -25,7 +25,7 @@ from geo import appstate
 from geo.appstate import View
 from geo.export import export
 from geo.io import MAX_BYTES, Dataset, default_paths, load_dataset
-from geo.model import KINDS, STATUSES, DataError, Event
+from geo.model import KINDS, STATUSES, DataError, Event, MapView
 from geo.options import BASEMAPS, FORMAT_LABELS, FORMATS, MEDIA_TYPES
 from geo.query import select
 
@@ -78,9 +78,12 @@ def selected_positions(data_key: str, _dataset: Dataset, view: View) -> list[int
 
 
 @st.cache_data(max_entries=8, show_spinner="Drawing the map…")
-def export_bytes(data_key: str, _events: Sequence[Event], view: View, fmt: str) -> bytes:
-    """``geo.export.export`` of the selection, exactly as ``python -m geo export`` writes it."""
-    return export(_events, fmt, tz=view.tz, title=None, basemap=view.basemap)
+def export_bytes(
+    data_key: str, _events: Sequence[Event], view: View, fmt: str, _views: Sequence[MapView] = ()
+) -> bytes:
+    """``geo.export.export`` of the selection, exactly as ``python -m geo export`` writes it
+    (the views are the dataset's: ``data_key`` names them)."""
+    return export(_events, fmt, tz=view.tz, title=None, basemap=view.basemap, views=_views)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -350,7 +353,9 @@ def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def downloads(events: Sequence[Event], view: View, html: bytes) -> None:
+def downloads(
+    events: Sequence[Event], view: View, html: bytes, views: Sequence[MapView]
+) -> None:
     st.subheader("Download")
     cols = st.columns(len(FORMATS))
     eager = len(events) <= EAGER_DOWNLOAD_LIMIT
@@ -359,10 +364,11 @@ def downloads(events: Sequence[Event], view: View, html: bytes) -> None:
         if fmt == "html":
             data = html
         elif eager:
-            data = export_bytes(session().data_key, events, view, fmt)
+            data = export_bytes(session().data_key, events, view, fmt, views)
         else:
             data = functools.partial(
-                export, tuple(events), fmt, tz=view.tz, title=None, basemap=view.basemap
+                export, tuple(events), fmt, tz=view.tz, title=None, basemap=view.basemap,
+                views=views,
             )
         col.download_button(
             f"Download {FORMAT_LABELS[fmt]}",
@@ -393,7 +399,7 @@ def main_area(dataset: Dataset, view: View) -> None:
         f"{len(events)} of {len(dataset.events)} events from {s.data_label}, "
         f"times shown in {view.tz}."
     )
-    html = export_bytes(s.data_key, events, view, "html")
+    html = export_bytes(s.data_key, events, view, "html", dataset.views)
     text = html.decode("utf-8")
     if hasattr(st, "iframe"):
         st.iframe(text, height=MAP_HEIGHT)
@@ -406,7 +412,7 @@ def main_area(dataset: Dataset, view: View) -> None:
         flight_panels(flights)
     st.subheader("Events")
     st.dataframe(table_frame(s.data_key, events, by_filters), hide_index=True)
-    downloads(events, view, html)
+    downloads(events, view, html, dataset.views)
 
 
 def main() -> None:

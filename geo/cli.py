@@ -32,6 +32,10 @@ def _add_files(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--sources", metavar="F", help="sources CSV, added to the shipped data/sources.csv"
     )
+    p.add_argument(
+        "--views", metavar="F",
+        help="views CSV: the map's chapters (default: data/views.csv with the shipped events)",
+    )
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
@@ -84,7 +88,9 @@ def _dataset(args: argparse.Namespace) -> Dataset:
     if len(files) > 1:
         raise UsageError("give at most one events file")
     events = args.events or (files[0] if files else None)
-    return load_dataset(events, args.airports, args.places, sources=args.sources)
+    return load_dataset(
+        events, args.airports, args.places, sources=args.sources, views=args.views
+    )
 
 
 def _filters(args: argparse.Namespace) -> Filters:
@@ -143,7 +149,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     fmt = args.format or format_for_path(args.out)
     data = _dataset(args)
     events = select(data.events, _filters(args))
-    payload = export(events, fmt, tz=args.tz, title=args.title, basemap=args.basemap)
+    payload = export(
+        events, fmt, tz=args.tz, title=args.title, basemap=args.basemap, views=data.views
+    )
     if args.out == "-":
         sys.stdout.buffer.write(payload)
         return 0

@@ -15,7 +15,7 @@ from typing import Any
 
 from geo import geodesy, geometry
 from geo.layers import precedent_ids
-from geo.model import Event
+from geo.model import Event, MapView
 from geo.options import MEDIA_TYPES, Basemap, Format, parse_basemap, parse_format
 from geo.query import in_order
 from geo.style import KIND_STYLE, STATUS_STYLE, kml_color
@@ -244,6 +244,7 @@ def export(
     tz: str = "UTC",
     title: str | None = None,
     basemap: Basemap | str = "tiles",
+    views: Sequence[MapView] = (),
 ) -> bytes:
     """The bytes of one export; the CLI writes them, the app's download buttons serve them.
 
@@ -254,7 +255,7 @@ def export(
     if fmt == "html":
         from geo.render import to_html_bytes
 
-        return to_html_bytes(events, tz=tz, title=title, basemap=basemap)
+        return to_html_bytes(events, tz=tz, title=title, basemap=basemap, views=views)
     if fmt == "geojson":
         return to_geojson(events).encode("utf-8")
     if fmt == "kml":

@@ -1,15 +1,20 @@
-"""Records -> map features with display properties (no folium here).
+"""Records -> the page's data: every column the map draws, and every word it shows.
 
 Everything the page needs is computed here, in Python, and handed to the browser as data:
-geodesic arcs and flight tracks (pyproj, via :mod:`geo.geodesy`), epoch-millisecond times,
-styles by kind and status, and popup fields as plain text. The page's script only shows,
-hides and moves what it is given; it never parses HTML from the data.
+styles (:mod:`geo.style`), the geometry rules (:mod:`geo.geometry`: the page computes the
+same geodesic vertices from each line's ends), times as integer seconds, and every label and
+popup line as text (:func:`geo.timeline.event_times`, :func:`geo.table.flight_text`). The
+page's script only shows, hides and moves what it is given; it composes no label and never
+parses HTML from the data.
+
+The data is compact (:mod:`geo.pack`): one typed column per field, places and strings
+dictionary-coded (a place, a label, a name is written once however many events share it),
+list fields as a count per event and one flat list of items, all deflated into one blob.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from itertools import chain, islice
 from operator import le
@@ -25,17 +30,25 @@ from geo.model import (
     STATUSES,
     Event,
     Location,
+    MapView,
     Reference,
     is_http_url,
 )
+from geo.pack import Packer
 from geo.perf import paused_gc
 from geo.query import EVENT_ORDER
 from geo.style import style_payload
 from geo.table import flight_text
-from geo.timeline import EventTimes, event_times
+from geo.timeline import EventTimes, event_times, exclusive_end
 
 PRECEDENT_RADIUS_KM = 50.0
-COORD_DIGITS = 4  # about 10 m
+COORD_SCALE = 10**6  # coordinates as integers of 1e-6 degree (about 0.1 m)
+SVG_LIMIT = 5000  # more events than this are drawn on canvas layers, not as SVG elements
+AIRCRAFT_LIMIT = 3000  # more aircraft airborne at once than this are drawn as dots
+VERSION = 2
+
+FLAG_PRECEDENT = 1
+FLAG_FLIGHT = 2
 
 
 def epoch_ms(dt: datetime) -> int:
@@ -101,43 +114,22 @@ def precedent_ids(events: Sequence[Event]) -> set[str]:
     }
 
 
-def _flight_paths(tracks: geometry.Lines, t0_ms: list[int]) -> list[dict[str, Any]]:
-    """Every flight's track for the page: integer coordinates (1e-4 degree) as a flat
-    ``[lat, lon, …]`` list and vertex times in ms after the departure."""
-    if not len(tracks):
-        return []
-    scale = 10**COORD_DIGITS
-    path = np.rint(np.stack([tracks.lats, tracks.lons], axis=1) * scale).astype(np.int64)
-    assert tracks.times_ms is not None
-    cuts = tracks.offsets[1:-1]
-    return [
-        {"path": p.tolist(), "times": (t - t0).tolist()}
-        for p, t, t0 in zip(
-            np.split(path.ravel(), 2 * cuts), np.split(tracks.times_ms, cuts), t0_ms, strict=True
-        )
-    ]
+class _Strings:
+    """A dictionary of strings: each distinct text gets one index."""
 
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {"": 0}
 
-def _arcs(arcs: geometry.Lines) -> dict[str, Any]:
-    """Every contact arc (:func:`geo.geometry.contact_arcs`), as one flat array of integer
-    coordinates (1e-4 degree).
+    def ids(self, texts: Sequence[str]) -> list[int]:
+        index = self.index
+        for text in texts:
+            if text not in index:
+                index[text] = len(index)
+        return list(map(index.__getitem__, texts))
 
-    Arc ``j`` belongs to event ``event[j]`` and is ``coords[offset[j]:offset[j + 1]]``, read
-    as ``[lat, lon, lat, lon, …]``. The coordinates stay a numpy array (``json_for_script``
-    writes it as a JSON list): a million Python ints would cost more to make than to write.
-    """
-    coords = np.rint(np.stack([arcs.lats, arcs.lons], axis=1) * 10**COORD_DIGITS).astype(np.int64)
-    return {
-        "event": arcs.event.tolist(),
-        "offset": (2 * arcs.offsets).tolist(),
-        "coords": coords.ravel(),
-    }
-
-
-def map_payload(events: Sequence[Event], *, tz: str = "UTC", title: str = "") -> dict[str, Any]:
-    """Everything the page draws, in compact column form (see :func:`_payload`)."""
-    with paused_gc():
-        return _payload(events, tz=tz, title=title)
+    @property
+    def table(self) -> list[str]:
+        return list(self.index)
 
 
 def _transposed(events: Sequence[Event]) -> dict[str, tuple[Any, ...]]:
@@ -147,15 +139,44 @@ def _transposed(events: Sequence[Event]) -> dict[str, tuple[Any, ...]]:
     return dict(zip(Event._fields, zip(*events, strict=True), strict=True))
 
 
-def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
-    """Everything the page draws, in compact column form.
+def _seconds(dt: datetime | None) -> int | None:
+    """Seconds since the epoch."""
+    return None if dt is None else round(dt.timestamp())
 
-    One list per field (no repeated keys); places, people, sources and the time labels as
-    indices into a shared string table, the list fields (origins, participants, sources) as
-    one flat list each; coordinates as integers in units of 1e-4 degree (about 10 m), arcs
-    and tracks as flat ``[lat, lon, lat, lon, …]`` lists; a flight's vertex times in ms after
-    its departure. Every word the page shows of an event comes from here.
-    """
+
+def _views(views: Sequence[MapView]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": v.id,
+            "title": v.title,
+            "text": v.text,
+            "time": _seconds(v.time_utc),
+            "start": _seconds(v.start_utc),
+            "end": _seconds(v.end_utc),
+            "extent": list(v.extent) if v.extent else None,
+            "mode": v.mode,
+            "window": None if v.window is None else round(v.window.total_seconds()),
+        }
+        for v in views
+    ]
+
+
+def map_payload(
+    events: Sequence[Event],
+    *,
+    tz: str = "UTC",
+    title: str = "",
+    views: Sequence[MapView] = (),
+    compress: bool = True,
+) -> tuple[dict[str, Any], bytes]:
+    """Everything the page draws: the JSON block (small) and the blob (base64)."""
+    with paused_gc():
+        return _payload(events, tz=tz, title=title, views=views, compress=compress)
+
+
+def _payload(
+    events: Sequence[Event], *, tz: str, title: str, views: Sequence[MapView], compress: bool
+) -> tuple[dict[str, Any], bytes]:
     events = list(events)
     field = _transposed(events)
     # in EVENT_ORDER already, as select returns them? (tuples made and compared in C)
@@ -163,102 +184,108 @@ def _payload(events: Sequence[Event], *, tz: str, title: str) -> dict[str, Any]:
     if not all(map(le, keys, islice(keys, 1, None))):
         events.sort(key=EVENT_ORDER)
         field = _transposed(events)
-    kinds: tuple[str, ...] = field["kind"]
-    flight_ix = [i for i, kind in enumerate(kinds) if kind == "flight"]
-    # pyproj (and numpy) release the GIL: the geodesics run on a second core while the
-    # columns are built; what needs Python objects is done here, so the threads don't queue
-    # for the GIL
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        arcs = pool.submit(lambda: _arcs(geometry.contact_arcs(events)))
-        tracks = pool.submit(geometry.flight_tracks, events)
-        precedents = precedent_ids(events)
-        dests: tuple[Location, ...] = field["destination"]
-        # Shared strings (places, zones, people, sources, labels) as indices into one table.
-        label_of = {key: d.label for key, d in {id(d): d for d in dests}.items()}
-        places = [label_of[id(d)] for d in dests]
-        zones_col = [d.tz for d in dests]
-        times = [event_times(e) for e in events]
-        origins: tuple[tuple[Location, ...], ...] = field["origin"]
-        lists: dict[str, tuple[list[int], list[str]]] = {  # count per event, then all items
-            "origin": (
-                list(map(len, origins)),
-                [o.label for o in chain.from_iterable(origins)],
-            ),
-        }
-        participants = field["participants"]
-        lists["participants"] = (
-            list(map(len, participants)), list(chain.from_iterable(participants))
-        )
-        references: tuple[tuple[Reference, ...], ...] = field["references"]
-        cited = list(chain.from_iterable(references))
-        lists["sources"] = (list(map(len, references)), [ref.citation for ref in cited])
-        urls = {ref.citation: ref.url for ref in cited if ref.url}
-        labels: dict[str, list[str]] = {
-            name: [getattr(t, name) for t in times] for name in EventTimes._fields
-        }
-        table = dict.fromkeys(places)
-        table.update(dict.fromkeys(zones_col))
-        for _, items in lists.values():
-            table.update(dict.fromkeys(items))
-        for label_column in labels.values():
-            table.update(dict.fromkeys(label_column))
-        sid = {text: i for i, text in enumerate(table)}
-        ids = sid.__getitem__
+    n = len(events)
+    strings = _Strings()
+    pack = Packer()
 
-        kind_ix = {k: i for i, k in enumerate(KINDS)}
-        status_ix = {s: i for i, s in enumerate(STATUSES)}
-        coarser = {pair: PRECISIONS.index(p) for pair, p in COARSER.items()}
-        start_precision = field["start_precision"]
-        scale = 10**COORD_DIGITS
-        t0 = [round(t.timestamp() * 1000) for t in field["start_utc"]]
-        cols: dict[str, list[Any]] = {
-            "kind": list(map(kind_ix.__getitem__, kinds)),
-            "status": list(map(status_ix.__getitem__, field["status"])),
-            "precision": list(
-                map(coarser.__getitem__, zip(start_precision, field["end_precision"], strict=True))
-            ),
-            "t0": t0,
-            "t1": [round(t.timestamp() * 1000) for t in field["end_utc"]],
-            "lat": [round(d.lat * scale) for d in dests],
-            "lon": [round(d.lon * scale) for d in dests],
-            "precedent": [1 if i in precedents else 0 for i in field["id"]] if precedents
-            else [0] * len(events),
-            "id": list(field["id"]),
-            "title": list(field["title"]),
-            "place": list(map(ids, places)),
-            "zone": list(map(ids, zones_col)),
-            "notes": list(field["notes"]),
-            **{name: list(map(ids, texts)) for name, texts in labels.items()},
-        }
-        paths = _flight_paths(tracks.result(), [t0[i] for i in flight_ix])
-        flights = [
-            {"event": i, **path, "facts": flight_lines(events[i])}
-            for i, path in zip(flight_ix, paths, strict=True)
-        ]
-        zones = {"UTC", tz, *zones_col, *(events[i].start_tz for i in flight_ix)}
-        return {
-            "title": title,
-            "tz": tz,
-            "zones": sorted(zones),
-            "kinds": list(KINDS),
-            "statuses": list(STATUSES),
-            "precisions": list(PRECISIONS),
-            "coordScale": scale,
-            "style": style_payload(),
-            "strings": list(table),
-            # the cited sources that link somewhere: string index -> its http(s) URL
-            "links": {
-                str(sid[citation]): url for citation, url in urls.items() if is_http_url(url)
-            },
-            "events": cols,
-            # list fields: event i has count[i] items, after those of the events before it
-            "lists": {
-                name: {"count": counts, "items": list(map(ids, items))}
-                for name, (counts, items) in lists.items()
-            },
-            "arcs": arcs.result(),
-            "flights": flights,
-        }
+    # places: every destination and origin, once each
+    dests: tuple[Location, ...] = field["destination"]
+    origins: tuple[tuple[Location, ...], ...] = field["origin"]
+    place_of: dict[Location, int] = {}
+    for loc in chain(dests, chain.from_iterable(origins)):
+        if loc not in place_of:
+            place_of[loc] = len(place_of)
+    places = list(place_of)
+    pack.array("pl.lat", np.rint(np.array([p.lat for p in places]) * COORD_SCALE), "i32")
+    pack.array("pl.lon", np.rint(np.array([p.lon for p in places]) * COORD_SCALE), "i32")
+    pack.array("pl.label", strings.ids([p.label for p in places]), "u32")
+    pack.array("pl.zone", strings.ids([p.tz for p in places]), "u32")
+
+    # times: whole seconds after `base`; starts as deltas (the events are in start order)
+    starts = np.array([round(t.timestamp()) for t in field["start_utc"]], dtype=np.float64)
+    base = int(starts[0]) if n else 0
+    ends = np.array([round(exclusive_end(e).timestamp()) for e in events], dtype=np.float64)
+    pack.array("ev.dt0", np.diff(starts, prepend=float(base)), "f64")
+    pack.array("ev.len", ends - starts, "f64")
+
+    kinds: tuple[str, ...] = field["kind"]
+    kind_ix = {k: i for i, k in enumerate(KINDS)}
+    status_ix = {s: i for i, s in enumerate(STATUSES)}
+    coarser = {pair: PRECISIONS.index(p) for pair, p in COARSER.items()}
+    precedents = precedent_ids(events)
+    flags = np.array([FLAG_FLIGHT if k == "flight" else 0 for k in kinds], dtype=np.uint8)
+    if precedents:
+        flags |= np.array([FLAG_PRECEDENT if i in precedents else 0 for i in field["id"]],
+                          dtype=np.uint8)
+    pack.array("ev.kind", list(map(kind_ix.__getitem__, kinds)), "u8")
+    pack.array("ev.status", list(map(status_ix.__getitem__, field["status"])), "u8")
+    pack.array(
+        "ev.precision",
+        list(map(coarser.__getitem__, zip(field["start_precision"], field["end_precision"],
+                                          strict=True))),
+        "u8",
+    )
+    pack.array("ev.flags", flags, "u8")
+    pack.array("ev.place", [place_of[d] for d in dests], "u32")
+    pack.json("ev.id", list(field["id"]))
+    pack.json("ev.title", list(field["title"]))
+    pack.array("ev.notes", strings.ids(field["notes"]), "u32")
+    times = [event_times(e) for e in events]
+    for name in EventTimes._fields:
+        pack.array(f"ev.{name}", strings.ids([getattr(t, name) for t in times]), "u32")
+
+    # list fields: a count per event, then every item
+    pack.array("ev.origin.n", list(map(len, origins)), "u16")
+    pack.array("ev.origin.items", [place_of[o] for o in chain.from_iterable(origins)], "u32")
+    participants = field["participants"]
+    pack.array("ev.who.n", list(map(len, participants)), "u16")
+    pack.array("ev.who.items", strings.ids(list(chain.from_iterable(participants))), "u32")
+    references: tuple[tuple[Reference, ...], ...] = field["references"]
+    cited = list(chain.from_iterable(references))
+    pack.array("ev.src.n", list(map(len, references)), "u16")
+    pack.array("ev.src.items", strings.ids([ref.citation for ref in cited]), "u32")
+    links = {
+        str(strings.index[ref.citation]): ref.url for ref in cited if is_http_url(ref.url)
+    }
+
+    # contact arcs (which exist is geometry's rule; the page computes their vertices)
+    which, _index, arc_origins = geometry.contact_ends(events)
+    pack.array("arc.event", which, "u32")
+    pack.array("arc.from", [place_of[o] for o in arc_origins], "u32")
+
+    # flights: the origin airport (the destination is the event's place) and the facts
+    flight_ix = [i for i, kind in enumerate(kinds) if kind == "flight"]
+    pack.array("fl.event", flight_ix, "u32")
+    pack.array("fl.from", [place_of[origins[i][0]] for i in flight_ix], "u32")
+    pack.array(
+        "fl.facts", strings.ids([line for i in flight_ix for line in flight_lines(events[i])]),
+        "u32",
+    )
+
+    pack.json("strings", strings.table)
+    pack.json("links", links)
+    blob_meta, blob = pack.finish(compress=compress)
+    zones = {"UTC", tz, *(p.tz for p in places)}
+    meta = {
+        "version": VERSION,
+        "title": title,
+        "tz": tz,
+        "zones": sorted(zones),
+        "kinds": list(KINDS),
+        "statuses": list(STATUSES),
+        "precisions": list(PRECISIONS),
+        "style": style_payload(),
+        "rule": geometry.rule(),
+        "base": base,  # seconds since the epoch of the first start
+        "coordScale": COORD_SCALE,
+        "counts": {"events": n, "places": len(places), "arcs": len(which),
+                   "flights": len(flight_ix)},
+        "svgLimit": SVG_LIMIT,
+        "aircraftLimit": AIRCRAFT_LIMIT,
+        "views": _views(views),
+        "blob": blob_meta,
+    }
+    return meta, blob
 
 
 def bounds(events: Sequence[Event]) -> list[list[float]] | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal, NamedTuple, cast, get_args
 
 Kind = Literal[
@@ -43,6 +43,10 @@ EVENT_OPTIONAL: tuple[str, ...] = ("aircraft",)
 AIRPORT_COLUMNS: tuple[str, ...] = ("iata", "icao", "name", "city", "country", "lat", "lon", "tz")
 PLACE_COLUMNS: tuple[str, ...] = ("name", "country", "lat", "lon", "tz", "aliases")
 SOURCE_COLUMNS: tuple[str, ...] = ("id", "outlet", "title", "author", "published", "url", "notes")
+
+VIEW_COLUMNS: tuple[str, ...] = (
+    "id", "title", "text", "time", "start", "end", "extent", "mode", "window",
+)
 
 SOURCE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$", re.ASCII)
 """A ``sources`` token written as a lowercase slug with hyphens (``oc-media-2025-03-17``) is a
@@ -142,6 +146,22 @@ def _published_label(iso: str) -> str:
 def free_reference(text: str) -> Reference:
     """A free-text source: the text itself, a link when it is an http(s) URL."""
     return Reference("", "", text, url=text if is_http_url(text) else "")
+
+
+@dataclass(frozen=True, slots=True)
+class MapView:
+    """A moment a document opens on, or one of its chapters (a row of ``views.csv``)."""
+
+    id: str
+    title: str
+    text: str  # a short plain-text paragraph
+    time_utc: datetime | None  # the clock (None: the end of the view's span)
+    start_utc: datetime | None  # the span the slider covers (None: the data's)
+    end_utc: datetime | None
+    extent: tuple[float, float, float, float] | None  # minlon, minlat, maxlon, maxlat
+    mode: Literal["cumulative", "window"] = "cumulative"
+    window: timedelta | None = None
+    line: int = 0
 
 
 class Event(NamedTuple):

@@ -25,6 +25,9 @@ FORMAT_LABELS: dict[Format, str] = {
 }
 _SUFFIXES: dict[str, Format] = {"htm": "html", "json": "geojson"}
 
+TimeMode = Literal["cumulative", "window"]
+TIME_MODES: tuple[TimeMode, ...] = get_args(TimeMode)
+
 Basemap = Literal["tiles", "outlines"]
 BASEMAPS: dict[Basemap, str] = {"tiles": "Tiles + outlines", "outlines": "Outlines only"}
 

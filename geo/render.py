@@ -1,10 +1,12 @@
-"""Features -> folium map -> one self-contained, offline HTML document.
+"""The page's data -> folium map -> one self-contained, offline HTML document.
 
 Leaflet's JS and CSS are inlined from the ``xstatic-leaflet`` package (its images as data:
 URIs); none of folium's CDN defaults (jQuery, Bootstrap, awesome-markers, Font Awesome) are
 kept. The shipped Natural Earth country outlines make the map readable with no tiles; online
-tiles are an optional base layer. The time slider and event layers are this project's own
-plain JS (``geo/static/timeline.js``), inlined, fed by one JSON data block.
+tiles are an optional base layer. The page's own script (``geo/static/js/*.js``, small files
+by role, concatenated here in name order) and its vendored libraries (``geo/static/vendor``:
+GeographicLib's geodesics, fflate's inflate) are inlined after Leaflet, fed by one small JSON
+block and one base64 blob (:mod:`geo.pack`).
 
 The document is deterministic: element ids are numbered, not random, so the same input gives
 byte-identical HTML.
@@ -26,14 +28,15 @@ import orjson
 from branca.element import Element, MacroElement
 
 from geo.layers import bounds, map_payload
-from geo.model import Event
+from geo.model import Event, MapView
 from geo.options import Basemap
 from geo.shipped import shipped
+from geo.style import MARK
 
 STATIC = Path(__file__).resolve().parent / "static"
+VENDOR = ("geographiclib-geodesic-2.2.0.min.js", "fflate-0.8.3.min.js")
 DEFAULT_TITLE = "Flights and diplomacy"
-DATA_PLACEHOLDER = "\x00geo-data\x00"  # a NUL never occurs in a rendered document
-SVG_LIMIT = 5000  # more events than this are drawn on a canvas, not as SVG elements
+BLOB_PLACEHOLDER = "\x00geo-blob\x00"  # a NUL never occurs in a rendered document
 
 
 _SCRIPT_ESCAPES = tuple(
@@ -91,6 +94,16 @@ def _static(name: str) -> str:
     return (STATIC / name).read_text(encoding="utf-8")
 
 
+def page_script() -> str:
+    """The vendored libraries, then the page's files in name order (their fixed order)."""
+    parts = [_static(f"vendor/{name}") for name in VENDOR]
+    parts += [_static(f"js/{path.name}") for path in sorted((STATIC / "js").glob("*.js"))]
+    script = "\n".join(parts)
+    if "</script" in script.lower():  # pragma: no cover - a vendored release we have not seen
+        raise RuntimeError("the page's script contains '</script'; cannot inline it safely")
+    return script
+
+
 @lru_cache(maxsize=1)
 def country_outlines() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(shipped("countries.geojson").read_text(encoding="utf-8"))
@@ -110,12 +123,12 @@ class _RawHTML(Element):
 
 def _inline_leaflet() -> _RawHTML:
     js, css = leaflet_assets()
-    own = _static("timeline.css") + ".leaflet-container { background: #dde7ee; }\n"
+    own = _static("timeline.css") + f".leaflet-container {{ background: {MARK.sea}; }}\n"
     return _RawHTML(f"<style>{css}\n{own}</style>\n<script>{js}</script>\n")
 
 
 class _TimeLayers(MacroElement):
-    """The data block, the slider control and the event layers.
+    """The data (a JSON block and a base64 blob), the page's script and its start.
 
     Rendered without Jinja: branca would compile a macro's output as a template again, so
     ``{{ … }}`` in a title would be evaluated. The data and the script go into the document
@@ -124,38 +137,42 @@ class _TimeLayers(MacroElement):
 
     def __init__(
         self,
-        payload: dict[str, Any],
+        meta: dict[str, Any],
+        blob: bytes,
         flights: folium.FeatureGroup,
         events: folium.FeatureGroup,
         arcs: folium.FeatureGroup,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "GeoTimeline"
-        self.payload = payload
-        self.fit: list[list[float]] | None = None  # the view to fit before the first draw
+        self.meta, self.blob = meta, blob
+        self.fit: list[list[float]] | None = None  # the view to fit when there is no view
         self.defer_data = False
         self.flights, self.events, self.arcs = flights, events, arcs
 
     def render(self, **kwargs: Any) -> str:
         figure: Any = self.get_root()
         parent: Any = self._parent
-        data_id = "geo-data"
-        # to_html splices the (large) data in after rendering, sparing branca's copies of it
-        data = DATA_PLACEHOLDER if self.defer_data else json_for_script(self.payload)
+        # to_html_bytes splices the (large) blob in after rendering, sparing branca's copies
+        blob = BLOB_PLACEHOLDER if self.defer_data else self.blob.decode("ascii")
         figure.html.add_child(
-            _RawHTML(f'<script type="application/json" id="{data_id}">{data}</script>\n'),
+            _RawHTML(
+                f'<script type="application/json" id="geo-meta">{json_for_script(self.meta)}'
+                f'</script>\n<script type="application/octet-stream" id="geo-blob">{blob}'
+                "</script>\n"
+            ),
             name=f"{self.get_name()}_data",
         )
         groups = (
             f"{{flights: {self.flights.get_name()}, events: {self.events.get_name()}, "
             f"arcs: {self.arcs.get_name()}}}"
         )
-        options = json.dumps({"svgLimit": SVG_LIMIT, "fit": self.fit})
+        options = json.dumps({"metaId": "geo-meta", "blobId": "geo-blob", "fit": self.fit})
         figure.script.add_child(
             _RawHTML(
-                f"{_static('timeline.js')}\n"
+                f"{page_script()}\n"
                 f"var {self.get_name()} = geoTimelineInit({parent.get_name()}, {groups}, "
-                f"{json.dumps(data_id)}, {options});\n"
+                f"{options});\n"
             ),
             name=self.get_name(),
         )
@@ -182,6 +199,7 @@ def build_map(
     tz: str = "UTC",
     title: str | None = None,
     basemap: Basemap = "tiles",
+    views: Sequence[MapView] = (),
 ) -> folium.Map:
     """The folium map of ``events``: outlines, optional tiles, event layers, time slider."""
     title = DEFAULT_TITLE if title is None else title
@@ -219,22 +237,27 @@ def build_map(
     flights = folium.FeatureGroup(name="Flights")
     for group in (arcs, places, flights):
         group.add_to(fmap)
-    payload = map_payload(events, tz=tz, title=title)
-    time_layers = _TimeLayers(payload, flights, places, arcs)
+    meta, blob = map_payload(events, tz=tz, title=title, views=views)
+    time_layers = _TimeLayers(meta, blob, flights, places, arcs)
     if box is not None:
-        # fitted by the page before it draws anything, without a zoom animation: a fit after
-        # the layers are drawn would draw every arc twice
+        # fitted by the page before it draws anything, without a zoom animation (when the
+        # document has no view of its own to open on)
         (south, west), (north, east) = box
         pad = 2.0
         time_layers.fit = [[south - pad, west - pad], [north + pad, east + pad]]
     fmap.add_child(time_layers)
-    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     _number_ids(figure)
     return fmap
 
 
 def _outline_style(_feature: Any) -> dict[str, Any]:
-    return {"color": "#8a9aa8", "weight": 0.8, "fillColor": "#f7f5ef", "fillOpacity": 1.0}
+    return {
+        "color": MARK.outline_color,
+        "weight": MARK.outline_weight,
+        "fillColor": MARK.land_fill,
+        "fillOpacity": 1.0,
+    }
 
 
 def to_html(
@@ -243,9 +266,10 @@ def to_html(
     tz: str = "UTC",
     title: str | None = None,
     basemap: Basemap = "tiles",
+    views: Sequence[MapView] = (),
 ) -> str:
     """The self-contained HTML document (what the app shows and the CLI exports)."""
-    return to_html_bytes(events, tz=tz, title=title, basemap=basemap).decode("utf-8")
+    return to_html_bytes(events, tz=tz, title=title, basemap=basemap, views=views).decode("utf-8")
 
 
 def to_html_bytes(
@@ -254,14 +278,14 @@ def to_html_bytes(
     tz: str = "UTC",
     title: str | None = None,
     basemap: Basemap = "tiles",
+    views: Sequence[MapView] = (),
 ) -> bytes:
-    """:func:`to_html` as UTF-8: the rendered document with the data block's JSON (made as
-    bytes, never as a text copy of tens of MB) spliced in."""
-    fmap = build_map(events, tz=tz, title=title, basemap=basemap)
+    """:func:`to_html` as UTF-8: the rendered document with the data blob (base64, made as
+    bytes, never as a text copy of megabytes) spliced in."""
+    fmap = build_map(events, tz=tz, title=title, basemap=basemap, views=views)
     layers = next(c for c in fmap._children.values() if isinstance(c, _TimeLayers))
     layers.defer_data = True
     text: str = fmap.get_root().render()
-    head, placeholder, tail = text.rpartition(DATA_PLACEHOLDER)  # the last: after any title
+    head, placeholder, tail = text.rpartition(BLOB_PLACEHOLDER)  # the last: after any title
     assert placeholder, "the data placeholder is missing from the rendered document"
-    data = json_for_script_bytes(layers.payload)
-    return b"".join((head.encode("utf-8"), data, tail.encode("utf-8")))
+    return b"".join((head.encode("utf-8"), layers.blob, tail.encode("utf-8")))

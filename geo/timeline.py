@@ -281,20 +281,29 @@ def parse_date_bound(text: str, *, end: bool = False) -> datetime:
     return span.end_utc
 
 
-def overlaps(event: Event, lo_utc: datetime | None, hi_utc: datetime | None) -> bool:
-    """Whether the event's interval meets ``[lo_utc, hi_utc)``.
+INSTANT = timedelta(seconds=1)
+"""How long an instant lasts on the clock: times are precise to the second at most."""
 
-    A minute- or second-precise end is an instant inside the event (a flight still lands at
-    its arrival minute); a coarser end is the first instant after it. A point event
-    (start == end) overlaps when it lies inside.
+
+def exclusive_end(event: Event) -> datetime:
+    """The first instant after the event, so that every event is the half-open interval
+    ``[start_utc, exclusive_end)`` — the one rule of :func:`overlaps`, of the page's clock
+    (an event is *done*, *possibly under way* or *not yet* at t) and of its filters.
+
+    A coarse end (a day, a month) is already the first instant after; a minute- or
+    second-precise end is an instant inside the event (a flight is still under way at its
+    arrival minute), so its interval runs one second past it.
     """
+    if event.end_precision in ("minute", "second"):
+        return event.end_utc + INSTANT
+    return event.end_utc
+
+
+def overlaps(event: Event, lo_utc: datetime | None, hi_utc: datetime | None) -> bool:
+    """Whether the event's interval ``[start_utc, exclusive_end)`` meets ``[lo_utc, hi_utc)``."""
     if hi_utc is not None and event.start_utc >= hi_utc:
         return False
-    if lo_utc is not None:
-        end_is_instant = event.end_precision in ("minute", "second")
-        if event.end_utc < lo_utc or (event.end_utc == lo_utc and not end_is_instant):
-            return False
-    return True
+    return lo_utc is None or exclusive_end(event) > lo_utc
 
 
 def last_day(event: Event) -> date:

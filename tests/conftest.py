@@ -64,8 +64,12 @@ class OfflinePage:
     dialogs: list[str] = field(default_factory=list)
 
 
-def open_offline(browser: Any, allowed: tuple[str, ...] = ("file:", "data:")) -> OfflinePage:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+def open_offline(
+    browser: Any,
+    allowed: tuple[str, ...] = ("file:", "data:"),
+    viewport: tuple[int, int] = (1280, 800),
+) -> OfflinePage:
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
     state = OfflinePage(page)
 

@@ -110,7 +110,7 @@ def shipped_rows() -> list[dict[str, str]]:
 def test_default_run_shows_every_shipped_event(at: Any) -> None:
     run_ok(at)
     assert table_ids(at) == SHIPPED_IDS
-    assert map_html(at) == export(SHIPPED.events, "html")
+    assert map_html(at) == export(SHIPPED.events, "html", views=SHIPPED.views)
     assert not at.error and not at.warning
     assert at.selectbox(key="preset").value == appstate.ALL
     assert dict(at.query_params) == {}
@@ -139,7 +139,7 @@ def test_slider_selects_what_geo_select_selects(at: Any, lo: date, hi: date) -> 
     assert len(expected) < len(SHIPPED_IDS)
     assert at.query_params["start"] == lo.isoformat()
     assert at.query_params["end"] == hi.isoformat()
-    assert map_html(at) == export(select(SHIPPED.events, filters), "html")
+    assert map_html(at) == export(select(SHIPPED.events, filters), "html", views=SHIPPED.views)
 
 
 def test_presets_set_the_slider(at: Any) -> None:
@@ -220,7 +220,9 @@ def test_query_params_restore_the_view(at: Any) -> None:
     expected = select(SHIPPED.events, view.filters())
     assert table_ids(at) == [e.id for e in expected]
     assert {"flight-vko-gyd-2025-03-14", "witkoff-baku-2025-03-14"} <= set(table_ids(at))
-    assert map_html(at) == export(expected, "html", tz="Europe/Moscow", basemap="outlines")
+    assert map_html(at) == export(
+        expected, "html", tz="Europe/Moscow", basemap="outlines", views=SHIPPED.views
+    )
     # the URL is rewritten in one canonical form, and reopens the same view
     assert at.query_params["kind"] == "flight,visit,meeting"
 

@@ -468,11 +468,12 @@ def shared_page(browser: Any) -> Iterator[OfflinePage]:
 
 
 STEP_ALL = (
-    "() => { const n = geoTimeline.stops.length;"
-    " for (let i = 0; i < n; i++) geoTimeline.setIndex(i);"
+    "() => { const s = geoTimeline.stops, n = s.length;"
+    " geoTimeline.setSpan(geoTimeline.span[0], geoTimeline.span[1]);"
+    " for (let i = 0; i < n; i++) geoTimeline.setTime(s[i]);"
     " geoTimeline.setMode('window', 86400000);"
-    " for (let i = n - 1; i >= 0; i -= Math.max(1, n >> 5)) geoTimeline.setIndex(i);"
-    " geoTimeline.setMode('cumulative'); geoTimeline.setIndex(n - 1);"
+    " for (let i = n - 1; i >= 0; i -= Math.max(1, n >> 5)) geoTimeline.setTime(s[i]);"
+    " geoTimeline.setMode('cumulative'); geoTimeline.setTime(geoTimeline.span[1]);"
     " return [n, geoTimeline.shownCount()]; }"
 )
 

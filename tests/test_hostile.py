@@ -22,6 +22,7 @@ from geo.io import load_dataset
 from geo.layers import map_payload
 from geo.model import Event, is_http_url
 from geo.table import TABLE_COLUMNS
+from tests.helpers import page_data
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 FILES = {k: HOSTILE / f"{k}.csv" for k in ("events", "airports", "places")}
@@ -81,7 +82,8 @@ def page(events: list[Event]) -> str:
 
 
 def _data_blocks(doc: str) -> list[re.Match[str]]:
-    return list(re.finditer(r'<script type="application/json"[^>]*>(.*?)</script>', doc, re.S))
+    return list(re.finditer(r'<script type="application/(?:json|octet-stream)"[^>]*>(.*?)'
+                            r"</script>", doc, re.S))
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -145,20 +147,23 @@ def test_html_payloads_only_inside_the_data_block_and_title(page: str) -> None:
 
 
 def test_html_data_block_is_inert_and_exact(page: str, events: list[Event]) -> None:
-    (block,) = _data_blocks(page)
+    block, _blob = _data_blocks(page)  # the small JSON block (title, styles, views)
     text = block.group(1)
     for bad in ("</", "<!--", "<script", "\u2028", "\u2029", "<"):
         assert bad not in text, bad
-    data = json.loads(text)
-    strings = set(_strings(data))
+    assert TITLE in set(_strings(json.loads(text)))
+    # the data itself: base64 only, nothing a browser could read as markup or script
+    blob = re.search(r'id="geo-blob">(.*?)</script>', page, re.S)
+    assert blob and re.fullmatch(r"[A-Za-z0-9+/=]*", blob.group(1))
+    data = page_data(page)
+    strings = set(data["strings"]) | set(data["events"]["id"]) | set(data["events"]["title"])
     for ev in events:
         raw = RAW[ev.id]
         for value in (raw["id"], raw["notes"], *_split(raw["participants"]),
                       *_split(raw["sources"])):
             assert value in strings, value
-        assert (raw["title"] or raw["id"]) in strings
+        assert raw["title"] in strings
         assert any(ev.destination.name in s for s in strings)
-    assert TITLE in strings
 
 
 def test_html_title_is_escaped(page: str) -> None:
@@ -179,13 +184,11 @@ def test_cli_title_option_is_escaped(tmp_path: Path) -> None:
 
 
 def test_only_http_sources_are_links(events: list[Event]) -> None:
-    payload = map_payload(events)
-    strings = payload["strings"]
-    cited = {strings[k] for k in payload["lists"]["sources"]["items"]}
+    data = page_data(map_payload(events))
+    cited = {s for sources in data["events"]["sources"] for s in sources}
     assert LEGIT in cited and len(cited) > 10  # the corpus cites many hostile "sources"
-    # the page links exactly the strings the payload flags, and that is the one http(s) URL
-    assert set(payload["links"].values()) == {LEGIT}
-    assert {strings[int(k)] for k in payload["links"]} == {LEGIT}  # a free-text URL: itself
+    # the page links exactly the sources the payload gives a URL, the one http(s) URL
+    assert data["links"] == {LEGIT: LEGIT}  # a free-text URL: itself
     for bad in ("javascript:alert(1)", "JaVaScRiPt:alert(document.domain)", "vbscript:msgbox(1)",
                 "data:text/html,<script>alert(1)</script>", "//example.org/protocol-relative",
                 'https://example.org/"><script>window.pwned=1</script>', " javascript:x",

@@ -23,8 +23,8 @@ GLOBALS = "Object.getOwnPropertyNames(window).sort()"
 # closes the popup and stops the pan that opening it began (returning the map would make
 # Playwright serialize all of it)
 CLOSE = "() => { geoTimeline.map.closePopup(); geoTimeline.map.stop(); }"
-# Every element a popup's or tooltip's content may hold (see buildPopup in timeline.js).
-CONTENT_TAGS = {"div", "dl", "dt", "dd", "ul", "li", "a", "span"}
+# Every element a popup's or tooltip's content may hold (see geo/static/js/60-popup.js).
+CONTENT_TAGS = {"div", "dl", "dt", "dd", "ul", "li", "a", "span", "button"}
 
 # Pans (at once) so that an event's point is in the middle of the map; its pixel there.
 CENTRE_ON = """
@@ -36,11 +36,13 @@ id => {
 """
 
 # Reads every open popup and tooltip (the overlays on the map now; a closed one lingers in the
-# DOM for its fade-out): its text, its links, the tags inside it.
+# DOM for its fade-out): its text, its links, the tags inside it; for a list, its entries.
 READ_OPEN = """
 () => {
   const grab = (n) => ({
     title: (n.querySelector('.geo-popup-title') || n).textContent,
+    list: !!n.querySelector('.geo-list'),
+    items: [...n.querySelectorAll('.geo-list-item')].map(b => b.getAttribute('data-event')),
     text: n.textContent,
     links: [...n.querySelectorAll('a')].map(a =>
       [a.getAttribute('href'), a.getAttribute('rel'), a.getAttribute('target')]),
@@ -59,33 +61,19 @@ READ_OPEN = """
 }
 """
 
-# Opens every popup and tooltip of every layer on the map, one at a time, through Leaflet's
-# own event handlers ('click', 'mouseover'), reading each while it is open.
+# Opens every event's card through the page's API, one at a time, reading each while open.
 OPEN_ALL = (
     """
 () => {
   const read = """
     + READ_OPEN
     + """;
-  const out = { popups: [], tooltips: [], layers: 0 };
-  const layers = [];
-  geoTimeline.map.eachLayer(l => layers.push(l));
-  for (const l of layers) {
-    if (!(l.getPopup && l.getPopup()) && !(l.getTooltip && l.getTooltip())) continue;
-    const at = l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
-    if (l.getPopup && l.getPopup()) {
-      out.layers++;
-      l.fire('click', { latlng: at });
-      if (!l.isPopupOpen()) l.openPopup();
-      out.popups.push(...read().popups);
-      l.closePopup();
-    }
-    if (l.getTooltip && l.getTooltip()) {
-      l.fire('mouseover', { latlng: at });
-      if (!l.isTooltipOpen()) l.openTooltip();
-      out.tooltips.push(...read().tooltips);
-      l.closeTooltip();
-    }
+  const out = { popups: [], tooltips: [], opened: 0 };
+  for (const id of geoTimeline.model.id) {
+    if (!geoTimeline.openPopup(id)) continue;
+    out.opened++;
+    out.popups.push(...read().popups);
+    geoTimeline.map.closePopup();
   }
   return out;
 }
@@ -108,13 +96,21 @@ DOM_AUDIT = """
     scripts: document.scripts.length,
     pwned: typeof window.pwned,
     injectedInPanes: document.querySelectorAll(
-      '.leaflet-popup-pane img, .leaflet-popup-pane svg, .leaflet-popup-pane iframe, ' +
+      '.leaflet-popup-pane img, .leaflet-popup-pane iframe, ' +
       '.leaflet-tooltip-pane img, .leaflet-tooltip-pane svg, .leaflet-tooltip-pane iframe, ' +
       '.leaflet-control-container iframe, .leaflet-control-container img, ' +
-      '.leaflet-control-container script').length,
+      '.leaflet-control-container script, .leaflet-popup-pane script').length,
   };
 }
 """
+
+# Every stop of the slider, in the current mode: how many distinct times were reached.
+STEP_ALL = (
+    "() => { const s = geoTimeline.stops; const seen = new Set();"
+    " for (let i = 0; i < s.length; i++) {"
+    " geoTimeline.setTime(s[i]); seen.add(geoTimeline.time()); }"
+    " return seen.size; }"
+)
 
 
 class _ScriptCounter(HTMLParser):
@@ -160,11 +156,16 @@ BY_TITLE = {_expected_title(r): r for r in RAW.values()}
 
 
 def _check_shown(shown: dict[str, list[dict[str, Any]]]) -> tuple[set[str], set[str]]:
-    """Every popup and tooltip holds only text (and http(s) links); returns their titles."""
+    """Every popup and tooltip holds only text (and http(s) links); returns the titles of the
+    event cards and of the events the lists and tooltips name."""
     popup_titles: set[str] = set()
     for popup in shown["popups"]:
         assert popup["injected"] == 0, popup
         assert set(popup["tags"]) <= CONTENT_TAGS, popup["tags"]
+        if popup["list"]:  # a cluster's or an arc's events: each entry one event's title
+            assert popup["items"] and set(popup["items"]) <= set(RAW), popup["items"]
+            assert popup["links"] == []
+            continue
         row = BY_TITLE[popup["title"]]  # the title shown literally: KeyError if mangled
         popup_titles.add(popup["title"])
         text = popup["text"]
@@ -180,9 +181,22 @@ def _check_shown(shown: dict[str, list[dict[str, Any]]]) -> tuple[set[str], set[
     for tooltip in shown["tooltips"]:
         assert tooltip["injected"] == 0 and set(tooltip["tags"]) <= CONTENT_TAGS, tooltip
         assert tooltip["links"] == []
+        if re.fullmatch(r"\d+ events", tooltip["text"]):
+            continue
         assert tooltip["text"] in BY_TITLE, tooltip["text"]
         tooltip_titles.add(tooltip["text"])
     return popup_titles, tooltip_titles
+
+
+def _click_through_lists(page: Any, collect: Any) -> None:
+    """Every open list (a cluster's, an arc's): each entry clicked, its card read."""
+    shown = page.evaluate(READ_OPEN)
+    collect(shown)
+    for popup in shown["popups"]:
+        for k in range(len(popup["items"])):  # by position: hostile ids make bad selectors
+            page.locator(".geo-list-item").nth(k).click()
+            collect(page.evaluate(READ_OPEN))
+            page.locator(".geo-back").click()
 
 
 def test_globals_are_those_of_a_clean_map(
@@ -220,76 +234,80 @@ def test_clicking_through_everything_runs_nothing(
         popup_titles.update(p)
         tooltip_titles.update(t)
 
-    # 1. At the last stop (everything shown): real DOM clicks and hovers on every SVG feature.
+    # 1. At the end of the span (everything shown): real DOM clicks and hovers on every SVG
+    # feature; a cluster's or an arc's list, each of its entries.
+    page.evaluate("geoTimeline.setSpan(geoTimeline.span[0], geoTimeline.span[1])")
+    page.evaluate("geoTimeline.setTime(geoTimeline.span[1])")
     n_dom = 0
-    for selector in ("path.geo-marker", "path.geo-arc", "path.geo-flight-track"):
+    for selector in ("path.geo-marker", ".geo-cluster", "path.geo-arc", "path.geo-flight-done"):
         features = page.locator(selector)
         for k in range(features.count()):
             n_dom += 1
             features.nth(k).dispatch_event("mouseover")
             features.nth(k).dispatch_event("click")
-            collect(page.evaluate(READ_OPEN))
+            _click_through_lists(page, collect)
             page.evaluate(CLOSE)
             features.nth(k).dispatch_event("mouseout")
-    assert n_dom >= len(RAW)  # markers, arcs and the flight's track are SVG paths
+    assert n_dom >= 4  # markers, clusters, arcs and the flight's track are DOM elements
 
-    # 2. Every layer's popup and tooltip through Leaflet, at the last stop ...
+    # 2. Every event's card through the page, at the end ...
     everything = page.evaluate(OPEN_ALL)
     collect(everything)
     # ... and mid-flight, when the aircraft is on the map (a real click on it, too).
     flight = next(r for r in RAW.values() if r["kind"] == "flight")
     page.evaluate("geoTimeline.setTime(Date.UTC(2025, 2, 13, 23, 50))")  # 22:54 -> 01:30 UTC
-    assert any(p["shown"] for p in page.evaluate("geoTimeline.aircraft()"))
+    assert len(page.evaluate("geoTimeline.aircraft()")) == 1
     page.locator(".geo-aircraft").first.dispatch_event("click")
     shown = page.evaluate(READ_OPEN)
     assert [p["title"] for p in shown["popups"]] == [_expected_title(flight)]
     collect(shown)
     page.evaluate(CLOSE)
+    page.locator("path.geo-flight-track").first.dispatch_event("mouseover")
+    collect(page.evaluate(READ_OPEN))
     collect(page.evaluate(OPEN_ALL))
 
     assert popup_titles == set(BY_TITLE)
-    assert tooltip_titles == set(BY_TITLE)
-    assert everything["layers"] >= len(RAW)
+    assert tooltip_titles and tooltip_titles <= set(BY_TITLE)
+    assert everything["opened"] == len(RAW)
 
     # 3. The slider through every stop, in each mode, window and zone.
     n_stops = page.evaluate("geoTimeline.stops.length")
-    assert n_stops > 156  # every minute of the flight (22:54 -> 01:30 UTC), and more
-    step_all = (
-        "() => { const n = geoTimeline.stops.length; const seen = new Set();"
-        " for (let i = 0; i < n; i++) { geoTimeline.setIndex(i); seen.add(geoTimeline.index()); }"
-        " return seen.size; }"
-    )
-    assert page.evaluate(step_all) == n_stops
+    assert n_stops >= len({r["start"] for r in RAW.values()})
+    assert page.evaluate(STEP_ALL) == n_stops
     page.select_option("select.geo-mode", "window")
     for value in page.locator("select.geo-window option").evaluate_all(
         "os => os.map(o => o.value)"
     ):
         page.select_option("select.geo-window", value)
-        assert page.evaluate(step_all) == n_stops
+        assert page.evaluate(STEP_ALL) == n_stops
         collect(page.evaluate(OPEN_ALL))
     page.select_option("select.geo-mode", "cumulative")
     zones = page.locator("select.geo-tz option").evaluate_all("os => os.map(o => o.value)")
     assert len(zones) >= 3
     for zone in zones:
         page.select_option("select.geo-tz", zone)
-        assert page.evaluate(step_all) == n_stops
+        assert page.evaluate(STEP_ALL) == n_stops
 
-    # 4. Real keys on the slider and the buttons.
+    # 4. Real keys on the slider and the buttons, every speed, the chapters' and link's buttons.
     slider = page.locator("input.geo-slider")
     slider.focus()
     page.keyboard.press("Home")
-    assert page.evaluate("geoTimeline.index()") == 0
-    for key in ["ArrowRight"] * 5 + ["Shift+ArrowRight"] * 4 + ["ArrowLeft", "Shift+ArrowLeft"]:
+    assert page.evaluate("geoTimeline.time() === geoTimeline.clock.lo")
+    for key in ["ArrowRight"] * 5 + ["Shift+ArrowRight"] * 4 + ["ArrowLeft", "Shift+ArrowLeft",
+                                                                "PageUp", "PageDown"]:
         page.keyboard.press(key)
-    assert page.evaluate("geoTimeline.index()") > 0
+    assert page.evaluate("geoTimeline.time() > geoTimeline.clock.lo")
     page.locator("button.geo-next").click()
     page.locator("button.geo-prev").click()
-    slider.focus()
-    page.keyboard.press("Space")
-    page.wait_for_timeout(400)
-    page.keyboard.press("Space")
+    for speed in page.locator("select.geo-speed option").evaluate_all("os => os.map(o => o.value)"):
+        page.select_option("select.geo-speed", speed)
+        slider.focus()
+        page.keyboard.press("Space")
+        page.wait_for_timeout(150)
+        page.keyboard.press("Space")
     page.keyboard.press("End")
-    assert page.evaluate("geoTimeline.index()") == n_stops - 1
+    assert page.evaluate("geoTimeline.time() === geoTimeline.clock.hi")
+    page.locator("canvas.geo-histogram").click()
     collect(page.evaluate(OPEN_ALL))
 
     _assert_nothing_ran(offline_page, scripts, globals_at_load)
@@ -330,11 +348,19 @@ def test_canvas_mode_runs_nothing_either(
     page = offline_page.page
     globals_at_load = page.evaluate(GLOBALS)
     scripts = _scripts_in(hostile_canvas_file)
-    assert page.evaluate("geoTimeline.canvasPoints()") is True
+    assert page.evaluate("geoTimeline.canvas") is True
     assert page.locator("path.geo-marker").count() == 0
+    page.evaluate("geoTimeline.setSpan(geoTimeline.span[0], geoTimeline.span[1])")
+    page.evaluate("geoTimeline.setTime(geoTimeline.span[1])")
 
     popup_titles: set[str] = set()
     tooltip_titles: set[str] = set()
+
+    def collect(shown: dict[str, list[dict[str, Any]]]) -> None:
+        p, t = _check_shown(shown)
+        popup_titles.update(p)
+        tooltip_titles.update(t)
+
     flight = next(r for r in RAW.values() if r["kind"] == "flight")
     for when in ("end", "mid-flight"):
         if when == "mid-flight":
@@ -342,32 +368,20 @@ def test_canvas_mode_runs_nothing_either(
         for event_id in RAW:
             if when == "mid-flight" and event_id != flight["id"]:
                 continue
-            # through the page's API, then a real click and hover on the point itself
+            # through the page's API, then a real click on the marker (or cluster) itself
             assert page.evaluate("id => geoTimeline.openPopup(id)", event_id), event_id
             shown = page.evaluate(READ_OPEN)
             assert [p["title"] for p in shown["popups"]] == [_expected_title(RAW[event_id])]
-            popup_titles.update(_check_shown(shown)[0])
+            collect(shown)
             page.evaluate(CLOSE)
             if event_id == flight["id"]:
-                continue  # a flight has no point; its aircraft is a DOM marker
+                continue  # a flight has no marker; its aircraft is drawn on canvas
             at = page.evaluate(CENTRE_ON, event_id)  # clear of the controls
             page.wait_for_timeout(250)  # a closed popup lingers, fading, over the point
-            page.mouse.move(at["x"], at["y"])
-            page.wait_for_timeout(50)  # hover is handled on the next animation frame
-            tooltip_titles.update(_check_shown(page.evaluate(READ_OPEN))[1])
             page.mouse.click(at["x"], at["y"])
-            shown = page.evaluate(READ_OPEN)
-            assert len(shown["popups"]) == 1
-            popup_titles.update(_check_shown(shown)[0])
+            _click_through_lists(page, collect)
             page.evaluate(CLOSE)
-    page.locator(".geo-aircraft").first.dispatch_event("click")
-    popup_titles.update(_check_shown(page.evaluate(READ_OPEN))[0])
     assert popup_titles == set(BY_TITLE)
-    assert tooltip_titles  # events at one place share a point: one title each
-    assert tooltip_titles <= set(BY_TITLE)
-    steps = page.evaluate(
-        "() => { const n = geoTimeline.stops.length;"
-        " for (let i = 0; i < n; i++) geoTimeline.setIndex(i); return n; }"
-    )
-    assert steps > 156
+    steps = page.evaluate(STEP_ALL)
+    assert steps == page.evaluate("geoTimeline.stops.length")
     _assert_nothing_ran(offline_page, scripts, globals_at_load)

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.helpers import page_data
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,4 +49,8 @@ def test_an_installed_wheel_exports_the_full_map_from_any_folder(tmp_path: Path)
     assert f"map.html: {n_events} events, html" in export.stdout
     html = out.read_text(encoding="utf-8")
     assert "geoTimelineInit(" in html and '"Azerbaijan"' in html  # script and outlines
-    assert "Vnukovo International Airport (VKO)" in html
+    data = page_data(html)  # the shipped events, places, sources and views
+    assert "Vnukovo International Airport (VKO)" in data["strings"]
+    assert len(data["events"]["id"]) == n_events
+    assert [v["id"] for v in data["meta"]["views"]][:1] == ["flight-night"]
+    assert any("OC Media" in s for s in data["strings"])

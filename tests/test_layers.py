@@ -10,43 +10,44 @@ from geo.geodesy import distance_km
 from geo.layers import PRECEDENT_RADIUS_KM, epoch_ms, map_payload, precedent_ids
 from geo.model import Event, Location, is_http_url
 from geo.style import KIND_STYLE, STATUS_STYLE
-from tests.helpers import events_from_csv, shipped_events
+from tests.helpers import page_data, shipped_events
 
 
 def _by_id(events, event_id):
     return next(e for e in events if e.id == event_id)
 
 
-def _popup_text(payload, event_id: str) -> dict[str, str]:
+def _popup_text(data: dict, event_id: str) -> dict[str, str]:
     """What the page's popup reads for an event: the payload's strings (the page composes
     none of its own)."""
-    cols, strings = payload["events"], payload["strings"]
+    cols = data["events"]
     i = cols["id"].index(event_id)
-    return {name: strings[cols[name][i]] for name in ("when", "local", "utc", "stop")}
+    return {name: cols[name][i] for name in ("when", "local", "utc", "stop")}
 
 
 def test_flight_popup_has_local_with_zone_and_utc() -> None:
-    payload = map_payload(shipped_events())
-    text = _popup_text(payload, "flight-vko-gyd-2025-03-14")
+    data = page_data(map_payload(shipped_events()))
+    text = _popup_text(data, "flight-vko-gyd-2025-03-14")
     assert text["local"] == "01:54 MSK 14 Mar 2025 → 05:30 +04 14 Mar 2025"
     assert text["utc"] == "22:54 UTC 13 Mar 2025 → 01:30 UTC 14 Mar 2025"
-    facts = payload["flights"][0]["facts"]
+    facts = data["flights"][0]["facts"]
     assert facts[0] == "1,926 km great circle"
     assert facts[1] == "2 h 36 min gate to gate"
     assert facts[2] == "741 km/h average"
     assert facts[3].startswith("plausible: ")
-    astra = payload["strings"].index(
+    astra = (
         "ASTRA, [ADS-B Exchange data: Gulfstream G650ER N103WG, Moscow Vnukovo → Baku, "
         "14 Mar 2025], Mar 2025"
     )
-    assert astra in payload["lists"]["sources"]["items"] and str(astra) not in payload["links"]
+    i = data["events"]["id"].index("flight-vko-gyd-2025-03-14")
+    assert astra in data["events"]["sources"][i] and astra not in data["links"]
 
 
 def test_precision_is_shown_honestly() -> None:
-    payload = map_payload(shipped_events())
-    assert _popup_text(payload, "lightstone-baku-2025-spring")["when"] == "spring 2025"
-    assert _popup_text(payload, "besa-paper-2025-01")["when"] == "January 2025"
-    text = _popup_text(payload, "dunford-gerasimov-2017")
+    data = page_data(map_payload(shipped_events()))
+    assert _popup_text(data, "lightstone-baku-2025-spring")["when"] == "spring 2025"
+    assert _popup_text(data, "besa-paper-2025-01")["when"] == "January 2025"
+    text = _popup_text(data, "dunford-gerasimov-2017")
     assert text["local"].startswith("16 February 2017, local time at Baku")
     assert text["utc"] == "2017-02-15 20:00 → 2017-02-16 20:00 UTC (day precision)"
     assert text["stop"] == "16 Feb 2017 (Baku)"  # the slider's clock at its stop: no hour
@@ -91,53 +92,39 @@ def test_styles_cover_every_kind_and_status_and_set_speculative_apart() -> None:
 
 def test_payload_columns_and_arcs() -> None:
     events = shipped_events()
-    payload = map_payload(events, tz="Asia/Baku")
-    cols = payload["events"]
+    meta, blob = map_payload(events, tz="Asia/Baku")
+    data = page_data((meta, blob))
+    cols = data["events"]
     assert len(cols["t0"]) == len(events)
     assert all(len(v) == len(events) for v in cols.values())
     assert cols["t0"] == sorted(cols["t0"])
-    flight_index = payload["flights"][0]["event"]
+    (flight_row,) = data["flights"]
+    i = flight_row["event"]
     flight = _by_id(events, "flight-vko-gyd-2025-03-14")
-    assert cols["t0"][flight_index] == epoch_ms(flight.start_utc)
-    assert payload["flights"][0]["times"][0] == 0
-    assert payload["flights"][0]["times"][-1] == cols["t1"][flight_index] - cols["t0"][flight_index]
-    path = payload["flights"][0]["path"]
-    assert path[:2] == [555915, 372615]  # VKO, in 1e-4 degree
-    assert path[-2:] == [404675, 500467]  # GYD
+    assert cols["id"][i] == flight.id
+    assert cols["t0"][i] == epoch_ms(flight.start_utc)
+    assert cols["t1"][i] == epoch_ms(flight.end_utc) + 1000  # the arrival second is inside
+    assert flight_row["from"] == "Vnukovo International Airport (VKO)"
+    assert cols["place"][i] == "Heydar Aliyev International Airport (GYD)"
     # one arc per origin: the 2017 meeting has two (Washington, Moscow)
-    i = cols["id"].index("dunford-gerasimov-2017")
-    assert payload["arcs"]["event"].count(i) == 2
-    assert "Asia/Baku" in payload["zones"] and "UTC" in payload["zones"]
-    # shared string table: Baku is written once however many events name it
-    assert payload["strings"].count("Baku") == 1
-    baku = payload["strings"].index("Baku")
-    assert sum(1 for p in cols["place"] if p == baku) >= 8
-    strings = payload["strings"]
-    assert strings[cols["local"][flight_index]] == "01:54 MSK 14 Mar 2025 → 05:30 +04 14 Mar 2025"
-    assert strings[cols["local"][i]] == "16 February 2017, local time at Baku (Asia/Baku)"
+    k = cols["id"].index("dunford-gerasimov-2017")
+    assert sorted(a for e, a in data["arcs"] if e == k) == ["Moscow", "Washington"]
+    assert "Asia/Baku" in meta["zones"] and "UTC" in meta["zones"]
+    # one string table: Baku is written once however many events name it
+    assert data["strings"].count("Baku") == 1
+    assert cols["place"].count("Baku") >= 8
+    assert cols["local"][i] == "01:54 MSK 14 Mar 2025 → 05:30 +04 14 Mar 2025"
+    assert cols["local"][k] == "16 February 2017, local time at Baku (Asia/Baku)"
+    assert cols["precedent"][k]
+    assert meta["rule"] == {"arcStepKm": 100.0, "trackStepMinutes": 5.0, "trackStepKm": 100.0}
 
 
-def test_arc_is_geodesic_not_straight() -> None:
-    # Washington -> Baku: the great circle passes far north of both ends (over Scandinavia)
-    payload = map_payload(events_from_csv("x,visit,t,2025-01-01,,Washington,Baku,,reported,s,\n"))
-    arcs = payload["arcs"]
-    assert arcs["event"] == [0]
-    arc = arcs["coords"][arcs["offset"][0] : arcs["offset"][1]].tolist()
-    scale = payload["coordScale"]
-    assert max(arc[0::2]) / scale > 60
-    assert arc[:2] == [388950, -770360] and arc[-2:] == [403780, 498920]
-
-
-def test_arc_across_antimeridian_is_continuous() -> None:
-    events = events_from_csv(
-        "x,meeting,t,2025-01-01,,Canberra,Santiago,,reported,s,\n"
-    )
-    payload = map_payload(events)
-    arcs = payload["arcs"]
-    assert arcs["event"] == [0]
-    arc = arcs["coords"][arcs["offset"][0] : arcs["offset"][1]].tolist()
-    lons = [x / payload["coordScale"] for x in arc[1::2]]
-    assert all(abs(b - a) < 180 for a, b in zip(lons, lons[1:], strict=False))
+def test_payload_is_compact_and_deterministic() -> None:
+    events = shipped_events()
+    meta, blob = map_payload(events)
+    assert meta["blob"]["encoding"] == "deflate"
+    assert len(blob) < meta["blob"]["rawBytes"]  # base64 of the deflated parts
+    assert map_payload(events) == (meta, blob)
 
 
 @settings(max_examples=100, deadline=None)

@@ -1,4 +1,5 @@
-"""The exported document in real headless Chromium, every network request blocked."""
+"""The exported document in real headless Chromium, every network request blocked: what a
+reader sees on opening, what they can reach, and what the clock says."""
 
 from __future__ import annotations
 
@@ -9,27 +10,39 @@ import pytest
 
 from geo import geodesy
 from geo.export import export
+from geo.io import load_dataset
 from geo.layers import epoch_ms
-from tests.conftest import OfflinePage
+from geo.timeline import exclusive_end
+from tests.conftest import OfflinePage, open_offline
 from tests.helpers import shipped_events
 
 pytestmark = pytest.mark.browser
 
+DEPARTURE = datetime(2025, 3, 13, 22, 54, tzinfo=UTC)
+
 
 @pytest.fixture(scope="module")
 def map_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = load_dataset()
     path = tmp_path_factory.mktemp("map") / "map.html"
-    path.write_bytes(export(shipped_events(), "html"))
+    path.write_bytes(export(data.events, "html", views=data.views))
     return path
 
 
-def _open(state: OfflinePage, path: Path) -> None:
-    state.page.goto(path.as_uri())
-    state.page.wait_for_function("window.geoTimeline !== undefined", timeout=15000)
+def open_map(state: OfflinePage, path: Path, fragment: str = "") -> None:
+    state.page.goto(path.as_uri() + fragment)
+    state.page.wait_for_function("window.geoTimeline !== undefined", timeout=20000)
+
+
+def baku_events_at(t: datetime) -> set[str]:
+    return {
+        e.id for e in shipped_events()
+        if e.destination.name == "Baku" and e.start_utc <= t
+    }
 
 
 def test_leaflet_loads_without_errors_or_requests(offline_page: OfflinePage, map_file) -> None:
-    _open(offline_page, map_file)
+    open_map(offline_page, map_file)
     page = offline_page.page
     assert page.evaluate("typeof L !== 'undefined' && L.version") == "1.9.3"
     assert offline_page.errors == []
@@ -41,110 +54,215 @@ def test_leaflet_loads_without_errors_or_requests(offline_page: OfflinePage, map
     ), offline_page.blocked
 
 
-def test_the_first_view_holds_every_place(offline_page: OfflinePage, map_file) -> None:
-    _open(offline_page, map_file)
-    places = {(loc.lat, loc.lon) for e in shipped_events() for loc in (e.destination, *e.origin)}
-    inside = offline_page.page.evaluate(
-        "(places) => { const b = geoTimeline.map.getBounds();"
-        " return places.map(p => b.contains(p)); }",
-        [list(p) for p in sorted(places)],
+def test_the_story_first_the_flight_night(offline_page: OfflinePage, map_file) -> None:
+    open_map(offline_page, map_file)
+    page = offline_page.page
+    assert page.evaluate("geoTimeline.label()") == "13 Mar 2025, 22:54 UTC"
+    assert page.evaluate("geoTimeline.time()") == epoch_ms(DEPARTURE)
+    # the extent fits Vnukovo, Baku's airport and the track between them
+    inside = page.evaluate(
+        "() => { const b = geoTimeline.map.getBounds();"
+        " return [[55.5915, 37.2615], [40.4675, 50.0467], [48.0, 44.0]].map(p => b.contains(p)); }"
     )
-    assert all(inside)
-    assert offline_page.page.evaluate("geoTimeline.map.getZoom()") >= 1
+    assert inside == [True, True, True]
+    assert page.evaluate("geoTimeline.map.getZoom()") >= 4
+    (plane,) = page.evaluate("geoTimeline.aircraft()")
+    assert plane["latlng"]["lat"] == pytest.approx(55.5915, abs=1e-3)  # at Vnukovo, departing
+    assert page.locator(".geo-aircraft").count() == 1
+    assert "The flight night" in page.locator(".geo-chapters").inner_text()
+    # the layer control is collapsed; the legend waits to be opened
+    assert page.locator(".leaflet-control-layers-expanded").count() == 0
+    assert not page.evaluate("document.querySelector('.geo-legend details').open")
 
 
-def test_each_layer_has_its_features_in_the_dom(offline_page: OfflinePage, map_file) -> None:
-    _open(offline_page, map_file)
+def test_clicking_baku_lists_every_event_there(offline_page: OfflinePage, map_file) -> None:
+    open_map(offline_page, map_file)
     page = offline_page.page
-    events = shipped_events()
-    non_flights = [e for e in events if not e.is_flight]
-    n_arcs = sum(len(e.origin) for e in non_flights)
-    # at the last stop, in cumulative mode, everything is shown
-    assert page.locator("path.geo-marker").count() == len(non_flights)
-    assert page.locator("path.geo-arc").count() == n_arcs
-    assert page.locator("path.geo-flight-track").count() == 1
-    assert page.locator("path.geo-marker.geo-precedent").count() == 3
-    assert page.locator("path.geo-status-speculative").count() >= 1
-    assert page.locator(".leaflet-overlay-pane svg path").count() > 177  # outlines too
-    assert page.locator(".geo-legend").count() == 1
-    assert page.locator(".leaflet-control-layers-overlays label").count() == 4
+    expected = baku_events_at(DEPARTURE)
+    assert len(expected) == 8
+    point = page.evaluate("geoTimeline.pointAt('dunford-gerasimov-2017')")
+    box = page.locator(".leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    listing = page.locator(".geo-list")
+    listing.wait_for(timeout=5000)
+    assert "8 events at Baku" in listing.locator(".geo-popup-title").inner_text()
+    items = listing.locator(".geo-list-item")
+    ids = [items.nth(k).get_attribute("data-event") for k in range(items.count())]
+    assert set(ids) == expected and len(ids) == 8
+    for event_id in ids:  # each entry opens that event's card, and leads back to the list
+        page.locator(f".geo-list-item[data-event='{event_id}']").click()
+        card = page.locator(f".geo-popup[data-event='{event_id}']")
+        card.wait_for(timeout=5000)
+        page.locator(".geo-back").click()
+        page.locator(".geo-list").wait_for(timeout=5000)
 
 
-def test_moving_the_slider_changes_what_is_shown(offline_page: OfflinePage, map_file) -> None:
-    _open(offline_page, map_file)
+def test_possibly_under_way_is_not_done(offline_page: OfflinePage, map_file) -> None:
+    open_map(offline_page, map_file)
     page = offline_page.page
-    before = page.locator("path.geo-marker").count()
-    slider = page.locator("input.geo-slider")
-    slider.focus()
-    page.keyboard.press("Home")
-    assert page.evaluate("geoTimeline.index()") == 0
-    after = page.locator("path.geo-marker").count()
-    assert after < before
-    assert "2017" in page.locator(".geo-time-label").inner_text()
+    assert page.evaluate("geoTimeline.stateOf('witkoff-baku-2025-03-14')") == "underway"
+    assert page.evaluate("geoTimeline.stateOf('dunford-gerasimov-2017')") == "done"
+    assert page.evaluate("geoTimeline.stateOf('washington-summit-2025-08-08')") == "hidden"
+    page.evaluate("geoTimeline.openPopup('witkoff-baku-2025-03-14')")
+    card = page.locator(".geo-popup[data-event='witkoff-baku-2025-03-14']")
+    assert "possibly under way at the clock's time" in card.inner_text()
+    # drawn apart: on its own (zoomed to Baku, after the others), the marker is hollow
+    page.evaluate("geoTimeline.setTime(Date.UTC(2025, 2, 14, 19, 0))")
+    events = {e.id: e for e in shipped_events()}
+    underway = [
+        i for i, e in events.items()
+        if e.start_utc <= datetime(2025, 3, 14, 19, tzinfo=UTC) < exclusive_end(e)
+    ]
+    assert "witkoff-baku-2025-03-14" in underway
+
+
+def test_a_day_precise_stop_reads_its_day_and_place(offline_page: OfflinePage, map_file) -> None:
+    open_map(offline_page, map_file)
+    page = offline_page.page
+    (meeting,) = [e for e in shipped_events() if e.id == "dunford-gerasimov-2017"]
+    page.evaluate("geoTimeline.setSpan(geoTimeline.span[0], geoTimeline.span[1])")
+    page.evaluate(f"geoTimeline.setTime({epoch_ms(meeting.start_utc)})")
+    assert page.evaluate("geoTimeline.label()") == "16 Feb 2017 (Baku)"
+    # stepping back to it with "previous" from later that day says the same
+    page.evaluate(f"geoTimeline.setTime({epoch_ms(meeting.start_utc) + 5 * 3600000})")
+    assert page.evaluate("geoTimeline.label()") == "16 Feb 2017, 01:00 UTC"
+    page.locator("button.geo-prev").click()
+    assert page.locator(".geo-time-label").inner_text() == "16 Feb 2017 (Baku)"
+
+
+def test_a_link_is_a_view(offline_page: OfflinePage, map_file) -> None:
+    open_map(offline_page, map_file, "#t=2018-12-12T10:00:00Z&zoom=7&lat=40.4&lon=49.9")
+    page = offline_page.page
+    assert page.evaluate("geoTimeline.label()") == "12 Dec 2018, 10:00 UTC"
+    assert page.evaluate("geoTimeline.map.getZoom()") == 7
+    centre = page.evaluate("geoTimeline.map.getCenter()")
+    assert centre["lat"] == pytest.approx(40.4, abs=0.01)
+    assert centre["lng"] == pytest.approx(49.9, abs=0.01)
+    assert page.evaluate("geoTimeline.stateOf('scaparrotti-gerasimov-2018-12')") == "underway"
+    assert page.evaluate("geoTimeline.notes") == []
+    # and the document keeps its state in the fragment
+    page.evaluate("geoTimeline.setMode('window', 86400000)")
+    page.wait_for_function("location.hash.indexOf('mode=window') >= 0", timeout=5000)
+    assert "window=P1D" in page.evaluate("location.hash")
+
+
+def test_a_bad_link_is_ignored_with_a_note(offline_page: OfflinePage, map_file) -> None:
+    open_map(offline_page, map_file, "#t=soon&zoom=40&tz=<b>x</b>&view=flight-night")
+    page = offline_page.page
+    assert offline_page.errors == []
+    note = page.locator(".geo-note")
+    assert note.count() == 1
+    text = note.inner_text()
+    assert "t: 'soon' is not a time" in text and "zoom: '40'" in text and "tz: '<b>x</b>'" in text
+    assert page.locator(".geo-note b").count() == 0  # text, not markup
+    assert page.evaluate("geoTimeline.label()") == "13 Mar 2025, 22:54 UTC"  # the view stands
+
+
+def test_chapters_move_clock_extent_and_mode(offline_page: OfflinePage, map_file) -> None:
+    open_map(offline_page, map_file)
+    page = offline_page.page
+    page.locator(".geo-chapters button.geo-chapter-next").click()
+    assert "Baku precedents" in page.locator(".geo-chapter-title").inner_text()
+    assert page.evaluate("geoTimeline.clock.lo") == epoch_ms(datetime(2017, 1, 1, tzinfo=UTC))
+    bounds_ok = page.evaluate(
+        "() => { const b = geoTimeline.map.getBounds();"
+        " return [[40.378, 49.892], [50.454, 3.952], [55.752, 37.618]].map(p => b.contains(p)); }"
+    )
+    assert all(bounds_ok)
+    page.wait_for_function("location.hash.indexOf('view=baku-precedents') >= 0", timeout=5000)
+
+
+@pytest.mark.parametrize("speed", [60, 600, 3600])
+def test_play_advances_the_clock_as_labelled(
+    offline_page: OfflinePage, map_file, speed: int
+) -> None:
+    open_map(offline_page, map_file)
+    page = offline_page.page
+    page.select_option("select.geo-speed", str(speed))
+    # measured in the page: the clock's advance over the page's own elapsed time
+    ratio = page.evaluate(
+        """() => new Promise((done) => {
+          const c = geoTimeline.clock;
+          c.setTime(c.lo);
+          c.play();
+          const t0 = c.t, p0 = c._last;
+          setTimeout(() => { const t1 = c.t, p1 = c._last; c.pause();
+                             done((t1 - t0) / (p1 - p0)); }, 700);
+        })"""
+    )
+    assert ratio == pytest.approx(speed, rel=1e-6)
+    label = page.locator("select.geo-speed option:checked").inner_text()
+    assert label in {"60×", "600×", "1 h/s"}
+
+
+def test_next_and_previous_work_mid_flight(offline_page: OfflinePage, map_file) -> None:
+    open_map(offline_page, map_file)
+    page = offline_page.page
+    arrival = epoch_ms(datetime(2025, 3, 14, 1, 30, tzinfo=UTC))
+    page.evaluate(f"geoTimeline.setTime({epoch_ms(DEPARTURE) + 40 * 60000})")
     page.locator("button.geo-next").click()
-    assert page.evaluate("geoTimeline.index()") > 0
-    # the window mode hides what is far from t
-    page.evaluate("geoTimeline.setTime(Date.UTC(2025, 2, 14, 0, 0))")
-    cumulative = page.evaluate("geoTimeline.shownCount()")
-    page.select_option("select.geo-mode", "window")
-    assert page.evaluate("geoTimeline.shownCount()") < cumulative
-
-
-def test_slider_stops_include_every_flight_minute(offline_page: OfflinePage, map_file) -> None:
-    _open(offline_page, map_file)
-    stops = offline_page.page.evaluate("geoTimeline.stops")
-    dep = epoch_ms(datetime(2025, 3, 13, 22, 54, tzinfo=UTC))
-    arr = epoch_ms(datetime(2025, 3, 14, 1, 30, tzinfo=UTC))
-    minutes = [s for s in stops if dep <= s <= arr]
-    assert len(minutes) == 157  # 22:54 .. 01:30 inclusive, one a minute
-    assert stops[0] == epoch_ms(shipped_events()[0].start_utc) or stops[0] < dep
-    assert stops == sorted(stops)
+    assert page.evaluate("geoTimeline.time()") == arrival  # the arrival is a stop
+    page.locator("button.geo-prev").click()
+    assert page.evaluate("geoTimeline.time()") == epoch_ms(DEPARTURE)
 
 
 def test_label_in_chosen_zone(offline_page: OfflinePage, map_file) -> None:
-    _open(offline_page, map_file)
+    open_map(offline_page, map_file)
     page = offline_page.page
-    page.evaluate("geoTimeline.setTime(Date.UTC(2025, 2, 13, 22, 54))")
-    assert page.evaluate("geoTimeline.label()") == "13 Mar 2025, 22:54 UTC"
+    page.evaluate(f"geoTimeline.setTime({epoch_ms(DEPARTURE) + 60000})")
+    assert page.evaluate("geoTimeline.label()") == "13 Mar 2025, 22:55 UTC"
     page.select_option("select.geo-tz", "Europe/Moscow")
-    assert page.evaluate("geoTimeline.label()") == "14 Mar 2025, 01:54 GMT+3"
+    assert page.evaluate("geoTimeline.label()") == "14 Mar 2025, 01:55 GMT+3"
 
 
 @pytest.mark.parametrize("minutes_after_departure", [10, 78, 150])
 def test_aircraft_matches_geodesy(
     offline_page: OfflinePage, map_file, minutes_after_departure: int
 ) -> None:
-    _open(offline_page, map_file)
+    open_map(offline_page, map_file)
     page = offline_page.page
     flight = next(e for e in shipped_events() if e.is_flight)
     o, d = flight.origin[0], flight.destination
-    t = datetime(2025, 3, 13, 22, 54, tzinfo=UTC).timestamp() + minutes_after_departure * 60
+    t = DEPARTURE.timestamp() + minutes_after_departure * 60 + 17  # any second: time is continuous
     page.evaluate(f"geoTimeline.setTime({int(t * 1000)})")
     (plane,) = page.evaluate("geoTimeline.aircraft()")
-    assert plane["shown"]
     expected = geodesy.position_at(
         o.lon, o.lat, flight.start_utc, d.lon, d.lat, flight.end_utc,
         datetime.fromtimestamp(t, tz=UTC),
     )
     got = plane["latlng"]
-    assert geodesy.distance_km(expected.lon, expected.lat, got["lng"], got["lat"]) < 1.0
-    assert abs(plane["heading"] - expected.heading_deg) < 2.0
-    assert page.locator(".geo-aircraft svg").get_attribute("style").startswith("transform: rotate(")
+    assert geodesy.distance_km(expected.lon, expected.lat, got["lng"], got["lat"]) < 0.001
+    assert plane["heading"] == pytest.approx(expected.heading_deg, abs=1e-6)
+    style = page.locator(".geo-aircraft svg").get_attribute("style")
+    assert style.startswith("transform: rotate(")
+
+
+def test_follow_the_aircraft(offline_page: OfflinePage, map_file) -> None:
+    open_map(offline_page, map_file)
+    page = offline_page.page
+    page.evaluate("geoTimeline.openPopup('flight-vko-gyd-2025-03-14')")
+    page.locator("button.geo-follow").click()
+    page.evaluate(f"geoTimeline.setTime({epoch_ms(DEPARTURE) + 78 * 60000})")
+    centre = page.evaluate("geoTimeline.map.getCenter()")
+    (plane,) = page.evaluate("geoTimeline.aircraft()")
+    assert centre["lat"] == pytest.approx(plane["latlng"]["lat"], abs=0.05)
+    assert centre["lng"] == pytest.approx(plane["latlng"]["lng"], abs=0.05)
 
 
 def test_popup_shows_text_and_links(offline_page: OfflinePage, map_file) -> None:
-    _open(offline_page, map_file)
+    open_map(offline_page, map_file)
     page = offline_page.page
     assert page.evaluate("geoTimeline.openPopup('flight-vko-gyd-2025-03-14')")
     popup = page.locator(".geo-popup").first
     text = popup.inner_text()
     assert "01:54 MSK 14 Mar 2025" in text and "22:54 UTC 13 Mar 2025" in text
     assert "ASTRA, [ADS-B Exchange data: Gulfstream G650ER N103WG" in text and "plausible" in text
+    assert "2 h 36 min gate to gate" in text
     assert popup.locator("a").count() == 0  # no source of the flight is a URL
 
 
 def test_popup_of_a_day_precise_event(offline_page: OfflinePage, map_file) -> None:
-    _open(offline_page, map_file)
+    open_map(offline_page, map_file)
     page = offline_page.page
     assert page.evaluate("geoTimeline.openPopup('dunford-gerasimov-2017')")
     text = page.locator(".geo-popup").first.inner_text()
@@ -154,30 +272,50 @@ def test_popup_of_a_day_precise_event(offline_page: OfflinePage, map_file) -> No
     assert "confirmed" in text and "report.az, [Report on the meeting of Joseph Dunford" in text
 
 
-def test_page_labels_agree_with_python(offline_page: OfflinePage, tmp_path: Path) -> None:
-    """The page words an event's time itself (lazily, per popup): it must say what
-    geo.timeline.precision_label says, for every precision and across zones."""
-    from geo.timeline import precision_label
-    from tests.helpers import events_from_csv
+def test_the_histogram_shows_where_the_events_are(offline_page: OfflinePage, map_file) -> None:
+    open_map(offline_page, map_file)
+    page = offline_page.page
+    page.locator("button.geo-span").click()  # the whole eight years
+    hist = page.locator("canvas.geo-histogram")
+    box = hist.bounding_box()
+    # a click at the far left lands on the first event (the 2017 meeting), not on nothing
+    page.mouse.click(box["x"] + 1, box["y"] + box["height"] / 2)
+    first = min(shipped_events(), key=lambda e: e.start_utc)
+    assert page.evaluate("geoTimeline.time()") == epoch_ms(first.start_utc)
 
-    extra = events_from_csv(
-        "y1,report,t,2020,2021,,Washington,,reported,s,\n"
-        "y2,report,t,2024,,,Tokyo,,reported,s,\n"
-        "m1,report,t,2025-03,,,Baku,,reported,s,\n"
-        "m2,report,t,2025-03,2025-05,,Baku,,reported,s,\n"
-        "m3,report,t,2024-12,2025-02,,AKL,,reported,s,\n"
-        "m4,report,t,2025-01,2025-06,,HNL,,reported,s,\n"
-        "m5,report,t,2024-11,2025-01,,Washington,,reported,s,\n"
-        "d1,report,t,2025-03-30,,,Jerusalem,,reported,s,\n"
-        "d2,report,t,2025-02-27,2025-03-02,,Baku,,reported,s,\n"
-        "d3,report,t,2024-12-30,2025-01-02,,CXI,,reported,s,\n"
-        "d4,report,t,2025-03-09,2025-03-10,,Washington,,reported,s,\n"
-        "p1,meeting,t,2025-03-14T01:54,2025-03-15,,Moscow,,reported,s,\n"
-    )
-    events = shipped_events() + extra
-    path = tmp_path / "labels.html"
-    path.write_bytes(export(events, "html"))
-    _open(offline_page, path)
-    for ev in events:
-        got = offline_page.page.evaluate(f"geoTimeline.whenLabel({ev.id!r})")
-        assert got == precision_label(ev), ev.id
+
+def test_keys_work_wherever_the_map_has_focus(offline_page: OfflinePage, map_file) -> None:
+    open_map(offline_page, map_file)
+    page = offline_page.page
+    page.locator(".leaflet-container").focus()
+    page.keyboard.press("Shift+ArrowRight")
+    assert page.evaluate("geoTimeline.time()") > epoch_ms(DEPARTURE)
+    page.keyboard.press("Shift+ArrowLeft")
+    assert page.evaluate("geoTimeline.time()") == epoch_ms(DEPARTURE)
+    page.keyboard.press("Space")
+    assert page.evaluate("geoTimeline.clock.playing")
+    page.keyboard.press("Space")
+    assert not page.evaluate("geoTimeline.clock.playing")
+
+
+def test_on_a_phone_no_two_controls_overlap(browser, map_file) -> None:
+    state = open_offline(browser, viewport=(390, 844))
+    try:
+        open_map(state, map_file)
+        boxes = state.page.evaluate(
+            """() => Array.from(document.querySelectorAll('.leaflet-control'))
+                 .filter(el => el.offsetParent !== null)
+                 .map(el => { const r = el.getBoundingClientRect();
+                              return [el.className, r.left, r.top, r.right, r.bottom]; })"""
+        )
+        assert len(boxes) >= 5
+        for a in range(len(boxes)):
+            for b in range(a + 1, len(boxes)):
+                (na, l1, t1, r1, b1), (nb, l2, t2, r2, b2) = boxes[a], boxes[b]
+                overlap = l1 < r2 and l2 < r1 and t1 < b2 and t2 < b1
+                assert not overlap, (na, nb)
+        slider = state.page.locator("input.geo-slider").bounding_box()
+        assert slider["width"] > 250  # still usable
+        assert all(r <= 390 and bottom <= 844 for _n, _l, _t, r, bottom in boxes)
+    finally:
+        state.page.context.close()

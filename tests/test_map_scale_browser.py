@@ -1,8 +1,10 @@
-"""A map above the SVG limit: markers, arcs and tracks on canvas layers, same behaviour."""
+"""Maps above the SVG limit (6,000 and 100,000 events): markers, lines and aircraft on canvas
+layers, with the same clusters, links and clock as the small map."""
 
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,31 +13,37 @@ import pytest
 from geo import geodesy
 from geo.export import export
 from geo.io import load_dataset
-from geo.layers import epoch_ms
-from geo.render import SVG_LIMIT
+from geo.layers import SVG_LIMIT, epoch_ms
 from tests.conftest import OfflinePage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate import write  # noqa: E402
 
 pytestmark = pytest.mark.browser
-N_EVENTS = SVG_LIMIT + 1000
 
 
-@pytest.fixture(scope="module")
-def big(tmp_path_factory: pytest.TempPathFactory):
-    tmp = tmp_path_factory.mktemp("big")
+def _build(tmp: Path, n: int, flights: int, origins: float, seed: int):
     csv_path = tmp / "events.csv"
-    write(csv_path, N_EVENTS, 20, 0.1, seed=7)
+    write(csv_path, n, flights, origins, seed=seed)
     events = list(load_dataset(csv_path).events)
     html = tmp / "map.html"
     html.write_bytes(export(events, "html", basemap="outlines"))
     return events, html
 
 
-def _open(state: OfflinePage, html: Path) -> None:
-    state.page.goto(html.as_uri())
-    state.page.wait_for_function("window.geoTimeline !== undefined", timeout=30000)
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory):
+    return _build(tmp_path_factory.mktemp("big"), SVG_LIMIT + 1000, 20, 0.1, seed=7)
+
+
+@pytest.fixture(scope="module")
+def huge(tmp_path_factory: pytest.TempPathFactory):
+    return _build(tmp_path_factory.mktemp("huge"), 100_000, 1000, 0.5, seed=11)
+
+
+def _open(state: OfflinePage, html: Path, fragment: str = "") -> None:
+    state.page.goto(html.as_uri() + fragment)
+    state.page.wait_for_function("window.geoTimeline !== undefined", timeout=60000)
 
 
 def test_canvas_mode_shows_everything_and_the_slider_filters(offline_page: OfflinePage, big):
@@ -43,33 +51,68 @@ def test_canvas_mode_shows_everything_and_the_slider_filters(offline_page: Offli
     _open(offline_page, html)
     page = offline_page.page
     assert offline_page.errors == [] and offline_page.blocked == []
-    assert page.evaluate("geoTimeline.canvasPoints()")
-    assert page.locator("canvas.geo-canvas").count() == 4
+    assert page.evaluate("geoTimeline.canvas")
+    assert page.locator("canvas.geo-canvas").count() == 3
     assert page.locator("path.geo-marker").count() == 0  # no SVG element per marker
-    assert page.evaluate("geoTimeline.shownCount()") == len(events)
+    assert page.evaluate("geoTimeline.shownCount()") == len(events)  # opens at the end
     mid = sorted(e.start_utc for e in events)[len(events) // 2]
     page.evaluate(f"geoTimeline.setTime({epoch_ms(mid)})")
     expected = sum(1 for e in events if e.start_utc <= mid)
-    assert abs(page.evaluate("geoTimeline.shownCount()") - expected) <= 1
+    assert page.evaluate("geoTimeline.shownCount()") == expected
 
 
-def test_clicking_a_canvas_marker_opens_its_popup(offline_page: OfflinePage, big):
-    events, html = big
+@pytest.mark.parametrize("size", ["big", "huge"])
+def test_clicking_a_crowded_spot_lists_its_events(
+    offline_page: OfflinePage, size: str, request: pytest.FixtureRequest
+):
+    events, html = request.getfixturevalue(size)
     _open(offline_page, html)
     page = offline_page.page
-    target = next(e for e in events if not e.is_flight and not e.origin)
+    at = Counter(e.destination for e in events if not e.is_flight)
+    place, n_here = at.most_common(1)[0]
+    target = next(e for e in events if e.destination == place and not e.is_flight)
     page.evaluate(
-        f"geoTimeline.map.setView([{target.destination.lat}, {target.destination.lon}], 12,"
-        " {animate: false})"
+        f"geoTimeline.map.setView([{place.lat}, {place.lon}], 12, {{animate: false}})"
     )
     point = page.evaluate(f"geoTimeline.pointAt({target.id!r})")
     box = page.locator(".leaflet-container").bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-    popup = page.locator(".geo-popup").first
-    popup.wait_for(timeout=5000)
-    # several synthetic events may share an airport: the popup is one of those at that place
-    titles = {e.title for e in events if e.destination == target.destination}
-    assert popup.locator(".geo-popup-title").inner_text() in titles
+    listing = page.locator(".geo-list")
+    listing.wait_for(timeout=10000)
+    # at zoom 12 the cluster is this airport's events alone, every one of them listed
+    assert listing.locator(".geo-popup-title").inner_text() == f"{n_here} events at {place.label}"
+    items = listing.locator(".geo-list-item")
+    ids = {items.nth(k).get_attribute("data-event") for k in range(items.count())}
+    assert ids == {e.id for e in events if e.destination == place and not e.is_flight}
+    items.first.click()
+    card = page.locator(".geo-popup[data-event]")
+    card.wait_for(timeout=5000)
+    assert card.get_attribute("data-event") in ids
+    assert offline_page.errors == []
+
+
+@pytest.mark.parametrize("size", ["big", "huge"])
+def test_a_link_opens_that_moment(
+    offline_page: OfflinePage, size: str, request: pytest.FixtureRequest
+):
+    events, html = request.getfixturevalue(size)
+    t = sorted(e.start_utc for e in events)[len(events) // 3].replace(microsecond=0)
+    stamp = t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    _open(offline_page, html, f"#t={stamp}&zoom=5&lat=48.5&lon=11.5&mode=window&window=P7D")
+    page = offline_page.page
+    assert page.evaluate("geoTimeline.time()") == epoch_ms(t)
+    assert page.evaluate("geoTimeline.map.getZoom()") == 5
+    centre = page.evaluate("geoTimeline.map.getCenter()")
+    assert (round(centre["lat"], 2), round(centre["lng"], 2)) == (48.5, 11.5)
+    week = timedelta(days=7)
+    expected = sum(
+        1 for e in events
+        if e.start_utc <= t + week and (e.end_utc + (timedelta(seconds=1) if e.end_precision
+                                                      in ("minute", "second") else timedelta()))
+        > t - week
+    )
+    assert page.evaluate("geoTimeline.shownCount()") == expected
+    assert page.evaluate("geoTimeline.notes") == []
 
 
 def test_aircraft_on_canvas_map_matches_geodesy(offline_page: OfflinePage, big):
@@ -78,16 +121,14 @@ def test_aircraft_on_canvas_map_matches_geodesy(offline_page: OfflinePage, big):
     page = offline_page.page
     flight = next(e for e in events if e.is_flight)
     t = flight.start_utc + (flight.end_utc - flight.start_utc) / 3
-    t = t.replace(second=0, microsecond=0) + timedelta(minutes=1)
     page.evaluate(f"geoTimeline.setTime({epoch_ms(t)})")
     planes = page.evaluate("geoTimeline.aircraft()")
-    shown = [p for p in planes if p["shown"]]
     o, d = flight.origin[0], flight.destination
     expected = geodesy.position_at(o.lon, o.lat, flight.start_utc, d.lon, d.lat,
                                    flight.end_utc, t.astimezone(UTC))
     assert any(
         geodesy.distance_km(expected.lon, expected.lat, p["latlng"]["lng"], p["latlng"]["lat"])
-        < 1.0
-        for p in shown
+        < 0.01
+        for p in planes
     )
     assert isinstance(t, datetime)

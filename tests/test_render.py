@@ -7,23 +7,10 @@ import folium
 
 import geo
 from geo.render import json_for_script, leaflet_assets
-from tests.helpers import events_from_csv, shipped_events
+from tests.helpers import events_from_csv, page_data, shipped_events
 
 CDN_HOSTS = ("cdn.jsdelivr.net", "code.jquery.com", "cdnjs.cloudflare.com", "bootstrapcdn",
              "unpkg.com", "fontawesome")
-
-
-def _data_block(html: str) -> dict:
-    m = re.search(r'<script type="application/json" id="geo-data">(.*?)</script>', html, re.S)
-    assert m, "no data block"
-    return json.loads(m.group(1))
-
-
-def list_field(data: dict, name: str, i: int) -> list[str]:
-    """Event i's items of a list field (origin, participants, sources), as text."""
-    field = data["lists"][name]
-    start = sum(field["count"][:i])
-    return [data["strings"][k] for k in field["items"][start : start + field["count"][i]]]
 
 
 def test_build_map_returns_folium_map() -> None:
@@ -50,12 +37,12 @@ def test_outlines_only_has_no_tiles_but_the_outline_layer() -> None:
 
 
 def test_popups_carry_local_and_utc_times_and_sources() -> None:
-    data = _data_block(geo.to_html(shipped_events(), tz="Europe/Moscow"))
-    assert data["tz"] == "Europe/Moscow"
+    data = page_data(geo.to_html(shipped_events(), tz="Europe/Moscow"))
+    assert data["meta"]["tz"] == "Europe/Moscow"
     cols = data["events"]
     i = cols["id"].index("flight-vko-gyd-2025-03-14")
-    assert data["strings"][cols["local"][i]].startswith("01:54 MSK 14 Mar 2025")
-    assert list_field(data, "sources", i)[0] == (
+    assert cols["local"][i].startswith("01:54 MSK 14 Mar 2025")
+    assert cols["sources"][i][0] == (
         "[Caliber.Az?], “The Jerusalem Post: Trump’s envoy Witkoff arrives in Baku with key "
         "diplomatic mission”, Tamilla Hasanova, Mar 2025"
     )
@@ -64,11 +51,10 @@ def test_popups_carry_local_and_utc_times_and_sources() -> None:
 
 
 def test_speculative_events_are_styled_apart() -> None:
-    data = _data_block(geo.to_html(shipped_events()))
-    statuses = data["statuses"]
-    spec = [i for i, s in enumerate(data["events"]["status"]) if statuses[s] == "speculative"]
+    data = page_data(geo.to_html(shipped_events()))
+    spec = [i for i, s in enumerate(data["events"]["status"]) if s == "speculative"]
     assert [data["events"]["id"][i] for i in spec] == ["trump-putin-baku-speculation-2025-03-14"]
-    statuses = data["style"]["statuses"]
+    statuses = data["meta"]["style"]["statuses"]
     assert statuses["speculative"]["dash"]
     assert statuses["speculative"]["fill"] < statuses["confirmed"]["fill"]
 
@@ -92,7 +78,7 @@ def test_title_is_escaped_and_same_input_same_bytes() -> None:
 
 def test_empty_selection_renders() -> None:
     html = geo.to_html([])
-    assert _data_block(html)["events"]["t0"] == []
+    assert page_data(html)["events"]["t0"] == []
 
 
 def test_hostile_fields_stay_in_the_data_block() -> None:
@@ -101,12 +87,11 @@ def test_hostile_fields_stay_in_the_data_block() -> None:
         '"javascript:alert(1);https://ok.example/a",note\n'
     )
     html = geo.to_html(events)
-    assert "<script>alert(1)</script>" not in html
-    data = _data_block(html)
+    assert "<script>alert(1)</script>" not in html and "javascript:" not in html
+    data = page_data(html)
     assert data["events"]["title"][0] == "</script><script>alert(1)</script>"
-    assert list_field(data, "sources", 0) == [
-        "javascript:alert(1)", "https://ok.example/a"
-    ]
+    assert data["events"]["sources"][0] == ["javascript:alert(1)", "https://ok.example/a"]
+    assert data["links"] == {"https://ok.example/a": "https://ok.example/a"}
 
 
 def test_template_syntax_in_data_is_not_evaluated() -> None:
@@ -114,6 +99,6 @@ def test_template_syntax_in_data_is_not_evaluated() -> None:
         'x,meeting,"{{7*7}} {% if true %}IF{% endif %} ${1+1}",2025-01-01,,,Baku,,reported,s,\n'
     )
     html = geo.to_html(events, title="{{ 6*7 }}")
-    title = _data_block(html)["events"]["title"][0]
+    title = page_data(html)["events"]["title"][0]
     assert title == "{{7*7}} {% if true %}IF{% endif %} ${1+1}"
     assert "<title>{{ 6*7 }}</title>" in html and "42" not in html.split("<title>")[1][:20]

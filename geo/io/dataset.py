@@ -14,12 +14,13 @@ from geo.io.csvfile import in_line_order, read_records
 from geo.io.reference import Bibliography, Broken, read_airports, read_places, read_sources
 from geo.io.rules import read_events
 from geo.io.source import Source, default_name
-from geo.model import EVENT_COLUMNS, EVENT_OPTIONAL, DataError, Event, Problem
+from geo.io.views import read_views
+from geo.model import EVENT_COLUMNS, EVENT_OPTIONAL, DataError, Event, MapView, Problem
 from geo.perf import paused_gc
 from geo.places import Gazetteer
 from geo.shipped import shipped
 
-SHIPPED_FILES: tuple[str, ...] = ("events", "airports", "places", "sources")
+SHIPPED_FILES: tuple[str, ...] = ("events", "airports", "places", "sources", "views")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class Dataset:
     gazetteer: Gazetteer = field(repr=False)
     events_name: str = "events.csv"
     sources: Bibliography = field(default_factory=dict, repr=False)
+    views: tuple[MapView, ...] = ()
 
 
 def default_paths() -> dict[str, Path]:
@@ -72,12 +74,14 @@ def load_dataset(
     places: Source | None = None,
     *,
     sources: Source | None = None,
+    views: Source | None = None,
     names: dict[str, str] | None = None,
 ) -> Dataset:
     """Load and validate the files; every problem in all of them in one DataError.
 
     The shipped ``sources.csv`` is always read; ``sources`` adds a file of the user's to it
-    (an id both define is a problem on the user's line).
+    (an id both define is a problem on the user's line). ``views`` are the document's views
+    (chapters); with the shipped events and no ``views``, the shipped ``views.csv``.
     """
     defaults = default_paths()
     names = dict(names or {})
@@ -107,6 +111,12 @@ def load_dataset(
             sources, label("sources", sources), file_problems, bibliography, where
         )
     problems += in_line_order(file_problems)
+    file_problems = []
+    view_src = views if views is not None else (defaults["views"] if events is None else None)
+    view_rows = (
+        [] if view_src is None else read_views(view_src, label("views", view_src), file_problems)
+    )
+    problems += in_line_order(file_problems)
     ev_name = label("events", ev_src)
     file_problems = []
     with paused_gc():  # many rows, many small objects that all stay alive
@@ -114,4 +124,4 @@ def load_dataset(
     problems += in_line_order(file_problems)
     if problems:
         raise DataError(problems)
-    return Dataset(tuple(event_rows), gazetteer, ev_name, bibliography)
+    return Dataset(tuple(event_rows), gazetteer, ev_name, bibliography, tuple(view_rows))

@@ -1,0 +1,96 @@
+/* Decoding the page's data: the JSON block (meta) and the blob (base64 of deflated parts,
+ * see geo/pack.py) -> typed columns. Nothing here draws.
+ */
+(function () {
+  "use strict";
+
+  var ARRAYS = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i32: Int32Array,
+                 f64: Float64Array };
+
+  function bytesOf(b64) {  // base64 text -> Uint8Array
+    if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(b64);
+    var bin = atob(b64), out = new Uint8Array(bin.length);
+    for (var k = 0; k < bin.length; k++) out[k] = bin.charCodeAt(k);
+    return out;
+  }
+
+  function inflate(bytes, encoding) {  // -> Promise<ArrayBuffer>
+    if (encoding === "none") return Promise.resolve(bytes.buffer);
+    if (typeof DecompressionStream === "function" && typeof Response === "function") {
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+      return new Response(stream).arrayBuffer();
+    }
+    // browsers without DecompressionStream: fflate (MIT), inlined beside this script
+    return Promise.resolve(GEO.global.fflate.unzlibSync(bytes).buffer);
+  }
+
+  function parts(meta, buffer) {
+    var out = {}, text = new TextDecoder();
+    Object.keys(meta.parts).forEach(function (name) {
+      var p = meta.parts[name];
+      if (p.type === "json") {
+        out[name] = JSON.parse(text.decode(new Uint8Array(buffer, p.offset, p.length)));
+      } else {
+        out[name] = new ARRAYS[p.type](buffer, p.offset, p.length);
+      }
+    });
+    return out;
+  }
+
+  // A list field: event i's items are items[start[i] .. start[i + 1]).
+  function listField(counts, items) {
+    var start = new Uint32Array(counts.length + 1);
+    for (var k = 0; k < counts.length; k++) start[k + 1] = start[k] + counts[k];
+    return {
+      start: start, items: items,
+      of: function (i) { return Array.prototype.slice.call(items, start[i], start[i + 1]); }
+    };
+  }
+
+  // The page's data model from the parts: times in ms since the epoch, each event the
+  // half-open interval [t0[i], t1[i]) (geo.timeline.exclusive_end), coordinates in degrees.
+  GEO.model = function (meta, p) {
+    var n = meta.counts.events, scale = meta.coordScale;
+    var t0 = new Float64Array(n), t1 = new Float64Array(n), s = meta.base;
+    for (var i = 0; i < n; i++) {
+      s += p["ev.dt0"][i];
+      t0[i] = s * 1000;
+      t1[i] = (s + p["ev.len"][i]) * 1000;
+    }
+    var nPlaces = meta.counts.places;
+    var lat = new Float64Array(nPlaces), lon = new Float64Array(nPlaces);
+    var mx = new Float64Array(nPlaces), my = new Float64Array(nPlaces);
+    for (var k = 0; k < nPlaces; k++) {
+      lat[k] = p["pl.lat"][k] / scale;
+      lon[k] = p["pl.lon"][k] / scale;
+      var m = GEO.mercator(lat[k], lon[k]);
+      mx[k] = m[0]; my[k] = m[1];
+    }
+    var flightOf = new Int32Array(n).fill(-1);
+    for (var f = 0; f < p["fl.event"].length; f++) flightOf[p["fl.event"][f]] = f;
+    return {
+      meta: meta, n: n, t0: t0, t1: t1, strings: p.strings, links: p.links,
+      kind: p["ev.kind"], status: p["ev.status"], precision: p["ev.precision"],
+      flags: p["ev.flags"], place: p["ev.place"], id: p["ev.id"], title: p["ev.title"],
+      notes: p["ev.notes"], when: p["ev.when"], local: p["ev.local"], utc: p["ev.utc"],
+      stop: p["ev.stop"],
+      origin: listField(p["ev.origin.n"], p["ev.origin.items"]),
+      who: listField(p["ev.who.n"], p["ev.who.items"]),
+      src: listField(p["ev.src.n"], p["ev.src.items"]),
+      places: { n: nPlaces, lat: lat, lon: lon, mx: mx, my: my, label: p["pl.label"],
+                zone: p["pl.zone"] },
+      arcs: { event: p["arc.event"], from: p["arc.from"] },
+      flights: { event: p["fl.event"], from: p["fl.from"], facts: p["fl.facts"] },
+      flightOf: flightOf,
+      text: function (k) { return p.strings[k]; }
+    };
+  };
+
+  // meta (the parsed JSON block) and the blob's base64 text -> Promise<model>
+  GEO.decode = function (meta, b64) {
+    return inflate(bytesOf(b64.trim()), meta.blob.encoding).then(function (buffer) {
+      return GEO.model(meta, parts(meta.blob, buffer));
+    });
+  };
+  GEO.global = typeof window !== "undefined" ? window : globalThis;
+})();

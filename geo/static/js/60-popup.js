@@ -1,0 +1,114 @@
+/* Popups: an event's card, and the list of the events under a cluster or an arc. Every word
+ * comes from the data (made in Python) and goes in with textContent; a link is made only for
+ * a source the data gives an http(s) URL for (geo.model.is_http_url decided).
+ */
+(function () {
+  "use strict";
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  GEO.el = el;
+
+  var PHASE_WORDS = ["", "not yet, at the clock's time", "possibly under way at the clock's time",
+                     "done, at the clock's time"];
+
+  // event i's card; actions: {phase(i), zoomTo(i), follow(i), following(i)}
+  GEO.eventCard = function (m, i, actions) {
+    var S = m.strings, meta = m.meta;
+    var root = el("div", "geo-popup");
+    root.setAttribute("data-event", m.id[i]);
+    root.appendChild(el("div", "geo-popup-title", m.title[i] || m.id[i]));
+    var dl = el("dl");
+    function row(label, value) {
+      if (value === undefined || value === null || value === "" ||
+          (Array.isArray(value) && value.length === 0)) return null;
+      dl.appendChild(el("dt", null, label));
+      var dd = el("dd", null, Array.isArray(value) ? value.join("; ") : value);
+      dl.appendChild(dd);
+      return dd;
+    }
+    var kind = meta.kinds[m.kind[i]], status = meta.statuses[m.status[i]];
+    row("When", S[m.when[i]]);
+    row("Local", S[m.local[i]]);
+    row("UTC", S[m.utc[i]]);
+    var phase = actions && actions.phase ? actions.phase(i) : 0;
+    if (phase) row("Now", PHASE_WORDS[phase]).className = "geo-phase geo-phase-" + phase;
+    row("Kind", kind);
+    row("Place", S[m.places.label[m.place[i]]]);
+    row("From", m.origin.of(i).map(function (k) { return S[m.places.label[k]]; }));
+    row("Who", m.who.of(i).map(function (k) { return S[k]; }));
+    var st = row("Status", status);
+    if (st) st.className = "geo-status-" + status;
+    var f = m.flightOf[i];
+    if (f >= 0) {
+      dl.appendChild(el("dt", null, "Flight"));
+      var fd = el("dd");
+      for (var q = 0; q < 4; q++) {
+        var line = S[m.flights.facts[4 * f + q]];
+        if (line) fd.appendChild(el("div", null, line));
+      }
+      if (actions && actions.zoomTo) {
+        var bar = el("div", "geo-popup-actions");
+        var zoom = el("button", "geo-zoom-flight", "Zoom to flight");
+        zoom.type = "button";
+        zoom.addEventListener("click", function () { actions.zoomTo(i); });
+        var follow = el("button", "geo-follow", actions.following(i) ? "Stop following" : "Follow the aircraft");
+        follow.type = "button";
+        follow.addEventListener("click", function () {
+          actions.follow(i);
+          follow.textContent = actions.following(i) ? "Stop following" : "Follow the aircraft";
+        });
+        bar.appendChild(zoom); bar.appendChild(follow);
+        fd.appendChild(bar);
+      }
+      dl.appendChild(fd);
+    }
+    dl.appendChild(el("dt", null, "Sources"));
+    var sd = el("dd"), ul = el("ul", "geo-sources");
+    m.src.of(i).forEach(function (k) {
+      var li = el("li"), url = m.links[String(k)];
+      if (url) {
+        var a = el("a", null, S[k]);
+        a.setAttribute("href", url);
+        a.setAttribute("target", "_blank");
+        a.setAttribute("rel", "noopener noreferrer");
+        li.appendChild(a);
+      } else {
+        li.textContent = S[k];
+      }
+      ul.appendChild(li);
+    });
+    sd.appendChild(ul);
+    dl.appendChild(sd);
+    row("Notes", S[m.notes[i]]);
+    row("Id", m.id[i]);
+    root.appendChild(dl);
+    return root;
+  };
+
+  // The events under a cluster or an arc, each a button that opens its card.
+  GEO.eventList = function (m, members, heading, onPick) {
+    var S = m.strings, meta = m.meta;
+    var root = el("div", "geo-popup geo-list");
+    root.appendChild(el("div", "geo-popup-title", heading));
+    var ul = el("ul", "geo-list-items");
+    members.forEach(function (i) {
+      var li = el("li");
+      var b = el("button", "geo-list-item");
+      b.type = "button";
+      b.setAttribute("data-event", m.id[i]);
+      b.appendChild(el("span", "geo-list-title", m.title[i] || m.id[i]));
+      b.appendChild(el("span", "geo-list-meta",
+        meta.kinds[m.kind[i]] + " · " + meta.statuses[m.status[i]] + " · " + S[m.when[i]]));
+      b.addEventListener("click", function (ev) { ev.stopPropagation(); onPick(i); });
+      li.appendChild(b);
+      ul.appendChild(li);
+    });
+    root.appendChild(ul);
+    return root;
+  };
+})();

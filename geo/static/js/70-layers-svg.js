@@ -1,0 +1,261 @@
+/* The event layers as SVG elements (up to meta.svgLimit events): one Leaflet path per marker,
+ * cluster and line, so every feature is an element a test, a screen reader or a stylesheet
+ * can find. Same interface as the canvas layers (71-layers-canvas.js):
+ *   new Layers(map, scene, groups, ctx); layers.render(); layers.airborneAt(f)
+ * ctx.openEvent(i, latlng), ctx.openList(events, heading, latlng), ctx.tip(events)
+ */
+(function () {
+  "use strict";
+
+  GEO.planeIcon = function (color, size) {
+    return '<svg viewBox="-12 -12 24 24" width="' + size + '" height="' + size +
+      '" aria-hidden="true"><path d="M0-11 L2-3 L10 2 L10 4 L2 1.5 L1.5 7 L4 9 L4 10.5 L0 9.5 ' +
+      'L-4 10.5 L-4 9 L-1.5 7 L-2 1.5 L-10 4 L-10 2 L-2-3 Z" fill="' + color +
+      '" stroke="#fff" stroke-width="1"/></svg>';
+  };
+
+  // Shared by both implementations: geometry of lines and flights, from the scene's model.
+  GEO.Shapes = function (scene) {
+    this.scene = scene;
+    this.m = scene.m;
+    this._lines = {};
+    this._flights = {};
+  };
+  // A line's geodesic and full-detail vertices ([lat, lon, ...]); a route takes the spacing
+  // of its first flight's track.
+  GEO.Shapes.prototype.line = function (g) {
+    var c = this._lines[g];
+    if (c) return c;
+    var m = this.m, G = this.scene.groups, P_ = m.places, rule = m.meta.rule;
+    var a = G.from[g], b = G.to[g];
+    var geo = GEO.geodesic.line(P_.lat[a], P_.lon[a], P_.lat[b], P_.lon[b]);
+    var km = geo.s13 / 1000, n;
+    if (G.kind[g] === this.scene.isFlightKind) {
+      var i = this.scene.lineEvent[G.members.items[G.members.start[g]]];
+      n = GEO.geodesic.trackSegments(km, (m.t1[i] - 1000 - m.t0[i]) / 60000, rule) + 1;
+    } else {
+      n = GEO.geodesic.arcPoints(km, rule);
+    }
+    c = this._lines[g] = { geo: geo, n: n, km: km };
+    c.points = GEO.geodesic.points(geo, n);
+    return c;
+  };
+  // Coarser vertices for low zooms (within about a pixel): every k-th of the full ones.
+  GEO.Shapes.prototype.linePoints = function (g, zoom) {
+    var c = this.line(g), coarse = Math.pow(2, Math.max(0, 6 - zoom));
+    if (coarse <= 1 || c.n <= 3) return c.points;
+    var key = "z" + coarse;
+    if (c[key]) return c[key];
+    var n = Math.max(2, Math.ceil((c.n - 1) / coarse) + 1);
+    return (c[key] = GEO.geodesic.points(c.geo, n));
+  };
+  // Flight f: its geodesic and track vertices with their times (geometry.flight_tracks).
+  GEO.Shapes.prototype.flight = function (f) {
+    var c = this._flights[f];
+    if (c) return c;
+    var m = this.m, P_ = m.places, i = m.flights.event[f], a = m.flights.from[f], b = m.place[i];
+    var geo = GEO.geodesic.line(P_.lat[a], P_.lon[a], P_.lat[b], P_.lon[b]);
+    var dep = m.t0[i], arr = m.t1[i] - 1000;  // the arrival instant (t1 is exclusive)
+    var segments = GEO.geodesic.trackSegments(geo.s13 / 1000, (arr - dep) / 60000, m.meta.rule);
+    c = this._flights[f] = { geo: geo, dep: dep, arr: arr, event: i,
+                              points: GEO.geodesic.points(geo, segments + 1) };
+    return c;
+  };
+  // Where flight f is at t: {lat, lon, azi, k (vertices flown), fraction}.
+  GEO.Shapes.prototype.aircraft = function (f, t) {
+    var c = this.flight(f), span = c.arr - c.dep;
+    var u = span > 0 ? GEO.clamp((t - c.dep) / span, 0, 1) : 1;
+    var pos = GEO.geodesic.at(c.geo, u);
+    var nPts = c.points.length / 2;
+    pos.k = Math.min(nPts - 1, Math.floor(u * (nPts - 1) + 1e-9));
+    pos.fraction = u;
+    return pos;
+  };
+  function latlngs(points, k, tail) {  // [lat, lon, ...] (the first k + 1, then tail) -> LatLngs
+    var n = k === undefined ? points.length / 2 : k + 1, out = new Array(n);
+    for (var q = 0; q < n; q++) out[q] = [points[2 * q], points[2 * q + 1]];
+    if (tail) out.push(tail);
+    return out;
+  }
+  GEO.latlngs = latlngs;
+
+  GEO.SvgLayers = function (map, scene, groups, ctx) {
+    this.map = map; this.scene = scene; this.groups = groups; this.ctx = ctx;
+    this.shapes = new GEO.Shapes(scene);
+    this.m = scene.m;
+    this.renderer = L.svg({ padding: 0.5 });
+    map.createPane("geoLines").style.zIndex = 410;
+    map.createPane("geoFlights").style.zIndex = 430;
+    map.createPane("geoMarkers").style.zIndex = 620;  // markers take clicks before lines
+    map.createPane("geoAircraft").style.zIndex = 640;  // the aircraft above the markers
+    this.lines = {};        // group -> polyline
+    this.markers = L.layerGroup();
+    this.flightLayers = {}; // flight -> {route, progress, plane, ends}
+    groups.events.addLayer(this.markers);
+    this.mark = this.m.meta.style.mark;
+  };
+
+  GEO.SvgLayers.prototype.render = function () {
+    this._lines();
+    this._flights();
+    this._markers();
+  };
+
+  GEO.SvgLayers.prototype._lines = function () {
+    var sc = this.scene, G = sc.groups, self = this, kinds = this.m.meta.kinds;
+    var zoom = this.map.getZoom();
+    for (var g = 0; g < G.n; g++) {
+      var line = this.lines[g];
+      var flight = G.kind[g] === sc.isFlightKind;
+      var group = flight ? this.groups.flights : this.groups.arcs;
+      if (!G.count[g]) {
+        if (line && line._shown) { group.removeLayer(line); line._shown = false; }
+        continue;
+      }
+      var st = sc.lineStyle(g, false);
+      if (!line) {
+        line = this.lines[g] = L.polyline(latlngs(this.shapes.linePoints(g, zoom)), {
+          renderer: this.renderer, pane: "geoLines", interactive: true,
+          className: "geo-ev geo-kind-" + kinds[G.kind[g]] + (flight ? " geo-flight-done" : " geo-arc")
+        });
+        line._group = g;
+        line.on("click", function (ev) { self._openLine(this._group, ev.latlng); });
+        line.bindTooltip(function (layer) { return self.ctx.tip(sc.eventsOf(layer._group)); },
+                         { sticky: true });
+      }
+      line.setStyle({ color: st.color, weight: st.weight, opacity: st.opacity,
+                      dashArray: st.dash || null });
+      if (!line._shown) { group.addLayer(line); line._shown = true; }
+    }
+  };
+
+  GEO.SvgLayers.prototype._openLine = function (g, latlng) {
+    var sc = this.scene, events = sc.eventsOf(g), G = sc.groups, S = this.m.strings;
+    if (events.length === 1) { this.ctx.openEvent(events[0], latlng); return; }
+    var label = function (k) { return S[this.m.places.label[k]]; }.bind(this);
+    var what = G.kind[g] === sc.isFlightKind ? " flights " : " contacts ";
+    this.ctx.openList(events, events.length + what + label(G.from[g]) + " → " + label(G.to[g]),
+                      latlng);
+  };
+
+  GEO.SvgLayers.prototype._flights = function () {
+    var sc = this.scene, m = this.m, mk = this.mark, self = this, t = sc.t;
+    var air = {}, many = sc.airborne.length > m.meta.aircraftLimit;
+    sc.airborne.forEach(function (f) { air[f] = true; });
+    Object.keys(this.flightLayers).forEach(function (f) {
+      if (!air[f]) {
+        var x = self.flightLayers[f];
+        [x.route, x.progress, x.plane].concat(x.ends).forEach(function (l) {
+          self.groups.flights.removeLayer(l);
+        });
+        delete self.flightLayers[f];
+      }
+    });
+    sc.airborne.forEach(function (f) {
+      var i = m.flights.event[f], x = self.flightLayers[f], shape = self.shapes.flight(f);
+      var ks = m.meta.style.kinds.flight, ss = m.meta.style.statuses[m.meta.statuses[m.status[i]]];
+      if (!x) {
+        x = self.flightLayers[f] = {
+          route: L.polyline(latlngs(shape.points), {
+            renderer: self.renderer, pane: "geoFlights", color: mk.route_color,
+            weight: mk.route_weight, opacity: mk.route_opacity, dashArray: mk.route_dash,
+            className: "geo-flight-route", interactive: false }),
+          progress: L.polyline([], {
+            renderer: self.renderer, pane: "geoFlights", color: ks.color, weight: ks.weight,
+            opacity: ss.opacity, dashArray: ss.dash || null,
+            className: "geo-ev geo-flight-track geo-kind-flight geo-status-" +
+              m.meta.statuses[m.status[i]] }),
+          plane: L.marker([shape.geo.lat1, shape.geo.lon1], {
+            icon: L.divIcon({ className: "geo-aircraft", iconSize: [mk.aircraft_size_px, mk.aircraft_size_px],
+                              html: GEO.planeIcon(mk.aircraft_color, mk.aircraft_size_px) }),
+            keyboard: false, pane: "geoAircraft" }),
+          ends: [[shape.geo.lat1, shape.geo.lon1], [shape.geo.lat2, shape.geo.lon2]].map(function (ll) {
+            return L.circleMarker(ll, { renderer: self.renderer, pane: "geoFlights",
+              radius: mk.airport_radius, color: mk.route_color, weight: mk.weight,
+              fillColor: mk.airport_fill, fillOpacity: 1, className: "geo-airport",
+              interactive: false });
+          })
+        };
+        x.progress.on("click", function (ev) { self.ctx.openEvent(i, ev.latlng); });
+        x.plane.on("click", function () { self.ctx.openEvent(i, x.plane.getLatLng()); });
+        x.progress.bindTooltip(function () { return self.ctx.tip([i]); }, { sticky: true });
+        [x.route, x.progress, x.plane].concat(x.ends).forEach(function (l) {
+          if (many && l === x.plane) return;
+          self.groups.flights.addLayer(l);
+        });
+      }
+      var pos = self.shapes.aircraft(f, t);
+      x.progress.setLatLngs(latlngs(shape.points, pos.k, [pos.lat, pos.lon]));
+      x.plane.setLatLng([pos.lat, pos.lon]);
+      x.heading = pos.azi;
+      var node = x.plane.getElement && x.plane.getElement();
+      var svg = node && node.querySelector("svg");
+      if (svg) svg.style.transform = "rotate(" + pos.azi.toFixed(1) + "deg)";
+    });
+  };
+
+  GEO.SvgLayers.prototype.airborne = function () {
+    var self = this;
+    return Object.keys(this.flightLayers).map(function (f) {
+      var x = self.flightLayers[f];
+      return { flight: Number(f), event: self.m.flights.event[f], latlng: x.plane.getLatLng(),
+               heading: x.heading };
+    });
+  };
+
+  GEO.SvgLayers.prototype._markers = function () {
+    var sc = this.scene, m = this.m, map = this.map, mk = this.mark, self = this;
+    var P_ = m.places, px = new Float64Array(P_.n), py = new Float64Array(P_.n);
+    var zoom = map.getZoom();
+    for (var k = 0; k < P_.n; k++) {
+      if (!sc.placeCount[k]) continue;
+      var p = map.project([P_.lat[k], P_.lon[k]], zoom);
+      px[k] = p.x; py[k] = p.y;
+    }
+    this.markers.clearLayers();
+    this.clusters = GEO.cluster(px, py, sc.placeCount, GEO.CLUSTER_CELL_PX);
+    this.clusters.forEach(function (c) {
+      var ll = [P_.lat[c.top], P_.lon[c.top]];
+      if (c.n === 1) {
+        var i = sc.eventsAt(c.places)[0], st = sc.markerStyle(i);
+        var cls = "geo-ev geo-marker geo-kind-" + m.meta.kinds[m.kind[i]] + " geo-status-" +
+          m.meta.statuses[m.status[i]] + (st.precedent ? " geo-precedent" : "") +
+          (st.open ? " geo-underway" : "");
+        var marker = L.circleMarker(ll, {
+          renderer: self.renderer, pane: "geoMarkers", radius: st.radius, weight: st.weight,
+          color: st.color, opacity: st.opacity, fillColor: st.fillColor,
+          fillOpacity: st.fillOpacity, dashArray: st.dash || null, className: cls });
+        marker.on("click", function () { self.ctx.openEvent(i, L.latLng(ll)); });
+        marker.bindTooltip(function () { return self.ctx.tip([i]); });
+        self.markers.addLayer(marker);
+        return;
+      }
+      var events = sc.eventsAt(c.places);
+      var precedent = events.some(function (e) { return m.flags[e] & 1; });
+      var size = Math.round(2 * (mk.cluster_radius + 2 * Math.log10(c.n)));
+      var icon = L.divIcon({
+        className: "geo-cluster" + (precedent ? " geo-cluster-precedent" : ""),
+        iconSize: [size, size], html: "<span>" + c.n + "</span>" });
+      var cm = L.marker(ll, { icon: icon, pane: "geoMarkers", keyboard: true,
+                               title: c.n + " events" });
+      cm.on("click", function () { self.ctx.openCluster(c, L.latLng(ll)); });
+      self.markers.addLayer(cm);
+    });
+  };
+
+  GEO.SvgLayers.prototype.redrawAll = function () {  // after a zoom: new clusters and detail
+    var self = this, zoom = this.map.getZoom();
+    Object.keys(this.lines).forEach(function (g) {
+      self.lines[g].setLatLngs(latlngs(self.shapes.linePoints(Number(g), zoom)));
+    });
+    this.render();
+  };
+
+  // Container pixel of the marker or cluster that shows event i (for tests and the app).
+  GEO.SvgLayers.prototype.pointOf = function (i) {
+    var k = this.m.place[i];
+    var c = (this.clusters || []).filter(function (x) { return x.places.indexOf(k) >= 0; })[0];
+    var P_ = this.m.places, at = c ? c.top : k;
+    return this.map.latLngToContainerPoint([P_.lat[at], P_.lon[at]]);
+  };
+})();

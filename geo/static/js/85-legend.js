@@ -1,0 +1,92 @@
+/* The legend, built from the style tables in the data (geo/style.py): what each colour, dash,
+ * ring and fill means. Collapsible, and closed on small maps.
+ */
+(function () {
+  "use strict";
+
+  var el = GEO.el, NS = "http://www.w3.org/2000/svg";
+
+  function svg(width, height) {
+    var s = document.createElementNS(NS, "svg");
+    s.setAttribute("width", String(width)); s.setAttribute("height", String(height));
+    s.setAttribute("aria-hidden", "true");
+    return s;
+  }
+  function shape(tag, attrs) {
+    var node = document.createElementNS(NS, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
+    return node;
+  }
+
+  GEO.Legend = function (map, m, opts) {
+    var st = m.meta.style, mk = st.mark;
+    var present = {};
+    for (var i = 0; i < m.n; i++) present[m.kind[i]] = true;
+    var Control = L.Control.extend({
+      options: { position: opts.position || "bottomright" },
+      onAdd: function () {
+        var box = el("div", "geo-legend leaflet-bar");
+        var details = el("details");
+        var size = map.getSize();
+        details.open = !opts.collapsed && size.x >= 1400 && size.y >= 900;  // else on demand
+        details.appendChild(el("summary", null, "Legend"));
+        function row(icon, text) {
+          var r = el("div", "geo-legend-row");
+          r.appendChild(icon); r.appendChild(el("span", null, text));
+          details.appendChild(r);
+        }
+        function line(color, dash, opacity, weight) {
+          var s = svg(34, 12);
+          var attrs = { x1: 2, y1: 6, x2: 32, y2: 6, stroke: color, "stroke-width": weight,
+                        "stroke-opacity": opacity };
+          if (dash) attrs["stroke-dasharray"] = dash;
+          s.appendChild(shape("line", attrs));
+          return s;
+        }
+        function circle(stroke, fill, fillOpacity, weight, dash, r) {
+          var s = svg(34, 26);
+          var attrs = { cx: 17, cy: 13, r: r || 7, stroke: stroke, fill: fill,
+                        "fill-opacity": fillOpacity, "stroke-width": weight };
+          if (dash) attrs["stroke-dasharray"] = dash;
+          s.appendChild(shape("circle", attrs));
+          return s;
+        }
+        details.appendChild(el("div", "geo-legend-head", "Kind (colour; arc style)"));
+        m.meta.kinds.forEach(function (k, ix) {
+          if (!present[ix]) return;
+          var ks = st.kinds[k];
+          row(line(ks.color, ks.dash, 1, Math.min(4, ks.weight)), ks.label);
+        });
+        details.appendChild(el("div", "geo-legend-head", "Status"));
+        m.meta.statuses.forEach(function (s) {
+          var ss = st.statuses[s];
+          row(line("#333", ss.dash, ss.opacity, 3), ss.label);
+        });
+        details.appendChild(el("div", "geo-legend-head", "At the clock's time"));
+        row(circle("#333", "#333", 0.85, mk.weight, ""), "filled: done");
+        row(circle("#333", "#333", mk.underway_fill, mk.underway_weight, ""),
+            "hollow: possibly under way (the clock is inside its day, month or span)" +
+            " — or, around t, still to come");
+        details.appendChild(el("div", "geo-legend-head", "Markers and lines"));
+        row(circle(mk.precedent_ring, "#D55E00", 0.85, mk.precedent_weight, "", 8),
+            "black ring: an earlier meeting where a flight lands (precedent)");
+        var cl = circle(mk.cluster_color, mk.cluster_fill, 1, 2, "", 11);
+        var txt = shape("text", { x: 17, y: 17, "text-anchor": "middle", "font-size": 11,
+                                  "font-weight": 600, fill: mk.cluster_color });
+        txt.textContent = "8";
+        cl.appendChild(txt);
+        row(cl, "several events at one spot: click for the list");
+        row(line("#333", "", 0.9, 2), "a line's darkness: how many contacts or flights it stands for");
+        var plane = el("span", "geo-legend-plane");
+        plane.innerHTML = GEO.planeIcon(mk.aircraft_color, 18);
+        row(plane, "aircraft on its WGS84 great-circle track (computed, constant speed)");
+        box.appendChild(details);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      }
+    });
+    this.control = new Control();
+    this.control.addTo(map);
+  };
+})();
