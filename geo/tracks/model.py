@@ -107,14 +107,20 @@ class Trace:
         if not len(self):
             out.append("no fixes")
         if self.duplicates:
-            out.append(f"{_count(self.duplicates, 'duplicate fix', 'duplicate fixes')} "
-                       "(same time as another) merged")
+            out.append(
+                f"{_count(self.duplicates, 'duplicate fix', 'duplicate fixes')} "
+                "(same time as another) merged"
+            )
         if self.reordered:
-            out.append(f"{_count(self.reordered, 'out-of-order fix', 'out-of-order fixes')} "
-                       "sorted into time order")
+            out.append(
+                f"{_count(self.reordered, 'out-of-order fix', 'out-of-order fixes')} "
+                "sorted into time order"
+            )
         if self.outliers:
-            out.append(f"{_count(self.outliers, 'outlier fix', 'outlier fixes')} "
-                       "(impossible jump) left out")
+            out.append(
+                f"{_count(self.outliers, 'outlier fix', 'outlier fixes')} "
+                "(impossible jump) left out"
+            )
         return tuple(out)
 
 
@@ -238,8 +244,11 @@ class Leg:
     @property
     def identity(self) -> str:
         """Registration, else this leg's callsign, else the hex address."""
-        return self.trace.registration or self.callsign or self.trace.icao24.upper() or (
-            "unknown aircraft"
+        return (
+            self.trace.registration
+            or self.callsign
+            or self.trace.icao24.upper()
+            or ("unknown aircraft")
         )
 
     @property

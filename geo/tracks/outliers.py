@@ -16,13 +16,12 @@ rule for every altitude: a tighter low-altitude limit would flag real fast desce
 Why it does not cascade
 -----------------------
 Each fix is compared with the last *kept* fix, not the previous one, so one bad fix is
-skipped and the next good fix is compared with the good fix before it. If the kept fix
-itself was the bad one (the first fix of a trace, say), every later fix would disagree with
-it: so when a fix disagrees with the last kept fix but it and the next ``3`` fixes agree with
-each other (a run of :data:`REANCHOR_FIXES`), the track is **re-anchored** there, and if
-fewer than that many fixes had been kept since the previous anchor, those few are flagged
-instead. Two long runs that disagree (a real discontinuity, or two aircraft sharing an
-address) are both kept.
+skipped and the next good fix is compared with the good fix before it. The walk starts at
+the first fix that begins a run of :data:`REANCHOR_FIXES` (4) fixes agreeing pairwise, so
+a bad first fix cannot become the reference: the fixes before that run are checked
+backwards from it. When a fix disagrees with the last kept fix but it and the next 3 agree
+with each other, the walk **re-anchors** there: two long runs that disagree (a real
+discontinuity, or two aircraft sharing an address) are both kept.
 
 Cost: one vectorized ``Geod.inv`` over consecutive fixes; only around the (rare) pairs that
 break the rule does a short scalar walk run.
@@ -70,26 +69,32 @@ def flag_outliers(t: FloatArray, lat: FloatArray, lon: FloatArray) -> BoolArray:
         _, _, dist = _GEOD.inv(float(lon[i]), float(lat[i]), float(lon[j]), float(lat[j]))
         return bool(_reachable(float(dist), float(t[j] - t[i])))
 
-    last = 0  # the last kept fix
-    anchor = 0  # where the current run of kept fixes started
-    run = 1  # how many fixes have been kept since the anchor
-    j = 1
+    # start where 4 fixes in a row agree; check the ones before it backwards from there
+    runs = np.concatenate([[0], np.cumsum(ok)])
+    span = REANCHOR_FIXES - 1
+    chained = np.flatnonzero(runs[span:] - runs[:-span] == span) if n > span else np.zeros(0)
+    first = int(chained[0]) if chained.size else 0
+    earliest = first
+    for i in range(first - 1, -1, -1):
+        if reachable(i, earliest):
+            earliest = i
+        else:
+            out[i] = True
+    last = first  # the last kept fix
+    j = first + 1
     while j < n:
         if last == j - 1 and ok[j - 1]:
             # in step with the pairwise test: keep everything up to the next break
             k = int(np.searchsorted(breaks, j - 1))
             stop = int(breaks[k]) if k < breaks.shape[0] else n - 1
-            run += stop - j + 1
             last, j = stop, stop + 1
             continue
         if reachable(last, j):
-            last, run, j = j, run + 1, j + 1
+            last, j = j, j + 1
             continue
-        end = j + REANCHOR_FIXES - 1
-        if end < n and ok[j:end].all():  # j and the next fixes agree with each other
-            if run < REANCHOR_FIXES:
-                out[anchor : last + 1] = True  # the short run before was the bad one
-            anchor, last, run, j = j, j, 1, j + 1
+        end = j + span
+        if end < n and runs[end] - runs[j] == span:  # j and the next fixes agree
+            last, j = j, j + 1
             continue
         out[j] = True
         j += 1

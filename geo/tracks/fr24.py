@@ -1,0 +1,123 @@
+"""Flightradar24's CSV export of one flight::
+
+    Timestamp,UTC,Callsign,Position,Altitude,Speed,Direction
+    1741906452,2025-03-13T22:54:12Z,AZG123,"55.5915,37.2615",0,12,245
+
+``Timestamp`` is Unix seconds and wins; ``UTC`` (ISO 8601, must carry its offset) is only
+used where ``Timestamp`` is empty, and must agree with it (within a second) where both are
+given. ``Position`` is ``"lat,lon"``; ``Altitude`` feet (FR24 writes 0 on the ground, which
+is read as a ground fix), ``Speed`` knots, ``Direction`` degrees. An FR24 file names no
+registration or address: the callsign is the aircraft's only name.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from geo.tracks._common import (
+    ALT_FT,
+    GS_KT,
+    TRACK_DEG,
+    Collector,
+    CsvTable,
+    RowReport,
+    check_range,
+    check_times,
+    parse_floats,
+    parse_iso,
+)
+from geo.tracks.build import make_trace
+from geo.tracks.model import Trace
+
+__all__ = ["FR24_COLUMNS", "read_fr24"]
+
+FR24_COLUMNS = ("Timestamp", "UTC", "Callsign", "Position", "Altitude", "Speed", "Direction")
+
+
+def read_fr24(table: CsvTable, problems: Collector) -> list[Trace]:
+    """The trace in a Flightradar24 CSV table (header already checked), or ``[]``."""
+    lines = table.lines
+    before = len(problems.problems)
+
+    def reporter(column: str) -> RowReport:
+        return RowReport(problems, lines, column)
+
+    n = len(table.records)
+    stamps, stamp_ok = parse_floats(
+        table.column("Timestamp"), "time", reporter("Timestamp"), required=False
+    )
+    utc_cells = [cell.strip() for cell in table.column("UTC")]
+    for k in np.flatnonzero(~stamp_ok).tolist():
+        if not table.column("Timestamp")[k].strip() and not utc_cells[k]:
+            reporter("Timestamp")(k, "time is empty (and so is UTC)")
+    for k, cell in enumerate(utc_cells):
+        if not cell:
+            continue
+        parsed = parse_iso(cell)
+        if isinstance(parsed, str):
+            reporter("UTC")(k, parsed)
+        elif stamp_ok[k]:
+            if abs(parsed - float(stamps[k])) > 1.0:
+                reporter("UTC")(
+                    k,
+                    f"'{cell}' disagrees with Timestamp {stamps[k]:.0f} "
+                    f"by {abs(parsed - float(stamps[k])):,.0f} s",
+                )
+        elif not table.column("Timestamp")[k].strip():
+            stamps[k] = parsed
+            stamp_ok[k] = True
+    check_times(stamps, stamp_ok, reporter("Timestamp"))
+
+    lat = np.full(n, np.nan)
+    lon = np.full(n, np.nan)
+    known = np.zeros(n, dtype=np.bool_)
+    report_position = reporter("Position")
+    for k, cell in enumerate(table.column("Position")):
+        parts = cell.split(",")
+        if len(parts) != 2:
+            report_position(k, f"'{cell.strip()}' is not \"lat,lon\"")
+            continue
+        try:
+            lat[k], lon[k] = float(parts[0]), float(parts[1])
+            known[k] = True
+        except ValueError:
+            report_position(k, f"'{cell.strip()}' is not \"lat,lon\" in degrees")
+    check_range(lat, known, -90.0, 90.0, "latitude", report_position)
+    check_range(lon, known, -180.0, 180.0, "longitude", report_position)
+
+    alt, alt_ok = parse_floats(
+        table.column("Altitude"), "altitude", reporter("Altitude"), required=False
+    )
+    check_range(alt, alt_ok, *ALT_FT, "altitude", reporter("Altitude"), "ft")
+    gs, gs_ok = parse_floats(table.column("Speed"), "speed", reporter("Speed"), required=False)
+    check_range(gs, gs_ok, *GS_KT, "speed", reporter("Speed"), "kt")
+    track, track_ok = parse_floats(
+        table.column("Direction"), "direction", reporter("Direction"), required=False
+    )
+    check_range(track, track_ok, *TRACK_DEG, "direction", reporter("Direction"), "degrees")
+
+    if len(problems.problems) > before:
+        return []
+    names: dict[str, int] = {}
+    codes = np.array(
+        [
+            names.setdefault(c, len(names)) if c else -1
+            for c in (cell.strip().upper() for cell in table.column("Callsign"))
+        ],
+        dtype=np.int32,
+    )
+    return [
+        make_trace(
+            problems.name,
+            stamps,
+            lat,
+            lon,
+            alt_ft=alt,
+            on_ground=alt_ok & (alt == 0.0),
+            gs_kt=gs,
+            track_deg=track,
+            callsign_code=codes,
+            callsigns=list(names),
+            format="fr24",
+        )
+    ]
