@@ -315,15 +315,17 @@ def last_day(event: Event) -> date:
 
 
 def iso_utc(dt: datetime) -> str:
-    """``2025-03-13T22:54Z`` (seconds only when not zero)."""
-    dt = dt.astimezone(UTC)
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ" if dt.second else "%Y-%m-%dT%H:%MZ")
+    """``2025-03-13T22:54:00Z``: RFC 3339 and ``xsd:dateTime``, always with seconds and a
+    four-digit year (``0999-12-31T10:00:00Z``), as every export and list writes a UTC time."""
+    u = dt.astimezone(UTC)
+    return (
+        f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}Z"
+    )
 
 
 def iso_local(dt: datetime, tz_name: str) -> str:
-    """``2025-03-14T01:54+03:00`` in the zone ``tz_name``."""
-    local = dt.astimezone(zone(tz_name))
-    return local.isoformat(timespec="seconds" if local.second else "minutes")
+    """``2025-03-14T01:54:00+03:00`` in the zone ``tz_name`` (RFC 3339, with seconds)."""
+    return dt.astimezone(zone(tz_name)).isoformat(timespec="seconds")
 
 
 def zone_abbreviation(dt: datetime, tz_name: str) -> str:

@@ -57,10 +57,10 @@ def test_list_json_flight(capsys):
     assert len(rows) == N_EVENTS
     f = rows[FLIGHT]
     assert f["kind"] == "flight"
-    assert f["start_utc"] == "2025-03-13T22:54Z"
-    assert f["end_utc"] == "2025-03-14T01:30Z"
-    assert f["start_local"] == "2025-03-14T01:54+03:00"
-    assert f["end_local"] == "2025-03-14T05:30+04:00"
+    assert f["start_utc"] == "2025-03-13T22:54:00Z"
+    assert f["end_utc"] == "2025-03-14T01:30:00Z"
+    assert f["start_local"] == "2025-03-14T01:54:00+03:00"
+    assert f["end_local"] == "2025-03-14T05:30:00+04:00"
     assert f["timezone"] == "Europe/Moscow"
     assert f["arrival_timezone"] == "Asia/Baku"
     assert f["origin"] == ["Vnukovo International Airport (VKO)"]
@@ -81,7 +81,7 @@ def test_list_json_baku_precedents(capsys):
         assert r["timezone"] == "Asia/Baku"
         assert r["kind"] == "meeting"
         assert r["precision"] == "day"
-    assert rows["dunford-gerasimov-2017"]["start_utc"] == "2017-02-15T20:00Z"
+    assert rows["dunford-gerasimov-2017"]["start_utc"] == "2017-02-15T20:00:00Z"
     assert rows["dunford-gerasimov-2017"]["when"] == "16 February 2017"
 
 
@@ -135,7 +135,7 @@ def test_list_csv_parses_back(capsys):
     rows = {r["id"]: r for r in reader}
     assert len(rows) == N_EVENTS
     f = rows[FLIGHT]
-    assert f["start_utc"] == "2025-03-13T22:54Z"
+    assert f["start_utc"] == "2025-03-13T22:54:00Z"
     assert float(f["distance_km"]) == pytest.approx(1926, abs=5)
     assert f["plausible"] == "true"
     notes = rows["abraham-accords-2020"]["notes"]

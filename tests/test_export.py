@@ -60,14 +60,14 @@ def test_geojson_flight_has_per_vertex_times_and_splits_at_antimeridian() -> Non
     n_vertices = sum(len(part) for part in geom["coordinates"])
     # the meridian point is added to both parts; times follow the original vertices
     assert len(flight["properties"]["times"]) in (n_vertices - 2, n_vertices)
-    assert flight["properties"]["times"][0] == "2025-06-01T01:00Z"
+    assert flight["properties"]["times"][0] == "2025-06-01T01:00:00Z"
 
 
 def test_geojson_carries_every_property() -> None:
     doc = json.loads(to_geojson(shipped_events()))
     flight = next(f for f in doc["features"] if f["id"] == "flight-vko-gyd-2025-03-14")
     props = flight["properties"]
-    assert props["start_utc"] == "2025-03-13T22:54Z" and props["end_utc"] == "2025-03-14T01:30Z"
+    assert props["start_utc"] == "2025-03-13T22:54:00Z" and props["end_utc"] == "2025-03-14T01:30:00Z"
     assert props["status"] == "reported" and "astra-adsb-n103wg-2025-03" in props["sources"]
     assert f"{ASTRA}" in [ref["citation"] for ref in props["references"]]
     assert props["distance_km"] == pytest.approx(1926, abs=5)
@@ -84,13 +84,13 @@ def test_kml_parses_and_holds_timespans() -> None:
     dunford = marks["dunford-gerasimov-2017"]
     span = dunford.find(f"{KML}TimeSpan")
     assert span is not None
-    assert span.findtext(f"{KML}begin") == "2017-02-15T20:00Z"
-    assert span.findtext(f"{KML}end") == "2017-02-16T20:00Z"
+    assert span.findtext(f"{KML}begin") == "2017-02-15T20:00:00Z"
+    assert span.findtext(f"{KML}end") == "2017-02-16T20:00:00Z"
     flight = marks["flight-vko-gyd-2025-03-14"]
     track = flight.find(f"{GX}Track")
     whens = [w.text for w in track.findall(f"{KML}when")]
     coords = track.findall(f"{GX}coord")
-    assert whens[0] == "2025-03-13T22:54Z" and whens[-1] == "2025-03-14T01:30Z"
+    assert whens[0] == "2025-03-13T22:54:00Z" and whens[-1] == "2025-03-14T01:30:00Z"
     assert len(whens) == len(coords) > 10
     assert flight.find(f"{KML}TimeSpan") is not None
 
@@ -101,7 +101,7 @@ def test_csv_round_trips() -> None:
     assert len(rows) == len(events)
     assert list(rows[0]) == list(TABLE_COLUMNS)
     flight = next(r for r in rows if r["id"] == "flight-vko-gyd-2025-03-14")
-    assert flight["start_utc"] == "2025-03-13T22:54Z" and flight["plausible"] == "true"
+    assert flight["start_utc"] == "2025-03-13T22:54:00Z" and flight["plausible"] == "true"
 
 
 @pytest.mark.parametrize("fmt", ["html", "geojson", "kml", "csv"])

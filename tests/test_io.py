@@ -49,8 +49,8 @@ EVENT_CASES: dict[str, Expect] = {
         (3, "end", "'2025-03-13' is before start '2025-03-14'"),
     ],
     "flight_arrival_before_departure.csv": [
-        (2, "end", "(2025-03-13T22:30Z) is not after departure"),
-        (3, "end", "(2025-03-13T22:54Z) is not after departure"),
+        (2, "end", "(2025-03-13T22:30:00Z) is not after departure"),
+        (3, "end", "(2025-03-13T22:54:00Z) is not after departure"),
     ],
     "flight_not_minute_precise.csv": [(2, "start", "must be precise to the minute")],
     "flight_place_not_airport.csv": [(2, "origin", "'Moscow' is a place, not an airport")],
