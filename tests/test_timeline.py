@@ -309,7 +309,7 @@ def test_parse_date_bound():
     # a minute bound includes its minute
     assert parse_date_bound("2025-03-13T10:00", end=True) == utc(2025, 3, 13, 10, 1)
     assert parse_date_bound("2025-03-13T10:00:05", end=True) == utc(2025, 3, 13, 10, 0, 6)
-    assert parse_date_bound("2025-03-14T01:54:00+03:00") == utc(2025, 3, 13, 22, 54)
+    assert parse_date_bound("2025-03-14T01:54+03:00") == utc(2025, 3, 13, 22, 54)
     with pytest.raises(ValueError, match="is not a date or time"):
         parse_date_bound("yesterday")
 
