@@ -14,4 +14,7 @@ try:
     sys.stderr.flush()
 except BrokenPipeError:  # the reader of a pipe went away before the end
     code = 1
+except OSError as exc:  # standard output full (ENOSPC)
+    os.write(2, f"standard output: cannot write: {exc.strerror or exc}\n".encode())
+    code = 1
 os._exit(code)

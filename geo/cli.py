@@ -11,30 +11,54 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
-from geo.io import Dataset, load_dataset
-from geo.model import KINDS, STATUSES, DataError, visible
+from geo.io import Dataset, default_paths, load_dataset
+from geo.model import KINDS, STATUSES, DataError, Problem, visible
 from geo.options import BASEMAPS, FORMATS, format_for_path
+from geo.output import OutputError, refuse_inputs, write_atomically
 from geo.query import Filters, select
 from geo.table import flat, normalize
 from geo.timeline import is_zone, parse_date_bound
+
+MAX_PROBLEMS = 100
+"""Problem lines printed by default; the rest are counted."""
 
 
 class UsageError(Exception):
     """A bad option value; reported like argparse's own errors."""
 
 
+def report(problems: Sequence[Problem], limit: int = MAX_PROBLEMS) -> list[str]:
+    """Problem lines to show: all of them, or the first ``limit`` and a count of the rest."""
+    lines = [str(p) for p in (problems if limit <= 0 else problems[:limit])]
+    rest = len(problems) - len(lines)
+    if rest > 0:
+        lines.append(f"… and {rest:,} more problem{'s' if rest != 1 else ''} not shown "
+                     "(--max-problems 0 shows them all)")
+    return lines
+
+
 def _add_files(p: argparse.ArgumentParser) -> None:
     p.add_argument("--events", metavar="F", help="events CSV (default: data/events.csv)")
-    p.add_argument("--airports", metavar="F", help="airports CSV (default: data/airports.csv)")
-    p.add_argument("--places", metavar="F", help="places CSV (default: data/places.csv)")
+    p.add_argument(
+        "--airports", metavar="F", help="airports CSV, added to the shipped data/airports.csv"
+    )
+    p.add_argument("--places", metavar="F", help="places CSV, added to the shipped data/places.csv")
     p.add_argument(
         "--sources", metavar="F", help="sources CSV, added to the shipped data/sources.csv"
     )
     p.add_argument(
         "--views", metavar="F",
         help="views CSV: the map's chapters (default: data/views.csv with the shipped events)",
+    )
+    p.add_argument(
+        "--strict", action="store_true",
+        help="refuse the files if any row has a problem (default: load every valid row and "
+        "list the others)",
+    )
+    p.add_argument(
+        "--max-problems", type=int, default=MAX_PROBLEMS, metavar="N",
+        help=f"list at most N problems (default {MAX_PROBLEMS}; 0: all)",
     )
 
 
@@ -88,9 +112,22 @@ def _dataset(args: argparse.Namespace) -> Dataset:
     if len(files) > 1:
         raise UsageError("give at most one events file")
     events = args.events or (files[0] if files else None)
-    return load_dataset(
-        events, args.airports, args.places, sources=args.sources, views=args.views
+    data = load_dataset(
+        events, args.airports, args.places, sources=args.sources, views=args.views,
+        strict=args.strict,
     )
+    if data.problems and args.command != "check":  # loaded leniently: say what was left out
+        for line in report(data.problems, args.max_problems):
+            print(line, file=sys.stderr)
+        print(data.summary, file=sys.stderr)
+    return data
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """Every file the command reads (the shipped ones too)."""
+    named = [*getattr(args, "files", []), args.events, args.airports, args.places, args.sources,
+             args.views]
+    return [*(f for f in named if f), *map(str, default_paths().values())]
 
 
 def _filters(args: argparse.Namespace) -> Filters:
@@ -113,7 +150,14 @@ def _filters(args: argparse.Namespace) -> Filters:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     data = _dataset(args)
-    print(f"{data.events_name}: {len(data.events)} events OK")
+    if data.problems:
+        for line in report(data.problems, args.max_problems):
+            print(line, file=sys.stderr)
+        n = len(data.problems)
+        print(data.summary, file=sys.stderr)
+        print(f"{n:,} problem{'s' if n != 1 else ''} found", file=sys.stderr)
+        return 2
+    print(data.summary)
     return 0
 
 
@@ -147,6 +191,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if not is_zone(args.tz):
         raise UsageError(f"--tz: '{args.tz}' is not an IANA time zone (e.g. 'Europe/Moscow')")
     fmt = args.format or format_for_path(args.out)
+    if args.out != "-":  # before any work: never write over an input
+        try:
+            refuse_inputs(args.out, _inputs(args))
+        except OutputError as exc:
+            print(exc, file=sys.stderr)
+            return 2
     data = _dataset(args)
     events = select(data.events, _filters(args))
     payload = export(
@@ -156,7 +206,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(payload)
         return 0
     try:
-        Path(args.out).write_bytes(payload)
+        write_atomically(args.out, payload)
     except OSError as exc:
         print(f"{args.out}: cannot write: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -174,11 +224,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except OSError as exc:  # standard output full (ENOSPC) or gone
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        print(f"standard output: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     except DataError as err:
-        for problem in err.problems:
-            print(problem, file=sys.stderr)
+        for line in report(err.problems, getattr(args, "max_problems", MAX_PROBLEMS)):
+            print(line, file=sys.stderr)
         n = len(err.problems)
-        print(f"{n} problem{'s' if n != 1 else ''} found", file=sys.stderr)
+        print(f"{n:,} problem{'s' if n != 1 else ''} found", file=sys.stderr)
         return 2
     except UsageError as err:
         parser.error(str(err))

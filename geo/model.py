@@ -48,9 +48,10 @@ VIEW_COLUMNS: tuple[str, ...] = (
     "id", "title", "text", "time", "start", "end", "extent", "mode", "window",
 )
 
-SOURCE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$", re.ASCII)
-"""A ``sources`` token written as a lowercase slug with hyphens (``oc-media-2025-03-17``) is a
-source id, which ``sources.csv`` must hold; anything else (``TASS``, a URL) is free text."""
+SOURCE_ID = re.compile(r"^(?=[a-z0-9-]*[a-z])[a-z0-9]+(?:-[a-z0-9]+)+$", re.ASCII)
+"""A ``sources`` token written as a lowercase slug with hyphens and at least one letter
+(``oc-media-2025-03-17``) is a source id, which ``sources.csv`` must hold; anything else
+(``TASS``, a URL, a date such as ``2025-03-14``) is free text."""
 
 
 @dataclass(frozen=True, slots=True)

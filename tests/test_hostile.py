@@ -265,7 +265,7 @@ def test_list_table_does_not_pass_control_characters_to_the_terminal(
 ) -> None:
     events = tmp_path / "events.csv"
     events.write_text(
-        RAW_HEADER + "esc,meeting,\"\x9b2J\x7f title\n\r\x85 \u2028 \u202e x\",2025-01-01,,,"
+        RAW_HEADER + "esc,meeting,\"\t title\n\r \u2028 \u202e x\",2025-01-01,,,"
         "Baku,,reported,s,\n",
         encoding="utf-8",
     )
@@ -273,6 +273,26 @@ def test_list_table_does_not_pass_control_characters_to_the_terminal(
     out = capsys.readouterr().out
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029\u202a-\u202e]", out)
     assert "title" in out
+
+
+def test_c1_controls_and_del_are_refused_as_text(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """CSI (U+009B), NEL (U+0085) and DEL are terminal commands, never text: refused on
+    their line like the C0 controls, so they reach no CSV, JSON or terminal."""
+    events = tmp_path / "events.csv"
+    events.write_text(
+        RAW_HEADER + "esc,meeting,\"\x9b2J title\",2025-01-01,,,Baku,,reported,s,\x85\x7f\n"
+        "ok,meeting,fine,2025-01-01,,,Baku,,reported,s,\n",
+        encoding="utf-8",
+    )
+    assert main(["check", "--events", str(events)]) == 2
+    err = capsys.readouterr().err
+    assert f"{events}:2: title: contains U+009B (a control character) at position 1" in err
+    assert f"{events}:2: notes: contains U+0085 (a control character) at position 1" in err
+    assert main(["list", "--format", "json", "--events", str(events)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["id"] for r in rows] == ["ok"]
 
 
 RAW_HEADER = "id,kind,title,start,end,origin,destination,participants,status,sources,notes\n"
@@ -283,7 +303,7 @@ RAW_HEADER = "id,kind,title,start,end,origin,destination,participants,status,sou
     [
         ("\"bad\nkind\"", 1),
         ("\"meet\u2028ing\"", 1),
-        ("\"meet\u202eing\x85\"", 1),
+        ("\"meet\u202eing\x85\"", 2),  # NEL is a control character, and not a kind
         ("\"x\x1b[31mred\"", 2),  # the control character, and not a kind
     ],
 )
@@ -297,8 +317,10 @@ def test_problem_lines_stay_one_line(
     err = capsys.readouterr().err
     lines = err.splitlines()
     assert lines[-1] == f"{n} problem{'s' if n > 1 else ''} found"
-    assert len(lines) == n + 1
-    for line in lines[:-1]:
+    summary = f"0 events loaded from {events}, 1 row skipped ({n} problem{'s' * (n > 1)})"
+    assert lines[-2] == summary
+    assert len(lines) == n + 2
+    for line in lines[:-2]:
         assert re.fullmatch(r"[^:]+:2: kind: .+", line), line
         assert not re.search(r"[\x00-\x1f\x7f-\x9f\u202e]", line)
 

@@ -20,13 +20,26 @@ from geo.model import Problem, visible
 Row = tuple[int, dict[str, str]]
 
 
+MAX_CELL = 16_384
+"""Characters a cell may hold (a title, a note, a list of sources): longer ones are almost
+always a broken quote swallowing the lines after it, and each row's cost must stay bounded."""
+
+csv.field_size_limit(2**31 - 1)  # the reader's own limit (128 KiB) would stop the file
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
-    """The rows of a CSV file that have the header's shape, and the line each starts on."""
+    """The rows of a CSV file that have the header's shape, and the line each starts on.
+
+    ``flagged`` holds the lines of rows kept with a problem of their text (a control
+    character, a cell over :data:`MAX_CELL`): kept so that what they define is known to be
+    broken rather than unknown, but never loaded.
+    """
 
     header: list[str]
     lines: list[int]
     records: list[list[str]]
+    flagged: frozenset[int] = frozenset()
 
     def column(self, name: str) -> list[str]:
         """One column's cells, in row order (empty cells where the column is absent)."""
@@ -49,7 +62,8 @@ def read_table(
     *,
     optional: Sequence[str] = (),
 ) -> list[Row]:
-    """Rows of a CSV file as ``(line, {column: text})``, after checking its shape."""
+    """Rows of a CSV file as ``(line, {column: text})``, after checking its shape (flagged
+    rows too: the caller decides what a flagged row defines, see :class:`Table`)."""
     return read_records(source, name, columns, problems, optional=optional).rows()
 
 
@@ -66,7 +80,7 @@ def read_records(
     Problems with the file as a whole (size, encoding, header) stop the reading; problems with
     single rows (ragged rows) are reported and those rows skipped.
     """
-    empty = Table([], [], [])
+    empty = Table([], [], [], frozenset())
     data = read_bytes(source, name, problems)
     if data is None:
         return empty
@@ -81,17 +95,23 @@ def read_records(
     records: list[list[str]] = []
     line = 1  # where the record being read starts
     forbidden = _FORBIDDEN.search(text) is not None  # rare: only then is every cell searched
+    long_cells = len(text) > MAX_CELL  # a short file cannot hold a long cell
+    flagged: set[int] = set()
     header: list[str] = []
     try:
         header = [h.strip() for h in next(reader, [])]
+        if header:  # a second byte-order mark (the first is the encoding's) is no column name
+            header[0] = header[0].lstrip("\ufeff").strip()
         if not _check_header(header, name, columns, optional, problems):
             return empty
         width = len(header)
         line = reader.line_num + 1
         for record in reader:
             if len(record) == width and (record[0].strip() or any(map(str.strip, record))):
-                if forbidden:
-                    _check_characters(record, header, name, line, problems)
+                if forbidden and _check_characters(record, header, name, line, problems):
+                    flagged.add(line)
+                if long_cells and _check_lengths(record, header, name, line, problems):
+                    flagged.add(line)
                 lines.append(line)
                 records.append(record)
             elif record and any(cell.strip() for cell in record):
@@ -107,22 +127,43 @@ def read_records(
             line = reader.line_num + 1
     except csv.Error as exc:
         problems.append(Problem(name, line, "row", _csv_error_text(exc, reader.line_num, line)))
-    return Table(header, lines, records)
+    return Table(header, lines, records, frozenset(flagged))
 
 
 # Characters no text field may hold: XML 1.0 (the KML export) cannot carry C0 controls other
-# than tab and line breaks, nor the noncharacters U+FFFE/U+FFFF, not even as references.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# than tab and line breaks, nor the noncharacters U+FFFE/U+FFFF, not even as references; the
+# C1 controls (DEL, U+0080..U+009F: CSI, NEL) are terminal commands, never text.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _check_lengths(
+    record: list[str], header: list[str], name: str, line: int, problems: list[Problem]
+) -> bool:
+    """Report each cell over :data:`MAX_CELL` characters; whether there was one."""
+    found = False
+    for col, cell in zip(header, record, strict=True):
+        if len(cell) > MAX_CELL:
+            found = True
+            problems.append(
+                Problem(
+                    name, line, _column_label(col),
+                    f"holds {len(cell):,} characters; a cell may hold {MAX_CELL:,} (a quote "
+                    "left open swallows the lines after it)",
+                )
+            )
+    return found
 
 
 def _check_characters(
     record: list[str], header: list[str], name: str, line: int, problems: list[Problem]
-) -> None:
-    """Report (once per cell) a control character or noncharacter; the row is kept, so the
-    places it defines still resolve, but the file as a whole is refused."""
+) -> bool:
+    """Report (once per cell) a control character or noncharacter; whether there was one.
+    The row is kept (flagged), so what it defines is known to be broken, not unknown."""
+    found = False
     for col, cell in zip(header, record, strict=True):
         bad = _FORBIDDEN.search(cell)
         if bad:
+            found = True
             code = ord(bad.group())
             what = "a noncharacter" if code >= 0xFFFE else "a control character"
             problems.append(
@@ -134,6 +175,7 @@ def _check_characters(
                     "text may not hold it, remove it",
                 )
             )
+    return found
 
 
 def _column_label(col: str) -> str:

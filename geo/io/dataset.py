@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.io.csvfile import in_line_order, read_records
-from geo.io.reference import Bibliography, Broken, read_airports, read_places, read_sources
+from geo.io.reference import (
+    Bibliography,
+    Broken,
+    Known,
+    read_airports,
+    read_places,
+    read_sources,
+)
 from geo.io.rules import read_events
 from geo.io.source import Source, default_name
 from geo.io.views import read_views
@@ -32,6 +39,24 @@ class Dataset:
     events_name: str = "events.csv"
     sources: Bibliography = field(default_factory=dict, repr=False)
     views: tuple[MapView, ...] = ()
+    problems: tuple[Problem, ...] = ()  # what was left out (a lenient load), in file order
+    rows_skipped: int = 0  # rows of the events file left out for their problems
+
+    @property
+    def summary(self) -> str:
+        """``327,061 events loaded from events.csv, 1 row skipped (1 problem)``, or
+        ``events.csv: 27 events OK``."""
+        n = len(self.events)
+        if not self.problems:
+            return f"{self.events_name}: {n:,} events OK"
+        events = f"{n:,} event{'s' if n != 1 else ''}"
+        skipped = self.rows_skipped
+        rows = f"{skipped:,} row{'s' if skipped != 1 else ''} skipped"
+        found = len(self.problems)
+        return (
+            f"{events} loaded from {self.events_name}, {rows} "
+            f"({found:,} problem{'s' if found != 1 else ''})"
+        )
 
 
 def default_paths() -> dict[str, Path]:
@@ -46,10 +71,14 @@ def _events(
     problems: list[Problem],
     broken: Broken,
     bibliography: Bibliography,
-) -> list[Event]:
+) -> tuple[list[Event], int]:
+    """The events that pass every check, and how many rows were left out (the rows a problem
+    names: a ragged row is no record, a bad record names its line)."""
     columns = (*EVENT_COLUMNS, *EVENT_OPTIONAL)
+    before = len(problems)
     table = read_records(source, name, columns, problems, optional=EVENT_OPTIONAL)
-    return read_events(table, name, gazetteer, broken, bibliography, problems)
+    events = read_events(table, name, gazetteer, broken, bibliography, problems)
+    return events, len({p.line for p in problems[before:] if p.column not in FATAL_COLUMNS})
 
 
 def load_events(
@@ -62,10 +91,14 @@ def load_events(
     ``bibliography``); raises :class:`DataError`."""
     name = name or default_name(source, "events.csv")
     problems: list[Problem] = []
-    events = _events(source, gazetteer, name, problems, {}, bibliography or {})
+    events, _skipped = _events(source, gazetteer, name, problems, {}, bibliography or {})
     if problems:
         raise DataError(in_line_order(problems))
     return events
+
+
+FATAL_COLUMNS = frozenset({"file", "header"})
+"""Problems in these columns leave nothing of a file to load: even a lenient load stops."""
 
 
 def load_dataset(
@@ -76,12 +109,19 @@ def load_dataset(
     sources: Source | None = None,
     views: Source | None = None,
     names: dict[str, str] | None = None,
+    strict: bool = True,
 ) -> Dataset:
-    """Load and validate the files; every problem in all of them in one DataError.
+    """Load and validate the files; every problem in all of them, at once.
 
-    The shipped ``sources.csv`` is always read; ``sources`` adds a file of the user's to it
-    (an id both define is a problem on the user's line). ``views`` are the document's views
-    (chapters); with the shipped events and no ``views``, the shipped ``views.csv``.
+    The shipped airports, places and sources are always read; ``airports``, ``places`` and
+    ``sources`` add files of the user's to them (a code, name or id both define differently
+    is a problem on the user's line). ``views`` are the document's views (chapters); with the
+    shipped events and no ``views``, the shipped ``views.csv``.
+
+    ``strict`` (the API's default): any problem raises one :class:`DataError`. Lenient
+    (``strict=False``, the CLI's and the app's default): every valid row is loaded and the
+    rows with problems are left out, listed in :attr:`Dataset.problems`; only a file that
+    cannot be read at all (its bytes, its header) still raises.
     """
     defaults = default_paths()
     names = dict(names or {})
@@ -90,16 +130,29 @@ def load_dataset(
         return names.get(key) or default_name(src, f"{key}.csv")
 
     ev_src = events if events is not None else defaults["events"]
-    ap_src = airports if airports is not None else defaults["airports"]
-    pl_src = places if places is not None else defaults["places"]
     problems: list[Problem] = []
     broken: Broken = {}
+    known: Known = {}
+
+    def collect(read: list[Problem]) -> None:
+        problems.extend(in_line_order(read))
+
     file_problems: list[Problem] = []
-    airport_rows = read_airports(ap_src, label("airports", ap_src), file_problems, broken)
-    problems += in_line_order(file_problems)
-    file_problems = []
-    place_rows = read_places(pl_src, label("places", pl_src), file_problems, broken)
-    problems += in_line_order(file_problems)
+    airport_rows = read_airports(
+        defaults["airports"], str(defaults["airports"]), file_problems, broken, known
+    )
+    if airports is not None:
+        airport_rows += read_airports(
+            airports, label("airports", airports), file_problems, broken, known
+        )
+    collect(file_problems)
+    file_problems, known = [], {}
+    place_rows = read_places(
+        defaults["places"], str(defaults["places"]), file_problems, broken, known
+    )
+    if places is not None:
+        place_rows += read_places(places, label("places", places), file_problems, broken, known)
+    collect(file_problems)
     gazetteer = Gazetteer(airport_rows, place_rows)
     file_problems = []
     where: dict[str, str] = {}
@@ -110,18 +163,23 @@ def load_dataset(
         bibliography = read_sources(
             sources, label("sources", sources), file_problems, bibliography, where
         )
-    problems += in_line_order(file_problems)
+    collect(file_problems)
     file_problems = []
     view_src = views if views is not None else (defaults["views"] if events is None else None)
     view_rows = (
         [] if view_src is None else read_views(view_src, label("views", view_src), file_problems)
     )
-    problems += in_line_order(file_problems)
+    collect(file_problems)
     ev_name = label("events", ev_src)
     file_problems = []
     with paused_gc():  # many rows, many small objects that all stay alive
-        event_rows = _events(ev_src, gazetteer, ev_name, file_problems, broken, bibliography)
-    problems += in_line_order(file_problems)
-    if problems:
+        event_rows, skipped = _events(
+            ev_src, gazetteer, ev_name, file_problems, broken, bibliography
+        )
+    collect(file_problems)
+    if problems and (strict or any(p.column in FATAL_COLUMNS for p in problems)):
         raise DataError(problems)
-    return Dataset(tuple(event_rows), gazetteer, ev_name, bibliography, tuple(view_rows))
+    return Dataset(
+        tuple(event_rows), gazetteer, ev_name, bibliography, tuple(view_rows),
+        tuple(problems), skipped,
+    )

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from datetime import date
 
-from geo.io.csvfile import in_line_order, read_table, split_list
+from geo.io.csvfile import in_line_order, read_records, split_list
 from geo.io.source import Source, default_name
 from geo.model import (
     AIRPORT_COLUMNS,
@@ -29,15 +30,30 @@ from geo.model import (
 from geo.timeline import is_zone
 
 
+def _rows(
+    source: Source, name: str, columns: tuple[str, ...], problems: list[Problem],
+    optional: tuple[str, ...] = (),
+) -> Iterator[tuple[int, dict[str, str], bool]]:
+    """``(line, row, flagged)``: a flagged row has a problem of its text already reported;
+    the readers count it as a row with a problem (``n_before = len(problems) - flagged``)."""
+    table = read_records(source, name, columns, problems, optional=optional)
+    for line, row in table.rows():
+        yield line, row, line in table.flagged
+
+
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$", re.ASCII)
+"""A decimal number as a CSV writes one: ASCII digits only (``float`` also takes '٤٠.٥',
+full-width digits, '4_0.5', 'inf' and 'nan')."""
+
+
 def _float(
     row: dict[str, str], col: str, lo: float, hi: float, name: str, line: int, out: list[Problem]
 ) -> float:
     text = row.get(col, "").strip()
-    try:
-        value = float(text)
-    except ValueError:
-        out.append(Problem(name, line, col, f"'{text}' is not a number"))
+    if not _NUMBER.match(text):
+        out.append(Problem(name, line, col, f"'{text}' is not a number (write e.g. 40.4675)"))
         return math.nan
+    value = float(text)
     if not (lo <= value <= hi) or math.isnan(value):
         out.append(Problem(name, line, col, f"{text} is outside {lo:g}..{hi:g}"))
         return math.nan
@@ -54,6 +70,10 @@ def _zone(row: dict[str, str], name: str, line: int, out: list[Problem]) -> str:
 Broken = dict[str, str]
 """Reference keys (casefolded codes, names, aliases) of rows that have problems -> FILE:LINE."""
 
+Known = dict[str, tuple[str, tuple[object, ...]]]
+"""Reference keys of an earlier file's rows -> (FILE:LINE, the row's definition): a later file
+adds to it, and a key it defines differently is a clash naming both lines."""
+
 
 def load_airports(source: Source, name: str | None = None) -> list[Airport]:
     """``airports.csv``: ``iata,icao,name,city,country,lat,lon,tz``."""
@@ -66,13 +86,17 @@ def load_airports(source: Source, name: str | None = None) -> list[Airport]:
 
 
 def read_airports(
-    source: Source, name: str, problems: list[Problem], broken: Broken
+    source: Source, name: str, problems: list[Problem], broken: Broken, known: Known | None = None
 ) -> list[Airport]:
-    """The airports without problems; rows with problems go to ``broken``."""
+    """The airports without problems; rows with problems go to ``broken``. With ``known``
+    (an earlier file's codes), a code defined again differently is a clash; the same row
+    again is left out silently; ``known`` learns this file's codes."""
     out: list[Airport] = []
     seen: dict[str, int] = {}
-    for line, row in read_table(source, name, AIRPORT_COLUMNS, problems):
-        n_before = len(problems)
+    known = {} if known is None else known
+    learned: Known = {}  # this file's codes, known to the files after it
+    for line, row, flagged in _rows(source, name, AIRPORT_COLUMNS, problems):
+        n_before = len(problems) - flagged
         # upper() only ASCII: 'ß'.upper() is 'SS', and a non-ASCII code must stay invalid
         iata, icao = (
             code.upper() if code.isascii() else code
@@ -94,23 +118,36 @@ def read_airports(
         lat = _float(row, "lat", -90, 90, name, line, problems)
         lon = _float(row, "lon", -180, 180, name, line, problems)
         tz = _zone(row, name, line, problems)
+        airport = Airport(
+            iata, icao, row["name"].strip(), row["city"].strip(), row["country"].strip(),
+            lat, lon, tz,
+        )
+        definition = (lat, lon, tz)
+        repeated = False
+        for col, code in (("iata", iata), ("icao", icao)):
+            # a row with problems of its own is broken anyway: no clash to add
+            earlier = known.get(code.casefold()) if code and len(problems) == n_before else None
+            if earlier is None:
+                continue
+            if earlier[1] == definition:
+                repeated = True
+            else:
+                problems.append(
+                    Problem(name, line, col, f"'{code}' is already defined on {earlier[0]}, "
+                            "differently (a file of your own adds to the shipped one)")
+                )
         if len(problems) > n_before:
             for code in (iata, icao):
                 if code:
                     broken.setdefault(code.casefold(), f"{name}:{line}")
             continue
-        out.append(
-            Airport(
-                iata,
-                icao,
-                row["name"].strip(),
-                row["city"].strip(),
-                row["country"].strip(),
-                lat,
-                lon,
-                tz,
-            )
-        )
+        for code in (iata, icao):
+            if code:
+                learned.setdefault(code.casefold(), (f"{name}:{line}", definition))
+        if not repeated:
+            out.append(airport)
+    for key, value in learned.items():
+        known.setdefault(key, value)
     return out
 
 
@@ -124,12 +161,18 @@ def load_places(source: Source, name: str | None = None) -> list[Place]:
     return out
 
 
-def read_places(source: Source, name: str, problems: list[Problem], broken: Broken) -> list[Place]:
-    """The places without problems; rows with problems go to ``broken``."""
+def read_places(
+    source: Source, name: str, problems: list[Problem], broken: Broken, known: Known | None = None
+) -> list[Place]:
+    """The places without problems; rows with problems go to ``broken``. With ``known``
+    (an earlier file's names and aliases), a name defined again differently is a clash naming
+    both lines; the same place again is left out silently; ``known`` learns this file's."""
     out: list[Place] = []
     seen: dict[str, int] = {}
-    for line, row in read_table(source, name, PLACE_COLUMNS, problems, optional=("aliases",)):
-        n_before = len(problems)
+    known = {} if known is None else known
+    learned: Known = {}  # this file's names, known to the files after it
+    for line, row, flagged in _rows(source, name, PLACE_COLUMNS, problems, ("aliases",)):
+        n_before = len(problems) - flagged
         place_name = row["name"].strip()
         if not place_name:
             problems.append(Problem(name, line, "name", "empty place name"))
@@ -149,11 +192,33 @@ def read_places(source: Source, name: str, problems: list[Problem], broken: Brok
         lat = _float(row, "lat", -90, 90, name, line, problems)
         lon = _float(row, "lon", -180, 180, name, line, problems)
         tz = _zone(row, name, line, problems)
+        definition = (lat, lon, tz)
+        repeated = False
+        for label in (place_name, *aliases):
+            # a row with problems of its own is broken anyway: no clash to add
+            earlier = known.get(label.casefold()) if len(problems) == n_before else None
+            if earlier is None:
+                continue
+            if earlier[1] == definition:
+                repeated = True
+            else:
+                problems.append(
+                    Problem(
+                        name, line, "name" if label == place_name else "aliases",
+                        f"'{label}' already names a place on {earlier[0]}, defined differently "
+                        "(a file of your own adds to the shipped one: rename one of them)",
+                    )
+                )
         if len(problems) > n_before:
             for label in (place_name, *aliases):
                 broken.setdefault(label.casefold(), f"{name}:{line}")
             continue
-        out.append(Place(place_name, row["country"].strip(), lat, lon, tz, aliases))
+        for label in (place_name, *aliases):
+            learned.setdefault(label.casefold(), (f"{name}:{line}", definition))
+        if not repeated:
+            out.append(Place(place_name, row["country"].strip(), lat, lon, tz, aliases))
+    for key, value in learned.items():
+        known.setdefault(key, value)
     return out
 
 
@@ -185,8 +250,8 @@ def read_sources(
     this file's line."""
     out: Bibliography = {}
     seen: dict[str, str] = {} if where is None else where
-    for line, row in read_table(source, name, SOURCE_COLUMNS, problems, optional=("notes",)):
-        n_before = len(problems)
+    for line, row, flagged in _rows(source, name, SOURCE_COLUMNS, problems, ("notes",)):
+        n_before = len(problems) - flagged
         cells = {col: row.get(col, "").strip() for col in SOURCE_COLUMNS}
         sid = cells["id"]
         if not SOURCE_ID.match(sid):

@@ -33,6 +33,12 @@ from geo.timeline import TimeSpan, iso_utc, parse_time, parse_times
 BULK_TIMES = 1000
 """From this many cells on, times are parsed in bulk (:func:`geo.timeline.parse_times`)."""
 
+# What one row may cost: each is checked before any geometry or page is made from the row.
+MAX_ORIGINS = 50  # places a contact comes from (each draws an arc)
+MAX_PARTICIPANTS = 200
+MAX_SOURCES = 50
+MAX_FLIGHT_HOURS = 24  # no aircraft flies longer without landing (the longest: ~19 h)
+
 T = TypeVar("T")
 
 
@@ -73,6 +79,11 @@ class Rows:
         n = len(self.table.records)
         self.lines = self.table.lines
         self.bad = bytearray(n)
+        if self.table.flagged:  # a problem of their text, reported while reading
+            for k, line in enumerate(self.lines):
+                if line in self.table.flagged:
+                    self.bad[k] = 1
+        self._hints: dict[str, str | None] = {}
         col = self.table.column
         self.ids = [cell.strip() for cell in col("id")]
         self.kinds = [cell.strip() for cell in col("kind")]
@@ -97,7 +108,9 @@ class Rows:
         if where:
             self.problem(k, column, f"'{ref}' is defined on {where}, which has a problem")
             return None
-        hint = self.gazetteer.suggest(ref)
+        if ref not in self._hints:  # difflib once per distinct reference, not per row
+            self._hints[ref] = self.gazetteer.suggest(ref)
+        hint = self._hints[ref]
         what = "airport code" if ref.isupper() and len(ref) in (3, 4) else "place"
         msg = f"unknown {what} '{ref}'"
         if hint:
@@ -111,13 +124,16 @@ class Rows:
         known = frozenset(allowed)
         if known.issuperset(values):
             return
+        hints: dict[str, list[str]] = {}
         for k, value in enumerate(values):
             if value in known:
                 continue
             if not value:
                 self.problem(k, column, f"empty; use one of {', '.join(allowed)}")
                 continue
-            hint = difflib.get_close_matches(value.lower(), allowed, n=1)
+            if value not in hints:
+                hints[value] = difflib.get_close_matches(value.lower(), allowed, n=1)
+            hint = hints[value]
             did = f"did you mean '{hint[0]}'? " if hint else ""
             self.problem(
                 k, column, f"'{value}' is not a {column}; {did}use one of {', '.join(allowed)}"
@@ -309,10 +325,14 @@ def _source_ids_known(rows: Rows) -> None:
             resolved[token] = free_reference(token)
     if None in resolved.values():
         ids = sorted(known)
+        hints = {
+            token: difflib.get_close_matches(token, ids, n=1, cutoff=0.6)
+            for token, ref in resolved.items() if ref is None
+        }
         for k, cited in enumerate(rows.sources):
             for token in cited:
                 if resolved[token] is None:
-                    hint = difflib.get_close_matches(token, ids, n=1, cutoff=0.6)
+                    hint = hints[token]
                     did = f"; did you mean '{hint[0]}'?" if hint else ""
                     rows.problem(
                         k,
@@ -324,6 +344,33 @@ def _source_ids_known(rows: Rows) -> None:
         tuple([ref for token in cited if (ref := resolved[token]) is not None])
         for cited in rows.sources
     ]
+
+
+def _within_limits(rows: Rows) -> None:
+    """What one row may cost, before anything is drawn of it."""
+    col = rows.table.column
+    participants = split_lists(col("participants"))
+    for name, lists, limit in (
+        ("origin", rows.origin_refs, MAX_ORIGINS),
+        ("participants", participants, MAX_PARTICIPANTS),
+        ("sources", rows.sources, MAX_SOURCES),
+    ):
+        for k, items in enumerate(lists):
+            if len(items) > limit:
+                rows.problem(k, name, f"lists {len(items):,}; a row may list {limit}")
+    longest = MAX_FLIGHT_HOURS * 3600
+    for k in rows.flights:
+        start, end = rows.starts[k], rows.ends[k]
+        if start is None or end is None:
+            continue
+        seconds = (end.start_utc - start.start_utc).total_seconds()
+        if seconds > longest:
+            rows.problem(
+                k, "end",
+                f"the flight would last {seconds / 3600:,.1f} h; a flight lasts at most "
+                f"{MAX_FLIGHT_HOURS} h (no aircraft flies longer without landing): check the "
+                "dates",
+            )
 
 
 CHECKS: tuple[Check, ...] = (
@@ -340,6 +387,7 @@ CHECKS: tuple[Check, ...] = (
     Check("the end does not come before the start", _end_not_before_start),
     Check("every event cites a source", _sources_cited),
     Check("every source id is in sources.csv", _source_ids_known),
+    Check("a row keeps to the limits of what one row may cost", _within_limits),
 )
 """The rules, in the order a row's problems are listed (the order of its columns)."""
 

@@ -7,6 +7,7 @@ byte) and text that is not UTF-8 are reported with the line where the trouble st
 from __future__ import annotations
 
 import os
+import stat
 
 from geo.model import Problem
 
@@ -22,7 +23,14 @@ def read_bytes(source: Source, name: str, problems: list[Problem]) -> bytes | No
         data = source
     else:
         try:
-            size = os.stat(source).st_size
+            info = os.stat(source)
+            if not stat.S_ISREG(info.st_mode):  # a pipe or a device would block, or never end
+                what = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, socket or device"
+                problems.append(
+                    Problem(name, 1, "file", f"is {what}, not a file; give the path of a file")
+                )
+                return None
+            size = info.st_size
             if size > MAX_BYTES:
                 problems.append(Problem(name, 1, "file", too_big_message(size)))
                 return None

@@ -14,7 +14,7 @@ import math
 import re
 from datetime import timedelta
 
-from geo.io.csvfile import in_line_order, read_table
+from geo.io.csvfile import in_line_order, read_records
 from geo.io.source import Source, default_name
 from geo.model import SOURCE_ID, VIEW_COLUMNS, DataError, MapView, Problem
 from geo.options import TIME_MODES
@@ -67,8 +67,9 @@ def read_views(source: Source, name: str, problems: list[Problem]) -> list[MapVi
     out: list[MapView] = []
     seen: dict[str, int] = {}
     optional = ("text", "time", "start", "end", "extent", "mode", "window")
-    for line, row in read_table(source, name, VIEW_COLUMNS, problems, optional=optional):
-        n_before = len(problems)
+    table = read_records(source, name, VIEW_COLUMNS, problems, optional=optional)
+    for line, row in table.rows():
+        n_before = len(problems) - (line in table.flagged)
         cells = {col: row.get(col, "").strip() for col in VIEW_COLUMNS}
 
         def bad(column: str, message: str, line: int = line) -> None:

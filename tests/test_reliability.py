@@ -1,0 +1,213 @@
+"""No input destroyed, no amplification, no hang, no traceback: the CLI and the reader under
+the cases an adversarial pass found (issue 19), each with the behaviour it must have now."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import geo.io.rules
+import geo.output
+from geo.cli import main
+from geo.io import load_dataset
+from geo.io.csvfile import MAX_CELL
+from geo.model import DataError
+from geo.places import Gazetteer
+from geo.timeline import iso_utc, parse_time
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = "id,kind,title,start,end,origin,destination,participants,status,sources,notes\n"
+
+
+def _events(tmp_path: Path, rows: str, name: str = "events.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + rows, encoding="utf-8")
+    return path
+
+
+def _run(*args: str, stdout: int | None = subprocess.PIPE, timeout: float = 120):
+    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, stdout=stdout,
+                          stderr=subprocess.PIPE, text=True, timeout=timeout, check=False)
+
+
+# ---- never destroy input -------------------------------------------------------------------
+
+
+def test_out_equal_to_the_input_is_refused_and_the_input_kept(tmp_path: Path, capsys) -> None:
+    events = _events(tmp_path, "a,meeting,t,2025-03-14,,,Baku,,reported,s,\n")
+    before = events.read_bytes()
+    code = main(["export", str(events), "--start", "2030-01-01", "--out", str(events)])
+    assert code == 2
+    assert "is also an input" in capsys.readouterr().err
+    assert events.read_bytes() == before
+    link = tmp_path / "link.csv"  # another name for the same file
+    link.symlink_to(events)
+    assert main(["export", "--events", str(events), "--out", str(link)]) == 2
+    assert main(["export", "--out", "data/places.csv"]) == 2  # a shipped input too
+    assert events.read_bytes() == before
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_debris(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    out = tmp_path / "map.geojson"
+    out.write_bytes(b"the good map")
+
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(geo.output.os, "fsync", disk_full)
+    assert main(["export", "--format", "geojson", "--out", str(out)]) == 1
+    assert "No space left on device" in capsys.readouterr().err
+    assert out.read_bytes() == b"the good map"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.geojson"]
+
+
+def test_a_written_file_keeps_its_mode(tmp_path: Path) -> None:
+    out = tmp_path / "map.csv"
+    out.write_bytes(b"old")
+    out.chmod(0o640)
+    assert main(["export", "--format", "csv", "--out", str(out)]) == 0
+    assert out.stat().st_mode & 0o777 == 0o640 and out.read_bytes() != b"old"
+
+
+# ---- no hang, no traceback -----------------------------------------------------------------
+
+
+def test_a_pipe_as_input_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "events.csv"
+    os.mkfifo(fifo)
+    proc = _run("check", "--events", str(fifo), timeout=60)
+    assert proc.returncode == 2
+    assert f"{fifo}:1: file: is a pipe, socket or device, not a file" in proc.stderr
+
+
+def test_a_full_standard_output_is_an_error_not_a_traceback() -> None:
+    with open("/dev/full", "w") as full:
+        for args in (("check",), ("list", "--format", "json")):
+            proc = _run(*args, stdout=full.fileno())
+            assert proc.returncode == 1, args
+            assert "standard output: cannot write: No space left on device" in proc.stderr
+            assert "Traceback" not in proc.stderr
+
+
+# ---- budgets, checked before the work ------------------------------------------------------
+
+
+def test_a_9000_year_flight_is_refused_on_its_line(tmp_path: Path) -> None:
+    events = _events(
+        tmp_path, "f,flight,F,1000-01-01T00:00,9000-01-01T00:00,VKO,GYD,,reported,s,\n"
+    )
+    with pytest.raises(DataError) as err:
+        load_dataset(events)
+    (problem,) = err.value.problems
+    assert problem.line == 2 and problem.column == "end"
+    assert "a flight lasts at most 24 h" in problem.message
+
+
+def test_a_row_lists_at_most_so_many_origins(tmp_path: Path) -> None:
+    origins = ";".join(["Baku"] * 3_000)  # 15 KB: within a cell's limit
+    events = _events(tmp_path, f"a,meeting,t,2025-03-14,,{origins},Moscow,,reported,s,\n")
+    with pytest.raises(DataError) as err:
+        load_dataset(events)
+    assert [str(p) for p in err.value.problems] == [
+        f"{events}:2: origin: lists 3,000; a row may list {geo.io.rules.MAX_ORIGINS}"
+    ]
+
+
+def test_a_long_cell_is_named_not_malformed(tmp_path: Path) -> None:
+    events = _events(
+        tmp_path,
+        f"a,meeting,t,2025-03-14,,,Baku,,reported,s,{'x' * 200_000}\n"
+        "b,meeting,t,2025-03-14,,,Baku,,reported,s,\n",
+    )
+    data = load_dataset(events, strict=False)
+    assert [e.id for e in data.events] == ["b"]  # the rest of the file was read
+    assert [str(p) for p in data.problems] == [
+        f"{events}:2: notes: holds 200,000 characters; a cell may hold {MAX_CELL:,} (a quote "
+        "left open swallows the lines after it)"
+    ]
+
+
+# ---- text that only looks right ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lat", ["٤٠.٥", "４０.５", "4_0.5", "nan", "inf", "0x1p3"])
+def test_only_ascii_decimal_numbers_are_coordinates(tmp_path: Path, lat: str) -> None:
+    places = tmp_path / "places.csv"
+    places.write_text(f"name,country,lat,lon,tz,aliases\nX,AZ,{lat},49.9,Asia/Baku,\n")
+    with pytest.raises(DataError) as err:
+        load_dataset(None, None, places)
+    assert f"'{lat}' is not a number" in str(err.value)
+
+
+def test_a_double_byte_order_mark_is_no_column_name(tmp_path: Path) -> None:
+    events = tmp_path / "events.csv"
+    events.write_bytes(
+        b"\xef\xbb\xbf\xef\xbb\xbf" + (HEADER + "a,meeting,t,2025-03-14,,,Baku,,reported,s,\n")
+        .encode()
+    )
+    (ev,) = load_dataset(events).events
+    assert ev.id == "a"
+
+
+def test_years_before_1000_are_written_with_four_digits() -> None:
+    span = parse_time("1000-01-01T00:00+04:00", "UTC")  # 999-12-31 20:00 UTC
+    assert iso_utc(span.start_utc) == "0999-12-31T20:00:00Z"
+
+
+# ---- every problem, but not a flood --------------------------------------------------------
+
+
+def test_the_problem_list_is_capped_with_a_count(tmp_path: Path, capsys) -> None:
+    rows = "".join(f"e{k},meeting,t,2025-03-14,,,Nowhere{k},,reported,s,\n" for k in range(250))
+    events = _events(tmp_path, rows)
+    assert main(["check", "--events", str(events)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 100 + 3
+    assert lines[100] == "… and 150 more problems not shown (--max-problems 0 shows them all)"
+    assert lines[-1] == "250 problems found"
+    assert main(["check", "--events", str(events), "--max-problems", "0"]) == 2
+    assert len(capsys.readouterr().err.splitlines()) == 252
+
+
+def test_a_suggestion_is_computed_once_per_distinct_reference(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    original = Gazetteer.suggest
+
+    def counted(self: Gazetteer, ref: str) -> str | None:
+        calls.append(ref)
+        return original(self, ref)
+
+    monkeypatch.setattr(Gazetteer, "suggest", counted)
+    rows = "".join(f"e{k},meeting,t,2025-03-14,,Bakku,Mozcow,,reported,s,\n" for k in range(3000))
+    data = load_dataset(_events(tmp_path, rows), strict=False)
+    assert len(data.problems) == 6000
+    assert sorted(calls) == ["Bakku", "Mozcow"]
+
+
+# ---- lenient loading, strict reporting -----------------------------------------------------
+
+
+def test_one_bad_row_among_thousands_is_skipped_and_said(tmp_path: Path, capsys) -> None:
+    rows = "".join(f"e{k},meeting,t,2025-03-14,,,Baku,,reported,s,\n" for k in range(3000))
+    # a local time the clocks skip (DST begins in New York at 02:00 on 9 March 2025)
+    rows += "dst,flight,F,2025-03-09T01:00,2025-03-09T02:30,IAD,JFK,,reported,s,\n"
+    events = _events(tmp_path, rows)
+    assert main(["check", "--events", str(events)]) == 2
+    err = capsys.readouterr().err
+    assert f"{events}:3002: end: 2025-03-09 02:30 does not exist in America/New_York" in err
+    assert f"3,000 events loaded from {events}, 1 row skipped (1 problem)" in err
+    assert main(["list", "--format", "csv", "--events", str(events)]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.splitlines()) == 3001 and "1 row skipped" in err
+    assert main(["list", "--strict", "--events", str(events)]) == 2
+    assert main(["export", "--strict", "--events", str(events), "--out",
+                 str(tmp_path / "m.html")]) == 2
+    assert not (tmp_path / "m.html").exists()
