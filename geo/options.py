@@ -9,20 +9,30 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, get_args
 
-Format = Literal["html", "geojson", "kml", "csv"]
+Format = Literal["html", "geojson", "kml", "csv", "events-csv"]
 FORMATS: tuple[Format, ...] = get_args(Format)
 MEDIA_TYPES: dict[Format, str] = {
     "html": "text/html",
     "geojson": "application/geo+json",
     "kml": "application/vnd.google-earth.kml+xml",
     "csv": "text/csv",
+    "events-csv": "text/csv",
 }
 FORMAT_LABELS: dict[Format, str] = {
     "html": "HTML map",
     "geojson": "GeoJSON",
     "kml": "KML",
     "csv": "CSV",
+    "events-csv": "events CSV (re-importable)",
 }
+EXTENSIONS: dict[Format, str] = {
+    "html": "html",
+    "geojson": "geojson",
+    "kml": "kml",
+    "csv": "csv",
+    "events-csv": "csv",
+}
+"""The file name suffix each format is saved with (``events-csv`` is a ``.csv`` file)."""
 _SUFFIXES: dict[str, Format] = {"htm": "html", "json": "geojson"}
 
 TimeMode = Literal["cumulative", "window"]
@@ -40,7 +50,8 @@ def parse_format(text: str) -> Format:
 
 
 def format_for_path(path: str) -> Format:
-    """The format an output file's suffix names (``map.kml`` -> kml); html otherwise."""
+    """The format an output file's suffix names (``map.kml`` -> kml, ``x.csv`` -> the
+    normalized csv); html otherwise."""
     suffix = Path(path).suffix.lower().lstrip(".")
     suffix = _SUFFIXES.get(suffix, suffix)
     return suffix if suffix in FORMATS else "html"

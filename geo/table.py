@@ -1,11 +1,22 @@
-"""The normalized table: one flat record per event, as `list`, CSV and GeoJSON show it."""
+"""The event as a flat record, each form defined once.
+
+* :func:`normalize`: the normalized table (``list --format json``, the normalized CSV), list
+  fields as lists.
+* :func:`record`: the same fields with list fields as ``; ``-joined text (:data:`LIST_FIELDS`,
+  :func:`flat`), plus ``start``/``end`` as written and ``aircraft``: the GeoJSON properties and
+  the events layer of :mod:`geo.frames`. Joined, because GDAL (and so QGIS) types a property
+  whose first value is ``[]`` as JSON, and a GeoPackage keeps no lists; the items of those
+  fields never hold ``;`` (the CSV splits them on it), so the joined text is lossless.
+* :func:`source_row`: the row of ``events.csv`` that reads back as the same event (the
+  ``events-csv`` export): times as written, places as references that resolve back.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any, NamedTuple
 
-from geo.model import Event, Reference
+from geo.model import EVENT_COLUMNS, Event, Location, Reference
 from geo.timeline import format_duration, iso_local, iso_utc, precision_label, zone
 
 TABLE_COLUMNS: tuple[str, ...] = (
@@ -56,6 +67,14 @@ def _local_text(event: Event, which: str) -> str:
     return local.date().isoformat()
 
 
+LIST_FIELDS: tuple[str, ...] = ("origin", "participants", "sources", "references")
+"""The fields :func:`normalize` gives as lists and :func:`record` as ``; ``-joined text
+(``references`` as the citations)."""
+
+SOURCE_COLUMNS: tuple[str, ...] = (*EVENT_COLUMNS, "aircraft")
+"""The columns of :func:`source_row`: ``events.csv``'s, and the optional ``aircraft``."""
+
+
 def flight_fields(event: Event) -> dict[str, Any]:
     """Distance, duration, speed and plausibility of a flight (empty for other kinds)."""
     if not event.is_flight or not event.origin:
@@ -83,9 +102,11 @@ class FlightText(NamedTuple):
     verdict: str  # 'plausible: average 741 km/h over …'
 
 
-def flight_text(event: Event) -> FlightText:
-    """The one wording of a flight's distance, duration, speed and plausibility."""
-    facts = flight_fields(event)
+def flight_text(event: Event, facts: dict[str, Any] | None = None) -> FlightText:
+    """The one wording of a flight's distance, duration, speed and plausibility (``facts``:
+    its :func:`flight_fields`, or a row of :func:`normalize`, when already at hand)."""
+    if facts is None:
+        facts = flight_fields(event)
     speed = facts.get("avg_speed_kmh")
     return FlightText(
         f"{facts['distance_km']:,.0f} km",
@@ -146,3 +167,48 @@ def flat(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def record(event: Event, row: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The event as the GeoJSON properties and the frames' events layer hold it (see the
+    module docstring); ``row`` is its :func:`normalize` when already made."""
+    row = normalize(event) if row is None else row
+    out: dict[str, Any] = {
+        "id": row["id"],
+        "kind": row["kind"],
+        "title": row["title"],
+        "start": event.start_text,
+        "end": event.end_text,
+    }
+    for key, value in row.items():
+        if key in out:
+            continue
+        out[key] = flat(value) if key in LIST_FIELDS else value
+        if key == "notes":
+            out["aircraft"] = event.aircraft
+    return out
+
+
+def place_reference(location: Location) -> str:
+    """What an events file names a place by so that it resolves back to ``location``: an
+    airport's code, a place's name."""
+    return location.airport or location.name
+
+
+def source_row(event: Event) -> dict[str, str]:
+    """The row of ``events.csv`` the event reads back from (columns :data:`SOURCE_COLUMNS`):
+    ``start``/``end`` as written, places by :func:`place_reference`, lists joined by ``;``."""
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "title": event.title,
+        "start": event.start_text,
+        "end": event.end_text,
+        "origin": ";".join(place_reference(loc) for loc in event.origin),
+        "destination": place_reference(event.destination),
+        "participants": ";".join(event.participants),
+        "status": event.status,
+        "sources": ";".join(event.sources),
+        "notes": event.notes,
+        "aircraft": event.aircraft,
+    }

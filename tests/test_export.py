@@ -58,18 +58,31 @@ def test_geojson_flight_has_per_vertex_times_and_splits_at_antimeridian() -> Non
     assert abs(first[-1][0]) == 180 and abs(second[0][0]) == 180
     assert first[-1][1] == pytest.approx(second[0][1])
     n_vertices = sum(len(part) for part in geom["coordinates"])
-    # the meridian point is added to both parts; times follow the original vertices
-    assert len(flight["properties"]["times"]) in (n_vertices - 2, n_vertices)
-    assert flight["properties"]["times"][0] == "2025-06-01T01:00:00Z"
+    # the meridian point ends one part and starts the next: each copy has its time, so the
+    # times follow the positions one for one
+    times = flight["properties"]["times"]
+    assert len(times) == n_vertices
+    assert times[0] == "2025-06-01T01:00:00Z" and times[-1] == "2025-06-01T14:30:00Z"
+    assert times == sorted(times)
+    k = len(first)  # the first position of the second part: the meridian again, same time
+    assert times[k - 1] == times[k]
 
 
 def test_geojson_carries_every_property() -> None:
     doc = json.loads(to_geojson(shipped_events()))
     flight = next(f for f in doc["features"] if f["id"] == "flight-vko-gyd-2025-03-14")
     props = flight["properties"]
-    assert props["start_utc"] == "2025-03-13T22:54:00Z" and props["end_utc"] == "2025-03-14T01:30:00Z"
+    assert props["start_utc"] == "2025-03-13T22:54:00Z"
+    assert props["end_utc"] == "2025-03-14T01:30:00Z"
     assert props["status"] == "reported" and "astra-adsb-n103wg-2025-03" in props["sources"]
-    assert f"{ASTRA}" in [ref["citation"] for ref in props["references"]]
+    event = next(e for e in shipped_events() if e.id == "flight-vko-gyd-2025-03-14")
+    citations = [ref.citation for ref in event.references]
+    assert ASTRA in citations
+    # list fields as '; '-joined text in every feature (GDAL types a []-first field as JSON)
+    assert props["references"] == "; ".join(citations)
+    assert props["sources"] == "; ".join(event.sources)
+    assert props["origin"] == "Vnukovo International Airport (VKO)"
+    assert (props["start"], props["end"]) == ("2025-03-14T01:54", "2025-03-14T05:30")
     assert props["distance_km"] == pytest.approx(1926, abs=5)
     assert len(props["times"]) == len(flight["geometry"]["coordinates"])
     arcs = [
@@ -118,3 +131,122 @@ def test_hostile_text_is_escaped_in_kml() -> None:
     text = to_kml(events)
     assert "<script>" not in text and "<b>" not in text
     assert ET.fromstring(text) is not None
+
+
+ZERO = events_from_csv(
+    "round-trip,flight,Round trip,2025-06-01T11:00,2025-06-01T12:30,SYD,SYD,,reported,s,\n"
+    "at-home,visit,Stays home,2025-01-01,,Baku;Moscow,Baku,,reported,s,\n"
+    "only-home,call,Calls itself,2025-01-02,,Baku,Baku,,reported,s,\n"
+)
+
+
+def test_a_zero_length_flight_is_a_point_that_says_why() -> None:
+    doc = json.loads(to_geojson(ZERO))
+    (flight,) = [f for f in doc["features"] if f["id"] == "round-trip"]
+    assert flight["geometry"] == {"type": "Point", "coordinates": [151.177, -33.9461]}
+    assert flight["properties"]["track_omitted"].startswith("origin and destination are one")
+    assert "times" not in flight["properties"]
+    for feature in doc["features"]:  # no zero-length line anywhere
+        assert shape(feature["geometry"]).is_valid
+        if feature["geometry"]["type"] != "Point":
+            assert shape(feature["geometry"]).length > 0
+
+
+def test_an_origin_that_is_the_place_draws_no_arc_and_says_why() -> None:
+    doc = json.loads(to_geojson(ZERO))
+    by_id = {f["id"]: f for f in doc["features"]}
+    assert {f["id"] for f in doc["features"]} == {
+        "round-trip", "at-home", "at-home#arc2", "only-home"
+    }
+    assert by_id["at-home"]["properties"]["arcs_omitted"] == "Baku"
+    assert by_id["only-home"]["properties"]["arcs_omitted"] == "Baku"
+    assert "no arc" in by_id["only-home"]["properties"]["arcs_omitted_reason"]
+    assert "arcs_omitted" not in by_id["at-home#arc2"]["properties"]
+    assert by_id["at-home#arc2"]["properties"]["from"] == "Moscow"
+
+
+@pytest.mark.parametrize("events", [shipped_events(), PACIFIC, ZERO],
+                         ids=["shipped", "pacific", "zero"])
+def test_every_property_has_one_type_in_every_feature(events) -> None:
+    doc = json.loads(to_geojson(events))
+    types: dict[str, set[str]] = {}
+    for feature in doc["features"]:
+        for key, value in feature["properties"].items():
+            if value is not None:
+                types.setdefault(key, set()).add(type(value).__name__)
+    assert all(len(t) == 1 for t in types.values()), types
+    for key in ("origin", "participants", "sources", "references"):
+        assert types[key] == {"str"}
+    assert types.get("times", {"list"}) == {"list"}
+
+
+def test_geojson_and_kml_are_written_in_batches_with_the_same_bytes(monkeypatch) -> None:
+    """Batches change nothing: one batch per event gives the bytes of one batch for all."""
+    from geo import batches
+
+    events = shipped_events() + PACIFIC + ZERO
+    whole = {fmt: export(events, fmt) for fmt in ("geojson", "kml")}
+    monkeypatch.setattr(batches, "BATCH_EVENTS", 1)
+    monkeypatch.setattr(batches.batches, "__defaults__", (1,))
+    for fmt, data in whole.items():
+        assert export(events, fmt) == data, fmt
+
+
+def test_kml_ids_are_xml_names_and_keep_the_original() -> None:
+    from geo.kml import kml_id
+
+    events = events_from_csv(
+        '"1 <b>&amp;",meeting,t,2025-01-01,,,Baku,,reported,s,\n'
+        "1 _b_amp,meeting,t,2025-01-01,,,Baku,,reported,s,\n"
+        "flight-confirmed,meeting,t,2025-01-01,,,Baku,,reported,s,\n"
+        "ok.id_1-a,meeting,t,2025-01-01,,Moscow,Baku,,reported,s,\n"
+        "ok.id_1-a-arc1,meeting,t,2025-01-01,,,Baku,,reported,s,\n"
+    )
+    root = ET.fromstring(to_kml(events))
+    ids = [m.get("id") for m in root.iter(f"{KML}Placemark")]
+    styles = [s.get("id") for s in root.iter(f"{KML}Style")]
+    assert len(set(ids + styles)) == len(ids) + len(styles)  # unique in the document
+    import re
+
+    assert all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9._-]*", i) for i in ids), ids
+    assert kml_id("ok.id_1-a") == "ok.id_1-a"  # already a name: kept
+    assert kml_id("1 <b>&amp;") == kml_id("1 <b>&amp;")  # the same every time
+    assert kml_id("1 <b>&amp;").startswith("e-1_b_amp-")
+    original = {
+        m.get("id"): m.findtext(f"{KML}ExtendedData/{KML}Data[@name='id']/{KML}value")
+        for m in root.iter(f"{KML}Placemark")
+    }
+    assert sorted(v for v in original.values() if v) == sorted(e.id for e in events)
+    assert original["flight-confirmed-2"] == "flight-confirmed"  # a style's id was taken
+    assert original["ok.id_1-a-arc1-2"] == "ok.id_1-a-arc1"  # an arc's id was taken
+
+
+def test_kml_styles_and_placemarks_in_schema_order() -> None:
+    root = ET.fromstring(to_kml(shipped_events()))
+    for style in root.iter(f"{KML}Style"):
+        assert [c.tag for c in style] == [f"{KML}IconStyle", f"{KML}LineStyle"]
+    order = ["name", "description", "TimeStamp", "TimeSpan", "styleUrl", "ExtendedData",
+             "Point", "MultiGeometry", "Track"]
+    for mark in root.iter(f"{KML}Placemark"):
+        tags = [c.tag.split("}")[1] for c in mark]
+        assert tags == sorted(tags, key=order.index), tags
+
+
+def test_kml_description_is_escaped_html_in_cdata() -> None:
+    events = events_from_csv(
+        'x,meeting,"<script>alert(1)</script>",2025-01-01,,,Baku,,reported,'
+        '"https://example.org/a?b=1&c=2;javascript:alert(1)","a ]]> b\nline <i>2</i>"\n'
+    )
+    text = to_kml(events)
+    body = text[text.index("<description>") : text.index("</description>")]
+    assert body.startswith("<description><![CDATA[<h3>&lt;script&gt;alert(1)&lt;/script&gt;</h3>")
+    assert "]]&gt; b<br>line &lt;i&gt;2&lt;/i&gt;" in body  # a CDATA end in data is text
+    assert '<a href="https://example.org/a?b=1&amp;c=2">' in body  # http(s) only as links
+    assert "javascript:alert(1)" in body and 'href="javascript' not in body
+    desc = ET.fromstring(text).find(f".//{KML}Placemark/{KML}description")
+    assert desc is not None and desc.text is not None
+    import html as html_module
+    import re
+
+    shown = html_module.unescape(re.sub(r"<[^>]+>", "\n", desc.text))
+    assert "<script>alert(1)</script>" in shown and "a ]]> b" in shown

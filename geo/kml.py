@@ -1,0 +1,256 @@
+"""The KML export: OGC KML 2.2 with Google's ``gx`` extension, valid against both schemas
+(``ogckml22.xsd`` + ``kml22gx.xsd``; tests/test_kml_schema.py runs ``xmllint`` on it).
+
+* ``TimeSpan``/``TimeStamp`` with ``xsd:dateTime`` UTC times (``2025-03-13T22:54:00Z``), so
+  Google Earth's time slider works; flights as a ``gx:Track`` (a ``when`` and a ``gx:coord``
+  per vertex, the track of :func:`geo.geometry.flight_tracks`), contact arcs as their own
+  placemarks (a ``MultiGeometry`` of ``LineString`` parts split at the antimeridian).
+* Elements in the schema's order: a ``Style`` has ``IconStyle`` then ``LineStyle``; a
+  ``Placemark`` has ``name``, ``description``, its time, ``styleUrl``, ``ExtendedData``, then
+  its geometry.
+* Placemark ids are ``xs:ID`` values (:func:`kml_id`): an event id that already is one is
+  kept, any other becomes a slug and a digest of it; the id itself is in ``ExtendedData``
+  (``Data name="id"``), as are ``kind``, ``status``, ``sources`` and ``participants``.
+* ``description`` is HTML built here with :func:`html.escape` around every piece of data,
+  inside CDATA, so Google Earth renders the markup made here and shows the data as text:
+  ``<script>`` in a title reads ``<script>``. Only ``http(s)`` URLs become links.
+
+Written in batches (:mod:`geo.batches`), vertices formatted in bulk (:mod:`geo.vertices`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from geo import geometry
+from geo.batches import ahead, batches
+from geo.model import Event, Reference, is_http_url
+from geo.query import in_order
+from geo.style import KIND_STYLE, STATUS_STYLE, kml_color
+from geo.table import flight_text, normalize
+from geo.timeline import iso_utc
+from geo.vertices import (
+    Parts,
+    RowText,
+    constant,
+    decimal_rows,
+    normalized_lons,
+    split_lines,
+    utc_rows,
+)
+
+KML_NS = "http://www.opengis.net/kml/2.2"
+GX_NS = "http://www.google.com/kml/ext/2.2"
+DOCUMENT_NAME = "Flights and diplomacy"
+
+_NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9._-]*\Z", re.ASCII)
+_NOT_NAME = re.compile(r"[^A-Za-z0-9._-]+", re.ASCII)
+
+
+def kml_id(event_id: str) -> str:
+    """An ``xs:ID`` (an XML NCName) for an event id, the same every time: the id itself when
+    it is one (ASCII letters, digits, ``._-``, not starting with a digit, ``.`` or ``-``),
+    else ``e-<slug>-<10 hex digits of its SHA-1>`` (``e-meeting_img_src_x-3f1c…``)."""
+    if _NCNAME.match(event_id):
+        return event_id
+    slug = _NOT_NAME.sub("_", event_id).strip("_.-")[:40]
+    digest = hashlib.sha1(event_id.encode("utf-8")).hexdigest()[:10]
+    return f"e-{slug}-{digest}" if slug else f"e-{digest}"
+
+
+class _Ids:
+    """Unique ids across the document, in document order: a taken id gets ``-2``, ``-3``…"""
+
+    def __init__(self, taken: Sequence[str]) -> None:
+        self._seen = set(taken)
+
+    def claim(self, wanted: str) -> str:
+        out, n = wanted, 1
+        while out in self._seen:
+            n += 1
+            out = f"{wanted}-{n}"
+        self._seen.add(out)
+        return out
+
+
+def _text(value: str) -> str:
+    """Element text: ``&``, ``<`` and ``>`` as references."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cdata(markup: str) -> str:
+    """``markup`` as CDATA; a ``]]>`` inside (none comes from escaped data) is split across
+    two sections, so it cannot end the first."""
+    return "<![CDATA[" + markup.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def _citation(ref: Reference) -> str:
+    text = html.escape(ref.citation)
+    if ref.url and is_http_url(ref.url):
+        return f'<a href="{html.escape(ref.url.strip(), quote=True)}">{text}</a>'
+    return text
+
+
+def description_html(event: Event, row: dict[str, Any]) -> str:
+    """The placemark's balloon as HTML: every piece of data escaped, the markup our own.
+    ``row`` is the event's :func:`geo.table.normalize`."""
+    e = html.escape
+    cells = [
+        ("When", e(row["when"])),
+        ("UTC", f"{e(row['start_utc'])} – {e(row['end_utc'])}"),
+        ("Place", e(row["destination"])),
+    ]
+    if event.origin:
+        cells.append(("From", e("; ".join(row["origin"]))))
+    if event.participants:
+        cells.append(("Who", e("; ".join(event.participants))))
+    cells.append(("Status", e(event.status)))
+    cells.append(("Sources", "<br>".join(_citation(ref) for ref in event.references)))
+    if event.is_flight:
+        text = flight_text(event, row)
+        speed = f", {text.speed}" if text.speed else ""
+        cells.append(("Flight", e(f"{text.distance}, {text.duration}{speed}; {text.verdict}")))
+    if event.notes:
+        cells.append(("Notes", e(event.notes).replace("\n", "<br>")))
+    body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in cells)
+    return f"<h3>{e(event.title or event.id)}</h3><table>{body}</table>"
+
+
+def _time(ev: Event, indent: str) -> str:
+    if ev.start_utc == ev.end_utc:
+        return f"{indent}<TimeStamp><when>{iso_utc(ev.start_utc)}</when></TimeStamp>\n"
+    return (
+        f"{indent}<TimeSpan><begin>{iso_utc(ev.start_utc)}</begin>"
+        f"<end>{iso_utc(ev.end_utc)}</end></TimeSpan>\n"
+    )
+
+
+def _data(pairs: Sequence[tuple[str, str]], indent: str) -> str:
+    items = "".join(
+        f'{indent} <Data name="{name}"><value>{_text(value)}</value></Data>\n'
+        for name, value in pairs
+    )
+    return f"{indent}<ExtendedData>\n{items}{indent}</ExtendedData>\n"
+
+
+def _styles() -> Iterator[str]:
+    """A style per kind and status, from :mod:`geo.style` (KML's colours are aabbggrr)."""
+    for kind, ks in KIND_STYLE.items():
+        for status, st in STATUS_STYLE.items():
+            color = kml_color(ks.color, st.opacity)
+            yield (
+                f'  <Style id="{kind}-{status}">\n'
+                f"   <IconStyle><color>{color}</color></IconStyle>\n"
+                f"   <LineStyle><color>{color}</color><width>{ks.weight:g}</width></LineStyle>\n"
+                "  </Style>\n"
+            )
+
+
+STYLE_IDS: tuple[str, ...] = tuple(f"{k}-{s}" for k in KIND_STYLE for s in STATUS_STYLE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    events: Sequence[Event]
+    tracks: geometry.Lines
+    whens: RowText  # a row '<when>…</when>\n' per track vertex
+    coords: RowText  # a row '<gx:coord>lon lat 0</gx:coord>\n' per track vertex
+    arcs: geometry.Lines
+    arc_parts: Parts
+    arc_coords: RowText  # a row 'lon,lat,0 ' per vertex of arc_parts
+
+
+def _geometry(events: Sequence[Event]) -> _Batch:
+    """The worker thread's part: a batch's tracks and arcs, formatted."""
+    tracks = geometry.flight_tracks(events)
+    n = tracks.lons.size
+    assert tracks.times_ms is not None
+    whens = RowText.of([constant("<when>", n), utc_rows(tracks.times_ms),
+                        constant("</when>\n", n)])
+    coords = RowText.of([
+        constant("<gx:coord>", n), decimal_rows(normalized_lons(tracks.lons)),
+        constant(" ", n), decimal_rows(tracks.lats), constant(" 0</gx:coord>\n", n),
+    ])
+    arcs = geometry.contact_arcs(events)
+    parts = split_lines(arcs)
+    m = parts.lons.size
+    arc_coords = RowText.of([
+        decimal_rows(parts.lons), constant(",", m), decimal_rows(parts.lats), constant(",0 ", m),
+    ])
+    return _Batch(events, tracks, whens, coords, arcs, parts, arc_coords)
+
+
+def _placemarks(batch: _Batch, ids: _Ids) -> Iterator[bytes]:
+    tracks, arcs = batch.tracks, batch.arcs
+    track_of = {int(i): j for j, i in enumerate(tracks.event.tolist())}
+    arcs_of = arcs.by_event()
+    for i, ev in enumerate(batch.events):
+        row = normalize(ev)
+        style = f"#{ev.kind}-{ev.status}"
+        base = ids.claim(kml_id(ev.id))
+        data = [("id", ev.id), ("kind", ev.kind), ("status", ev.status),
+                ("sources", "; ".join(ev.sources)), ("participants", "; ".join(ev.participants))]
+        head = (
+            f'  <Placemark id="{base}">\n'
+            f"   <name>{_text(ev.title or ev.id)}</name>\n"
+            f"   <description>{_cdata(description_html(ev, row))}</description>\n"
+            + _time(ev, "   ")
+            + f"   <styleUrl>{style}</styleUrl>\n"
+            + _data(data, "   ")
+        )
+        if ev.is_flight:
+            j = track_of[i]
+            a, b = int(tracks.offsets[j]), int(tracks.offsets[j + 1])
+            yield (head + "   <gx:Track>\n").encode("utf-8")
+            yield batch.whens.span(a, b)
+            yield batch.coords.span(a, b)
+            yield b"   </gx:Track>\n  </Placemark>\n"
+            continue
+        d = ev.destination
+        yield (
+            head
+            + f"   <Point><coordinates>{d.lon:.6f},{d.lat:.6f},0</coordinates></Point>\n"
+            + "  </Placemark>\n"
+        ).encode("utf-8")
+        for j in arcs_of.get(i, []):
+            k = int(arcs.origin[j])
+            o = ev.origin[k]
+            lines = "".join(
+                "    <LineString><tessellate>1</tessellate><coordinates>"
+                + batch.arc_coords.span(*batch.arc_parts.vertices_of(p), trim=1).decode("ascii")
+                + "</coordinates></LineString>\n"
+                for p in batch.arc_parts.parts_of(j)
+            )
+            yield (
+                f'  <Placemark id="{ids.claim(f"{base}-arc{k + 1}")}">\n'
+                f"   <name>{_text(f'{o.name} → {d.name}: {ev.title or ev.id}')}</name>\n"
+                + _time(ev, "   ")
+                + f"   <styleUrl>{style}</styleUrl>\n"
+                + _data([("event_id", ev.id), ("from", o.label), ("to", d.label)], "   ")
+                + f"   <MultiGeometry>\n{lines}   </MultiGeometry>\n"
+                + "  </Placemark>\n"
+            ).encode("utf-8")
+
+
+def write_kml(events: Sequence[Event], out: IO[bytes]) -> None:
+    """The KML document of ``events`` (in the one event order) written to ``out``."""
+    events = in_order(events)
+    out.write(
+        (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<kml xmlns="{KML_NS}" xmlns:gx="{GX_NS}">\n'
+            " <Document>\n"
+            f"  <name>{DOCUMENT_NAME}</name>\n"
+            + "".join(_styles())
+        ).encode("utf-8")
+    )
+    ids = _Ids(STYLE_IDS)
+    for batch in ahead(batches(events), _geometry):
+        for piece in _placemarks(batch, ids):
+            out.write(piece)
+    out.write(b" </Document>\n</kml>\n")
