@@ -13,6 +13,7 @@ from geo.model import Airport, DataError, Event, Location, Place, Problem
 from geo.query import Filters, select
 
 if TYPE_CHECKING:
+    from geo.frames import from_geodataframe, to_geodataframe
     from geo.render import build_map, to_html
 
 __all__ = [
@@ -25,8 +26,10 @@ __all__ = [
     "Place",
     "Problem",
     "build_map",
+    "from_geodataframe",
     "load_dataset",
     "select",
+    "to_geodataframe",
     "to_html",
 ]
 
@@ -36,4 +39,8 @@ def __getattr__(name: str) -> Any:
         from geo import render
 
         return getattr(render, name)
+    if name in ("to_geodataframe", "from_geodataframe"):
+        from geo import frames
+
+        return getattr(frames, name)
     raise AttributeError(f"module 'geo' has no attribute {name!r}")

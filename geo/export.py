@@ -1,9 +1,10 @@
 """Every export, by format: the HTML map, GeoJSON (RFC 7946), KML (with time), the normalized
-CSV and the events CSV (the input format, re-importable).
+CSV, the events CSV (the input format, re-importable), and GeoPackage and GeoParquet (the
+frames of :mod:`geo.frames`, through geopandas).
 
 Every writer is deterministic: the same events give byte-identical output. The writers
-themselves live one per module (:mod:`geo.geojson`, :mod:`geo.kml`, :mod:`geo.render`); the
-two CSV writers are here.
+themselves live one per module (:mod:`geo.geojson`, :mod:`geo.kml`, :mod:`geo.frames`,
+:mod:`geo.render`); the two CSV writers are here.
 
 Both CSV writers protect cells a spreadsheet would run as formulas (:func:`geo.cells.protect`:
 ``=HYPERLINK(…)`` is written ``'=HYPERLINK(…)``).
@@ -127,4 +128,8 @@ def export(
         return buf.getvalue()
     if fmt == "csv":
         return to_csv(events).encode("utf-8")
-    return to_events_csv(events).encode("utf-8")
+    if fmt == "events-csv":
+        return to_events_csv(events).encode("utf-8")
+    from geo.frames import frames_bytes
+
+    return frames_bytes(events, "gpkg" if fmt == "gpkg" else "parquet")

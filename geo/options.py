@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, get_args
 
-Format = Literal["html", "geojson", "kml", "csv", "events-csv"]
+Format = Literal["html", "geojson", "kml", "csv", "events-csv", "gpkg", "parquet"]
 FORMATS: tuple[Format, ...] = get_args(Format)
 MEDIA_TYPES: dict[Format, str] = {
     "html": "text/html",
@@ -17,6 +17,8 @@ MEDIA_TYPES: dict[Format, str] = {
     "kml": "application/vnd.google-earth.kml+xml",
     "csv": "text/csv",
     "events-csv": "text/csv",
+    "gpkg": "application/geopackage+sqlite3",
+    "parquet": "application/vnd.apache.parquet",
 }
 FORMAT_LABELS: dict[Format, str] = {
     "html": "HTML map",
@@ -24,6 +26,8 @@ FORMAT_LABELS: dict[Format, str] = {
     "kml": "KML",
     "csv": "CSV",
     "events-csv": "events CSV (re-importable)",
+    "gpkg": "GeoPackage",
+    "parquet": "GeoParquet",
 }
 EXTENSIONS: dict[Format, str] = {
     "html": "html",
@@ -31,9 +35,11 @@ EXTENSIONS: dict[Format, str] = {
     "kml": "kml",
     "csv": "csv",
     "events-csv": "csv",
+    "gpkg": "gpkg",
+    "parquet": "parquet",
 }
 """The file name suffix each format is saved with (``events-csv`` is a ``.csv`` file)."""
-_SUFFIXES: dict[str, Format] = {"htm": "html", "json": "geojson"}
+_SUFFIXES: dict[str, Format] = {"htm": "html", "json": "geojson", "geoparquet": "parquet"}
 
 TimeMode = Literal["cumulative", "window"]
 TIME_MODES: tuple[TimeMode, ...] = get_args(TimeMode)
@@ -50,8 +56,8 @@ def parse_format(text: str) -> Format:
 
 
 def format_for_path(path: str) -> Format:
-    """The format an output file's suffix names (``map.kml`` -> kml, ``x.csv`` -> the
-    normalized csv); html otherwise."""
+    """The format an output file's suffix names (``map.kml`` -> kml, ``x.gpkg`` -> gpkg,
+    ``x.csv`` -> the normalized csv); html otherwise."""
     suffix = Path(path).suffix.lower().lstrip(".")
     suffix = _SUFFIXES.get(suffix, suffix)
     return suffix if suffix in FORMATS else "html"

@@ -117,7 +117,7 @@ def test_csv_round_trips() -> None:
     assert flight["start_utc"] == "2025-03-13T22:54:00Z" and flight["plausible"] == "true"
 
 
-@pytest.mark.parametrize("fmt", ["html", "geojson", "kml", "csv"])
+@pytest.mark.parametrize("fmt", ["html", "geojson", "kml", "csv", "events-csv", "gpkg", "parquet"])
 def test_exports_are_deterministic(fmt: str) -> None:
     events = shipped_events()
     assert export(events, fmt) == export(list(reversed(events)), fmt)

@@ -1,0 +1,361 @@
+"""Events as GeoDataFrames (geopandas, shapely), and GeoPackage, GeoJSON and GeoParquet files
+in and out (through pyogrio and pyarrow).
+
+:func:`to_geodataframe` gives three typed frames in WGS84 (EPSG:4326):
+
+* ``events``: one row per event, in the order given, a ``Point`` at its place; the columns of
+  :func:`geo.table.record` (the GeoJSON export's properties): text columns as ``str``, list
+  fields as ``; ``-joined text (a GeoPackage holds no lists, see :mod:`geo.table`),
+  ``start_utc``/``end_utc`` aware UTC datetimes (``datetime64[ms, UTC]``: years 1000–9998
+  fit), flight figures as floats (NaN for other kinds), ``plausible`` a nullable boolean, and
+  ``precedent``, ``track_omitted``, ``arcs_omitted``.
+* ``arcs``: one row per contact arc (``LineString``, or ``MultiLineString`` split at the
+  antimeridian): ``event_id, kind, status, from, to, start_utc, end_utc``.
+* ``tracks``: one row per flight with a track, the same columns and the flight's
+  ``distance_km`` and ``duration_minutes``. A round trip (both airports one place) has none;
+  the events layer says why (``track_omitted``).
+
+:func:`from_geodataframe` reads an events layer back: its cells become the text cells of
+``events.csv`` (``start``/``end`` as written, places by reference: a label ``Name (CODE)`` is
+the airport ``CODE``, another label a place's name) and go through the very rules of an
+events file (:data:`geo.io.rules.CHECKS`, and the CSV reader's checks of the header and of
+each cell's characters and length), so a bad row is reported as ``FILE:LINE: column:
+message`` with LINE the feature's number (its row number, from 1, as QGIS shows it). The
+geometry is not read: an event's place is its ``destination``.
+``from_geodataframe(to_geodataframe(events)["events"])`` gives the events back (every field,
+``line`` aside: that is where each came from).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from geo import geometry
+from geo.geojson import ARCS_OMITTED, TRACK_OMITTED
+from geo.io.csvfile import (
+    Table,
+    _check_characters,
+    _check_header,
+    _check_lengths,
+    in_line_order,
+    split_list,
+)
+from geo.io.reference import Bibliography
+from geo.io.rules import read_events
+from geo.io.source import Source, read_bytes
+from geo.layers import precedent_ids
+from geo.model import EVENT_COLUMNS, EVENT_OPTIONAL, DataError, Event, Problem
+from geo.places import Gazetteer
+from geo.query import in_order
+from geo.table import record
+from geo.vertices import split_lines
+
+FrameFormat = Literal["gpkg", "parquet", "geojson"]
+LAYERS: tuple[str, ...] = ("events", "arcs", "tracks")
+CRS = "EPSG:4326"
+
+EVENT_LAYER_COLUMNS: tuple[str, ...] = (
+    "id", "kind", "title", "start", "end", "when", "start_local", "end_local", "start_utc",
+    "end_utc", "precision", "timezone", "origin", "destination", "destination_lat",
+    "destination_lon", "participants", "status", "sources", "references", "notes", "aircraft",
+    "arrival_timezone", "distance_km", "duration_minutes", "duration", "avg_speed_kmh",
+    "plausible", "plausibility", "precedent", "track_omitted", "arcs_omitted",
+)
+"""The events layer's columns, in order (the GeoJSON export's event properties)."""
+_FLOATS = ("destination_lat", "destination_lon", "distance_km", "duration_minutes",
+           "avg_speed_kmh")
+_LINE_COLUMNS = ("event_id", "kind", "status", "from", "to", "start_utc", "end_utc")
+
+SUFFIXES: dict[str, FrameFormat] = {
+    ".gpkg": "gpkg", ".parquet": "parquet", ".geoparquet": "parquet",
+    ".geojson": "geojson", ".json": "geojson",
+}
+"""The file suffixes :func:`read_events_file` reads, and their formats."""
+
+GPKG_DATE = "2000-01-01T00:00:00.000Z"
+"""The time a GeoPackage says it was last changed: fixed, so the same events give the same
+bytes (GDAL would write the clock's time)."""
+
+
+def _utc(times: Sequence[Any]) -> pd.Series:
+    """Aware datetimes as ``datetime64[ms, UTC]`` (ms since the epoch: no year-2262 limit)."""
+    ms = np.array(
+        [round(t.timestamp() * 1000) for t in times], dtype=np.int64
+    ).astype("datetime64[ms]")
+    return pd.Series(ms).dt.tz_localize("UTC")
+
+
+def _events_frame(events: Sequence[Event], precedents: set[str]) -> Any:
+    import geopandas as gpd
+    import shapely
+
+    rows = []
+    for ev in events:
+        row = record(ev)
+        row["precedent"] = ev.id in precedents
+        if ev.is_flight and geometry.same_place(ev.origin[0], ev.destination):
+            row["track_omitted"] = TRACK_OMITTED
+        omitted = geometry.omitted_origins(ev)
+        if omitted:
+            row["arcs_omitted"] = "; ".join(o.label for o in omitted)
+        rows.append(row)
+    frame = pd.DataFrame.from_records(rows, columns=list(EVENT_LAYER_COLUMNS))
+    for col in EVENT_LAYER_COLUMNS:
+        if col in _FLOATS:
+            frame[col] = frame[col].astype("float64")
+        elif col == "plausible":
+            frame[col] = frame[col].astype("boolean")
+        elif col == "precedent":
+            frame[col] = frame[col].astype(bool)
+        elif col in ("start_utc", "end_utc"):
+            frame[col] = _utc([getattr(ev, col) for ev in events])
+        else:
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+            if frame[col].notna().all():
+                frame[col] = frame[col].astype(str)
+    points = shapely.points(
+        [ev.destination.lon for ev in events], [ev.destination.lat for ev in events]
+    )
+    return gpd.GeoDataFrame(frame, geometry=list(points) if len(events) else [], crs=CRS)
+
+
+def _lines_frame(events: Sequence[Event], lines: geometry.Lines, tracks: bool) -> Any:
+    import geopandas as gpd
+    import shapely
+
+    parts = split_lines(lines)
+    geoms = []
+    rows: dict[str, list[Any]] = {c: [] for c in _LINE_COLUMNS}
+    if tracks:
+        rows["distance_km"], rows["duration_minutes"] = [], []
+    chosen: list[Event] = []
+    for j, i in enumerate(lines.event.tolist()):
+        ev = events[i]
+        if tracks and geometry.same_place(ev.origin[0], ev.destination):
+            continue
+        pieces = [
+            shapely.linestrings(parts.lons[a:b], parts.lats[a:b])
+            for a, b in map(parts.vertices_of, parts.parts_of(j))
+        ]
+        geoms.append(pieces[0] if len(pieces) == 1 else shapely.MultiLineString(pieces))
+        k = int(lines.origin[j])
+        rows["event_id"].append(ev.id)
+        rows["kind"].append(ev.kind)
+        rows["status"].append(ev.status)
+        rows["from"].append(ev.origin[k].label)
+        rows["to"].append(ev.destination.label)
+        chosen.append(ev)
+        if tracks:
+            facts = record(ev)
+            rows["distance_km"].append(facts.get("distance_km"))
+            rows["duration_minutes"].append(facts.get("duration_minutes"))
+    frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in rows.items()})
+    frame["start_utc"] = _utc([ev.start_utc for ev in chosen])
+    frame["end_utc"] = _utc([ev.end_utc for ev in chosen])
+    if tracks:
+        for col in ("distance_km", "duration_minutes"):
+            frame[col] = frame[col].astype("float64")
+    return gpd.GeoDataFrame(frame, geometry=geoms, crs=CRS)
+
+
+def to_geodataframe(events: Sequence[Event]) -> dict[str, Any]:
+    """``{"events": …, "arcs": …, "tracks": …}``: the events as typed GeoDataFrames (see the
+    module docstring). The caller's events are not changed; each call makes new frames."""
+    events = list(events)
+    precedents = precedent_ids(events)
+    return {
+        "events": _events_frame(events, precedents),
+        "arcs": _lines_frame(events, geometry.contact_arcs(events), tracks=False),
+        "tracks": _lines_frame(events, geometry.flight_tracks(events), tracks=True),
+    }
+
+
+# ------------------------------------------------------------------ frames -> events
+
+
+def _cell(value: Any) -> str:
+    """A frame's value as the text of a CSV cell (missing values empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and np.isnan(value):
+        return ""
+    if value is pd.NA or value is pd.NaT:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _reference(label: str, gazetteer: Gazetteer) -> str:
+    """A place label (``Vnukovo International Airport (VKO)``, ``Baku``) as the reference that
+    names it: the airport's code, or the label itself (a place's name, or text that the rules
+    then report as an unknown place)."""
+    label = label.strip()
+    if label.endswith(")") and " (" in label:
+        code = label[label.rindex(" (") + 2 : -1]
+        found = gazetteer.resolve(code) if code else None
+        if found is not None and found.airport and found.label == label:
+            return code
+    return label
+
+
+def from_geodataframe(
+    frame: Any,
+    gazetteer: Gazetteer | None = None,
+    bibliography: Bibliography | None = None,
+    *,
+    name: str = "GeoDataFrame",
+) -> list[Event]:
+    """The events of an events layer (:func:`to_geodataframe`'s ``"events"``, or a file's),
+    checked by the rules of ``events.csv``; raises :class:`~geo.model.DataError` with every
+    problem as ``NAME:N: column: message`` (N the row's number, from 1).
+
+    ``gazetteer`` and ``bibliography`` default to the shipped data's. Rows whose ``role`` is
+    ``contact`` (the arcs of a GeoJSON export read as one layer) are not events and are
+    skipped; every other column than the events file's is ignored.
+    """
+    if gazetteer is None or bibliography is None:
+        from geo.io import load_dataset
+
+        shipped = load_dataset()
+        gazetteer = shipped.gazetteer if gazetteer is None else gazetteer
+        bibliography = shipped.sources if bibliography is None else bibliography
+    columns = (*EVENT_COLUMNS, *EVENT_OPTIONAL)
+    header = [c for c in columns if c in frame.columns]
+    problems: list[Problem] = []
+    if not _check_header(header, name, columns, EVENT_OPTIONAL, problems):
+        raise DataError(problems)
+    keep = list(range(len(frame)))
+    if "role" in frame.columns:
+        roles = [_cell(v) for v in frame["role"].tolist()]
+        keep = [k for k in keep if roles[k] != "contact"]
+    cells = {col: [_cell(v) for v in frame[col].tolist()] for col in header}
+    for col in ("origin", "destination"):
+        cells[col] = [
+            ";".join(_reference(label, gazetteer) for label in split_list(cell)) if cell else ""
+            for cell in cells[col]
+        ]
+    records, lines, flagged = [], [], set()
+    for k in keep:
+        record_ = [cells[col][k] for col in header]
+        line = k + 1
+        if _check_characters(record_, header, name, line, problems):
+            flagged.add(line)
+        if _check_lengths(record_, header, name, line, problems):
+            flagged.add(line)
+        records.append(record_)
+        lines.append(line)
+    table = Table(header, lines, records, frozenset(flagged))
+    events = read_events(table, name, gazetteer, {}, bibliography, problems)
+    if problems:
+        raise DataError(in_line_order(problems))
+    return events
+
+
+# ------------------------------------------------------------------ files
+
+
+def write_frames(events: Sequence[Event], path: str | os.PathLike[str], fmt: FrameFormat) -> None:
+    """Write the events to ``path``: a GeoPackage with the three layers (``events``, ``arcs``,
+    ``tracks``; an empty one left out), or the events layer alone as GeoParquet or as GeoJSON
+    (RFC 7946, through GDAL). Rows in the one event order (:data:`geo.query.EVENT_ORDER`), as
+    in every export: the same events give the same bytes, in whatever order they come."""
+    frames = to_geodataframe(in_order(events))
+    if fmt == "parquet":
+        frames["events"].to_parquet(path, index=False)
+        return
+    import pyogrio
+
+    if fmt == "geojson":
+        frames["events"].to_file(path, driver="GeoJSON", engine="pyogrio", RFC7946="YES")
+        return
+    before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_DATE})
+    try:
+        for layer in LAYERS:
+            frame = frames[layer]
+            if layer == "events" or len(frame):
+                frame.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
+
+
+def frames_bytes(events: Sequence[Event], fmt: FrameFormat) -> bytes:
+    """:func:`write_frames`'s file as bytes (an export's download)."""
+    with tempfile.TemporaryDirectory(prefix="geo-frames-") as folder:
+        path = Path(folder) / f"events.{'json' if fmt == 'geojson' else fmt}"
+        write_frames(events, path, fmt)
+        return path.read_bytes()
+
+
+def frame_format(name: str) -> FrameFormat | None:
+    """The format a file name's suffix names, if :func:`read_events_file` reads it."""
+    return SUFFIXES.get(Path(name).suffix.lower())
+
+
+def _read_frame(path: Path, fmt: FrameFormat) -> Any:
+    import geopandas as gpd
+
+    if fmt == "parquet":
+        return gpd.read_parquet(path)
+    import pyogrio
+
+    if fmt == "geojson":  # strings that look like dates stay strings ("2025-03" is a month)
+        return gpd.read_file(path, engine="pyogrio", DATE_AS_STRING="YES")
+    layers = [str(row[0]) for row in pyogrio.list_layers(path)]
+    layer = "events" if "events" in layers else (layers[0] if layers else None)
+    return gpd.read_file(path, engine="pyogrio", layer=layer)
+
+
+def read_events_file(
+    source: Source,
+    gazetteer: Gazetteer,
+    bibliography: Bibliography,
+    *,
+    name: str | None = None,
+) -> list[Event]:
+    """The events of a GeoPackage (its ``events`` layer, else its first), GeoParquet or
+    GeoJSON file (a path, or the file's bytes with ``name`` giving its suffix), checked as
+    :func:`from_geodataframe` checks them. Raises :class:`~geo.model.DataError` for every
+    problem, a file that cannot be read (too big, not that format) included."""
+    label = name or (os.fspath(source) if not isinstance(source, bytes) else "events")
+    fmt = frame_format(label)
+    if fmt is None:
+        raise DataError([Problem(label, 1, "file", (
+            "not a file of events this reads; use .gpkg, .parquet, .geojson or a .csv"
+        ))])
+    problems: list[Problem] = []
+    data = read_bytes(source, label, problems)  # the size limit, and a readable file
+    if data is None:
+        raise DataError(problems)
+    with tempfile.TemporaryDirectory(prefix="geo-read-") as folder:
+        path = Path(folder) / f"events{Path(label).suffix.lower()}"
+        path.write_bytes(data)
+        try:
+            frame = _read_frame(path, fmt)
+        except Exception as exc:  # any failure of the reader is a problem of the file
+            what = {"gpkg": "GeoPackage", "parquet": "GeoParquet", "geojson": "GeoJSON"}[fmt]
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            problem = Problem(label, 1, "file", f"cannot read as {what}: {first}")
+            raise DataError([problem]) from None
+    return from_geodataframe(frame, gazetteer, bibliography, name=label)
+
+
+__all__ = [
+    "ARCS_OMITTED",
+    "EVENT_LAYER_COLUMNS",
+    "LAYERS",
+    "SUFFIXES",
+    "TRACK_OMITTED",
+    "frame_format",
+    "frames_bytes",
+    "from_geodataframe",
+    "read_events_file",
+    "to_geodataframe",
+    "write_frames",
+]
