@@ -1,9 +1,9 @@
-"""Large exports in batches: the geometry of the next batch is computed on a worker thread
-while the current one is written.
+"""Large exports in batches, as a pipeline: the geometry of a batch (pyproj) is computed on
+one worker thread, its text (numpy) on a second, while the caller writes the batch before.
 
-The geometry is array work (pyproj and numpy, which release the GIL) and the writing is
-Python (one feature or placemark at a time), so on two cores the two overlap; and only one
-or two batches' vertices are held at a time, not those of every track at once.
+Both are array work that releases the GIL, and the writing is Python (one feature or
+placemark at a time), so on two cores they overlap; and only a few batches' vertices are
+held at a time, never those of every track at once.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from geo.model import Event
 T = TypeVar("T")
 R = TypeVar("R")
 
-BATCH_EVENTS = 2048
+BATCH_EVENTS = 512
 """Events per batch: large enough for the bulk formatting to pay, small enough to hold."""
 
 
@@ -42,3 +42,11 @@ def ahead(items: Iterable[T], work: Callable[[T], R]) -> Iterator[R]:
             pending = submitted
         if pending is not None:
             yield pending.result()
+
+
+def pipeline(
+    events: Sequence[Event], geometry: Callable[[Sequence[Event]], T], text: Callable[[T], R]
+) -> Iterator[R]:
+    """``text(geometry(batch))`` of each batch of ``events``, in order, each step on its own
+    worker thread (see the module docstring)."""
+    return ahead(ahead(batches(events), geometry), text)

@@ -29,7 +29,7 @@ from typing import IO, Any
 import orjson
 
 from geo import geometry
-from geo.batches import ahead, batches
+from geo.batches import pipeline
 from geo.layers import precedent_ids
 from geo.model import Event
 from geo.query import in_order
@@ -73,7 +73,8 @@ def _formatted(lines: geometry.Lines) -> _Lines:
     ])
     times = None
     if parts.times_ms is not None:
-        times = RowText.of([constant('"', n), utc_rows(parts.times_ms), constant('",', n)])
+        times = RowText.of([constant('"', n), utc_rows(parts.times_ms), constant('",', n)],
+                           padded=False)
     return _Lines(lines, parts, coords, times)
 
 
@@ -84,13 +85,18 @@ class _Batch:
     arcs: _Lines
 
 
-def _geometry(events: Sequence[Event]) -> _Batch:
-    """The worker thread's part: tracks and arcs of a batch, split and formatted."""
-    return _Batch(
-        events,
-        _formatted(geometry.flight_tracks(events)),
-        _formatted(geometry.contact_arcs(events)),
-    )
+_Lines3 = tuple[Sequence[Event], geometry.Lines, geometry.Lines]
+
+
+def _geometry(events: Sequence[Event]) -> _Lines3:
+    """The first worker's part: the batch's tracks and arcs (pyproj)."""
+    return events, geometry.flight_tracks(events), geometry.contact_arcs(events)
+
+
+def _text(lines: _Lines3) -> _Batch:
+    """The second worker's part: the lines split and formatted (numpy)."""
+    events, tracks, arcs = lines
+    return _Batch(events, _formatted(tracks), _formatted(arcs))
 
 
 def _point(lon: float, lat: float) -> dict[str, Any]:
@@ -148,7 +154,7 @@ def write_geojson(events: Sequence[Event], out: IO[bytes]) -> None:
     precedents = precedent_ids(events)
     out.write(b'{"type":"FeatureCollection","features":[')
     sep = b"\n"
-    for batch in ahead(batches(events), _geometry):
+    for batch in pipeline(events, _geometry, _text):
         for feature in _features(batch, precedents):
             out.write(sep)
             out.write(feature)

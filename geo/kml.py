@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from geo import geometry
-from geo.batches import ahead, batches
+from geo.batches import pipeline
 from geo.model import Event, Reference, is_http_url
 from geo.query import in_order
 from geo.style import KIND_STYLE, STATUS_STYLE, kml_color
@@ -165,18 +165,25 @@ class _Batch:
     arc_coords: RowText  # a row 'lon,lat,0 ' per vertex of arc_parts
 
 
-def _geometry(events: Sequence[Event]) -> _Batch:
-    """The worker thread's part: a batch's tracks and arcs, formatted."""
-    tracks = geometry.flight_tracks(events)
+_Lines3 = tuple[Sequence[Event], geometry.Lines, geometry.Lines]
+
+
+def _geometry(events: Sequence[Event]) -> _Lines3:
+    """The first worker's part: the batch's tracks and arcs (pyproj)."""
+    return events, geometry.flight_tracks(events), geometry.contact_arcs(events)
+
+
+def _vertex_text(lines: _Lines3) -> _Batch:
+    """The second worker's part: the vertices as text (numpy)."""
+    events, tracks, arcs = lines
     n = tracks.lons.size
     assert tracks.times_ms is not None
     whens = RowText.of([constant("<when>", n), utc_rows(tracks.times_ms),
-                        constant("</when>\n", n)])
+                        constant("</when>\n", n)], padded=False)
     coords = RowText.of([
         constant("<gx:coord>", n), decimal_rows(normalized_lons(tracks.lons)),
         constant(" ", n), decimal_rows(tracks.lats), constant(" 0</gx:coord>\n", n),
     ])
-    arcs = geometry.contact_arcs(events)
     parts = split_lines(arcs)
     m = parts.lons.size
     arc_coords = RowText.of([
@@ -250,7 +257,7 @@ def write_kml(events: Sequence[Event], out: IO[bytes]) -> None:
         ).encode("utf-8")
     )
     ids = _Ids(STYLE_IDS)
-    for batch in ahead(batches(events), _geometry):
+    for batch in pipeline(events, _geometry, _vertex_text):
         for piece in _placemarks(batch, ids):
             out.write(piece)
     out.write(b" </Document>\n</kml>\n")

@@ -64,7 +64,12 @@ def utc_rows(times_ms: npt.ArrayLike) -> ByteRows:
     if not ms.size:
         return out
     days, in_day = np.divmod(ms, _DAY_MS)
-    unique, which = np.unique(days, return_inverse=True)
+    first, last = int(days.min()), int(days.max())
+    if last - first < 4 * days.size + 1024:  # a table of every day in the span
+        unique = np.arange(first, last + 1, dtype=np.int64)
+        which = days - first
+    else:  # a sparse span (centuries apart): only the days that occur
+        unique, which = np.unique(days, return_inverse=True)
     dates = np.frombuffer(
         "".join(
             f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
@@ -88,40 +93,51 @@ def utc_texts(times_ms: npt.ArrayLike) -> list[str]:
 # ------------------------------------------------------------------ numbers
 
 
-def decimal_rows(values: npt.ArrayLike, decimals: int = 6) -> ByteRows:
-    """Each value rounded to ``decimals`` places, as text without trailing zeros (``38.895``,
+@lru_cache(maxsize=1)
+def _three_digits() -> tuple[ByteRows, npt.NDArray[np.int64]]:
+    """``000`` … ``999`` as ``(1000, 3)`` bytes, and how many trailing zeros each has."""
+    k = np.arange(1000, dtype=np.int64)
+    table = np.stack([48 + k // 100, 48 + k // 10 % 10, 48 + k % 10], axis=1).astype(np.uint8)
+    zeros = np.where(k % 10, 0, np.where(k % 100, 1, np.where(k, 2, 3))).astype(np.int64)
+    return table, zeros
+
+
+@lru_cache(maxsize=4)
+def _whole_table(n_int: int) -> ByteRows:
+    """Row ``2 * w + negative``: the integer part ``w`` (< 10**n_int) with its sign,
+    right-aligned in ``n_int + 1`` bytes padded with :data:`PAD`."""
+    rows = []
+    for w in range(10**n_int):
+        for negative in (False, True):
+            text = ("-" if negative else "") + str(w)
+            rows.append(bytes(n_int + 1 - len(text)) + text.encode("ascii"))
+    return np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(-1, n_int + 1)
+
+
+def decimal_rows(values: npt.ArrayLike) -> ByteRows:
+    """Each value rounded to six decimals, as text without trailing zeros (``38.895``,
     ``-77.036``, ``0``), right-aligned in ``(n, width)`` bytes padded with :data:`PAD`.
 
-    For values below 10**9 in magnitude (degrees, kilometres).
+    For values below 10**6 in magnitude (degrees, kilometres).
     """
     v = np.asarray(values, dtype=np.float64).ravel()
-    scale = 10**decimals
-    scaled = np.rint(v * scale).astype(np.int64)
+    scaled = np.rint(v * 1e6).astype(np.int64)
     negative = scaled < 0
-    magnitude = np.abs(scaled)
-    whole, fraction = np.divmod(magnitude, scale)
-    n_int = max(1, len(str(int(whole.max())))) if v.size else 1
-    width = 1 + n_int + 1 + decimals
-    out = np.zeros((v.size, width), dtype=np.uint8)
-    # the fraction, with trailing zeros (and a bare point) left as padding
-    frac_digits = np.empty((v.size, decimals), dtype=np.int64)
-    rest = fraction.copy()
-    for k in range(decimals - 1, -1, -1):
-        rest, frac_digits[:, k] = np.divmod(rest, 10)
-    keep = np.cumsum((frac_digits != 0)[:, ::-1], axis=1)[:, ::-1] > 0
-    out[:, 2 + n_int :] = np.where(keep, 48 + frac_digits, PAD)
-    out[:, 1 + n_int] = np.where(fraction > 0, ord("."), PAD)
-    # the integer part, right-aligned, and its sign just before it
-    digits_needed = np.ones(v.size, dtype=np.int64)
-    for k in range(1, n_int):
-        digits_needed += whole >= 10**k
-    rest = whole.copy()
-    for k in range(n_int):
-        col = n_int - k  # column of the 10**k digit (column 0 is the widest sign slot)
-        rest, digit = np.divmod(rest, 10)
-        out[:, col] = np.where(k < digits_needed, 48 + digit, PAD)
-    sign_col = n_int - digits_needed  # just left of the first digit
-    out[negative, sign_col[negative]] = ord("-")
+    whole, fraction = np.divmod(np.abs(scaled), 1_000_000)
+    top = int(whole.max()) if v.size else 0
+    if top >= 10**6:
+        raise ValueError(f"{top} is too large for decimal_rows")
+    n_int = len(str(top))
+    digits, zeros = _three_digits()
+    high, low = np.divmod(fraction, 1000)
+    out = np.empty((v.size, n_int + 8), dtype=np.uint8)
+    out[:, : n_int + 1] = _whole_table(n_int)[2 * whole + negative]
+    out[:, n_int + 1] = ord(".")
+    out[:, n_int + 2 : n_int + 5] = digits[high]
+    out[:, n_int + 5 :] = digits[low]
+    # trailing zeros of the fraction (and a bare point) become padding
+    trailing = np.where(fraction == 0, 7, np.where(low > 0, zeros[low], 3 + zeros[high]))
+    out[:, n_int + 1 :][np.arange(7) >= 7 - trailing[:, None]] = PAD
     return out
 
 
@@ -134,16 +150,20 @@ def constant(text: str, rows: int) -> ByteRows:
     return np.broadcast_to(data, (rows, data.size))
 
 
-def joined(columns: Sequence[ByteRows]) -> tuple[bytes, IntArray]:
+def joined(columns: Sequence[ByteRows], *, padded: bool = True) -> tuple[bytes, IntArray]:
     """The rows of ``columns`` side by side, padding dropped: the text of all rows one after
     another, and ``ends`` where each row's text ends (row ``i`` is
-    ``text[ends[i - 1]:ends[i]]``, with ``ends[-1]`` taken as 0)."""
+    ``text[ends[i - 1]:ends[i]]``, with ``ends[-1]`` taken as 0). ``padded=False`` for
+    columns that hold no padding (times, constants): every row then has the same width."""
     if not columns:
         return b"", np.zeros(0, dtype=np.int64)
     table = np.concatenate([np.asarray(c, dtype=np.uint8) for c in columns], axis=1)
+    if not padded:
+        rows, width = table.shape
+        return table.tobytes(), np.arange(1, rows + 1, dtype=np.int64) * width
     kept = table != PAD
-    ends = np.cumsum(kept.sum(axis=1, dtype=np.int64))
-    return table[kept].tobytes(), ends
+    ends = np.cumsum(np.count_nonzero(kept, axis=1))
+    return table[kept].tobytes(), ends.astype(np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +174,8 @@ class RowText:
     ends: IntArray
 
     @classmethod
-    def of(cls, columns: Sequence[ByteRows]) -> RowText:
-        text, ends = joined(columns)
+    def of(cls, columns: Sequence[ByteRows], *, padded: bool = True) -> RowText:
+        text, ends = joined(columns, padded=padded)
         return cls(text, ends)
 
     def span(self, first: int, stop: int, *, trim: int = 0) -> bytes:
@@ -261,8 +281,7 @@ def split_lines(lines: Lines) -> Parts:
     line = np.repeat(np.arange(n), counts)
     shifted = lines.lons - shift[line]
     outside = (shifted < -180.0) | (shifted > 180.0)
-    bad = np.zeros(n, dtype=bool)
-    np.logical_or.at(bad, line[outside], True)
+    bad = np.bincount(line[outside], minlength=n) > 0
     bad |= (x0 - shift) <= -180.0  # a first vertex on (or rounded past) the meridian
     if not bad.any():
         one = np.arange(n + 1, dtype=np.int64)
