@@ -32,8 +32,8 @@ from geo.batches import pipeline
 from geo.model import Event, Reference, is_http_url
 from geo.query import in_order
 from geo.style import KIND_STYLE, STATUS_STYLE, kml_color
-from geo.table import flight_text, normalize
-from geo.timeline import iso_utc
+from geo.table import flight_fields, flight_text
+from geo.timeline import iso_utc, precision_label
 from geo.vertices import (
     Parts,
     RowText,
@@ -96,9 +96,24 @@ def _citation(ref: Reference) -> str:
     return text
 
 
+def balloon_fields(event: Event) -> dict[str, Any]:
+    """What a balloon shows, with the same words as :func:`geo.table.normalize` (its fields
+    ``when``, ``start_utc``, ``end_utc``, ``destination``, ``origin`` and a flight's figures),
+    without the fields the balloon does not show."""
+    row: dict[str, Any] = {
+        "when": precision_label(event),
+        "start_utc": iso_utc(event.start_utc),
+        "end_utc": iso_utc(event.end_utc),
+        "destination": event.destination.label,
+        "origin": [loc.label for loc in event.origin],
+    }
+    row.update(flight_fields(event))
+    return row
+
+
 def description_html(event: Event, row: dict[str, Any]) -> str:
     """The placemark's balloon as HTML: every piece of data escaped, the markup our own.
-    ``row`` is the event's :func:`geo.table.normalize`."""
+    ``row`` is the event's :func:`balloon_fields` (or its :func:`geo.table.normalize`)."""
     e = html.escape
     cells = [
         ("When", e(row["when"])),
@@ -121,12 +136,12 @@ def description_html(event: Event, row: dict[str, Any]) -> str:
     return f"<h3>{e(event.title or event.id)}</h3><table>{body}</table>"
 
 
-def _time(ev: Event, indent: str) -> str:
+def _time(ev: Event, row: dict[str, Any], indent: str) -> str:
     if ev.start_utc == ev.end_utc:
-        return f"{indent}<TimeStamp><when>{iso_utc(ev.start_utc)}</when></TimeStamp>\n"
+        return f"{indent}<TimeStamp><when>{row['start_utc']}</when></TimeStamp>\n"
     return (
-        f"{indent}<TimeSpan><begin>{iso_utc(ev.start_utc)}</begin>"
-        f"<end>{iso_utc(ev.end_utc)}</end></TimeSpan>\n"
+        f"{indent}<TimeSpan><begin>{row['start_utc']}</begin>"
+        f"<end>{row['end_utc']}</end></TimeSpan>\n"
     )
 
 
@@ -197,7 +212,7 @@ def _placemarks(batch: _Batch, ids: _Ids) -> Iterator[bytes]:
     track_of = {int(i): j for j, i in enumerate(tracks.event.tolist())}
     arcs_of = arcs.by_event()
     for i, ev in enumerate(batch.events):
-        row = normalize(ev)
+        row = balloon_fields(ev)
         style = f"#{ev.kind}-{ev.status}"
         base = ids.claim(kml_id(ev.id))
         data = [("id", ev.id), ("kind", ev.kind), ("status", ev.status),
@@ -206,7 +221,7 @@ def _placemarks(batch: _Batch, ids: _Ids) -> Iterator[bytes]:
             f'  <Placemark id="{base}">\n'
             f"   <name>{_text(ev.title or ev.id)}</name>\n"
             f"   <description>{_cdata(description_html(ev, row))}</description>\n"
-            + _time(ev, "   ")
+            + _time(ev, row, "   ")
             + f"   <styleUrl>{style}</styleUrl>\n"
             + _data(data, "   ")
         )
@@ -236,7 +251,7 @@ def _placemarks(batch: _Batch, ids: _Ids) -> Iterator[bytes]:
             yield (
                 f'  <Placemark id="{ids.claim(f"{base}-arc{k + 1}")}">\n'
                 f"   <name>{_text(f'{o.name} → {d.name}: {ev.title or ev.id}')}</name>\n"
-                + _time(ev, "   ")
+                + _time(ev, row, "   ")
                 + f"   <styleUrl>{style}</styleUrl>\n"
                 + _data([("event_id", ev.id), ("from", o.label), ("to", d.label)], "   ")
                 + f"   <MultiGeometry>\n{lines}   </MultiGeometry>\n"
