@@ -1,10 +1,11 @@
 """Every export, by format: the HTML map, GeoJSON (RFC 7946), KML (with time), the normalized
-CSV, the events CSV (the input format, re-importable), and GeoPackage and GeoParquet (the
-frames of :mod:`geo.frames`, through geopandas).
+CSV, the events CSV (the input format, re-importable), GeoPackage and GeoParquet (the
+frames of :mod:`geo.frames`, through geopandas), and a PNG or SVG image of the map at one
+moment (:mod:`geo.static_map`).
 
 Every writer is deterministic: the same events give byte-identical output. The writers
 themselves live one per module (:mod:`geo.geojson`, :mod:`geo.kml`, :mod:`geo.frames`,
-:mod:`geo.render`); the two CSV writers are here.
+:mod:`geo.static_map`, :mod:`geo.render`); the two CSV writers are here.
 
 Both CSV writers protect cells a spreadsheet would run as formulas (:func:`geo.cells.protect`:
 ``=HYPERLINK(…)`` is written ``'=HYPERLINK(…)``).
@@ -15,13 +16,21 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from datetime import datetime
 from typing import IO
 
 from geo.cells import protect
 from geo.geojson import geojson_features, write_geojson
 from geo.kml import write_kml
 from geo.model import Event, MapView
-from geo.options import MEDIA_TYPES, Basemap, Format, parse_basemap, parse_format
+from geo.options import (
+    MEDIA_TYPES,
+    Basemap,
+    Format,
+    ImageFormat,
+    parse_basemap,
+    parse_format,
+)
 from geo.query import in_order
 from geo.table import SOURCE_COLUMNS, TABLE_COLUMNS, flat, normalize, source_row
 
@@ -85,11 +94,14 @@ def export_to(
     title: str | None = None,
     basemap: Basemap | str = "tiles",
     views: Sequence[MapView] = (),
+    at: datetime | None = None,
 ) -> None:
     """Write one export to ``out``. GeoJSON and KML are streamed batch by batch, so a large
     one never sits in memory whole; the other formats are written at once.
 
-    ``fmt`` and ``basemap`` are checked here (``ValueError`` for an unknown one).
+    ``fmt`` and ``basemap`` are checked here (``ValueError`` for an unknown one). ``at`` is
+    the moment an image (png, svg) shows (default: :func:`geo.static_map.default_time`, the
+    first view's clock); the other formats ignore it.
     """
     fmt = parse_format(fmt)
     basemap = parse_basemap(basemap)
@@ -99,7 +111,7 @@ def export_to(
         write_kml(events, out)
     else:
         out.write(
-            export(events, fmt, tz=tz, title=title, basemap=basemap, views=views)
+            export(events, fmt, tz=tz, title=title, basemap=basemap, views=views, at=at)
         )
 
 
@@ -111,10 +123,12 @@ def export(
     title: str | None = None,
     basemap: Basemap | str = "tiles",
     views: Sequence[MapView] = (),
+    at: datetime | None = None,
 ) -> bytes:
     """The bytes of one export; the CLI writes them, the app's download buttons serve them.
 
-    ``fmt`` and ``basemap`` are checked here (``ValueError`` for an unknown one).
+    ``fmt`` and ``basemap`` are checked here (``ValueError`` for an unknown one); ``at`` as
+    for :func:`export_to`.
     """
     fmt = parse_format(fmt)
     basemap = parse_basemap(basemap)
@@ -130,6 +144,12 @@ def export(
         return to_csv(events).encode("utf-8")
     if fmt == "events-csv":
         return to_events_csv(events).encode("utf-8")
-    from geo.frames import frames_bytes
+    if fmt in ("gpkg", "parquet"):
+        from geo.frames import frames_bytes
 
-    return frames_bytes(events, "gpkg" if fmt == "gpkg" else "parquet")
+        return frames_bytes(events, "gpkg" if fmt == "gpkg" else "parquet")
+    from geo.static_map import default_time, render_image
+
+    moment = at if at is not None else default_time(events, views)
+    image_fmt: ImageFormat = "png" if fmt == "png" else "svg"
+    return render_image(events, at=moment, fmt=image_fmt, title=title, views=views)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, get_args
 
-Format = Literal["html", "geojson", "kml", "csv", "events-csv", "gpkg", "parquet"]
+Format = Literal[
+    "html", "geojson", "kml", "csv", "events-csv", "gpkg", "parquet", "png", "svg"
+]
 FORMATS: tuple[Format, ...] = get_args(Format)
 MEDIA_TYPES: dict[Format, str] = {
     "html": "text/html",
@@ -19,6 +21,8 @@ MEDIA_TYPES: dict[Format, str] = {
     "events-csv": "text/csv",
     "gpkg": "application/geopackage+sqlite3",
     "parquet": "application/vnd.apache.parquet",
+    "png": "image/png",
+    "svg": "image/svg+xml",
 }
 FORMAT_LABELS: dict[Format, str] = {
     "html": "HTML map",
@@ -28,6 +32,8 @@ FORMAT_LABELS: dict[Format, str] = {
     "events-csv": "events CSV (re-importable)",
     "gpkg": "GeoPackage",
     "parquet": "GeoParquet",
+    "png": "PNG image",
+    "svg": "SVG image",
 }
 EXTENSIONS: dict[Format, str] = {
     "html": "html",
@@ -37,8 +43,12 @@ EXTENSIONS: dict[Format, str] = {
     "events-csv": "csv",
     "gpkg": "gpkg",
     "parquet": "parquet",
+    "png": "png",
+    "svg": "svg",
 }
 """The file name suffix each format is saved with (``events-csv`` is a ``.csv`` file)."""
+IMAGE_FORMATS: tuple[Format, ...] = ("png", "svg")
+"""The formats that draw the map at one moment (they take a time: ``export(..., at=…)``)."""
 _SUFFIXES: dict[str, Format] = {"htm": "html", "json": "geojson", "geoparquet": "parquet"}
 
 TimeMode = Literal["cumulative", "window"]
@@ -46,6 +56,9 @@ TIME_MODES: tuple[TimeMode, ...] = get_args(TimeMode)
 
 Basemap = Literal["tiles", "outlines"]
 BASEMAPS: dict[Basemap, str] = {"tiles": "Tiles + outlines", "outlines": "Outlines only"}
+
+ImageFormat = Literal["png", "svg"]
+"""The image formats (:mod:`geo.static_map`)."""
 
 
 def parse_format(text: str) -> Format:

@@ -1,0 +1,305 @@
+"""A still image of the map at one moment, for an article or for print (matplotlib and
+geopandas): the shipped outlines, the contact arcs and flight tracks of :mod:`geo.geometry`,
+the markers, the aircraft, a legend, a title and the attribution, in the page's styles
+(:mod:`geo.style`).
+
+At the moment ``at`` an event is, by the page's one rule (:func:`geo.timeline.exclusive_end`):
+*not yet* (``at < start``: not drawn), *possibly under way* (``start <= at < exclusive_end``:
+a hollow marker, a flight's track flown up to the aircraft) or *done* (drawn full). Events at
+one spot are one marker with their count, as on the page. Longitude and latitude are drawn
+equirectangular, stretched by 1/cos of the middle latitude, as geopandas draws WGS84.
+
+The output is deterministic: fonts as paths in SVG with a fixed hash salt, no dates or
+versions in the metadata.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any, Literal
+
+from geo import geometry
+from geo.geodesy import position_at
+from geo.layers import precedent_ids
+from geo.model import Event, MapView
+from geo.options import ImageFormat
+from geo.style import KIND_STYLE, MARK, STATUS_STYLE
+from geo.timeline import exclusive_end
+from geo.vertices import split_lines
+
+State = Literal["hidden", "underway", "done"]
+ATTRIBUTION = "Outlines: Natural Earth (public domain)"
+PX_PT = 0.75  # the page's CSS pixels in points (96 px per inch)
+
+
+def state_at(event: Event, at: datetime) -> State:
+    """``hidden`` before the event, ``underway`` inside ``[start, exclusive_end)``, else
+    ``done`` (the page's rule)."""
+    if at < event.start_utc:
+        return "hidden"
+    return "underway" if at < exclusive_end(event) else "done"
+
+
+def default_time(events: Sequence[Event], views: Sequence[MapView] = ()) -> datetime:
+    """The moment an image shows when none is given: the first view's clock, else the end
+    of the data (everything done)."""
+    if views and views[0].time_utc is not None:
+        return views[0].time_utc
+    if events:
+        return max(exclusive_end(e) for e in events)
+    return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@lru_cache(maxsize=1)
+def _outlines() -> Any:
+    import geopandas as gpd
+
+    from geo.shipped import shipped
+
+    return gpd.read_file(shipped("countries.geojson"), engine="pyogrio")
+
+
+def _extent(
+    events: Sequence[Event], views: Sequence[MapView],
+    extent: tuple[float, float, float, float] | None,
+) -> tuple[float, float, float, float]:
+    if extent is not None:
+        return extent
+    if views and views[0].extent is not None:
+        return views[0].extent
+    points = [(loc.lon, loc.lat) for e in events for loc in (e.destination, *e.origin)]
+    if not points:
+        return (-180.0, -60.0, 180.0, 80.0)
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    pad_x = max(2.0, (max(lons) - min(lons)) * 0.08)
+    pad_y = max(2.0, (max(lats) - min(lats)) * 0.08)
+    return (max(-180.0, min(lons) - pad_x), max(-85.0, min(lats) - pad_y),
+            min(180.0, max(lons) + pad_x), min(85.0, max(lats) + pad_y))
+
+
+def _dashes(dash: str, width_pt: float) -> Any:
+    """An SVG dash array in px as a matplotlib line style (solid when empty)."""
+    if not dash:
+        return "solid"
+    return (0, tuple(float(x) * PX_PT for x in dash.split()))
+
+
+def _outlets(events: Sequence[Event], limit: int = 4) -> str:
+    names = sorted({ref.outlet or ref.title for e in events for ref in e.references})
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    return ", ".join(names)
+
+
+def render_image(
+    events: Sequence[Event],
+    *,
+    at: datetime,
+    fmt: ImageFormat = "png",
+    title: str | None = None,
+    views: Sequence[MapView] = (),
+    extent: tuple[float, float, float, float] | None = None,
+    size: tuple[int, int] = (1600, 1000),
+    dpi: int = 200,
+) -> bytes:
+    """The map at ``at`` as PNG or SVG bytes (see the module docstring).
+
+    ``extent`` (minlon, minlat, maxlon, maxlat) defaults to the first view's, else the
+    data's; ``title`` to the first view's title; ``size`` is in pixels at ``dpi``.
+    """
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    if at.tzinfo is None:
+        raise ValueError("at must be an aware datetime (UTC)")
+    minlon, minlat, maxlon, maxlat = _extent(events, views, extent)
+    shown = [e for e in events if state_at(e, at) != "hidden"]
+    precedents = precedent_ids(events)
+    heading = title or (views[0].title if views else "") or "Flights and diplomacy"
+    rc: dict[str, Any] = {
+        "svg.hashsalt": "geo-static-map",
+        "svg.fonttype": "path",
+        "font.family": "DejaVu Sans",
+        "lines.scale_dashes": False,
+        "path.simplify": False,
+    }
+    with matplotlib.rc_context(rc):  # type: ignore[arg-type]
+        fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi)
+        FigureCanvasAgg(fig)
+        fig.patch.set_facecolor("white")
+        box = (0.01, 0.08, 0.72, 0.80)  # the map; the legend to its right
+        ax = fig.add_axes(box)
+        ax.set_facecolor(MARK.sea)
+        _outlines().plot(ax=ax, facecolor=MARK.land_fill, edgecolor=MARK.outline_color,
+                         linewidth=MARK.outline_weight * PX_PT, zorder=1)
+        stretch = 1 / max(math.cos(math.radians((minlat + maxlat) / 2)), 0.05)
+        minlon, minlat, maxlon, maxlat = _fill(
+            (minlon, minlat, maxlon, maxlat), stretch, box[2] * size[0] / (box[3] * size[1])
+        )
+        ax.set_aspect(stretch)
+        ax.set_xlim(minlon, maxlon)
+        ax.set_ylim(minlat, maxlat)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        _draw_arcs(ax, shown)
+        _draw_flights(ax, shown, at)
+        _draw_markers(ax, [e for e in shown if not e.is_flight], at, precedents)
+        _legend(fig, shown, precedents, Line2D)
+        fig.text(0.01, 0.955, heading, fontsize=11, weight="bold", va="center")
+        fig.text(0.01, 0.915, f"{at.astimezone(UTC):%d %b %Y, %H:%M} UTC · {len(shown)} of "
+                 f"{len(events)} events shown", fontsize=7.5, va="center", color="#333333")
+        data = _outlets(shown)
+        fig.text(0.01, 0.045, f"{ATTRIBUTION}. Data: {data or 'none shown'}.", fontsize=6,
+                 va="center", color="#444444")
+        buf = io.BytesIO()
+        if fmt == "svg":
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        else:
+            fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _draw_arcs(ax: Any, shown: Sequence[Event]) -> None:
+    contacts = [e for e in shown if not e.is_flight]
+    arcs = geometry.contact_arcs(contacts)
+    parts = split_lines(arcs)
+    for j, i in enumerate(arcs.event.tolist()):
+        ev = contacts[i]
+        ks, st = KIND_STYLE[ev.kind], STATUS_STYLE[ev.status]
+        for p in parts.parts_of(j):
+            a, b = parts.vertices_of(p)
+            ax.plot(parts.lons[a:b], parts.lats[a:b], color=ks.color, alpha=st.opacity,
+                    linewidth=ks.weight * PX_PT, linestyle=_dashes(ks.dash, ks.weight),
+                    solid_capstyle="round", zorder=3)
+
+
+def _draw_flights(ax: Any, shown: Sequence[Event], at: datetime) -> None:
+    import numpy as np
+    from matplotlib.markers import MarkerStyle
+    from matplotlib.transforms import Affine2D
+
+    flights = [e for e in shown if e.is_flight]
+    tracks = geometry.flight_tracks(flights)
+    parts = split_lines(tracks)
+    at_ms = round(at.timestamp() * 1000)
+    for j, i in enumerate(tracks.event.tolist()):
+        ev = flights[i]
+        ks, st = KIND_STYLE["flight"], STATUS_STYLE[ev.status]
+        o, d = ev.origin[0], ev.destination
+        for p in parts.parts_of(j):
+            a, b = parts.vertices_of(p)
+            lons, lats = parts.lons[a:b], parts.lats[a:b]
+            ax.plot(lons, lats, color=MARK.route_color, alpha=MARK.route_opacity,
+                    linewidth=MARK.route_weight * PX_PT,
+                    linestyle=_dashes(MARK.route_dash, MARK.route_weight), zorder=4)
+            assert parts.times_ms is not None
+            flown = parts.times_ms[a:b] <= at_ms
+            if flown.sum() >= 1:
+                k = int(np.count_nonzero(flown))
+                xs, ys = list(lons[:k]), list(lats[:k])
+                if k < b - a and state_at(ev, at) == "underway":
+                    pos = position_at(o.lon, o.lat, ev.start_utc, d.lon, d.lat, ev.end_utc, at)
+                    xs.append(pos.lon if abs(pos.lon - xs[-1]) < 180 else xs[-1])
+                    ys.append(pos.lat)
+                ax.plot(xs, ys, color=ks.color, alpha=st.opacity,
+                        linewidth=ks.weight * PX_PT, solid_capstyle="round", zorder=5)
+        for loc in (o, d):
+            ax.scatter([loc.lon], [loc.lat], s=(2 * MARK.airport_radius * PX_PT) ** 2,
+                       facecolor=MARK.airport_fill, edgecolor=ks.color,
+                       linewidth=MARK.weight * PX_PT, zorder=6)
+        if state_at(ev, at) == "underway":
+            pos = position_at(o.lon, o.lat, ev.start_utc, d.lon, d.lat, ev.end_utc, at)
+            plane = MarkerStyle(  # an arrowhead, turned clockwise from north to the heading
+                [(0, 1), (0.55, -0.8), (0, -0.4), (-0.55, -0.8), (0, 1)],
+                transform=Affine2D().rotate_deg(-pos.heading_deg),
+            )
+            ax.scatter([pos.lon], [pos.lat], marker=plane,
+                       s=(MARK.aircraft_size_px * PX_PT) ** 2, color=MARK.aircraft_color,
+                       edgecolor="white", linewidth=0.6, zorder=9)
+
+
+def _draw_markers(
+    ax: Any, events: Sequence[Event], at: datetime, precedents: set[str]
+) -> None:
+    spots: dict[tuple[float, float], list[Event]] = {}
+    for ev in events:
+        spots.setdefault((ev.destination.lon, ev.destination.lat), []).append(ev)
+    for (lon, lat), here in sorted(spots.items()):
+        if any(e.id in precedents for e in here):  # the ring stays outside a cluster too
+            extra = MARK.precedent_radius - MARK.radius
+            radius = (MARK.cluster_radius if len(here) > 1 else MARK.radius) + extra
+            ax.scatter([lon], [lat], s=(2 * radius * PX_PT) ** 2,
+                       facecolor="none", edgecolor=MARK.precedent_ring,
+                       linewidth=MARK.precedent_weight * PX_PT, zorder=8.6)
+        if len(here) > 1:  # several events at one spot: one marker with their count
+            ax.scatter([lon], [lat], s=(2 * MARK.cluster_radius * PX_PT) ** 2,
+                       facecolor=MARK.cluster_fill, edgecolor=MARK.cluster_color,
+                       linewidth=MARK.weight * PX_PT, zorder=8)
+            ax.text(lon, lat, str(len(here)), ha="center", va="center", fontsize=6,
+                    weight="bold", color=MARK.cluster_color, zorder=8.5)
+            continue
+        (ev,) = here
+        ks, st = KIND_STYLE[ev.kind], STATUS_STYLE[ev.status]
+        underway = state_at(ev, at) == "underway"
+        ax.scatter([lon], [lat], s=(2 * MARK.radius * PX_PT) ** 2,
+                   facecolor="none" if underway else ks.color,
+                   alpha=None, edgecolor=ks.color,
+                   linewidth=(MARK.underway_weight if underway else MARK.weight) * PX_PT,
+                   linestyle="--" if st.dash else "-", zorder=8)
+        if not underway:  # the fill at the status' opacity, the outline at its own
+            ax.collections[-1].set_facecolor(_rgba(ks.color, st.fill))
+        ax.collections[-1].set_edgecolor(_rgba(ks.color, st.opacity))
+
+
+def _rgba(color: str, alpha: float) -> tuple[float, float, float, float]:
+    r, g, b = (int(color[k : k + 2], 16) / 255 for k in (1, 3, 5))
+    return (r, g, b, alpha)
+
+
+def _fill(
+    extent: tuple[float, float, float, float], stretch: float, ratio: float
+) -> tuple[float, float, float, float]:
+    """``extent`` widened (or heightened) about its centre to the map's width/height
+    ``ratio``, as a web map fits its bounds."""
+    minlon, minlat, maxlon, maxlat = extent
+    cx, cy = (minlon + maxlon) / 2, (minlat + maxlat) / 2
+    half_w, half_h = (maxlon - minlon) / 2, (maxlat - minlat) / 2
+    if half_w < half_h * stretch * ratio:
+        half_w = half_h * stretch * ratio
+    else:
+        half_h = half_w / (stretch * ratio)
+    return cx - half_w, cy - half_h, cx + half_w, cy + half_h
+
+
+def _legend(fig: Any, shown: Sequence[Event], precedents: set[str], line2d: Any) -> None:
+    handles = []
+    for kind in KIND_STYLE:
+        if any(e.kind == kind for e in shown):
+            ks = KIND_STYLE[kind]
+            handles.append(line2d([], [], color=ks.color, linewidth=ks.weight * PX_PT,
+                                  linestyle=_dashes(ks.dash, ks.weight), label=ks.label))
+    for status, st in STATUS_STYLE.items():
+        if any(e.status == status for e in shown):
+            handles.append(line2d([], [], marker="o", linestyle="none", markersize=6,
+                                  markerfacecolor=_rgba("#555555", st.fill),
+                                  markeredgecolor=_rgba("#555555", st.opacity),
+                                  label=st.label))
+    handles.append(line2d([], [], marker="o", linestyle="none", markersize=6,
+                          markerfacecolor="none", markeredgecolor="#555555",
+                          markeredgewidth=MARK.underway_weight * PX_PT,
+                          label="possibly under way (hollow)"))
+    if any(e.id in precedents for e in shown):
+        handles.append(line2d([], [], marker="o", linestyle="none", markersize=9,
+                              markerfacecolor="none", markeredgecolor=MARK.precedent_ring,
+                              markeredgewidth=MARK.precedent_weight * PX_PT,
+                              label="earlier meeting where a flight lands"))
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.745, 0.88), fontsize=6,
+               frameon=False, labelspacing=0.7, handlelength=2.6)

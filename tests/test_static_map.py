@@ -1,0 +1,97 @@
+"""The map as a still image at one moment: the page's time rule, deterministic PNG and SVG,
+and what the image says (its title, time, legend and attribution, read from the SVG's
+text, which matplotlib keeps beside each text it draws as paths)."""
+
+from __future__ import annotations
+
+import re
+import struct
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from geo.export import export
+from geo.static_map import _fill, default_time, render_image, state_at
+from tests.corpora import CORPORA
+from tests.helpers import events_from_csv
+
+MID_FLIGHT = datetime(2025, 3, 14, 0, 12, tzinfo=UTC)
+
+
+def _texts(svg: bytes) -> list[str]:
+    return re.findall(r"<!-- (.*?) -->", svg.decode("utf-8"))
+
+
+def test_an_events_state_follows_the_pages_rule() -> None:
+    (flight,) = events_from_csv(
+        "f,flight,F,2025-03-14T01:54,2025-03-14T05:30,VKO,GYD,,reported,s,\n"
+    )
+    dep, arr = flight.start_utc, flight.end_utc
+    assert state_at(flight, dep - timedelta(seconds=1)) == "hidden"
+    assert state_at(flight, dep) == "underway"
+    assert state_at(flight, arr) == "underway"  # still under way in its arrival minute
+    assert state_at(flight, arr + timedelta(seconds=1)) == "done"
+    (day,) = events_from_csv("d,meeting,M,2017-02-16,,,Baku,,reported,s,\n")
+    assert state_at(day, day.start_utc + timedelta(hours=12)) == "underway"
+    assert state_at(day, day.end_utc) == "done"
+
+
+def test_the_default_moment_is_the_first_views_clock() -> None:
+    data = CORPORA["shipped"]()
+    assert default_time(data.events, data.views) == datetime(2025, 3, 13, 22, 54, tzinfo=UTC)
+    assert default_time(data.events) == max(e.end_utc for e in data.events)
+
+
+def test_an_extent_is_widened_to_the_maps_shape() -> None:
+    assert _fill((35, 39, 53, 57), 1.0, 2.0) == (26.0, 39.0, 62.0, 57.0)
+    assert _fill((0, 0, 40, 10), 1.0, 2.0) == (0.0, -5.0, 40.0, 15.0)
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_images_are_deterministic(fmt: str) -> None:
+    data = CORPORA["shipped"]()
+    first = render_image(data.events, at=MID_FLIGHT, fmt=fmt, views=data.views)
+    assert render_image(data.events, at=MID_FLIGHT, fmt=fmt, views=data.views) == first
+    assert export(data.events, fmt, views=data.views, at=MID_FLIGHT) == first
+
+
+def test_a_png_of_the_size_asked_without_a_software_stamp() -> None:
+    data = CORPORA["shipped"]()
+    png = render_image(data.events, at=MID_FLIGHT, fmt="png", size=(800, 500), dpi=100)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (800, 500)
+    assert b"Software" not in png and b"matplotlib" not in png.lower()
+
+
+def test_the_svg_says_what_it_shows() -> None:
+    data = CORPORA["shipped"]()
+    svg = render_image(data.events, at=MID_FLIGHT, fmt="svg", views=data.views)
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    assert b"<dc:date>" not in svg and b"Matplotlib" not in svg
+    texts = _texts(svg)
+    shown = [e for e in data.events if e.start_utc <= MID_FLIGHT]
+    assert "The flight night, 13–14 March 2025" in texts
+    assert f"14 Mar 2025, 00:12 UTC · {len(shown)} of {len(data.events)} events shown" in texts
+    assert any(t.startswith("Outlines: Natural Earth (public domain). Data: ") for t in texts)
+    assert "flight: geodesic track, aircraft" in texts
+    assert "possibly under way (hollow)" in texts
+    assert "earlier meeting where a flight lands" in texts  # the Baku precedents
+    assert "8" in texts  # Baku: eight events at one spot, one marker with their count
+
+
+def test_before_the_flight_there_is_no_aircraft_and_fewer_events() -> None:
+    data = CORPORA["shipped"]()
+    before = datetime(2017, 1, 1, tzinfo=UTC)
+    texts = _texts(render_image(data.events, at=before, fmt="svg", title="Before"))
+    assert "Before" in texts
+    assert f"01 Jan 2017, 00:00 UTC · 0 of {len(data.events)} events shown" in texts
+    assert "Outlines: Natural Earth (public domain). Data: none shown." in texts
+    assert "flight: geodesic track, aircraft" not in texts  # no flight yet
+
+
+def test_a_naive_time_is_refused() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        render_image([], at=datetime(2025, 1, 1), fmt="png")  # noqa: DTZ001 - on purpose
