@@ -2,7 +2,9 @@
 
 A thin shell: sidebar widgets -> :class:`geo.appstate.View` -> :func:`geo.query.select` ->
 :func:`geo.export.export`. The map is the very HTML document ``python -m geo export`` writes
-for the same filters, and the download buttons serve the very bytes of the CLI's exports.
+for the same filters (in a small component that tells the app which event a reader opened),
+and the download buttons serve the very bytes of the CLI's exports. Every string from a file
+or a link is shown as text (:func:`geo.appstate.md_text`, or widgets that render text).
 
     streamlit run app.py
 """
@@ -12,26 +14,38 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import io
 import shlex
 import zoneinfo
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 
 from geo import appstate
-from geo.appstate import View
-from geo.export import export
+from geo.appstate import View, md_text
+from geo.export import export, to_events_csv
 from geo.io import MAX_BYTES, Dataset, default_paths, load_dataset
-from geo.model import KINDS, STATUSES, DataError, Event, MapView
-from geo.options import BASEMAPS, FORMAT_LABELS, FORMATS, MEDIA_TYPES
+from geo.model import EVENT_COLUMNS, KINDS, STATUSES, DataError, Event, MapView
+from geo.options import BASEMAPS, FORMAT_LABELS, MEDIA_TYPES, Format
 from geo.query import select
 
 MAP_HEIGHT = 650
+BOUND_KEYS = frozenset({"q"})  # widgets bound to their query parameter (bind="query-params")
 MAX_FLIGHT_PANELS = 12
+MAX_PROBLEM_LINES = 200  # shown in the app; the count says how many more
 EAGER_DOWNLOAD_LIMIT = 2_000  # larger selections build their exports only when clicked
+CACHE_BUDGET = 3 * 2**30  # bytes of datasets and documents the sessions share, estimated
+DATASET_BYTES_PER_INPUT_BYTE = 40  # a loaded dataset's size, per byte of its files (measured)
+DOWNLOADS: tuple[Format, ...] = ("html", "geojson", "kml", "csv", "events-csv")
+GEO_MAP = components.declare_component(
+    "geo_map", path=str(Path(__file__).resolve().parent / "geo" / "static" / "component")
+)
 ss = st.session_state
 
 
@@ -44,27 +58,46 @@ def session() -> appstate.Session:
 def set_session(new: appstate.Session) -> None:
     ss.session = new
 
-# ---- cached steps (keys: data digest, filter values; never the unhashable records) ---------
+
+def update(**changes: Any) -> None:
+    set_session(dataclasses.replace(session(), **changes))
 
 
-@st.cache_resource(max_entries=4, show_spinner="Loading the shipped data…")
+# ---- shared, bounded caches (keys: digests and plain values, never the records) -----------
+
+
+@st.cache_resource
+def shared() -> appstate.ByteCache:
+    """The datasets and documents all sessions share, sized by bytes, not entries."""
+    return appstate.ByteCache(CACHE_BUDGET)
+
+
 def load_shipped(digest: str) -> appstate.LoadResult:
     """The shipped files (``digest`` of their bytes: an edit to data/ reloads them)."""
+    cached = shared().get(digest)
+    if isinstance(cached, appstate.LoadResult):
+        return cached
     try:
-        return appstate.LoadResult(load_dataset())
+        result = appstate.LoadResult(load_dataset(strict=False))
     except DataError as err:
-        return appstate.LoadResult(None, tuple(str(p) for p in err.problems))
+        result = appstate.LoadResult(None, tuple(str(p) for p in err.problems))
     except Exception as exc:  # a broken checkout; shown, not raised
-        return appstate.LoadResult(None, error=f"{type(exc).__name__}: {exc}")
+        result = appstate.LoadResult(None, error=f"{type(exc).__name__}: {exc}")
+    shared().put(digest, result, 16 * 2**20)
+    return result
 
 
-@st.cache_resource(max_entries=8, show_spinner="Checking the uploaded files…")
-def load_uploaded(digest: str, _uploads: dict[str, appstate.Upload]) -> appstate.LoadResult:
-    """Uploads validated in memory; ``digest`` (names and bytes) is the key.
-
-    A resource cache: a :class:`Dataset` is immutable, so sessions share it without copies.
-    """
-    return appstate.load_uploads(**_uploads)
+def load_uploaded(digest: str, uploads: dict[str, appstate.Upload], strict: bool) -> Any:
+    """Uploads validated in memory, shared by every session with the same files."""
+    key = f"{digest}:{strict}"
+    cached = shared().get(key)
+    if isinstance(cached, appstate.LoadResult):
+        return cached
+    with st.spinner("Checking the uploaded files…"):
+        result = appstate.load_uploads(**uploads, strict=strict)
+    size = DATASET_BYTES_PER_INPUT_BYTE * sum(len(u.data) for u in uploads.values())
+    shared().put(key, result, size + 2**20)
+    return result
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -77,18 +110,27 @@ def selected_positions(data_key: str, _dataset: Dataset, view: View) -> list[int
     return [pos[ev.id] for ev in select(_dataset.events, view.filters())]
 
 
-@st.cache_data(max_entries=8, show_spinner="Drawing the map…")
 def export_bytes(
-    data_key: str, _events: Sequence[Event], view: View, fmt: str, _views: Sequence[MapView] = ()
+    data_key: str, events: Sequence[Event], view: View, fmt: str, views: Sequence[MapView]
 ) -> bytes:
     """``geo.export.export`` of the selection, exactly as ``python -m geo export`` writes it
-    (the views are the dataset's: ``data_key`` names them)."""
-    return export(_events, fmt, tz=view.tz, title=None, basemap=view.basemap, views=_views)
+    (the views are the dataset's: ``data_key`` names them). Shared, sized by bytes."""
+    key = f"export:{data_key}:{view}:{fmt}"
+    cached = shared().get(key)
+    if isinstance(cached, bytes):
+        return cached
+    with st.spinner("Drawing the map…" if fmt == "html" else f"Writing {fmt}…"):
+        data = export(events, fmt, tz=view.tz, title=None, basemap=view.basemap, views=views)
+    shared().put(key, data, len(data))
+    return data
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def table_frame(data_key: str, _events: Sequence[Event], view: View) -> pd.DataFrame:
-    return pd.DataFrame(appstate.table_rows(_events), columns=list(appstate.TABLE_ORDER))
+    rows = appstate.table_rows(_events, view.tz)
+    columns = [appstate.shown_column(view.tz) if c == "shown" else c
+               for c in appstate.TABLE_ORDER]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def shipped_digest() -> str:
@@ -117,24 +159,44 @@ def back_to_shipped() -> None:
     s = session()
     # new keys: the uploaders empty
     set_session(dataclasses.replace(s, upload_sig=None, upload_nonce=s.upload_nonce + 1))
+    reset_range("the shipped data")
+
+
+def reset_range(what: str) -> None:
+    """New data: the date range goes to its bounds (a filter made for other data would hide
+    it), and the reader is told so."""
+    narrowed = "range" in ss and session().range_bounds is not None and (
+        tuple(ss.range) != session().range_bounds
+    )
+    for key in ("range", "range_start", "range_end"):
+        ss.pop(key, None)
+    update(range_bounds=None, wanted_range=(None, None), selected=(),
+           notice=f"The date range was reset to the dates of {what}." if narrowed else "")
 
 
 def handle_uploads(files: dict[str, Any]) -> None:
-    """New uploads replace the data only when all of them are valid."""
+    """New uploads replace the data when they can be read (lenient: the valid rows load, the
+    others are listed; strict: only files without a problem)."""
     given = {k: appstate.Upload(f.name, f.getvalue()) for k, f in files.items() if f is not None}
     s = session()
+    strict = bool(ss.get("strict"))
     if not given:
         if s.upload_sig:
             set_session(dataclasses.replace(s, upload_sig=None, problems=(), problem_error=""))
         return
-    sig = appstate.upload_key(given)
+    sig = appstate.upload_key(given) + (":strict" if strict else "")
     if sig == s.upload_sig:
         return
-    result = load_uploaded(sig, given)
+    result = load_uploaded(sig, given, strict)
     names = ", ".join(up.name for up in given.values())
     n = len(result.dataset.events) if result.dataset else 0
-    loaded = s.with_data(result, "upload:" + sig, f"your upload {names} ({n} events)")
+    if result.dataset is None and s.data_key.startswith("upload:" + appstate.upload_key(given)):
+        use_shipped()  # refused as strict: not even the lenient reading of these files stays
+        s = session()
+    loaded = s.with_data(result, "upload:" + sig, f"your upload {names} ({n:,} events)")
     set_session(dataclasses.replace(loaded, upload_sig=sig))
+    if result.dataset is not None:
+        reset_range(f"your upload {names}")
 
 
 # ---- widgets <-> view ----------------------------------------------------------------------
@@ -172,6 +234,7 @@ def fit_range_to(bounds: appstate.DateRange) -> None:
                 f"({bounds[0]} to {bounds[1]}); all dates are shown",
             )
     ss.range = appstate.clamp_range(start, end, bounds)
+    ss.range_start, ss.range_end = ss.range
     set_session(dataclasses.replace(s, range_bounds=bounds, query_notes=notes))
     ss.preset = appstate.preset_for(ss.range, bounds)
 
@@ -185,9 +248,19 @@ def _bounds() -> appstate.DateRange:
 def apply_preset() -> None:
     if ss.preset != appstate.CUSTOM:
         ss.range = appstate.preset_range(ss.preset, _bounds())
+        ss.range_start, ss.range_end = ss.range
 
 
-def sync_preset() -> None:
+def sync_from_slider() -> None:
+    ss.range_start, ss.range_end = ss.range
+    ss.preset = appstate.preset_for(tuple(ss.range), _bounds())
+
+
+def sync_from_boxes() -> None:
+    """The date boxes: an exact range, kept in order and inside the data's bounds."""
+    lo, hi = sorted((ss.range_start, ss.range_end))
+    ss.range = appstate.clamp_range(lo, hi, _bounds())
+    ss.range_start, ss.range_end = ss.range
     ss.preset = appstate.preset_for(tuple(ss.range), _bounds())
 
 
@@ -206,6 +279,8 @@ def write_query(view: View) -> None:
     """The view into the URL, so a copied link reopens it (other parameters are kept)."""
     wanted = appstate.view_to_query(view)
     for key in appstate.QUERY_KEYS:
+        if key in BOUND_KEYS:  # the widget keeps these in the URL itself
+            continue
         have = st.query_params.get_all(key)
         if key in wanted and have != [wanted[key]]:
             st.query_params[key] = wanted[key]
@@ -229,137 +304,183 @@ def zone_label(zone: str, viewer: str | None, data_zones: set[str]) -> str:
     return zone
 
 
-def sidebar(dataset: Dataset) -> None:
-    bounds = appstate.slider_bounds(appstate.date_span(dataset.events), datetime.now(UTC).date())
-    fit_range_to(bounds)
-    sb = st.sidebar
-    sb.header("Filters")
-    presets = [*appstate.presets_for(bounds), appstate.CUSTOM]
-    if ss.get("preset") not in presets:
-        ss.preset = appstate.preset_for(tuple(ss.range), bounds)
-    sb.selectbox("Period", presets, key="preset", on_change=apply_preset)
-    sb.slider(
-        "Dates (UTC, inclusive)",
-        min_value=bounds[0],
-        max_value=bounds[1],
-        key="range",
-        format="YYYY-MM-DD",
-        on_change=sync_preset,
-        help="Events overlapping these UTC dates, as `python -m geo export --start --end`.",
-    )
-    sb.multiselect("Kind", KINDS, key="kinds", placeholder="All kinds")
-    sb.multiselect("Status", STATUSES, key="statuses", placeholder="All statuses")
-    sb.text_input(
-        "Search",
-        key="q",
-        max_chars=appstate.MAX_QUERY_TEXT,
-        placeholder="participant, place, airport, id or title",
-    )
-    sb.header("Display")
-    viewer = viewer_zone()
-    data_zones = {z for ev in dataset.events for z in (ev.start_tz, ev.end_tz)}
-    zones = appstate.zone_options(viewer, data_zones, zoneinfo.available_timezones())
-    if ss.tz not in zones:
-        zones.append(ss.tz)
-    sb.selectbox(
-        "Time zone",
-        zones,
-        key="tz",
-        format_func=functools.partial(zone_label, viewer=viewer, data_zones=data_zones),
-        help="Popups always show the event's local time with its zone, and UTC; "
-        "this zone is for the slider's clock. Type to search any IANA zone.",
-    )
-    sb.radio("Basemap", list(BASEMAPS), key="basemap", format_func=BASEMAPS.get)
-    sb.header("Data")
-    sb.caption(f"Showing {session().data_label}.")
+def data_section() -> None:
+    """Uploads (run first, so the filters above them see a new upload on the same run)."""
+    st.header("Data")
     nonce = session().upload_nonce
-    with sb.expander("Use your own CSV files", expanded=bool(session().upload_sig)):
+    with st.expander("Use your own files", expanded=bool(session().upload_sig)):
         st.caption(
-            "Same columns as data/events.csv (see docs). Checked in memory, never stored; "
-            f"up to {MAX_BYTES // 2**20} MiB each. Airports and places are optional."
+            "Events in the columns of data/events.csv (see docs); airports, places and "
+            "sources add to the shipped ones. Checked in memory, never stored; up to "
+            f"{MAX_BYTES // 2**20} MiB each."
         )
         files = {
             key: st.file_uploader(f"{key}.csv", type=["csv"], key=f"upload_{key}_{nonce}")
             for key in appstate.UPLOAD_KEYS
         }
+        st.toggle(
+            "Strict: refuse a file with any bad row",
+            key="strict",
+            help="Off: every valid row loads and the others are listed (as `python -m geo "
+            "check`); on: as `--strict`.",
+        )
     handle_uploads(files)
+    st.text(f"Showing {session().data_label}.")  # a file name is text
     if not session().shipped:
-        sb.button("Back to the shipped data", on_click=back_to_shipped)
+        st.button("Back to the shipped data", on_click=back_to_shipped)
+
+
+def filters_section(dataset: Dataset) -> None:
+    bounds = appstate.slider_bounds(appstate.date_span(dataset.events), datetime.now(UTC).date())
+    fit_range_to(bounds)
+    st.header("Filters")
+    presets = [*appstate.presets_for(bounds), appstate.CUSTOM]
+    if ss.get("preset") not in presets:
+        ss.preset = appstate.preset_for(tuple(ss.range), bounds)
+    st.selectbox("Period", presets, key="preset", on_change=apply_preset)
+    st.slider(
+        "Dates (UTC, inclusive)",
+        min_value=bounds[0],
+        max_value=bounds[1],
+        key="range",
+        format="YYYY-MM-DD",
+        on_change=sync_from_slider,
+        help="Events overlapping these UTC dates, as `python -m geo export --start --end`.",
+    )
+    left, right = st.columns(2)
+    left.date_input("From", min_value=bounds[0], max_value=bounds[1], key="range_start",
+                    on_change=sync_from_boxes, format="YYYY-MM-DD")
+    right.date_input("To", min_value=bounds[0], max_value=bounds[1], key="range_end",
+                     on_change=sync_from_boxes, format="YYYY-MM-DD")
+    st.multiselect("Kind", KINDS, key="kinds", placeholder="All kinds")
+    st.multiselect("Status", STATUSES, key="statuses", placeholder="All statuses")
+    st.text_input(
+        "Search",
+        key="q",
+        # the browser keeps it in the URL itself: quick edits cannot leave an older value there
+        bind="query-params",
+        max_chars=appstate.MAX_QUERY_TEXT,
+        placeholder="id, title, people, place, aircraft, source, notes",
+        help="Any case, any accents: 'n103wg' finds the flight's tail number in its notes.",
+    )
+
+
+def display_section(dataset: Dataset) -> None:
+    st.header("Display")
+    viewer = viewer_zone()
+    data_zones = {z for ev in dataset.events for z in (ev.start_tz, ev.end_tz)}
+    zones = appstate.zone_options(viewer, data_zones, zoneinfo.available_timezones())
+    if ss.tz not in zones:
+        zones.append(ss.tz)
+    st.selectbox(
+        "Time zone",
+        zones,
+        key="tz",
+        format_func=functools.partial(zone_label, viewer=viewer, data_zones=data_zones),
+        help="The one display zone: the map's clock, the flight panels, the table's time "
+        "column and the downloads. Popups also show each event's local time and UTC.",
+    )
+    st.radio("Basemap", list(BASEMAPS), key="basemap", format_func=BASEMAPS.get)
+
+
+def sidebar() -> None:
+    sb = st.sidebar
+    filters_box, display_box, data_box = sb.container(), sb.container(), sb.container()
+    with data_box:  # first: an upload is seen by the filters on this very run
+        data_section()
+    dataset = session().dataset
+    assert dataset is not None
+    with filters_box:
+        filters_section(dataset)
+    with display_box:
+        display_section(dataset)
 
 
 # ---- page ----------------------------------------------------------------------------------
 
 HOW_TO_READ = """
 * **Kinds and status**: colours and line styles by kind, and the styling of *confirmed*,
-  *reported* and *speculative* events, are explained in the map's legend (bottom right).
-  Arcs join each origin capital to the place of the event; a flight is drawn on its
-  great-circle track, with the aircraft at the slider's time.
-* **Time slider** (bottom left of the map): shows everything up to the chosen moment, or only
-  what is around it. The sidebar's date range decides which events are on the map at all.
-* **Times**: popups show the local time at the place, with its zone, and UTC. The sidebar's
-  dates are UTC days.
+  *reported* and *speculative* events, are explained in the map's legend.
+  Arcs join each origin to the place of the event; a flight is drawn on its
+  great-circle track, with the aircraft at the clock's time.
+* **The clock** (bottom left of the map): everything up to the chosen moment, or only
+  what is around it; chapters (top right) tell the story. The sidebar's date range decides
+  which events are on the map at all.
+* **Times**: popups show the local time at the place, with its zone, and UTC; the clock,
+  the flight panels and the table's time column use the sidebar's zone.
 * **Precision is kept**: an event the sources date only to a month covers the whole month
-  (a day, the whole day); nothing is made more precise than the sources say.
-* **Sources**: every row cites its sources (popups and the table below).
+  (a day, the whole day), and is *possibly under way* (hollow) while the clock is inside it.
+* **Table and map**: select rows of the table to show them on the map; an event opened on
+  the map is selected in the table.
 """
 
 PROVENANCE = """
 **Events**: compiled from five seed news articles and a fact sheet; every row cites its
-sources, and the status says how firm each one is. **Places**: capitals from
-[GeoNames](https://www.geonames.org/) (CC BY 4.0). **Country outlines**:
-[Natural Earth](https://www.naturalearthdata.com/) (public domain). **Airports**:
-[airportsdata](https://github.com/mborsetti/airportsdata) (MIT). **Map tiles** (online, optional):
-© [OpenStreetMap](https://www.openstreetmap.org/copyright) contributors. The map itself works
-offline: with *Outlines only* nothing is fetched from the network.
+sources (the bibliography is data/sources.csv), and the status says how firm each one is.
+**Places**: capitals from [GeoNames](https://www.geonames.org/) (CC BY 4.0). **Country
+outlines**: [Natural Earth](https://www.naturalearthdata.com/) (public domain). **Airports**:
+[airportsdata](https://github.com/mborsetti/airportsdata) (MIT). **Map tiles** (online,
+optional): © [OpenStreetMap](https://www.openstreetmap.org/copyright) contributors. The map
+itself works offline: with *Outlines only* nothing is fetched from the network.
 """
+
+
+def problem_block(lines: Sequence[str]) -> None:
+    """Problem lines as text (a code block renders nothing), capped, with a count."""
+    shown = list(lines[:MAX_PROBLEM_LINES])
+    if len(lines) > MAX_PROBLEM_LINES:
+        shown.append(f"… and {len(lines) - MAX_PROBLEM_LINES:,} more problems not shown")
+    st.code("\n".join(shown), language=None)
 
 
 def show_problems() -> None:
     s = session()
+    if s.notice:
+        st.info(md_text(s.notice))
+        update(notice="")
     if s.problems or s.problem_error:
         n = len(s.problems)
-        what = f"{n} problem{'s' if n != 1 else ''} in the file(s)" if n else "an error"
+        what = f"{n:,} problem{'s' if n != 1 else ''} in the file(s)" if n else "an error"
         shown = (
             f"the page still shows {s.data_label}"
             if s.dataset is not None
             else "there is no data to show"
         )
         st.error(
-            f"The data was not replaced ({what}): {shown}. "
-            + (s.problem_error or "Fix the lines below and upload again.")
+            md_text(
+                f"The data was not replaced ({what}): {shown}. "
+                + (s.problem_error or "Fix the lines below and upload again.")
+            )
         )
         if n:
-            st.code("\n".join(s.problems), language=None)
+            problem_block(s.problems)
+    data = s.dataset
+    if data is not None and data.problems:
+        st.warning(md_text(f"{data.summary}: the rows below were left out."))
+        problem_block([str(p) for p in data.problems])
     if s.query_notes:
         st.warning(
             "Some link parameters were ignored:\n\n"
-            + "\n".join(f"- {note}" for note in s.query_notes)
+            + "\n".join(f"- {md_text(note)}" for note in s.query_notes)
         )
 
 
-def flight_panels(flights: Sequence[Event]) -> None:
+def flight_panels(flights: Sequence[Event], tz: str) -> None:
     st.subheader(f"Flights in range ({len(flights)})")
     for k, ev in enumerate(flights[:MAX_FLIGHT_PANELS]):
-        facts = appstate.flight_panel(ev)
-        with st.expander(f"✈️ {ev.title or ev.id}", expanded=k == 0):
-            rows = [f"| {label} | {_cell(value)} |" for label, value in facts.items()]
+        facts = appstate.flight_panel(ev, tz)
+        with st.expander(f"✈️ {md_text(ev.title or ev.id)}", expanded=k == 0):
+            rows = [f"| {md_text(label)} | {md_text(value)} |" for label, value in facts.items()]
             st.markdown("\n".join([rows[0], "|---|---|", *rows[1:]]))  # the route heads it
     if len(flights) > MAX_FLIGHT_PANELS:
         st.caption(f"…and {len(flights) - MAX_FLIGHT_PANELS} more flights: see the table.")
 
 
-def _cell(text: str) -> str:
-    """Plain text in a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def downloads(
-    events: Sequence[Event], view: View, html: bytes, views: Sequence[MapView]
-) -> None:
+def downloads(events: Sequence[Event], view: View, html: bytes, views: Sequence[MapView]) -> None:
     st.subheader("Download")
-    cols = st.columns(len(FORMATS))
+    cols = st.columns(len(DOWNLOADS))
     eager = len(events) <= EAGER_DOWNLOAD_LIMIT
-    for col, fmt in zip(cols, FORMATS, strict=True):
+    for col, fmt in zip(cols, DOWNLOADS, strict=True):
         data: Any
         if fmt == "html":
             data = html
@@ -373,7 +494,7 @@ def downloads(
         col.download_button(
             f"Download {FORMAT_LABELS[fmt]}",
             data=data,
-            file_name=f"flights-diplomacy.{fmt}",
+            file_name=f"flights-diplomacy.{'events.csv' if fmt == 'events-csv' else fmt}",
             mime=MEDIA_TYPES[fmt],
             key=f"download_{fmt}",
             on_click="ignore",
@@ -390,29 +511,170 @@ def downloads(
     )
 
 
+def read_selection() -> None:
+    """What the reader chose since the last run, before any widget is drawn: an event opened
+    on the map (its row is selected; a zone chosen on the map is the one display zone), or
+    rows selected in the table (the map shows them)."""
+    s = session()
+    value = ss.get("map")
+    if isinstance(value, dict) and value.get("n") != s.map_seen:
+        update(map_seen=value.get("n"))
+        zone = value.get("zone")
+        if isinstance(zone, str) and zone and zone != ss.get("tz"):
+            ss.tz = zone
+        event = value.get("event")
+        if isinstance(event, str):  # its row selected; the map is already on it
+            update(selected=(event,), focus=())
+            return
+    table = ss.get("table")
+    rows = table.get("selection", {}).get("rows", []) if isinstance(table, dict) else []
+    ids = ss.get("table_ids", [])
+    picked = tuple(ids[r] for r in rows if isinstance(r, int) and 0 <= r < len(ids))
+    if picked != s.table_seen:
+        update(table_seen=picked, selected=picked, focus=picked)
+
+
 def main_area(dataset: Dataset, view: View) -> None:
     s = session()
     by_filters = dataclasses.replace(view, tz="UTC", basemap="tiles")  # display-free key
     positions = selected_positions(s.data_key, dataset, by_filters)
     events = tuple(dataset.events[i] for i in positions)
     st.caption(
-        f"{len(events)} of {len(dataset.events)} events from {s.data_label}, "
-        f"times shown in {view.tz}."
+        md_text(
+            f"{len(events):,} of {len(dataset.events):,} events from {s.data_label}; times "
+            f"shown in {view.tz}."
+        )
     )
+    if not events:
+        st.info(
+            "No event matches these filters"
+            + (f" (search: {md_text(view.q)})" if view.q else "")
+            + ". The map keeps its clock and place; widen the filters to see events."
+        )
     html = export_bytes(s.data_key, events, view, "html", dataset.views)
-    text = html.decode("utf-8")
-    if hasattr(st, "iframe"):
-        st.iframe(text, height=MAP_HEIGHT)
-    else:  # Streamlit before st.iframe
-        import streamlit.components.v1 as components
-
-        components.html(text, height=MAP_HEIGHT)
+    shown_ids = [e.id for e in events]
+    here = set(shown_ids)
+    focus = [i for i in s.focus if i in here]
+    picked = [shown_ids.index(i) for i in s.selected if i in here]
+    GEO_MAP(
+        html=html.decode("utf-8"), height=MAP_HEIGHT,
+        focus={"ids": focus} if focus else None,
+        query=urlencode(appstate.view_to_query(view)), key="map", default=None,
+    )
     flights = [ev for ev in events if ev.is_flight]
     if flights:
-        flight_panels(flights)
+        flight_panels(flights, view.tz)
     st.subheader("Events")
-    st.dataframe(table_frame(s.data_key, events, by_filters), hide_index=True)
+    ss.table_ids = shown_ids
+    frame = table_frame(s.data_key, events, view)
+    st.dataframe(
+        frame, hide_index=True, key="table", on_select="rerun",
+        selection_mode="multi-row", selection_default={"selection": {"rows": picked}},
+    )
     downloads(events, view, html, dataset.views)
+
+
+# ---- the editor ----------------------------------------------------------------------------
+
+EDIT_COLUMNS = (*EVENT_COLUMNS, "aircraft")
+PROBLEM_COLUMN = "problem"
+
+
+def editor_text(rows: pd.DataFrame) -> str:
+    """The editor's rows as an events file (the documented format, ``geo check`` reads it)."""
+    buf = io.StringIO()
+    frame = rows.reindex(columns=list(EDIT_COLUMNS)).astype(object).fillna("")
+    frame = frame[frame.apply(lambda r: any(str(v).strip() for v in r), axis=1)]
+    frame.to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue()
+
+
+def editor_frame(text: str, problems: Sequence[str]) -> pd.DataFrame:
+    """The events file as the editor shows it, each row's problems in its last column."""
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    frame = frame.reindex(columns=list(EDIT_COLUMNS)).astype(object).fillna("")
+    by_row: dict[int, list[str]] = {}
+    for line in problems:
+        _, _, rest = line.partition(":")
+        number, _, message = rest.partition(": ")
+        if number.isdigit():
+            by_row.setdefault(int(number) - 2, []).append(message)
+    frame[PROBLEM_COLUMN] = ["; ".join(by_row.get(k, [])) for k in range(len(frame))]
+    return frame
+
+
+def validate_edits(text: str) -> tuple[appstate.LoadResult, tuple[str, ...]]:
+    """The edited events checked like a file (strictly: the map shows them once all is good)."""
+    result = appstate.load_uploads(appstate.Upload("edited events", text.encode()),
+                                   strict=True)
+    return result, result.problems or ((result.error,) if result.error else ())
+
+
+def editor(dataset: Dataset) -> None:
+    s = session()
+    with st.expander("Edit the events", expanded=s.edited is not None):
+        st.caption(
+            "Add, change or delete rows in the columns of events.csv: times local at the "
+            "place (2025-03-14T01:54, 2025-03-14, 2025-03), places by name or airport code, "
+            "lists separated by ';'. Each change is checked like a file; a bad cell is named "
+            "in its row's problem column, and the map keeps the last good events."
+        )
+        base = s.edited if s.edited is not None else to_events_csv(dataset.events)
+        if ss.get("editor_base") != base or ss.get("editor_problems") != s.edit_problems:
+            # a new table for the editor (its edits so far are in `base`): problems in place
+            ss.editor_base, ss.editor_problems = base, s.edit_problems
+            ss.editor_nonce = ss.get("editor_nonce", 0) + 1
+        rows = st.data_editor(
+            editor_frame(base, s.edit_problems),
+            num_rows="dynamic",
+            hide_index=True,
+            key=f"editor_{ss.editor_nonce}",
+            column_config={
+                "kind": st.column_config.SelectboxColumn(options=list(KINDS)),
+                "status": st.column_config.SelectboxColumn(options=list(STATUSES)),
+                PROBLEM_COLUMN: st.column_config.TextColumn(disabled=True),
+            },
+        )
+        text = editor_text(rows)
+        if text != editor_text(editor_frame(base, ())):  # an edit on this run: keep it,
+            # check it, show its problems in place
+            apply_edits(text)
+            st.rerun()
+        if s.edited is None:
+            return
+        if not s.data_key.startswith("edit:"):
+            st.info(md_text(f"Your edits are kept; the map shows {s.data_label}."))
+            st.button("Show my edits on the map", key="use_edits",
+                      on_click=apply_edits, args=(s.edited,))
+        left, right = st.columns(2)
+        left.download_button("Download events.csv", data=s.edited.encode(),
+                             file_name="events.csv", mime="text/csv", key="download_edited")
+        right.button("Discard my edits", key="discard_edits", on_click=discard_edits)
+        if s.edit_problems:
+            st.error(md_text(f"{len(s.edit_problems)} problem(s) in your edits; the map "
+                             "shows the last good events."))
+            problem_block(s.edit_problems)
+
+
+def apply_edits(text: str) -> None:
+    """Keep the edited events; when they are all good, they are the data on the map."""
+    result, problems = validate_edits(text)
+    update(edited=text, edit_problems=problems)
+    if not problems and result.dataset is not None:
+        key = "edit:" + hashlib.sha256(text.encode()).hexdigest()
+        n = len(result.dataset.events)
+        set_session(session().with_data(result, key, f"your edited events ({n:,} events)"))
+
+
+def discard_edits() -> None:
+    """Back to the data the edits started from (the upload still in its box, or shipped)."""
+    was_edit = session().data_key.startswith("edit:")
+    update(edited=None, edit_problems=())
+    if was_edit:
+        if session().upload_sig:
+            update(upload_sig=None)  # the uploads still in their boxes load again
+        else:
+            use_shipped()
 
 
 def main() -> None:
@@ -422,24 +684,28 @@ def main() -> None:
         init_from_query()
     if session().dataset is None:
         use_shipped()
-    dataset = session().dataset
-    if dataset is None:  # the shipped data itself is broken, and nothing came before it
+    if session().dataset is None:  # the shipped data itself is broken, and nothing before it
         show_problems()
         st.stop()
         return
+    read_selection()
     with st.expander("How to read this map"):
         st.markdown(HOW_TO_READ)
-    sidebar(dataset)
-    dataset = session().dataset or dataset  # an upload in the sidebar may have replaced it
+    sidebar()
+    dataset = session().dataset
+    assert dataset is not None
     show_problems()
     view = current_view()
-    write_query(view)
     try:
         main_area(dataset, view)
+        editor(dataset)
     except Exception as exc:  # never a traceback for the reader; the sidebar stays usable
-        st.error(f"Could not show this selection: {type(exc).__name__}: {exc}")
+        st.error(md_text(f"Could not show this selection: {type(exc).__name__}: {exc}"))
     with st.expander("Data sources and licences"):
         st.markdown(PROVENANCE)
+    # Last: a run interrupted by a newer input (quick edits of the search box) must not have
+    # moved the URL, or the newer run, finding it already so, would leave it on the old one.
+    write_query(view)
 
 
 main()

@@ -7,7 +7,7 @@ module.exports = [
   { ignores: ["geo/static/vendor/**", "node_modules/**", "build/**", "**/*.min.js"] },
   js.configs.recommended,
   {
-    files: ["geo/static/js/**/*.js"],
+    files: ["geo/static/js/**/*.js", "geo/static/component/**/*.js"],
     languageOptions: {
       ecmaVersion: 2020,
       sourceType: "script",

@@ -9,6 +9,9 @@ so every piece is testable on its own.
 from __future__ import annotations
 
 import hashlib
+import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -19,7 +22,7 @@ from geo.model import KINDS, STATUSES, DataError, Event, Problem
 from geo.options import BASEMAPS, Basemap, Format, parse_basemap
 from geo.query import Filters, span_of
 from geo.table import flight_text, normalize
-from geo.timeline import is_zone, last_day, parse_date_bound
+from geo.timeline import is_zone, last_day, parse_date_bound, time_in_zone
 
 DateRange = tuple[date, date]
 
@@ -32,7 +35,8 @@ PRESETS: dict[str, DateRange | None] = {
 }
 QUERY_KEYS: tuple[str, ...] = ("start", "end", "kind", "status", "q", "tz", "basemap")
 MAX_QUERY_TEXT = 200
-UPLOAD_KEYS: tuple[str, ...] = ("events", "airports", "places")
+MAX_NOTE_VALUE = 60  # characters of a link's bad value quoted back in a note
+UPLOAD_KEYS: tuple[str, ...] = ("events", "airports", "places", "sources")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +102,20 @@ def _last(params: Mapping[str, str | Sequence[str]], key: str) -> str | None:
     return raw[-1] if raw else None
 
 
+def shown_value(value: str) -> str:
+    """A value from a link, quoted back in a note: at most :data:`MAX_NOTE_VALUE` characters."""
+    return value if len(value) <= MAX_NOTE_VALUE else value[:MAX_NOTE_VALUE] + "…"
+
+
 def _choices(
     params: Mapping[str, str | Sequence[str]], key: str, allowed: Sequence[str], notes: list[str]
 ) -> tuple[str, ...]:
     out: list[str] = []
     for value in _values(params, key):
         if value not in allowed:
-            notes.append(f"{key}: '{value}' is not one of {', '.join(allowed)}; ignored")
+            notes.append(
+                f"{key}: '{shown_value(value)}' is not one of {', '.join(allowed)}; ignored"
+            )
         elif value not in out:
             out.append(value)
     return tuple(out)
@@ -117,7 +128,7 @@ def _date(params: Mapping[str, str | Sequence[str]], key: str, notes: list[str])
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        notes.append(f"{key}: '{text}' is not a date (YYYY-MM-DD); ignored")
+        notes.append(f"{key}: '{shown_value(text)}' is not a date (YYYY-MM-DD); ignored")
         return None
 
 
@@ -132,7 +143,9 @@ def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, li
     q = (_last(params, "q") or "").strip()[:MAX_QUERY_TEXT]
     tz = (_last(params, "tz") or "UTC").strip() or "UTC"
     if not is_zone(tz):
-        notes.append(f"tz: '{tz}' is not an IANA time zone (e.g. 'Asia/Baku'); UTC is used")
+        notes.append(
+            f"tz: '{shown_value(tz)}' is not an IANA time zone (e.g. 'Asia/Baku'); UTC is used"
+        )
         tz = "UTC"
     basemap_text = (_last(params, "basemap") or "tiles").strip() or "tiles"
     basemap: Basemap = "tiles"
@@ -140,7 +153,8 @@ def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, li
         basemap = parse_basemap(basemap_text)
     except ValueError:
         notes.append(
-            f"basemap: '{basemap_text}' is not one of {', '.join(BASEMAPS)}; tiles are used"
+            f"basemap: '{shown_value(basemap_text)}' is not one of {', '.join(BASEMAPS)}; "
+            "tiles are used"
         )
     view = View(
         start,
@@ -151,7 +165,7 @@ def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, li
         tz,
         basemap,
     )
-    return view, notes
+    return view, list(dict.fromkeys(notes))  # each note once, however often a value repeats
 
 
 def view_to_query(view: View) -> dict[str, str]:
@@ -273,14 +287,21 @@ def upload_key(uploads: Mapping[str, Upload | None]) -> str:
 
 
 def load_uploads(
-    events: Upload | None = None, airports: Upload | None = None, places: Upload | None = None
+    events: Upload | None = None,
+    airports: Upload | None = None,
+    places: Upload | None = None,
+    sources: Upload | None = None,
+    *,
+    strict: bool = False,
 ) -> LoadResult:
-    """Validate uploaded files in memory; the shipped file stands in for any not uploaded.
+    """Validate uploaded files in memory; the shipped events stand in when none are uploaded,
+    and uploaded airports, places and sources add to the shipped ones.
 
-    Never raises: a file over :data:`geo.io.MAX_BYTES` is refused unread, a
-    :class:`DataError` becomes its problem lines, anything else one error message.
+    Lenient unless ``strict``: the valid rows load and the others are listed in the
+    dataset's ``problems``. Never raises: a file over :data:`geo.io.MAX_BYTES` is refused
+    unread, a :class:`DataError` becomes its problem lines, anything else one error message.
     """
-    given = {"events": events, "airports": airports, "places": places}
+    given = {"events": events, "airports": airports, "places": places, "sources": sources}
     refused = [
         str(Problem(up.name, 1, "file", too_big_message(len(up.data))))
         for up in given.values()
@@ -294,7 +315,9 @@ def load_uploads(
             events.data if events else None,
             airports.data if airports else None,
             places.data if places else None,
+            sources=sources.data if sources else None,
             names=names,
+            strict=strict,
         )
     except DataError as err:
         return LoadResult(None, tuple(str(p) for p in err.problems))
@@ -329,10 +352,25 @@ class Session:
     query_notes: tuple[str, ...] = ()
     wanted_range: tuple[date | None, date | None] = (None, None)
     range_bounds: DateRange | None = None
-
+    notice: str = ""  # said once, on the next run (e.g. that the date range was reset)
+    selected: tuple[str, ...] = ()  # events chosen in the table or on the map (rows selected)
+    focus: tuple[str, ...] = ()  # events chosen in the table: the map shows them
+    map_seen: object = None  # the map's last value handled (its counter)
+    table_seen: tuple[str, ...] = ()  # the table's last selection handled
+    edited: str | None = None  # the editor's events as CSV text, until discarded
+    edit_problems: tuple[str, ...] = ()
+    edit_sig: str = ""  # the edited text the problems are of
     @property
     def shipped(self) -> bool:
         return self.data_key.startswith("shipped:")
+
+    @property
+    def skipped_note(self) -> str:
+        """What the current data left out, in words ('' when nothing)."""
+        data = self.dataset
+        if data is None or not data.problems:
+            return ""
+        return data.summary
 
     def with_data(self, result: LoadResult, key: str, label: str) -> Session:
         """The session after a load: the new data, or the old with the load's problems."""
@@ -348,6 +386,59 @@ class Session:
         )
 
 
+# ---- text is text ---------------------------------------------------------------------------
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md_text(text: object) -> str:
+    """Any string from a file or a link, for a place Streamlit reads as Markdown (a label, a
+    message, a table cell): every ASCII punctuation character backslash-escaped (CommonMark
+    allows it for each), so no link, image, emphasis, HTML tag, ``:color[...]`` directive or
+    KaTeX ``$...$`` comes alive; line breaks become spaces. The one escaping helper of the app.
+    """
+    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+# ---- a cache sized by bytes -----------------------------------------------------------------
+
+
+class ByteCache:
+    """The datasets and documents sessions share, kept while they fit in ``budget`` bytes
+    (each entry's size as estimated by its caller): the least recently used go first. One
+    lock: a Streamlit server runs each session's script on a thread of its own."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._items: OrderedDict[str, tuple[object, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> object | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+            return item[0]
+
+    def put(self, key: str, value: object, size: int) -> None:
+        with self._lock:
+            self._items[key] = (value, size)
+            self._items.move_to_end(key)
+            total = sum(n for _, n in self._items.values())
+            while total > self.budget and len(self._items) > 1:
+                _, (_, n) = self._items.popitem(last=False)
+                total -= n
+
+    @property
+    def size(self) -> int:
+        with self._lock:
+            return sum(n for _, n in self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 # ---- what the page shows -------------------------------------------------------------------
 
 TABLE_ORDER: tuple[str, ...] = (
@@ -356,13 +447,15 @@ TABLE_ORDER: tuple[str, ...] = (
     "status",
     "title",
     "when",
+    "shown",  # the time in the display zone (see table_rows)
     "start_utc",
     "end_utc",
     "origin",
     "destination",
     "participants",
-    "sources",
+    "references",
     "notes",
+    "aircraft",
     "start_local",
     "end_local",
     "timezone",
@@ -377,31 +470,43 @@ TABLE_ORDER: tuple[str, ...] = (
 )
 
 
-def table_rows(events: Iterable[Event]) -> list[dict[str, Any]]:
-    """:func:`geo.table.normalize` rows in table order, list cells joined with ``; ``."""
+def shown_column(tz: str) -> str:
+    """The table's column of times in the display zone."""
+    return f"time ({tz})"
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(v["citation"] if isinstance(v, dict) else str(v) for v in value)
+    return value
+
+
+def table_rows(events: Iterable[Event], tz: str = "UTC") -> list[dict[str, Any]]:
+    """:func:`geo.table.normalize` rows in table order, list cells joined with ``; ``
+    (sources as their citations), and each event's time in the display zone ``tz``."""
     rows = []
     for ev in events:
         row = normalize(ev)
+        row["shown"] = time_in_zone(ev, tz)
+        row["aircraft"] = ev.aircraft
         rows.append(
-            {
-                col: "; ".join(str(v) for v in row[col])
-                if isinstance(row.get(col), list)
-                else row.get(col)
-                for col in TABLE_ORDER
-            }
+            {shown_column(tz) if col == "shown" else col: _cell(row.get(col))
+             for col in TABLE_ORDER}
         )
     return rows
 
 
-def flight_panel(event: Event) -> dict[str, str]:
-    """A flight's facts as label -> text, all from :func:`geo.table.normalize`."""
+def flight_panel(event: Event, tz: str = "UTC") -> dict[str, str]:
+    """A flight's facts as label -> text, all from :func:`geo.table.normalize`; its times
+    also in the display zone ``tz``."""
     row = normalize(event)
     text = flight_text(event)
     plausible = row.get("plausible")
     mark = "✓ plausible" if plausible else "✗ implausible"
     origin = row["origin"][0] if row["origin"] else "?"
-    return {
+    panel = {
         "Route": f"{origin} → {row['destination']}",
+        f"Times ({tz})": time_in_zone(event, tz),
         "Departs (local)": f"{row['start_local']} ({row['timezone']})",
         "Arrives (local)": f"{row['end_local']} ({row.get('arrival_timezone', '')})",
         "UTC": f"{row['start_utc']} → {row['end_utc']}",
@@ -410,8 +515,11 @@ def flight_panel(event: Event) -> dict[str, str]:
         "Average speed": text.speed,
         "Plausibility": f"{mark}: {row.get('plausibility', '')}",
         "Status": str(row["status"]),
-        "Sources": "; ".join(row["sources"]),
+        "Sources": "; ".join(ref.citation for ref in event.references),
     }
+    if event.aircraft:
+        panel["Aircraft"] = event.aircraft
+    return panel
 
 
 def zone_options(viewer: str | None, data_zones: Iterable[str], every: Iterable[str]) -> list[str]:

@@ -67,7 +67,11 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--end", metavar="DATE", help="keep events overlapping this UTC date or earlier")
     p.add_argument("--kind", action="append", default=[], choices=KINDS, help="repeatable")
     p.add_argument("--status", action="append", default=[], choices=STATUSES, help="repeatable")
-    p.add_argument("--search", default="", metavar="TEXT", help="id, title, participant or place")
+    p.add_argument(
+        "--search", default="", metavar="TEXT",
+        help="in id, title, participants, places, aircraft, sources and notes (any case, "
+        "any accents)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

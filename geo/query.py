@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from itertools import compress, islice
 from operator import attrgetter, eq, le
 
@@ -30,18 +32,35 @@ class Filters:
         if not overlaps(event, self.start_utc, self.end_utc):
             return False
         if self.text:
-            needle = self.text.casefold()
-            haystack = [
-                event.id,
-                event.title,
-                event.destination.name,
-                event.destination.airport,
-                *event.participants,
-                *(loc.name for loc in event.origin),
-                *(loc.airport for loc in event.origin),
-            ]
-            return any(needle in h.casefold() for h in haystack)
+            needle = fold(self.text)
+            return any(needle in fold(text) for text in searched(event))
         return True
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """``text`` for matching: case and accents folded (``Bakı`` and ``BAKI`` match ``baki``,
+    ``Hajíyev`` matches ``hajiyev``)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain.replace("ı", "i").casefold()
+
+
+def searched(event: Event) -> list[str]:
+    """Every text a search looks in: id, title, participants, places (names and airport
+    codes), aircraft, sources (as written and as cited) and notes."""
+    places = (event.destination, *event.origin)
+    return [
+        event.id,
+        event.title,
+        *event.participants,
+        *(loc.name for loc in places),
+        *(loc.airport for loc in places),
+        event.aircraft,
+        *event.sources,
+        *(ref.citation for ref in event.references),
+        event.notes,
+    ]
 
 
 NO_FILTERS = Filters()

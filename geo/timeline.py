@@ -464,3 +464,16 @@ def format_duration(minutes: float) -> str:
     if hours:
         return f"{hours} h"
     return f"{mins} min"
+
+
+def time_in_zone(event: Event, tz_name: str) -> str:
+    """An event's time as the reader's chosen zone shows it: a minute- or second-precise time
+    as that zone's clock (``01:54 +04 14 Mar 2025 → 05:30 +04 14 Mar 2025``); a day, a month
+    or a season stays in its own words at its place (a day in Baku is that day, whatever the
+    reader's zone)."""
+    if not is_instant(event.start_precision):
+        return precision_label(event)
+    start = format_instant(event.start_utc, tz_name)
+    if event.end_utc == event.start_utc:
+        return start
+    return f"{start} → {format_instant(event.end_utc, tz_name)}"

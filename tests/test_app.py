@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -63,9 +65,10 @@ def table_ids(at: Any) -> list[str]:
 
 
 def map_html(at: Any) -> bytes:
-    frames = at.get("iframe")
-    assert len(frames) == 1
-    return str(frames[0].proto.srcdoc).encode("utf-8")
+    """The document the app's map component shows (its ``html`` argument)."""
+    frames = at.get("component_instance")
+    assert len(frames) == 1 and frames[0].proto.component_name.endswith("geo_map")
+    return str(json.loads(frames[0].proto.json_args)["html"]).encode("utf-8")
 
 
 def download(at: Any, media: dict[str, bytes], fmt: str) -> bytes:
@@ -83,6 +86,11 @@ def cli_export(*args: str) -> bytes:
         timeout=120,
     )
     return proc.stdout
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of Markdown the app escaped (geo.appstate.md_text)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
 
 
 def run_ok(at: Any) -> Any:
@@ -174,7 +182,9 @@ def test_kind_status_and_search_filter_like_the_cli(at: Any) -> None:
     assert table_ids(at) == [e.id for e in select(SHIPPED.events, filters)]
     assert at.query_params["kind"] == "visit,meeting"
     assert at.query_params["status"] == "confirmed"
-    assert at.query_params["q"] == "gerasimov"
+    # the search box is bound to its query parameter: the browser keeps ?q= (see the
+    # browser test of quick edits); AppTest has no browser URL to show it
+    assert at.text_input(key="q").value == "gerasimov"
 
 
 def test_downloads_are_the_cli_exports(at: Any, media: dict[str, bytes]) -> None:
@@ -233,7 +243,7 @@ def test_bad_query_params_are_ignored_with_a_note(at: Any) -> None:
     at.query_params["tz"] = "Mars/Olympus"
     at.query_params["basemap"] = "satellite"
     run_ok(at)
-    note = at.warning[0].value
+    note = shown(at.warning[0].value)
     for needle in ("start: 'yesterday'", "kind: 'meating'", "tz: 'Mars/Olympus'", "basemap"):
         assert needle in note
     assert at.multiselect(key="kinds").value == ["flight"]
@@ -254,7 +264,7 @@ def test_out_of_range_link_dates_are_clamped(at: Any) -> None:
 def test_link_dates_outside_the_data_show_everything_with_a_note(at: Any) -> None:
     at.query_params["start"] = "2030-01-01"
     run_ok(at)
-    assert "outside the data" in at.warning[0].value
+    assert "outside the data" in shown(at.warning[0].value)
     assert table_ids(at) == SHIPPED_IDS
 
 
@@ -264,11 +274,12 @@ def test_bad_upload_lists_problems_and_keeps_the_last_good_data(at: Any) -> None
     rows = shipped_rows()[:2]
     rows[1] = {**rows[1], "kind": "meating"}
     bad = events_csv(rows)
+    at.toggle(key="strict").set_value(True)  # all or nothing, as --strict
     at.file_uploader(key="upload_events_0").set_value(("events.csv", bad, "text/csv"))
     run_ok(at)
     code = "\n".join(c.value for c in at.code)
     assert code.startswith("events.csv:3: kind: 'meating' is not a kind; did you mean 'meeting'?")
-    assert "still shows the shipped data" in at.error[0].value
+    assert "still shows the shipped data" in shown(at.error[0].value)
     assert table_ids(at) == SHIPPED_IDS
     assert map_html(at) == before
 
@@ -284,15 +295,29 @@ def test_bad_upload_lists_problems_and_keeps_the_last_good_data(at: Any) -> None
     at.file_uploader(key="upload_events_0").set_value(("broken.csv", unexpected, "text/csv"))
     run_ok(at)
     assert "broken.csv:" in "\n".join(c.value for c in at.code)
-    assert "still shows your upload mine.csv (3 events)" in at.error[0].value
+    assert "still shows your upload mine.csv (3 events)" in shown(at.error[0].value)
     assert len(table_ids(at)) == 3 and map_html(at) == good_map
 
-    at.button[0].click()  # "Back to the shipped data"
+    next(b for b in at.button if "Back" in b.label).click()
     run_ok(at)
     assert not at.error
     assert not any("broken.csv" in c.value for c in at.code)
     assert table_ids(at) == SHIPPED_IDS
     assert [u.key for u in at.file_uploader][0] == "upload_events_1"  # emptied
+
+
+def test_one_bad_row_is_left_out_and_said(at: Any) -> None:
+    """Lenient (the default, as `geo check`): the valid rows load, the bad one is listed."""
+    run_ok(at)
+    rows = shipped_rows()[:3]
+    rows[1] = {**rows[1], "kind": "meating"}
+    at.file_uploader(key="upload_events_0").set_value(("mine.csv", events_csv(rows), "text/csv"))
+    run_ok(at)
+    assert not at.error
+    assert len(table_ids(at)) == 2
+    warning = shown(at.warning[0].value)
+    assert "2 events loaded from mine.csv, 1 row skipped (1 problem)" in warning
+    assert "mine.csv:3: kind: 'meating' is not a kind" in "\n".join(c.value for c in at.code)
 
 
 def test_upload_without_events_still_works(at: Any) -> None:
@@ -302,7 +327,7 @@ def test_upload_without_events_still_works(at: Any) -> None:
     run_ok(at)
     assert not at.error
     assert table_ids(at) == []
-    assert len(at.get("iframe")) == 1
+    assert len(at.get("component_instance")) == 1
     at.button[0].click()
     run_ok(at)
     assert table_ids(at) == SHIPPED_IDS
@@ -326,7 +351,7 @@ def test_upload_of_reference_files_only(at: Any) -> None:
 def test_load_uploads_reports_problem_lines() -> None:
     rows = shipped_rows()[:2]
     rows[1] = {**rows[1], "kind": "meating"}
-    result = appstate.load_uploads(Upload("events.csv", events_csv(rows)))
+    result = appstate.load_uploads(Upload("events.csv", events_csv(rows)), strict=True)
     assert result.dataset is None and not result.error
     assert result.problems[0].startswith("events.csv:3: kind: 'meating' is not a kind")
 
@@ -428,3 +453,158 @@ def test_flight_panel_facts_come_from_normalize() -> None:
     assert panel["Arrives (local)"] == "2025-03-14T05:30:00+04:00 (Asia/Baku)"
     assert panel["UTC"] == "2025-03-13T22:54:00Z → 2025-03-14T01:30:00Z"
     assert panel["Plausibility"].startswith("✓ plausible")
+
+
+# ---- the workbench (issue 14) --------------------------------------------------------------
+
+
+def map_args(at: Any) -> dict[str, Any]:
+    (frame,) = at.get("component_instance")
+    args: dict[str, Any] = json.loads(frame.proto.json_args)
+    return args
+
+
+def test_an_upload_while_filtered_resets_the_dates_and_says_so(at: Any) -> None:
+    run_ok(at)
+    at.selectbox(key="preset").set_value("Flight night (13–14 Mar 2025)")
+    run_ok(at)
+    rows = [
+        {**shipped_rows()[1], "id": "later", "start": "2030-05-01"},
+        {**shipped_rows()[1], "id": "later-2", "start": "2030-06-01"},
+    ]
+    at.file_uploader(key="upload_events_0").set_value(("good.csv", events_csv(rows), "text/csv"))
+    run_ok(at)
+    assert table_ids(at) == ["later", "later-2"]  # not "0 of 2": the range follows the data
+    assert at.slider(key="range").value == (date(2030, 4, 30), date(2030, 6, 1))
+    assert "The date range was reset to the dates of your upload good.csv" in shown(
+        at.info[0].value
+    )
+    sidebar_text = " ".join(t.value for t in at.sidebar.text)
+    assert "Showing your upload good.csv (2 events)" in sidebar_text  # on the same run
+
+
+def test_one_bad_row_among_thousands_loads_the_rest(at: Any) -> None:
+    run_ok(at)
+    base = shipped_rows()[1]
+    rows = [{**base, "id": f"e{k}"} for k in range(3000)]
+    rows[1500] = {**rows[1500], "start": "2025-02-30"}
+    at.file_uploader(key="upload_events_0").set_value(("many.csv", events_csv(rows), "text/csv"))
+    run_ok(at)
+    assert len(table_ids(at)) == 2999
+    assert "2,999 events loaded from many.csv, 1 row skipped (1 problem)" in shown(
+        at.warning[0].value
+    )
+    at.toggle(key="strict").set_value(True)
+    run_ok(at)
+    assert table_ids(at) == SHIPPED_IDS  # strict: the file is refused, as --strict refuses it
+    assert "many.csv:1502: start: '2025-02-30' is not a real date" in "\n".join(
+        c.value for c in at.code
+    )
+
+
+def test_places_of_ones_own_add_to_the_shipped_ones(at: Any) -> None:
+    run_ok(at)
+    places = b"name,country,lat,lon,tz,aliases\nGanja,AZ,40.6828,46.3606,Asia/Baku,\n"
+    rows = [{**shipped_rows()[1], "id": "g", "destination": "Ganja", "origin": "Washington"}]
+    at.file_uploader(key="upload_places_0").set_value(("mine_places.csv", places, "text/csv"))
+    at.file_uploader(key="upload_events_0").set_value(("g.csv", events_csv(rows), "text/csv"))
+    run_ok(at)
+    assert not at.error and table_ids(at) == ["g"]  # Ganja is new, Washington is shipped
+
+
+def test_search_finds_the_tail_number_in_the_notes(at: Any) -> None:
+    at.query_params["q"] = "N103WG"
+    run_ok(at)
+    assert table_ids(at) == ["flight-vko-gyd-2025-03-14"]
+    at.text_input(key="q").set_value("hajíyev")  # accents and case do not matter
+    run_ok(at)
+    assert "hajiyev-netanyahu-2025-02-18" in table_ids(at)
+    at.text_input(key="q").set_value("no such thing at all")
+    run_ok(at)
+    assert table_ids(at) == []
+    assert "No event matches these filters" in shown(at.info[0].value)
+
+
+def test_the_sidebar_zone_is_the_maps_clock_and_the_tables(at: Any) -> None:
+    run_ok(at)
+    at.selectbox(key="tz").set_value("Asia/Baku")
+    run_ok(at)
+    from tests.helpers import page_data
+
+    assert page_data(map_html(at).decode())["meta"]["tz"] == "Asia/Baku"
+    frame = at.dataframe[0].value
+    i = list(frame["id"]).index("flight-vko-gyd-2025-03-14")
+    assert frame["time (Asia/Baku)"][i] == "02:54 +04 14 Mar 2025 → 05:30 +04 14 Mar 2025"
+    panel = shown(" ".join(m.value for m in at.markdown))
+    assert "| Times (Asia/Baku) | 02:54 +04 14 Mar 2025 → 05:30 +04 14 Mar 2025 |" in panel
+
+
+def test_table_rows_focus_the_map_and_the_map_selects_a_row(at: Any) -> None:
+    run_ok(at)
+    ids = table_ids(at)
+    k = ids.index("dunford-gerasimov-2017")
+    at.session_state["table"] = {"selection": {"rows": [k], "columns": [], "cells": []}}
+    run_ok(at)
+    assert map_args(at)["focus"]["ids"] == ["dunford-gerasimov-2017"]
+    # an event opened on the map comes back as the component's value: its row is selected
+    at.session_state["map"] = {"event": "witkoff-baku-2025-03-14", "n": 1}
+    run_ok(at)
+    assert at.session_state["session"].selected == ("witkoff-baku-2025-03-14",)
+    assert map_args(at)["focus"] is None  # the map is on it already: no jump back
+    (table,) = [d for d in at.dataframe if d.key == "table"]
+    rows = list(table.value["id"])
+    default = json.loads(table.proto.selection_default)
+    assert default["selection"]["rows"] == [rows.index("witkoff-baku-2025-03-14")]
+    # and a zone chosen on the map's own clock is the app's one display zone
+    at.session_state["map"] = {"zone": "Europe/Moscow", "n": 2}
+    run_ok(at)
+    assert at.selectbox(key="tz").value == "Europe/Moscow"
+
+
+def _editor(at: Any) -> Any:
+    (editor,) = [d for d in at.dataframe if d.key and d.key.startswith("editor_")]
+    return editor
+
+
+def test_editing_a_cell_to_a_bad_value_and_back(at: Any) -> None:
+    run_ok(at)
+    editor = _editor(at)
+    rows = list(editor.value["id"])
+    k = rows.index("dunford-gerasimov-2017")
+    before = map_html(at)
+    at.session_state[editor.key] = {"edited_rows": {k: {"start": "2017-02-30"}},
+                                    "added_rows": [], "deleted_rows": []}
+    run_ok(at)
+    editor = _editor(at)
+    problems = list(editor.value["problem"])
+    assert problems[k].startswith("start: '2017-02-30' is not a real date")
+    assert map_html(at) == before  # the last good events stay on the map
+    assert "1 problem(s) in your edits" in shown(at.error[0].value)
+    at.session_state[editor.key] = {"edited_rows": {k: {"start": "2017-02-16"}},
+                                    "added_rows": [], "deleted_rows": []}
+    run_ok(at)
+    assert not at.error
+    assert list(_editor(at).value["problem"])[k] == ""
+
+
+def test_adding_a_flight_and_downloading_a_file_geo_check_accepts(
+    at: Any, media: dict[str, bytes], tmp_path: Path
+) -> None:
+    run_ok(at)
+    editor = _editor(at)
+    flight = {"id": "new-flight", "kind": "flight", "title": "Return flight",
+              "start": "2025-03-14T12:00", "end": "2025-03-14T14:00", "origin": "GYD",
+              "destination": "VKO", "participants": "", "status": "reported",
+              "sources": "oc-media-2025-03-17", "notes": "", "aircraft": "N103WG"}
+    at.session_state[editor.key] = {"edited_rows": {}, "added_rows": [flight],
+                                    "deleted_rows": []}
+    run_ok(at)
+    assert "new-flight" in table_ids(at)  # valid: the map and table show it
+    button = next(b for b in at.get("download_button") if b.key == "download_edited")
+    data = media[Path(button.proto.url).stem]
+    path = tmp_path / "events.csv"
+    path.write_bytes(data)
+    proc = subprocess.run([sys.executable, "-m", "geo", "check", "--events", str(path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"{path}: {len(SHIPPED.events) + 1} events OK"

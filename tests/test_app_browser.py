@@ -21,7 +21,7 @@ from tests.helpers import shipped_events
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-START_TIMEOUT_S = 60
+START_TIMEOUT_S = 300  # a guard against a hang, not a budget
 TILE_HOSTS = (
     "https://tile.openstreetmap.org/",
     "https://a.tile.openstreetmap.org/",
@@ -47,16 +47,14 @@ def in_map(page: Any, script: str, timeout_s: float = 30.0) -> Any:
     """
     deadline = time.monotonic() + timeout_s
     while True:
-        handle = page.query_selector('iframe[title="st.iframe"]')
-        frame = handle.content_frame() if handle else None
-        if frame is not None:
+        for frame in page.frames:  # the map is a frame inside the component's frame
             try:
                 if frame.evaluate("() => !!(window.geoTimeline && window.L)"):
                     return frame.evaluate(script)
             except Exception:  # the frame is being replaced by a rerun
                 pass
         if time.monotonic() > deadline:
-            raise AssertionError("no map iframe with window.geoTimeline")
+            raise AssertionError("no map frame with window.geoTimeline")
         time.sleep(0.2)
 
 
@@ -115,5 +113,39 @@ def test_map_renders_follows_the_slider_and_downloads_offline(
         assert state.errors == []
         outside = [u for u in state.blocked if not u.startswith(TILE_HOSTS)]
         assert outside == [], outside
+    finally:
+        page.context.close()
+
+
+def test_the_sidebar_zone_is_the_maps_clock(browser: Any, app_url: str) -> None:
+    state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"))
+    try:
+        state.page.goto(app_url + "?tz=Asia/Baku", wait_until="domcontentloaded")
+        label = in_map(state.page, "() => window.geoTimeline.label()", timeout_s=60)
+        assert label == "14 Mar 2025, 02:54 GMT+4"  # the flight night's departure, in Baku
+        assert state.page.get_by_text("Deploy", exact=True).count() == 0  # readers' chrome
+    finally:
+        state.page.context.close()
+
+
+def test_quick_search_edits_end_on_the_last_value(browser: Any, app_url: str) -> None:
+    """The last input always wins: three searches typed in quick succession leave the
+    results and the URL on the third."""
+    state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"))
+    page = state.page
+    try:
+        page.goto(app_url, wait_until="domcontentloaded")
+        in_map(page, "() => true", timeout_s=60)
+        box = page.locator('[data-testid="stSidebar"] [data-testid="stTextInput"] input').first
+        for text in ("gerasimov", "witkoff", "N103WG"):
+            box.fill(text)
+            box.press("Enter")  # no wait: each Enter reruns, interrupting the one before
+        deadline = time.monotonic() + 60
+        while "q=N103WG" not in page.url or shown_count(page) != 1:
+            assert time.monotonic() < deadline, (page.url, shown_count(page))
+            time.sleep(0.3)
+        time.sleep(2.0)  # nothing late overwrites it
+        assert "q=N103WG" in page.url and box.input_value() == "N103WG"
+        assert shown_count(page) == 1
     finally:
         page.context.close()

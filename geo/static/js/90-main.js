@@ -72,8 +72,9 @@
       return popup;
     }
     var ctx = {
-      openEvent: function (i, latlng) {
+      openEvent: function (i, latlng, quiet) {
         openPopup(GEO.eventCard(m, i, actions), latlng);
+        if (!quiet) GEO.embed.tell("opened", { id: m.id[i] });  // not for the app's own focus
       },
       openList: function (events, heading, latlng) {
         var list = GEO.eventList(m, events, heading, function (i) {
@@ -139,38 +140,47 @@
 
     // ---- the opening view: the link's fragment over the first view -------------------
     var current = { view: null };
-    var parsed = GEO.parseFragment(location.hash, { views: views.map(function (v) { return v.id; }) });
-    var s = parsed.state;
+    var viewIds = views.map(function (v) { return v.id; });
+    // Apply a link's state (GEO.parseFragment) over what is shown now.
+    function applyState(s) {
+      var positioned = s.zoom !== undefined || s.lat !== undefined;
+      if (s.view) showView(viewIds.indexOf(s.view), positioned);
+      var changes = {};
+      if (s.start !== undefined) changes.lo = s.start;
+      if (s.end !== undefined) changes.hi = s.end;
+      if (s.mode) changes.mode = s.mode;
+      if (s.windowMs) changes.windowMs = s.windowMs;
+      if (s.tz) changes.tz = s.tz;
+      if (s.t !== undefined) {
+        var lo = changes.lo !== undefined ? changes.lo : clock.lo, hi = changes.hi !== undefined ? changes.hi : clock.hi;
+        if (s.t < lo || s.t > hi) {  // a moment outside the view's span: the whole span
+          changes.lo = Math.min(span[0], s.t); changes.hi = Math.max(span[1], s.t);
+        }
+        changes.t = s.t;
+      }
+      clock.set(changes);
+      if (positioned) {
+        var centre = s.lat !== undefined ? [s.lat, s.lon] : map.getCenter();
+        map.setView(centre, s.zoom !== undefined ? s.zoom : map.getZoom(), { animate: false });
+      }
+    }
+    var parsed = GEO.parseFragment(location.hash, { views: viewIds });
     // the link's view, else the first view that meets the data (a selection may miss them all)
-    var first = s.view ? views.map(function (v) { return v.id; }).indexOf(s.view)
+    var first = parsed.state.view ? viewIds.indexOf(parsed.state.view)
       : views.findIndex(function (v) {
         return (v.start === null || ms(v.start) <= span[1]) && (v.end === null || ms(v.end) >= span[0]);
       });
-    var positioned = s.zoom !== undefined || s.lat !== undefined;
+    var linked = parsed.state.zoom !== undefined || parsed.state.lat !== undefined;
     if (views.length && first >= 0) {
-      showView(first, positioned);
+      showView(first, linked);
     } else {
       if (opts.fit) map.fitBounds(opts.fit, { animate: false });
       clock.set({ t: span[1] });
     }
-    var changes = {};
-    if (s.start !== undefined) changes.lo = s.start;
-    if (s.end !== undefined) changes.hi = s.end;
-    if (s.mode) changes.mode = s.mode;
-    if (s.windowMs) changes.windowMs = s.windowMs;
-    if (s.tz) changes.tz = s.tz;
-    if (s.t !== undefined) {
-      var lo = changes.lo !== undefined ? changes.lo : clock.lo, hi = changes.hi !== undefined ? changes.hi : clock.hi;
-      if (s.t < lo || s.t > hi) {  // a moment outside the view's span: the whole span
-        changes.lo = Math.min(span[0], s.t); changes.hi = Math.max(span[1], s.t);
-      }
-      changes.t = s.t;
-    }
-    clock.set(changes);
-    if (positioned) {
-      var centre = s.lat !== undefined ? [s.lat, s.lon] : map.getCenter();
-      map.setView(centre, s.zoom !== undefined ? s.zoom : map.getZoom(), { animate: false });
-    }
+    var viewAtStart = parsed.state.view;
+    delete parsed.state.view;  // shown already
+    applyState(parsed.state);
+    if (viewAtStart) current.view = viewAtStart;
     var notes = parsed.notes;
     if (notes.length) GEO.note(map, notes);
 
@@ -195,7 +205,10 @@
     }
     function schedule() { if (!frame) frame = requestAnimationFrame(render); }
     // at once, not on the next frame: a step of the slider is drawn before the next one
-    clock.on("change", function () { render(); });
+    clock.on("change", function (what) {
+      render();
+      if (what.tz) GEO.embed.tell("zone", { tz: clock.tz });
+    });
     map.on("zoomend", function () { layers.redrawAll(); schedule(); });
     map.on("moveend", scheduleFragment);
     map.on("overlayadd overlayremove", schedule);
@@ -216,7 +229,7 @@
       fragmentTimer = setTimeout(function () {
         fragmentTimer = null;
         try { history.replaceState(null, "", "#" + fragment()); } catch (_) { /* a sandboxed frame */ }
-        if (opts.onState) opts.onState(fragment());
+        GEO.embed.tell("state", { fragment: fragment() });
       }, 250);
     }
     function copyLink(btn) {
@@ -256,7 +269,7 @@
       stateOf: function (id) { var i = index(id); return i < 0 ? null : PHASE_NAMES[scene.states[i]]; },
       pointAt: function (id) { var i = index(id); return i < 0 ? null : layers.pointOf(i); },
       aircraft: function () { return layers.airborne(); },
-      openPopup: function (id) {
+      openPopup: function (id, quiet) {
         var i = index(id);
         if (i < 0 || scene.states[i] === P.HIDDEN) return false;
         var f = m.flightOf[i], at;
@@ -267,14 +280,40 @@
         } else {
           at = L.latLng(m.places.lat[m.place[i]], m.places.lon[m.place[i]]);
         }
-        ctx.openEvent(i, at);
+        ctx.openEvent(i, at, quiet);
         return true;
+      },
+      // Show these events: the clock where all of them are shown, the map around them, and
+      // a single one's card (the app's table selection comes here).
+      focus: function (ids) {
+        var found = ids.map(index).filter(function (i) { return i >= 0; });
+        if (!found.length) return false;
+        var latest = Math.max.apply(null, found.map(function (i) { return m.t0[i]; }));
+        var earliest = Math.min.apply(null, found.map(function (i) { return m.t0[i]; }));
+        if (earliest < clock.lo || latest > clock.hi) clock.set({ lo: span[0], hi: span[1] });
+        clock.set({ t: clock.mode === "window" ? earliest : latest });
+        var b = boundsOf(m, found);
+        if (b.isValid()) map.fitBounds(b.pad(0.2), { maxZoom: 7, animate: false });
+        if (found.length === 1) api.openPopup(m.id[found[0]], true);
+        return true;
+      },
+      // The reader's place kept across a new document (the app's): not the zone, which the
+      // document was given, and not a moment outside the new data (its opening stands then;
+      // with no data at all, the clock stays where it was).
+      restore: function (text) {
+        var state = GEO.parseFragment(text, { views: viewIds }).state;
+        delete state.tz;
+        if (n && state.t !== undefined && (state.t < span[0] || state.t > span[1])) {
+          delete state.t; delete state.start; delete state.end; delete state.view;
+        }
+        applyState(state);
       },
       fragment: fragment,
       stops: clock.stops,
       span: span
     };
     window.geoTimeline = api;
+    GEO.embed.attach(api);
     return api;
   };
 
