@@ -94,7 +94,6 @@ def test_formula_cells_are_written_with_a_leading_apostrophe() -> None:
     assert row["destination_lon"] == "49.892"  # numbers stay numbers
 
 
-@pytest.mark.xfail(strict=True, reason="importer side pending in geo/io/csvfile.py")
 def test_formula_cells_come_back_exactly_as_typed() -> None:
     first = export(FORMULAS, "events-csv")
     (event,) = load_dataset(first, names={"events": "export.csv"}).events

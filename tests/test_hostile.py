@@ -211,8 +211,8 @@ def test_geojson_keeps_the_text(events: list[Event]) -> None:
         assert props["id"] == raw["id"]
         assert props["title"] == raw["title"]
         assert props["notes"] == raw["notes"]
-        assert props["participants"] == _split(raw["participants"])
-        assert props["sources"] == _split(raw["sources"])
+        assert props["participants"] == "; ".join(_split(raw["participants"]))
+        assert props["sources"] == "; ".join(_split(raw["sources"]))
         assert props["destination"].startswith(tuple(PLACE_NAMES + AIRPORT_NAMES))
     assert seen == set(RAW)
 
@@ -220,12 +220,19 @@ def test_geojson_keeps_the_text(events: list[Event]) -> None:
 def test_kml_keeps_the_text(events: list[Event]) -> None:
     ns = {"k": "http://www.opengis.net/kml/2.2"}
     root = ET.fromstring(export(events, "kml"))
-    marks = {m.get("id"): m for m in root.iterfind(".//k:Placemark", ns)}
+    # a placemark's id is an xs:ID made from the event's id, which ExtendedData keeps
+    marks = {
+        m.findtext("k:ExtendedData/k:Data[@name='id']/k:value", namespaces=ns) or m.get("id"): m
+        for m in root.iterfind(".//k:Placemark", ns)
+    }
     for event_id, raw in RAW.items():
         mark = marks[event_id]
         assert mark.findtext("k:name", namespaces=ns) == (raw["title"] or raw["id"])
-        desc = mark.findtext("k:description", namespaces=ns) or ""
+        # the description is HTML made of escaped data: its text is the data
+        markup = mark.findtext("k:description", namespaces=ns) or ""
+        desc = html.unescape(re.sub(r"<[^>]+>", "\n", markup))
         assert raw["title"] in desc and raw["notes"] in desc
+        assert "<script" not in markup.lower()
         data = {
             d.get("name"): d.findtext("k:value", namespaces=ns)
             for d in mark.iterfind("k:ExtendedData/k:Data", ns)

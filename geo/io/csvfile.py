@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
+from geo.cells import unprotect
 from geo.io.source import Source, decode, read_bytes
 from geo.model import Problem, visible
 
@@ -96,6 +97,7 @@ def read_records(
     line = 1  # where the record being read starts
     forbidden = _FORBIDDEN.search(text) is not None  # rare: only then is every cell searched
     long_cells = len(text) > MAX_CELL  # a short file cannot hold a long cell
+    quoted = "'" in text  # a formula-safe cell ('=…, written by geo.cells.protect) is possible
     flagged: set[int] = set()
     header: list[str] = []
     try:
@@ -112,6 +114,8 @@ def read_records(
                     flagged.add(line)
                 if long_cells and _check_lengths(record, header, name, line, problems):
                     flagged.add(line)
+                if quoted:  # the apostrophe a CSV writer put before a formula character
+                    record = [unprotect(cell) for cell in record]
                 lines.append(line)
                 records.append(record)
             elif record and any(cell.strip() for cell in record):
