@@ -11,9 +11,10 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import IO
 
 from geo.io import Dataset, default_paths, load_dataset
-from geo.model import KINDS, STATUSES, DataError, Problem, visible
+from geo.model import KINDS, STATUSES, DataError, Event, Problem, visible
 from geo.options import BASEMAPS, FORMATS, format_for_path
 from geo.output import OutputError, refuse_inputs, write_atomically
 from geo.query import Filters, select
@@ -68,6 +69,11 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--kind", action="append", default=[], choices=KINDS, help="repeatable")
     p.add_argument("--status", action="append", default=[], choices=STATUSES, help="repeatable")
     p.add_argument(
+        "--within", default=None, metavar="REGION",
+        help="events whose place is in a country of the shipped outlines (a name or ISO "
+        "code), a box minlon,minlat,maxlon,maxlat, or a polygon file",
+    )
+    p.add_argument(
         "--search", default="", metavar="TEXT",
         help="in id, title, participants, places, aircraft, sources and notes (any case, "
         "any accents)",
@@ -101,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="default: from the --out suffix, else html",
     )
     exp.add_argument("--tz", default="UTC", metavar="ZONE", help="display zone (IANA), default UTC")
+    exp.add_argument(
+        "--at", default=None, metavar="TIME",
+        help="png/svg: the moment the image shows (UTC date or RFC 3339 time; default: the "
+        "first view's clock)",
+    )
     exp.add_argument("--title", default=None, metavar="TEXT", help="map title")
     exp.add_argument(
         "--basemap",
@@ -167,7 +178,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_list(args: argparse.Namespace) -> int:
     data = _dataset(args)
-    events = select(data.events, _filters(args))
+    events = _selected(args, data)
     rows = [normalize(e) for e in events]
     out = sys.stdout
     if args.format == "json":
@@ -189,8 +200,22 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _selected(args: argparse.Namespace, data: Dataset) -> list[Event]:
+    """The events the filters keep, and the region, when one is given."""
+    events = select(data.events, _filters(args))
+    if args.within:
+        from geo.regions import region, within
+
+        try:
+            area = region(args.within)
+        except ValueError as exc:
+            raise UsageError(f"--within: {exc}") from None
+        events = within(events, area)
+    return events
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
-    from geo.export import export
+    from geo.export import export_to
 
     if not is_zone(args.tz):
         raise UsageError(f"--tz: '{args.tz}' is not an IANA time zone (e.g. 'Europe/Moscow')")
@@ -201,20 +226,28 @@ def _cmd_export(args: argparse.Namespace) -> int:
         except OutputError as exc:
             print(exc, file=sys.stderr)
             return 2
+    at = None
+    if args.at:
+        try:
+            at = parse_date_bound(args.at)
+        except ValueError as exc:
+            raise UsageError(f"--at: {exc}") from None
     data = _dataset(args)
-    events = select(data.events, _filters(args))
-    payload = export(
-        events, fmt, tz=args.tz, title=args.title, basemap=args.basemap, views=data.views
-    )
+    events = _selected(args, data)
+
+    def write(out: IO[bytes]) -> None:  # GeoJSON and KML stream, batch by batch
+        export_to(out, events, fmt, tz=args.tz, title=args.title, basemap=args.basemap,
+                  views=data.views, at=at)
+
     if args.out == "-":
-        sys.stdout.buffer.write(payload)
+        write(sys.stdout.buffer)
         return 0
     try:
-        write_atomically(args.out, payload)
+        size = write_atomically(args.out, write)
     except OSError as exc:
         print(f"{args.out}: cannot write: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    print(f"{args.out}: {len(events)} events, {fmt}, {len(payload):,} bytes")
+    print(f"{args.out}: {len(events)} events, {fmt}, {size:,} bytes")
     return 0
 
 

@@ -32,7 +32,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,12 +52,13 @@ from geo.io.rules import read_events
 from geo.io.source import Source, read_bytes
 from geo.layers import precedent_ids
 from geo.model import EVENT_COLUMNS, EVENT_OPTIONAL, DataError, Event, Problem
+from geo.options import FRAME_SUFFIXES as SUFFIXES
+from geo.options import FrameFormat, frame_format
 from geo.places import Gazetteer
 from geo.query import in_order
 from geo.table import record
 from geo.vertices import split_lines
 
-FrameFormat = Literal["gpkg", "parquet", "geojson"]
 LAYERS: tuple[str, ...] = ("events", "arcs", "tracks")
 CRS = "EPSG:4326"
 
@@ -73,11 +74,7 @@ _FLOATS = ("destination_lat", "destination_lon", "distance_km", "duration_minute
            "avg_speed_kmh")
 _LINE_COLUMNS = ("event_id", "kind", "status", "from", "to", "start_utc", "end_utc")
 
-SUFFIXES: dict[str, FrameFormat] = {
-    ".gpkg": "gpkg", ".parquet": "parquet", ".geoparquet": "parquet",
-    ".geojson": "geojson", ".json": "geojson",
-}
-"""The file suffixes :func:`read_events_file` reads, and their formats."""
+
 
 GPKG_DATE = "2000-01-01T00:00:00.000Z"
 """The time a GeoPackage says it was last changed: fixed, so the same events give the same
@@ -291,11 +288,6 @@ def frames_bytes(events: Sequence[Event], fmt: FrameFormat) -> bytes:
         path = Path(folder) / f"events.{'json' if fmt == 'geojson' else fmt}"
         write_frames(events, path, fmt)
         return path.read_bytes()
-
-
-def frame_format(name: str) -> FrameFormat | None:
-    """The format a file name's suffix names, if :func:`read_events_file` reads it."""
-    return SUFFIXES.get(Path(name).suffix.lower())
 
 
 def _read_frame(path: Path, fmt: FrameFormat) -> Any:

@@ -51,6 +51,19 @@ IMAGE_FORMATS: tuple[Format, ...] = ("png", "svg")
 """The formats that draw the map at one moment (they take a time: ``export(..., at=…)``)."""
 _SUFFIXES: dict[str, Format] = {"htm": "html", "json": "geojson", "geoparquet": "parquet"}
 
+FrameFormat = Literal["gpkg", "parquet", "geojson"]
+FRAME_SUFFIXES: dict[str, FrameFormat] = {
+    ".gpkg": "gpkg", ".parquet": "parquet", ".geoparquet": "parquet",
+    ".geojson": "geojson", ".json": "geojson",
+}
+"""The suffixes of events files read as frames (geopandas), not CSV, and their formats."""
+
+
+def frame_format(name: str) -> FrameFormat | None:
+    """The frame format an events file's name says (``x.gpkg``), or None for a CSV."""
+    return FRAME_SUFFIXES.get(Path(name).suffix.lower())
+
+
 TimeMode = Literal["cumulative", "window"]
 TIME_MODES: tuple[TimeMode, ...] = get_args(TimeMode)
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import IO
 
 
 class OutputError(Exception):
@@ -36,16 +37,24 @@ def refuse_inputs(out: str | os.PathLike[str], inputs: Iterable[str | os.PathLik
             )
 
 
-def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file renamed into place."""
+def write_atomically(
+    path: str | os.PathLike[str], data: bytes | Callable[[IO[bytes]], None]
+) -> int:
+    """Write ``data`` (bytes, or a function writing to a binary file, for an export streamed
+    batch by batch) to ``path`` through a temporary file renamed into place; the bytes
+    written."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:
+                data(fh)
             fh.flush()
             os.fsync(fh.fileno())
+            size = fh.tell()
         try:
             mode = os.stat(target).st_mode & 0o777
         except OSError:
@@ -54,6 +63,7 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
             mode = 0o666 & ~umask
         os.chmod(tmp, mode)
         os.replace(tmp, target)
+        return size
     except BaseException:
         try:
             os.unlink(tmp)

@@ -202,3 +202,28 @@ def test_closed_stdout_pipe_is_quiet():
     assert proc.wait(timeout=120) == 1
     assert "Traceback" not in err
     assert "BrokenPipeError" not in err
+
+
+def test_within_a_country_a_box_or_nothing(tmp_path: Path, capsys) -> None:
+    assert main(["list", "--format", "json", "--within", "Azerbaijan"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and all(r["destination"].startswith(("Baku", "Heydar Aliyev")) for r in rows)
+    assert main(["list", "--format", "json", "--within", "44,38,51,42"]) == 0
+    boxed = json.loads(capsys.readouterr().out)
+    assert {r["id"] for r in rows} <= {r["id"] for r in boxed}  # Yerevan is in the box too
+    with pytest.raises(SystemExit) as exit_:
+        main(["list", "--within", "Narnia"])
+    assert exit_.value.code == 2
+    assert "did you mean 'Armenia'?" in capsys.readouterr().err
+
+
+def test_events_from_a_geopackage_and_an_image_at_a_time(tmp_path: Path, capsys) -> None:
+    gpkg = tmp_path / "events.gpkg"
+    assert main(["export", "--out", str(gpkg)]) == 0
+    assert main(["check", "--events", str(gpkg)]) == 0
+    assert capsys.readouterr().out.strip().endswith(f"{gpkg}: 27 events OK")
+    png = tmp_path / "night.png"
+    assert main(["export", "--out", str(png), "--at", "2025-03-14T00:12:00Z"]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(SystemExit):
+        main(["export", "--out", str(png), "--at", "soon"])

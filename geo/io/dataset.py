@@ -23,6 +23,7 @@ from geo.io.rules import read_events
 from geo.io.source import Source, default_name
 from geo.io.views import read_views
 from geo.model import EVENT_COLUMNS, EVENT_OPTIONAL, DataError, Event, MapView, Problem
+from geo.options import frame_format
 from geo.perf import paused_gc
 from geo.places import Gazetteer
 from geo.shipped import shipped
@@ -76,6 +77,14 @@ def _events(
     names: a ragged row is no record, a bad record names its line)."""
     columns = (*EVENT_COLUMNS, *EVENT_OPTIONAL)
     before = len(problems)
+    if frame_format(name):  # a GeoPackage, GeoParquet or GeoJSON of events: read strictly
+        from geo.frames import read_events_file
+
+        try:
+            return read_events_file(source, gazetteer, bibliography, name=name), 0
+        except DataError as err:
+            problems.extend(err.problems)
+            return [], len({p.line for p in err.problems})
     table = read_records(source, name, columns, problems, optional=EVENT_OPTIONAL)
     events = read_events(table, name, gazetteer, broken, bibliography, problems)
     return events, len({p.line for p in problems[before:] if p.column not in FATAL_COLUMNS})
