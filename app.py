@@ -32,7 +32,7 @@ from geo.appstate import View, md_text
 from geo.export import export, to_events_csv
 from geo.io import MAX_BYTES, Dataset, default_paths, load_dataset
 from geo.model import EVENT_COLUMNS, KINDS, STATUSES, DataError, Event, MapView
-from geo.options import BASEMAPS, FORMAT_LABELS, MEDIA_TYPES, Format
+from geo.options import BASEMAPS, EXTENSIONS, FORMAT_LABELS, FORMATS, MEDIA_TYPES, Format
 from geo.query import select
 
 MAP_HEIGHT = 650
@@ -42,7 +42,8 @@ MAX_PROBLEM_LINES = 200  # shown in the app; the count says how many more
 EAGER_DOWNLOAD_LIMIT = 2_000  # larger selections build their exports only when clicked
 CACHE_BUDGET = 3 * 2**30  # bytes of datasets and documents the sessions share, estimated
 DATASET_BYTES_PER_INPUT_BYTE = 40  # a loaded dataset's size, per byte of its files (measured)
-DOWNLOADS: tuple[Format, ...] = ("html", "geojson", "kml", "csv", "events-csv")
+DOWNLOADS: tuple[Format, ...] = FORMATS
+HEAVY: frozenset[Format] = frozenset({"gpkg", "parquet", "png", "svg"})  # made when clicked
 GEO_MAP = components.declare_component(
     "geo_map", path=str(Path(__file__).resolve().parent / "geo" / "static" / "component")
 )
@@ -107,7 +108,15 @@ def selected_positions(data_key: str, _dataset: Dataset, view: View) -> list[int
     Cached on the data's digest and the view's plain values (indices pickle cheaply).
     """
     pos = {ev.id: i for i, ev in enumerate(_dataset.events)}
-    return [pos[ev.id] for ev in select(_dataset.events, view.filters())]
+    chosen = select(_dataset.events, view.filters())
+    if view.within:
+        from geo.regions import region, within
+
+        try:
+            chosen = within(chosen, region(view.within, files=False))
+        except ValueError:  # said in the sidebar; the filter is left out
+            pass
+    return [pos[ev.id] for ev in chosen]
 
 
 def export_bytes(
@@ -212,7 +221,7 @@ def init_from_query() -> None:
         )
     )
     ss.kinds, ss.statuses = list(view.kinds), list(view.statuses)
-    ss.q, ss.tz, ss.basemap = view.q, view.tz, view.basemap
+    ss.q, ss.tz, ss.basemap, ss.within = view.q, view.tz, view.basemap, view.within
 
 
 def fit_range_to(bounds: appstate.DateRange) -> None:
@@ -271,6 +280,7 @@ def current_view() -> View:
         q=ss.q.strip()[: appstate.MAX_QUERY_TEXT],
         tz=ss.tz,
         basemap=ss.basemap,
+        within=ss.within.strip()[: appstate.MAX_QUERY_TEXT],
     )
     return appstate.range_to_view(view, tuple(ss.range), _bounds())
 
@@ -354,6 +364,21 @@ def filters_section(dataset: Dataset) -> None:
                      on_change=sync_from_boxes, format="YYYY-MM-DD")
     st.multiselect("Kind", KINDS, key="kinds", placeholder="All kinds")
     st.multiselect("Status", STATUSES, key="statuses", placeholder="All statuses")
+    st.text_input(
+        "Within",
+        key="within",
+        max_chars=appstate.MAX_QUERY_TEXT,
+        placeholder="a country, or minlon,minlat,maxlon,maxlat",
+        help="Events whose place is in this country (of the shipped outlines) or box, as "
+        "`python -m geo export --within`.",
+    )
+    if ss.within.strip():
+        from geo.regions import region
+
+        try:
+            region(ss.within, files=False)
+        except ValueError as exc:
+            st.error(md_text(f"{exc}; the region is left out."))
     st.text_input(
         "Search",
         key="q",
@@ -478,13 +503,13 @@ def flight_panels(flights: Sequence[Event], tz: str) -> None:
 
 def downloads(events: Sequence[Event], view: View, html: bytes, views: Sequence[MapView]) -> None:
     st.subheader("Download")
-    cols = st.columns(len(DOWNLOADS))
+    cols = [c for row in (st.columns(5), st.columns(5)) for c in row]
     eager = len(events) <= EAGER_DOWNLOAD_LIMIT
-    for col, fmt in zip(cols, DOWNLOADS, strict=True):
+    for col, fmt in zip(cols, DOWNLOADS, strict=False):
         data: Any
         if fmt == "html":
             data = html
-        elif eager:
+        elif eager and fmt not in HEAVY:
             data = export_bytes(session().data_key, events, view, fmt, views)
         else:
             data = functools.partial(
@@ -494,7 +519,8 @@ def downloads(events: Sequence[Event], view: View, html: bytes, views: Sequence[
         col.download_button(
             f"Download {FORMAT_LABELS[fmt]}",
             data=data,
-            file_name=f"flights-diplomacy.{'events.csv' if fmt == 'events-csv' else fmt}",
+            file_name=f"flights-diplomacy{'-events' if fmt == 'events-csv' else ''}"
+            f".{EXTENSIONS[fmt]}",
             mime=MEDIA_TYPES[fmt],
             key=f"download_{fmt}",
             on_click="ignore",

@@ -33,7 +33,9 @@ PRESETS: dict[str, DateRange | None] = {
     "Flight night (13–14 Mar 2025)": (date(2025, 3, 13), date(2025, 3, 14)),
     "Baku precedents (2017–2018)": (date(2017, 1, 1), date(2018, 12, 31)),
 }
-QUERY_KEYS: tuple[str, ...] = ("start", "end", "kind", "status", "q", "tz", "basemap")
+QUERY_KEYS: tuple[str, ...] = (
+    "start", "end", "kind", "status", "q", "within", "tz", "basemap",
+)
 MAX_QUERY_TEXT = 200
 MAX_NOTE_VALUE = 60  # characters of a link's bad value quoted back in a note
 UPLOAD_KEYS: tuple[str, ...] = ("events", "airports", "places", "sources")
@@ -54,6 +56,7 @@ class View:
     q: str = ""
     tz: str = "UTC"
     basemap: Basemap = "tiles"
+    within: str = ""  # a region (geo.regions): a country, a box, a polygon file
 
     def filters(self) -> Filters:
         """Exactly the :class:`Filters` the CLI builds from :meth:`export_args`."""
@@ -74,6 +77,8 @@ class View:
             args += ["--status", status]
         if self.q.strip():
             args.append(f"--search={self.q.strip()}")  # '=': a leading '-' stays text
+        if self.within.strip():
+            args.append(f"--within={self.within.strip()}")
         if self.tz != "UTC":
             args += ["--tz", self.tz]
         if self.basemap != "tiles":
@@ -156,6 +161,15 @@ def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, li
             f"basemap: '{shown_value(basemap_text)}' is not one of {', '.join(BASEMAPS)}; "
             "tiles are used"
         )
+    within = (_last(params, "within") or "").strip()[:MAX_QUERY_TEXT]
+    if within:
+        from geo.regions import region
+
+        try:
+            region(within, files=False)
+        except ValueError:
+            notes.append(f"within: '{shown_value(within)}' is not a region; ignored")
+            within = ""
     view = View(
         start,
         end,
@@ -164,6 +178,7 @@ def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, li
         q,
         tz,
         basemap,
+        within,
     )
     return view, list(dict.fromkeys(notes))  # each note once, however often a value repeats
 
@@ -181,6 +196,8 @@ def view_to_query(view: View) -> dict[str, str]:
         out["status"] = ",".join(view.statuses)
     if view.q.strip():
         out["q"] = view.q.strip()
+    if view.within.strip():
+        out["within"] = view.within.strip()
     if view.tz != "UTC":
         out["tz"] = view.tz
     if view.basemap != "tiles":

@@ -110,10 +110,12 @@ def polygon_file(path: str | os.PathLike[str]) -> Any:
     return polygons.union_all()
 
 
-def region(text: str, outlines: dict[str, Any] | None = None) -> Any:
+def region(text: str, outlines: dict[str, Any] | None = None, *, files: bool = True) -> Any:
     """The region ``text`` names (see the module docstring) as a shapely geometry;
     ``ValueError`` saying what is wrong and what would be valid. ``outlines``: a GeoJSON
-    FeatureCollection of countries (``name``, ``iso_a3``) instead of the shipped one."""
+    FeatureCollection of countries (``name``, ``iso_a3``) instead of the shipped one.
+    ``files=False`` (the app: a link must not make the server read its files): a country or a
+    box only."""
     text = text.strip()
     if not text:
         raise ValueError(f"no region given; {HELP}")
@@ -126,7 +128,9 @@ def region(text: str, outlines: dict[str, Any] | None = None) -> Any:
     if "," in text and re.fullmatch(r"[\s\d.,+-]*", text):
         raise ValueError(f"box '{text}' is not four numbers; write minlon,minlat,maxlon,maxlat")
     path = Path(text)
-    if path.suffix.lower() in POLYGON_SUFFIXES or path.is_file():
+    if not files and (path.suffix.lower() in POLYGON_SUFFIXES or "/" in text or "\\" in text):
+        raise ValueError(f"'{text}': here a region is a country or a box, not a file")
+    if files and (path.suffix.lower() in POLYGON_SUFFIXES or path.is_file()):
         if not path.is_file():
             raise ValueError(f"{text}: no such file; {HELP}")
         return polygon_file(path)

@@ -608,3 +608,17 @@ def test_adding_a_flight_and_downloading_a_file_geo_check_accepts(
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"{path}: {len(SHIPPED.events) + 1} events OK"
+
+
+def test_within_a_country_like_the_cli(at: Any) -> None:
+    at.query_params["within"] = "Azerbaijan"
+    run_ok(at)
+    from geo.regions import region, within
+
+    expected = within(select(SHIPPED.events, Filters()), region("Azerbaijan"))
+    assert table_ids(at) == [e.id for e in expected] and expected
+    assert at.query_params["within"] == "Azerbaijan"
+    at.text_input(key="within").set_value("/etc/passwd")  # the app reads no server file
+    run_ok(at)
+    assert "not a file" in shown(at.sidebar.error[0].value)
+    assert table_ids(at) == SHIPPED_IDS
