@@ -136,7 +136,7 @@ def test_quick_search_edits_end_on_the_last_value(browser: Any, app_url: str) ->
     try:
         page.goto(app_url, wait_until="domcontentloaded")
         in_map(page, "() => true", timeout_s=60)
-        box = page.locator('[data-testid="stSidebar"] [data-testid="stTextInput"] input').first
+        box = page.get_by_role("textbox", name="Search")
         for text in ("gerasimov", "witkoff", "N103WG"):
             box.fill(text)
             box.press("Enter")  # no wait: each Enter reruns, interrupting the one before
