@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import numpy as np
@@ -62,6 +63,15 @@ def assert_within(leg: Leg, kept: np.ndarray, tolerance_m: float) -> None:
     assert np.all(d * 1000.0 <= tolerance_m + 1e-6), float(np.max(d) * 1000.0)
 
 
+def assert_in_time(leg: Leg, kept: np.ndarray, tolerance_m: float) -> None:
+    """At every fix's time, the aircraft moved along the kept fixes (as the map moves it) is
+    within the tolerance of that fix (measured exactly on the ellipsoid)."""
+    drawn = dataclasses.replace(leg, index=kept)
+    lon, lat, _ = positions_at(drawn, leg.t)
+    _, _, d = GEOD.inv(lon, lat, leg.lon, leg.lat)
+    assert float(np.max(d)) <= tolerance_m + 1e-6, float(np.max(d))
+
+
 # --------------------------------------------------------------------------- simplify
 
 
@@ -73,6 +83,21 @@ def test_simplify_keeps_the_ends_and_stays_within_tolerance(seed: int, tolerance
     assert kept[0] == leg.index[0] and kept[-1] == leg.index[-1]
     assert np.all(np.diff(kept) > 0)
     assert_within(leg, kept, tolerance_m)
+    assert_in_time(leg, kept, tolerance_m)
+
+
+def test_simplify_keeps_time_a_change_of_speed_keeps_a_fix() -> None:
+    """A straight leg flown slowly for its first half and fast for its second: every fix is
+    on the geodesic, but drawn with its ends alone the aircraft would be far ahead of the
+    record at half time. The fix where the speed changes stays."""
+    fixes = flight(n=201, minutes=120, ground_ends=False, start_ft=20000, end_ft=20000)
+    u = np.linspace(0.0, 1.0, 201)
+    t = fixes.t[0] + np.where(u <= 0.5, u * 2 * 90 * 60, 90 * 60 + (u - 0.5) * 2 * 30 * 60)
+    (leg,) = legs_of(fixes.with_values(t=t))
+    kept = simplify(leg, 100.0)
+    assert leg.index[100] in kept
+    assert len(kept) <= 8
+    assert_in_time(leg, kept, 100.0)
 
 
 def test_simplify_keeps_both_ends_of_every_gap() -> None:
@@ -82,6 +107,7 @@ def test_simplify_keeps_both_ends_of_every_gap() -> None:
     kept = simplify(leg, 100.0)
     assert gap.start_index in kept and gap.end_index in kept
     assert_within(leg, kept, 100.0)
+    assert_in_time(leg, kept, 100.0)
 
 
 def test_a_straight_leg_needs_few_fixes() -> None:
@@ -112,6 +138,7 @@ def test_simplify_across_the_antimeridian() -> None:
     kept = simplify(leg, 100.0)
     assert 10 < len(kept) < 100
     assert_within(leg, kept, 100.0)
+    assert_in_time(leg, kept, 100.0)
 
 
 # --------------------------------------------------------------------------- position_at
