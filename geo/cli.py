@@ -53,6 +53,11 @@ def _add_files(p: argparse.ArgumentParser) -> None:
         help="views CSV: the map's chapters (default: data/views.csv with the shipped events)",
     )
     p.add_argument(
+        "--tracks", metavar="PATH", action="append", default=[],
+        help="recorded flight tracks (readsb/tar1090 trace JSON, Flightradar24 CSV, KML "
+        "gx:Track, a CSV of fixes; plain or gzip): files or folders, repeatable",
+    )
+    p.add_argument(
         "--strict", action="store_true",
         help="refuse the files if any row has a problem (default: load every valid row and "
         "list the others)",
@@ -129,7 +134,7 @@ def _dataset(args: argparse.Namespace) -> Dataset:
     events = args.events or (files[0] if files else None)
     data = load_dataset(
         events, args.airports, args.places, sources=args.sources, views=args.views,
-        strict=args.strict,
+        tracks=args.tracks, strict=args.strict,
     )
     if data.problems and args.command != "check":  # loaded leniently: say what was left out
         for line in report(data.problems, args.max_problems):
@@ -141,7 +146,7 @@ def _dataset(args: argparse.Namespace) -> Dataset:
 def _inputs(args: argparse.Namespace) -> list[str]:
     """Every file the command reads (the shipped ones too)."""
     named = [*getattr(args, "files", []), args.events, args.airports, args.places, args.sources,
-             args.views]
+             args.views, *args.tracks]
     return [*(f for f in named if f), *map(str, default_paths().values())]
 
 

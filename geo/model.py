@@ -13,7 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal, NamedTuple, cast, get_args
+from typing import TYPE_CHECKING, Literal, NamedTuple, cast, get_args
+
+if TYPE_CHECKING:
+    from geo.tracks.link import RecordedFlight
 
 Kind = Literal[
     "flight", "visit", "meeting", "call", "agreement", "statement", "report", "letter", "ruling"
@@ -191,6 +194,8 @@ class Event(NamedTuple):
     line: int = 0  # line in the source file where the row starts
     aircraft: str = ""  # registration, ICAO 24-bit hex or callsign (optional column)
     references: tuple[Reference, ...] = ()  # each source resolved: its row, or free text
+    # a flight's recorded track (ADS-B), when one was linked: geo.tracks.link.RecordedFlight
+    recorded: RecordedFlight | None = None
 
     @property
     def is_flight(self) -> bool:

@@ -39,12 +39,25 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "sources",
     "references",
     "notes",
+    "aircraft",
     "distance_km",
     "duration_minutes",
     "duration",
     "avg_speed_kmh",
     "plausible",
     "plausibility",
+    "track",
+    "track_source",
+    "track_points",
+    "takeoff_utc",
+    "landing_utc",
+    "takeoff_delta_minutes",
+    "landing_delta_minutes",
+    "recorded_distance_km",
+    "detour_ratio",
+    "max_offtrack_km",
+    "coverage_gaps",
+    "outliers",
 )
 
 
@@ -67,9 +80,11 @@ def _local_text(event: Event, which: str) -> str:
     return local.date().isoformat()
 
 
-LIST_FIELDS: tuple[str, ...] = ("origin", "participants", "sources", "references")
+LIST_FIELDS: tuple[str, ...] = (
+    "origin", "participants", "sources", "references", "coverage_gaps"
+)
 """The fields :func:`normalize` gives as lists and :func:`record` as ``; ``-joined text
-(``references`` as the citations)."""
+(``references`` as the citations; ``coverage_gaps`` as ISO 8601 intervals ``start/end``)."""
 
 SOURCE_COLUMNS: tuple[str, ...] = (*EVENT_COLUMNS, "aircraft")
 """The columns of :func:`source_row`: ``events.csv``'s, and the optional ``aircraft``."""
@@ -152,10 +167,50 @@ def normalize(event: Event) -> dict[str, Any]:
         "references": [reference_fields(ref) for ref in event.references],
         "notes": event.notes,
     }
+    row["aircraft"] = event.aircraft
     if event.is_flight:
         row["arrival_timezone"] = event.end_tz
     row.update(flight_fields(event))
+    if event.is_flight:
+        row.update(record_fields(event))
     return row
+
+
+def track_lines(event: Event) -> tuple[str, ...]:
+    """A flight's drawn path in words: where its recorded track comes from and what it says
+    against the report, or that the path is computed (the popup's lines, one rule)."""
+    from geo.tracks.link import COMPUTED  # only here: no track module for other readers
+
+    return (COMPUTED,) if event.recorded is None else event.recorded.lines()
+
+
+def record_fields(event: Event) -> dict[str, Any]:
+    """A flight's claim against its recorded track (ADS-B), or that there is none: ``track``
+    in words, ``track_source``, and the figures (recorded minus reported; km; the great
+    circle between the reported airports)."""
+    recorded = event.recorded
+    if recorded is None:
+        return {"track": track_lines(event)[0]}
+    out: dict[str, Any] = {
+        "track": recorded.words(),
+        "track_source": recorded.source_line,
+        "track_points": len(recorded.leg),
+    }
+    c = recorded.comparison
+    if c is None:
+        return out
+    out.update(
+        takeoff_utc=iso_utc(c.takeoff_utc),
+        landing_utc=iso_utc(c.landing_utc),
+        takeoff_delta_minutes=round(c.takeoff_delta_minutes, 1),
+        landing_delta_minutes=round(c.landing_delta_minutes, 1),
+        recorded_distance_km=round(c.recorded_distance_km, 1),
+        detour_ratio=None if c.detour_ratio is None else round(c.detour_ratio, 3),
+        max_offtrack_km=round(c.max_offtrack_km, 1),
+        coverage_gaps=[f"{iso_utc(a)}/{iso_utc(b)}" for a, b in c.coverage_gaps],
+        outliers=c.outliers,
+    )
+    return out
 
 
 def flat(value: Any) -> str:

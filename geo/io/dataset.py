@@ -7,8 +7,10 @@ line; events naming it say so instead of "unknown place", and the good rows stil
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo.io.csvfile import in_line_order, read_records
 from geo.io.reference import (
@@ -25,6 +27,9 @@ from geo.io.views import read_views
 from geo.model import EVENT_COLUMNS, EVENT_OPTIONAL, DataError, Event, MapView, Problem
 from geo.options import frame_format
 from geo.perf import paused_gc
+
+if TYPE_CHECKING:
+    from geo.tracks.read import TrackInput
 from geo.places import Gazetteer
 from geo.shipped import shipped
 
@@ -42,6 +47,7 @@ class Dataset:
     views: tuple[MapView, ...] = ()
     problems: tuple[Problem, ...] = ()  # what was left out (a lenient load), in file order
     rows_skipped: int = 0  # rows of the events file left out for their problems
+    track_notes: tuple[str, ...] = ()  # what reading the recorded tracks noticed (not errors)
 
     @property
     def summary(self) -> str:
@@ -117,6 +123,7 @@ def load_dataset(
     *,
     sources: Source | None = None,
     views: Source | None = None,
+    tracks: Sequence[TrackInput] = (),
     names: dict[str, str] | None = None,
     strict: bool = True,
 ) -> Dataset:
@@ -125,7 +132,9 @@ def load_dataset(
     The shipped airports, places and sources are always read; ``airports``, ``places`` and
     ``sources`` add files of the user's to them (a code, name or id both define differently
     is a problem on the user's line). ``views`` are the document's views (chapters); with the
-    shipped events and no ``views``, the shipped ``views.csv``.
+    shipped events and no ``views``, the shipped ``views.csv``. ``tracks``: recorded flight
+    tracks (files, folders, or ``(name, bytes)`` uploads; :mod:`geo.tracks`), linked to the
+    flights they record, the others flights of their own.
 
     ``strict`` (the API's default): any problem raises one :class:`DataError`. Lenient
     (``strict=False``, the CLI's and the app's default): every valid row is loaded and the
@@ -188,7 +197,32 @@ def load_dataset(
     collect(file_problems)
     if problems and (strict or any(p.column in FATAL_COLUMNS for p in problems)):
         raise DataError(problems)
+    notes: tuple[str, ...] = ()
+    if tracks:
+        event_rows, notes = _with_tracks(event_rows, tracks, problems, strict)
     return Dataset(
         tuple(event_rows), gazetteer, ev_name, bibliography, tuple(view_rows),
-        tuple(problems), skipped,
+        tuple(problems), skipped, notes,
     )
+
+
+def _with_tracks(
+    events: list[Event], inputs: Sequence[TrackInput], problems: list[Problem], strict: bool
+) -> tuple[list[Event], tuple[str, ...]]:
+    """The events with the recorded tracks linked; each input read on its own, so one bad
+    file leaves the others (a lenient load lists its problems)."""
+    from geo.tracks import TrackSet, link, load_tracks
+
+    read: list[TrackSet] = []
+    for given in inputs:
+        try:
+            read.append(load_tracks([given]))
+        except DataError as err:
+            if strict:
+                raise DataError([*problems, *err.problems]) from None
+            problems.extend(err.problems)
+    found = TrackSet(
+        tuple(t for r in read for t in r.traces), tuple(g for r in read for g in r.legs),
+        tuple(n for r in read for n in r.notes),
+    )
+    return link(events, found), found.notes

@@ -433,6 +433,7 @@ def events_of(rows: Rows) -> list[Event]:
         keep(rows.lines),
         keep([cell.strip() for cell in col("aircraft")]),
         keep(rows.references),
+        [None] * len(start_of),  # a recorded track: linked after loading (geo.tracks.link)
         strict=True,
     )
     return list(map(Event._make, records))

@@ -12,16 +12,14 @@ its own, so two reports of one flight both get its leg. Legs no event took are
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
 import numpy as np
 
-import geo.geodesy as _geodesy
-import geo.timeline as _timeline
 from geo.model import Event, Location, free_reference
+from geo.timeline import format_duration
 from geo.tracks.airports import MATCH_KM
 from geo.tracks.geometry import distances_km, offtrack_km, path_length_km
 from geo.tracks.legs import GAP_MINUTES
@@ -43,18 +41,6 @@ __all__ = [
 MATCH_WINDOW_HOURS = 3.0
 
 
-def _duration_formatter() -> Callable[[float], str]:
-    """The project's one formatter of minutes (``2 h 36 min``): ``geo.timeline``'s, or
-    ``geo.geodesy``'s where an older tree keeps it there (public or not yet)."""
-    for module in (_timeline, _geodesy):
-        for name in ("format_duration", "_format_duration"):
-            found = getattr(module, name, None)
-            if callable(found):
-                return cast(Callable[[float], str], found)
-    raise ImportError("neither geo.timeline nor geo.geodesy has format_duration")
-
-
-format_duration = _duration_formatter()
 
 
 def normalize_aircraft(name: str) -> str:
@@ -220,10 +206,14 @@ class Comparison:
     observation: tuple[str, ...]
 
     def words(self) -> str:
-        """Plain words, clauses joined by ``; `` (e.g. ``took off 4 min after the reported
-        time; landed 2 min before the reported time; flew 6 % farther than the great
-        circle; strayed up to 35 km from it; 2 coverage gaps (longest 41 min); 3 outlier
-        fixes left out``)."""
+        """Plain words, the :meth:`clauses` joined by ``; `` (e.g. ``took off 4 min after
+        the reported time; landed 2 min before the reported time; flew 6 % farther than the
+        great circle; strayed up to 35 km from it; 2 coverage gaps (longest 41 min); 3
+        outlier fixes left out``)."""
+        return "; ".join(self.clauses())
+
+    def clauses(self) -> tuple[str, ...]:
+        """The claim against the record, one finding per clause (the popup's lines)."""
         clauses: list[str] = []
         if self.takeoff_observed:
             clauses.append(_relative(self.takeoff_delta_minutes, "took off", "the reported time"))
@@ -266,7 +256,7 @@ class Comparison:
         if self.outliers:
             fixes = "fix" if self.outliers == 1 else "fixes"
             clauses.append(f"{self.outliers} outlier {fixes} left out")
-        return "; ".join(clauses)
+        return tuple(clauses)
 
 
 def _code(location: Location) -> str:
