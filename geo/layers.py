@@ -38,7 +38,7 @@ from geo.pack import Packer
 from geo.perf import paused_gc
 from geo.query import EVENT_ORDER
 from geo.style import style_payload
-from geo.table import flight_text
+from geo.table import flight_text, track_lines
 from geo.timeline import EventTimes, event_times, exclusive_end
 
 PRECEDENT_RADIUS_KM = 50.0
@@ -262,6 +262,12 @@ def _payload(
         "u32",
     )
 
+    # what each flight's drawn path is (a recorded track's source and findings, or computed)
+    lines = [track_lines(events[i]) for i in flight_ix]
+    pack.array("fl.rec.n", list(map(len, lines)), "u16")
+    pack.array("fl.rec.items", strings.ids(list(chain.from_iterable(lines))), "u32")
+    n_recorded, n_fixes = _recorded(pack, [events[i] for i in flight_ix], strings)
+
     pack.json("strings", strings.table)
     pack.json("links", links)
     blob_meta, blob = pack.finish(compress=compress)
@@ -279,13 +285,50 @@ def _payload(
         "base": base,  # seconds since the epoch of the first start
         "coordScale": COORD_SCALE,
         "counts": {"events": n, "places": len(places), "arcs": len(which),
-                   "flights": len(flight_ix)},
+                   "flights": len(flight_ix), "recorded": n_recorded, "fixes": n_fixes},
         "svgLimit": SVG_LIMIT,
         "aircraftLimit": AIRCRAFT_LIMIT,
         "views": _views(views),
         "blob": blob_meta,
     }
     return meta, blob
+
+
+def _recorded(pack: Packer, flights: Sequence[Event], strings: _Strings) -> tuple[int, int]:
+    """The recorded tracks of the flights that have one (:mod:`geo.tracks`): their drawn
+    fixes (simplified with time kept) with times in ms, a flag on each fix that starts a
+    coverage gap, and the altitude and ground-speed profile. Returns (tracks, drawn fixes).
+
+    ``rec.flight``: the flight (its index among the flights) of each track; ``rec.n`` and
+    ``pr.n``: fixes and profile points per track; unknown altitudes and speeds are -1."""
+    which = [(f, e.recorded) for f, e in enumerate(flights) if e.recorded is not None]
+    pack.array("rec.flight", [f for f, _ in which], "u32")
+    pack.array("rec.n", [len(r.drawn) for _, r in which], "u32")
+    drawn = [r.drawn for _, r in which]
+    traces = [r.leg.trace for _, r in which]
+    cat = np.concatenate if which else (lambda _: np.zeros(0))
+
+    def column(name: str) -> Any:
+        return cat([getattr(tr, name)[k] for tr, k in zip(traces, drawn, strict=True)])
+
+    pack.array("rec.lat", np.rint(column("lat") * COORD_SCALE), "i32")
+    pack.array("rec.lon", np.rint(column("lon") * COORD_SCALE), "i32")
+    pack.array("rec.t", np.rint(column("t") * 1000.0), "f64")
+    starts = {g.start_index for _, r in which for g in r.leg.gaps}
+    pack.array(
+        "rec.gap", [1 if k in starts else 0 for k in chain.from_iterable(drawn)], "u8"
+    )
+    profiles = [r.profile() for _, r in which]
+    pack.array("rec.caption", strings.ids([r.profile_caption() for _, r in which]), "u32")
+    pack.array("pr.n", [len(p[0]) for p in profiles], "u32")
+    pack.array("pr.t", np.rint(cat([p[0] for p in profiles]) * 1000.0), "f64")
+
+    def known(values: Any) -> Any:
+        return np.where(np.isnan(values), -1.0, np.rint(values))
+
+    pack.array("pr.alt", known(cat([p[1] for p in profiles])), "i32")
+    pack.array("pr.gs", known(cat([p[2] for p in profiles])), "i32")
+    return len(which), sum(map(len, drawn))
 
 
 def bounds(events: Sequence[Event]) -> list[list[float]] | None:
@@ -296,6 +339,10 @@ def bounds(events: Sequence[Event]) -> list[list[float]] | None:
         for loc in (ev.destination, *ev.origin):
             lats.append(loc.lat)
             lons.append(loc.lon)
+        if ev.recorded is not None:  # a recorded track may stray far from its airports
+            leg = ev.recorded.leg
+            lats += [float(leg.lat.min()), float(leg.lat.max())]
+            lons += [float(leg.lon.min()), float(leg.lon.max())]
     if not lats:
         return None
     return [[min(lats), min(lons)], [max(lats), max(lons)]]

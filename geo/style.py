@@ -79,6 +79,9 @@ class MarkStyle:
     recorded_color: str = "#0b3d91"  # a recorded (ADS-B) track
     recorded_gap_dash: str = "4 6"  # its coverage gaps
     reference_opacity: float = 0.3  # the great circle kept beside a recorded track
+    profile_alt_color: str = "#0b3d91"  # the popup's altitude profile
+    profile_gs_color: str = "#D55E00"  # and ground speed
+    profile_now_color: str = "#111111"  # the clock's time on it
     dash_from_zoom: int = 5  # canvas mode: dashes (costly on long paths) from this zoom
     outline_color: str = "#8a9aa8"  # the shipped country outlines
     outline_weight: float = 0.8

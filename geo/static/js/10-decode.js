@@ -68,6 +68,11 @@
     }
     var flightOf = new Int32Array(n).fill(-1);
     for (var f = 0; f < p["fl.event"].length; f++) flightOf[p["fl.event"][f]] = f;
+    // recorded tracks: track r's drawn fixes are [start[r], start[r + 1]) of the columns
+    var nFixes = p["rec.lat"].length, rlat = new Float64Array(nFixes), rlon = new Float64Array(nFixes);
+    for (k = 0; k < nFixes; k++) { rlat[k] = p["rec.lat"][k] / scale; rlon[k] = p["rec.lon"][k] / scale; }
+    var recOf = new Int32Array(p["fl.event"].length).fill(-1);
+    for (var r = 0; r < p["rec.flight"].length; r++) recOf[p["rec.flight"][r]] = r;
     return {
       meta: meta, n: n, t0: t0, t1: t1, strings: p.strings, links: p.links,
       kind: p["ev.kind"], status: p["ev.status"], precision: p["ev.precision"],
@@ -80,8 +85,14 @@
       places: { n: nPlaces, lat: lat, lon: lon, mx: mx, my: my, label: p["pl.label"],
                 zone: p["pl.zone"] },
       arcs: { event: p["arc.event"], from: p["arc.from"] },
-      flights: { event: p["fl.event"], from: p["fl.from"], facts: p["fl.facts"] },
+      flights: { event: p["fl.event"], from: p["fl.from"], facts: p["fl.facts"],
+                 track: listField(p["fl.rec.n"], p["fl.rec.items"]) },
       flightOf: flightOf,
+      recorded: { flight: p["rec.flight"], fixes: listField(p["rec.n"], p["rec.t"]).start,
+                  lat: rlat, lon: rlon, t: p["rec.t"], gap: p["rec.gap"],
+                  profile: listField(p["pr.n"], p["pr.t"]).start, pt: p["pr.t"],
+                  alt: p["pr.alt"], gs: p["pr.gs"], caption: p["rec.caption"] },
+      recOf: recOf,
       text: function (k) { return p.strings[k]; }
     };
   };

@@ -45,7 +45,11 @@
       from.push(F.from[f]); to.push(m.place[F.event[f]]); kind.push(flightKind);
       event.push(F.event[f]);
     }
-    for (var k = 0; k < from.length; k++) keys.push(from[k] * 4194304 * 16 + to[k] * 16 + kind[k]);
+    // a recorded flight is a line of its own (its path is its own); the others share a route
+    for (var k = 0; k < from.length; k++) {
+      var rf = k >= this.nArcs ? m.recOf[k - this.nArcs] : -1;
+      keys.push(rf >= 0 ? -1 - rf : from[k] * 4194304 * 16 + to[k] * 16 + kind[k]);
+    }
     var groups = groupsOf(keys);
     this.lineEvent = Uint32Array.from(event);
     this.lineGroup = groups.id;
@@ -55,6 +59,7 @@
       from: Uint32Array.from(groups.first.map(function (k) { return from[k]; })),
       to: Uint32Array.from(groups.first.map(function (k) { return to[k]; })),
       kind: Uint8Array.from(groups.first.map(function (k) { return kind[k]; })),
+      recorded: Uint8Array.from(groups.first.map(function (k) { return keys[k] < 0 ? 1 : 0; })),
       members: csr(G, groups.id),
       count: new Uint32Array(G), best: new Uint8Array(G), done: new Uint8Array(G)
     };

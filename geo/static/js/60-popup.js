@@ -66,6 +66,15 @@
         fd.appendChild(bar);
       }
       dl.appendChild(fd);
+      // the drawn path: a recorded track's source and what it says against the report, or
+      // that the path is computed; a recorded track's altitude and speed profile
+      dl.appendChild(el("dt", null, "Track"));
+      var td = el("dd", "geo-track");
+      m.flights.track.of(f).forEach(function (k, n) {
+        td.appendChild(el("div", n ? "geo-track-finding" : "geo-track-source", S[k]));
+      });
+      if (m.recOf[f] >= 0) td.appendChild(GEO.profile(m, m.recOf[f], actions && actions.time ? actions.time() : NaN));
+      dl.appendChild(td);
     }
     dl.appendChild(el("dt", null, "Sources"));
     var sd = el("dd"), ul = el("ul", "geo-sources");
@@ -88,6 +97,60 @@
     row("Id", m.id[i]);
     root.appendChild(dl);
     return root;
+  };
+
+  var SVG = "http://www.w3.org/2000/svg", PW = 280, PH = 72;
+
+  function svgEl(tag, attrs) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
+    return node;
+  }
+
+  // Recorded track r's altitude (solid) and ground speed (dashed) against time, each scaled
+  // to its own maximum, with the clock's time marked (GEO.profileAt moves the mark). Unknown
+  // values (-1) break the lines; the caption (words from the data) says what the lines are.
+  GEO.profile = function (m, r, t) {
+    var R = m.recorded, a = R.profile[r], b = R.profile[r + 1], mk = m.meta.style.mark;
+    var t0 = R.pt[a], t1 = R.pt[b - 1], span = Math.max(1, t1 - t0);
+    var box = el("figure", "geo-profile");
+    box.setAttribute("data-t0", String(t0));
+    box.setAttribute("data-t1", String(t1));
+    var svg = svgEl("svg", { viewBox: "0 0 " + PW + " " + PH, width: PW, height: PH,
+                             role: "img", "aria-label": m.strings[R.caption[r]] });
+    function line(values, color, dashed) {
+      var top = 0, d = "", pen = false;
+      for (var q = a; q < b; q++) top = Math.max(top, values[q]);
+      top = top > 0 ? top : 1;
+      for (q = a; q < b; q++) {
+        if (values[q] < 0) { pen = false; continue; }
+        var x = (R.pt[q] - t0) / span * PW, y = PH - 2 - values[q] / top * (PH - 6);
+        d += (pen ? "L" : "M") + x.toFixed(1) + " " + y.toFixed(1);
+        pen = true;
+      }
+      var attrs = { d: d || "M0 0", fill: "none", stroke: color, "stroke-width": 1.5 };
+      if (dashed) attrs["stroke-dasharray"] = "3 2";
+      svg.appendChild(svgEl("path", attrs));
+    }
+    line(R.alt, mk.profile_alt_color, false);
+    line(R.gs, mk.profile_gs_color, true);
+    var now = svgEl("line", { x1: 0, x2: 0, y1: 0, y2: PH, stroke: mk.profile_now_color,
+                              "stroke-width": 1, "class": "geo-profile-now" });
+    svg.appendChild(now);
+    box.appendChild(svg);
+    box.appendChild(el("figcaption", null, m.strings[R.caption[r]]));
+    GEO.profileAt(box, t);
+    return box;
+  };
+
+  // Move a profile's time mark to t (hidden outside the record's times).
+  GEO.profileAt = function (box, t) {
+    var t0 = Number(box.getAttribute("data-t0")), t1 = Number(box.getAttribute("data-t1"));
+    var now = box.querySelector(".geo-profile-now"), inside = t >= t0 && t <= t1;
+    var x = inside ? ((t - t0) / Math.max(1, t1 - t0) * PW).toFixed(1) : "0";
+    now.setAttribute("x1", x); now.setAttribute("x2", x);
+    now.setAttribute("visibility", inside ? "visible" : "hidden");
+    box.setAttribute("data-now", inside ? x : "");
   };
 
   // The events under a cluster or an arc, each a button that opens its card.

@@ -22,17 +22,22 @@
     this._flights = {};
   };
   // A line's geodesic and full-detail vertices ([lat, lon, ...]); a route takes the spacing
-  // of its first flight's track.
+  // of its first flight's track; a recorded flight's line is its recorded path.
   GEO.Shapes.prototype.line = function (g) {
     var c = this._lines[g];
     if (c) return c;
     var m = this.m, G = this.scene.groups, P_ = m.places, rule = m.meta.rule;
+    var first = this.scene.lineEvent[G.members.items[G.members.start[g]]];
+    if (G.recorded[g]) {
+      var shape = this.flight(m.flightOf[first]);
+      return (this._lines[g] = { geo: shape.geo, n: shape.points.length / 2, points: shape.points,
+                                 shape: shape });
+    }
     var a = G.from[g], b = G.to[g];
     var geo = GEO.geodesic.line(P_.lat[a], P_.lon[a], P_.lat[b], P_.lon[b]);
     var km = geo.s13 / 1000, n;
     if (G.kind[g] === this.scene.isFlightKind) {
-      var i = this.scene.lineEvent[G.members.items[G.members.start[g]]];
-      n = GEO.geodesic.trackSegments(km, (m.t1[i] - 1000 - m.t0[i]) / 60000, rule) + 1;
+      n = GEO.geodesic.trackSegments(km, (m.t1[first] - 1000 - m.t0[first]) / 60000, rule) + 1;
     } else {
       n = GEO.geodesic.arcPoints(km, rule);
     }
@@ -43,13 +48,14 @@
   // Coarser vertices for low zooms (within about a pixel): every k-th of the full ones.
   GEO.Shapes.prototype.linePoints = function (g, zoom) {
     var c = this.line(g), coarse = Math.pow(2, Math.max(0, 6 - zoom));
-    if (coarse <= 1 || c.n <= 3) return c.points;
+    if (coarse <= 1 || c.n <= 3 || c.shape) return c.points;
     var key = "z" + coarse;
     if (c[key]) return c[key];
     var n = Math.max(2, Math.ceil((c.n - 1) / coarse) + 1);
     return (c[key] = GEO.geodesic.points(c.geo, n));
   };
-  // Flight f: its geodesic and track vertices with their times (geometry.flight_tracks).
+  // Flight f: its geodesic and track vertices with their times (geometry.flight_tracks), or
+  // its recorded track (GEO.track) with the great circle kept as `reference`.
   GEO.Shapes.prototype.flight = function (f) {
     var c = this._flights[f];
     if (c) return c;
@@ -57,14 +63,24 @@
     var geo = GEO.geodesic.line(P_.lat[a], P_.lon[a], P_.lat[b], P_.lon[b]);
     var dep = m.t0[i], arr = m.t1[i] - 1000;  // the arrival instant (t1 is exclusive)
     var segments = GEO.geodesic.trackSegments(geo.s13 / 1000, (arr - dep) / 60000, m.meta.rule);
-    c = this._flights[f] = { geo: geo, dep: dep, arr: arr, event: i,
-                              points: GEO.geodesic.points(geo, segments + 1) };
+    var circle = GEO.geodesic.points(geo, segments + 1);
+    if (m.recOf[f] >= 0) {
+      c = GEO.track.shape(m, m.recOf[f]);
+      c.geo = geo; c.event = i; c.reference = circle; c.recorded = m.recOf[f];
+      return (this._flights[f] = c);
+    }
+    c = this._flights[f] = { geo: geo, dep: dep, arr: arr, event: i, points: circle };
     return c;
   };
   // Where flight f is at t: {lat, lon, azi, k (vertices flown), fraction}.
   GEO.Shapes.prototype.aircraft = function (f, t) {
     var c = this.flight(f), span = c.arr - c.dep;
     var u = span > 0 ? GEO.clamp((t - c.dep) / span, 0, 1) : 1;
+    if (c.recorded !== undefined) {
+      var at = GEO.track.at(c, t);
+      at.fraction = u;
+      return at;
+    }
     var pos = GEO.geodesic.at(c.geo, u);
     var nPts = c.points.length / 2;
     pos.k = Math.min(nPts - 1, Math.floor(u * (nPts - 1) + 1e-9));
@@ -109,24 +125,52 @@
       var flight = G.kind[g] === sc.isFlightKind;
       var group = flight ? this.groups.flights : this.groups.arcs;
       if (!G.count[g]) {
-        if (line && line._shown) { group.removeLayer(line); line._shown = false; }
+        if (line && line._shown) {
+          group.removeLayer(line);
+          line._extra.forEach(function (l) { group.removeLayer(l); });
+          line._shown = false;
+        }
         continue;
       }
       var st = sc.lineStyle(g, false);
       if (!line) {
-        line = this.lines[g] = L.polyline(latlngs(this.shapes.linePoints(g, zoom)), {
+        var recorded = G.recorded[g] ? this.shapes.line(g).shape : null;
+        var path = recorded ? GEO.track.pieces(recorded).solid
+          : latlngs(this.shapes.linePoints(g, zoom));
+        line = this.lines[g] = L.polyline(path, {
           renderer: this.renderer, pane: "geoLines", interactive: true,
-          className: "geo-ev geo-kind-" + kinds[G.kind[g]] + (flight ? " geo-flight-done" : " geo-arc")
+          className: "geo-ev geo-kind-" + kinds[G.kind[g]] +
+            (flight ? " geo-flight-done" : " geo-arc") + (recorded ? " geo-recorded" : "")
         });
         line._group = g;
+        line._extra = recorded ? this._recordedExtras(recorded, "geoLines") : [];
         line.on("click", function (ev) { self._openLine(this._group, ev.latlng); });
         line.bindTooltip(function (layer) { return self.ctx.tip(sc.eventsOf(layer._group)); },
                          { sticky: true });
       }
       line.setStyle({ color: st.color, weight: st.weight, opacity: st.opacity,
                       dashArray: st.dash || null });
-      if (!line._shown) { group.addLayer(line); line._shown = true; }
+      if (line._extra.length) line._extra[0].setStyle({ color: st.color, opacity: st.opacity });
+      if (!line._shown) {
+        group.addLayer(line);
+        line._extra.forEach(function (l) { group.addLayer(l); });
+        line._shown = true;
+      }
     }
+  };
+
+  // A recorded path's coverage gaps (dashed) and the great circle kept beside it (faint),
+  // [gaps, reference]; the gaps of a flight under way grow with it (setLatLngs).
+  GEO.SvgLayers.prototype._recordedExtras = function (shape, pane, upTo) {
+    var mk = this.mark, ks = this.m.meta.style.kinds.flight;
+    var gaps = L.polyline(upTo ? [] : GEO.track.pieces(shape).gaps, {
+      renderer: this.renderer, pane: pane, color: ks.color, weight: ks.weight,
+      dashArray: mk.recorded_gap_dash, className: "geo-recorded-gap", interactive: false });
+    var reference = L.polyline(latlngs(shape.reference), {
+      renderer: this.renderer, pane: pane, color: mk.route_color, weight: mk.route_weight,
+      opacity: mk.reference_opacity, dashArray: mk.route_dash,
+      className: "geo-flight-route geo-great-circle", interactive: false });
+    return [gaps, reference];
   };
 
   GEO.SvgLayers.prototype._openLine = function (g, latlng) {
@@ -145,7 +189,7 @@
     Object.keys(this.flightLayers).forEach(function (f) {
       if (!air[f]) {
         var x = self.flightLayers[f];
-        [x.route, x.progress, x.plane].concat(x.ends).forEach(function (l) {
+        [x.route, x.progress, x.plane].concat(x.ends, x.extra).forEach(function (l) {
           self.groups.flights.removeLayer(l);
         });
         delete self.flightLayers[f];
@@ -154,12 +198,18 @@
     sc.airborne.forEach(function (f) {
       var i = m.flights.event[f], x = self.flightLayers[f], shape = self.shapes.flight(f);
       var ks = m.meta.style.kinds.flight, ss = m.meta.style.statuses[m.meta.statuses[m.status[i]]];
+      var recorded = shape.recorded !== undefined;
       if (!x) {
         x = self.flightLayers[f] = {
-          route: L.polyline(latlngs(shape.points), {
-            renderer: self.renderer, pane: "geoFlights", color: mk.route_color,
-            weight: mk.route_weight, opacity: mk.route_opacity, dashArray: mk.route_dash,
-            className: "geo-flight-route", interactive: false }),
+          // the whole route ahead: the great circle, or the recorded path (solid, faint)
+          route: L.polyline(recorded ? GEO.track.pieces(shape).solid : latlngs(shape.points), {
+            renderer: self.renderer, pane: "geoFlights",
+            color: recorded ? mk.recorded_color : mk.route_color,
+            weight: mk.route_weight, opacity: mk.route_opacity,
+            dashArray: recorded ? null : mk.route_dash,
+            className: "geo-flight-route" + (recorded ? " geo-recorded-route" : ""),
+            interactive: false }),
+          extra: recorded ? self._recordedExtras(shape, "geoFlights", true) : [],
           progress: L.polyline([], {
             renderer: self.renderer, pane: "geoFlights", color: ks.color, weight: ks.weight,
             opacity: ss.opacity, dashArray: ss.dash || null,
@@ -179,13 +229,19 @@
         x.progress.on("click", function (ev) { self.ctx.openEvent(i, ev.latlng); });
         x.plane.on("click", function () { self.ctx.openEvent(i, x.plane.getLatLng()); });
         x.progress.bindTooltip(function () { return self.ctx.tip([i]); }, { sticky: true });
-        [x.route, x.progress, x.plane].concat(x.ends).forEach(function (l) {
+        [x.route, x.progress, x.plane].concat(x.ends, x.extra).forEach(function (l) {
           if (many && l === x.plane) return;
           self.groups.flights.addLayer(l);
         });
       }
       var pos = self.shapes.aircraft(f, t);
-      x.progress.setLatLngs(latlngs(shape.points, pos.k, [pos.lat, pos.lon]));
+      if (recorded) {
+        var flown = GEO.track.pieces(shape, pos.k, [pos.lat, pos.lon]);
+        x.progress.setLatLngs(flown.solid);
+        x.extra[0].setLatLngs(flown.gaps);
+      } else {
+        x.progress.setLatLngs(latlngs(shape.points, pos.k, [pos.lat, pos.lon]));
+      }
       x.plane.setLatLng([pos.lat, pos.lon]);
       x.heading = pos.azi;
       var node = x.plane.getElement && x.plane.getElement();

@@ -111,11 +111,13 @@
     var sc = this.scene, G = sc.groups, buckets = {}, keys = [];
     var dashed = o.zoom >= this.mark.dash_from_zoom;
     var hideArcs = !this.map.hasLayer(this.groups.arcs), hideFlights = !this.map.hasLayer(this.groups.flights);
+    var recorded = [];
     for (var g = 0; g < G.n; g++) {
       if (!G.count[g]) continue;
       var flight = G.kind[g] === sc.isFlightKind;
       if ((flight && hideFlights) || (!flight && hideArcs)) continue;
       var st = sc.lineStyle(g, true);
+      if (G.recorded[g]) { recorded.push([g, st]); continue; }
       var level = Math.max(1, Math.round(st.opacity * OPACITY_STEPS));
       var key = st.color + "|" + st.weight + "|" + (dashed ? st.dash : "") + "|" + level;
       var b = buckets[key];
@@ -142,7 +144,40 @@
       }
       ctx.stroke();
     }
+    for (q = 0; q < recorded.length; q++) {  // each recorded path with its gaps and circle
+      var shape = this.shapes.line(recorded[q][0]).shape, rs = recorded[q][1];
+      this._drawRecorded(ctx, o, shape, undefined, null, rs.color, rs.weight, rs.opacity);
+    }
     ctx.globalAlpha = 1;
+    ctx.setLineDash([]);
+  };
+
+  function strokeRanges(ctx, o, xy, list, tail) {  // vertex ranges of xy, tail after the last
+    ctx.beginPath();
+    list.forEach(function (r, n) {
+      ctx.moveTo(o.x + xy[2 * r[0]] * o.s, o.y + xy[2 * r[0] + 1] * o.s);
+      for (var v = r[0] + 1; v <= r[1]; v++) ctx.lineTo(o.x + xy[2 * v] * o.s, o.y + xy[2 * v + 1] * o.s);
+      if (tail && n === list.length - 1) ctx.lineTo(tail[0], tail[1]);
+    });
+    ctx.stroke();
+  }
+
+  // A recorded path up to vertex k (all of it: k undefined) then `tail` (container px): the
+  // great circle faint, the coverage gaps dashed, the rest solid.
+  GEO.CanvasLayers.prototype._drawRecorded = function (ctx, o, shape, k, tail, color, weight, opacity) {
+    var mk = this.mark;
+    var xy = shape.xy || (shape.xy = mercatorOf(shape.points));
+    var ref = shape.refXY || (shape.refXY = mercatorOf(shape.reference));
+    ctx.globalAlpha = mk.reference_opacity;
+    ctx.strokeStyle = mk.route_color; ctx.lineWidth = mk.route_weight;
+    ctx.setLineDash(dash(mk.route_dash));
+    strokeRanges(ctx, o, ref, [[0, ref.length / 2 - 1]]);
+    var r = GEO.track.ranges(shape, k);
+    ctx.globalAlpha = opacity; ctx.strokeStyle = color; ctx.lineWidth = weight;
+    ctx.setLineDash([]);
+    strokeRanges(ctx, o, xy, r.solid, r.tailIn === "solid" ? tail : null);
+    ctx.setLineDash(dash(mk.recorded_gap_dash));
+    if (r.gaps.length) strokeRanges(ctx, o, xy, r.gaps, r.tailIn === "gaps" ? tail : null);
     ctx.setLineDash([]);
   };
 
@@ -176,6 +211,14 @@
       self._air.push({ flight: f, event: i, x: hx, y: hy, latlng: L.latLng(pos.lat, pos.lon),
                        heading: pos.azi });
       if (many) return;
+      var ss = m.meta.style.statuses[m.meta.statuses[m.status[i]]];
+      if (shape.recorded !== undefined) {
+        ctx.globalAlpha = mk.route_opacity;  // the path ahead, faint
+        ctx.strokeStyle = mk.recorded_color; ctx.lineWidth = mk.route_weight;
+        strokeRanges(ctx, o, xy, GEO.track.ranges(shape).solid);
+        self._drawRecorded(ctx, o, shape, pos.k, [hx, hy], ks.color, ks.canvas_weight, ss.opacity);
+        return;
+      }
       ctx.globalAlpha = mk.route_opacity;
       ctx.strokeStyle = mk.route_color; ctx.lineWidth = mk.route_weight;
       ctx.setLineDash(dash(mk.route_dash));
@@ -183,7 +226,6 @@
       ctx.moveTo(o.x + xy[0] * o.s, o.y + xy[1] * o.s);
       for (var v = 2; v < xy.length; v += 2) ctx.lineTo(o.x + xy[v] * o.s, o.y + xy[v + 1] * o.s);
       ctx.stroke();
-      var ss = m.meta.style.statuses[m.meta.statuses[m.status[i]]];
       ctx.globalAlpha = ss.opacity;
       ctx.strokeStyle = ks.color; ctx.lineWidth = ks.canvas_weight;
       ctx.setLineDash(dash(ss.dash));

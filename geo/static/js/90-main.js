@@ -49,6 +49,7 @@
         map.fitBounds(L.latLngBounds(GEO.latlngs(shape.points)), { padding: [40, 40], animate: false });
         if (clock.t < m.t0[i] || clock.t > m.t1[i]) clock.setTime(m.t0[i]);
       },
+      time: function () { return clock.t; },
       follow: function (i) { following = following === i ? -1 : i; render(); },
       following: function (i) { return following === i; }
     };
@@ -197,6 +198,10 @@
       timeline.hidden = hidden;
       layers.render();
       timeline.update();
+      if (popup && popup.isOpen()) {  // an open flight's profile marks the clock's time
+        var el = popup.getElement(), box = el && el.querySelector(".geo-profile");
+        if (box) GEO.profileAt(box, clock.t);
+      }
       if (following >= 0) {
         var air = layers.airborne().filter(function (a) { return a.event === following; })[0];
         if (air) map.panTo(air.latlng, { animate: false });
