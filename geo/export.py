@@ -1,11 +1,12 @@
 """Every export, by format: the HTML map, GeoJSON (RFC 7946), KML (with time), the normalized
-CSV, the events CSV (the input format, re-importable), GeoPackage and GeoParquet (the
+CSV, the events CSV (the input format, re-importable), the recorded fixes of the flights that
+have a track (the plain fix CSV :mod:`geo.tracks` reads), GeoPackage and GeoParquet (the
 frames of :mod:`geo.frames`, through geopandas), and a PNG or SVG image of the map at one
 moment (:mod:`geo.static_map`).
 
 Every writer is deterministic: the same events give byte-identical output. The writers
 themselves live one per module (:mod:`geo.geojson`, :mod:`geo.kml`, :mod:`geo.frames`,
-:mod:`geo.static_map`, :mod:`geo.render`); the two CSV writers are here.
+:mod:`geo.static_map`, :mod:`geo.render`); the CSV writers are here.
 
 Both CSV writers protect cells a spreadsheet would run as formulas (:func:`geo.cells.protect`:
 ``=HYPERLINK(…)`` is written ``'=HYPERLINK(…)``).
@@ -15,8 +16,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import IO
 
 from geo.cells import protect
@@ -33,6 +35,10 @@ from geo.options import (
 )
 from geo.query import in_order
 from geo.table import SOURCE_COLUMNS, TABLE_COLUMNS, flat, normalize, source_row
+from geo.tracks.fixcsv import FIX_COLUMNS, FIX_OPTIONAL
+
+FIX_HEADER = FIX_COLUMNS + FIX_OPTIONAL
+"""The fixes CSV's columns: :mod:`geo.tracks.fixcsv`'s, all of them."""
 
 __all__ = [
     "MEDIA_TYPES",
@@ -41,6 +47,7 @@ __all__ = [
     "geojson_features",
     "to_csv",
     "to_events_csv",
+    "to_fixes_csv",
     "to_geojson",
     "to_kml",
 ]
@@ -69,6 +76,46 @@ def to_events_csv(events: Sequence[Event]) -> str:
     header = [c for c in SOURCE_COLUMNS if c != "aircraft" or any(e.aircraft for e in ordered)]
     rows = [source_row(ev) for ev in ordered]
     return _csv_text(header, [[row[col] for col in header] for row in rows])
+
+
+def _fix_time(t: float) -> str:
+    """Unix seconds as ISO 8601 UTC, to the millisecond when the fix has a fraction."""
+    ms = round(t * 1000.0)
+    whole = datetime.fromtimestamp(ms // 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{whole}.{ms % 1000:03d}Z" if ms % 1000 else f"{whole}Z"
+
+
+def _number(value: float, digits: int) -> str:
+    """``value`` to ``digits`` decimals without trailing zeros ("" for NaN)."""
+    if math.isnan(value):
+        return ""
+    text = f"{value:.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def to_fixes_csv(events: Sequence[Event]) -> str:
+    """The recorded fixes of every flight with a track (outliers left out, as on the map),
+    flight after flight in the event order, in the plain fix format (:data:`FIX_HEADER`):
+    ``--tracks`` reads the file back as the same legs."""
+    rows: list[list[str]] = []
+    for ev in in_order(events):
+        if ev.recorded is None:
+            continue
+        leg = ev.recorded.leg
+        trace = leg.trace
+        for k in leg.index.tolist():
+            code = int(trace.callsign_code[k])
+            rows.append([
+                _fix_time(float(trace.t[k])),
+                _number(float(trace.lat[k]), 6),
+                _number(float(trace.lon[k]), 6),
+                _number(float(trace.alt_ft[k]), 0),
+                _number(float(trace.gs_kt[k]), 1),
+                trace.callsigns[code] if code >= 0 else "",
+                trace.registration,
+                ("~" if trace.non_icao else "") + trace.icao24,
+            ])
+    return _csv_text(FIX_HEADER, rows)
 
 
 def to_geojson(events: Sequence[Event]) -> str:
@@ -144,6 +191,8 @@ def export(
         return to_csv(events).encode("utf-8")
     if fmt == "events-csv":
         return to_events_csv(events).encode("utf-8")
+    if fmt == "fixes-csv":
+        return to_fixes_csv(events).encode("utf-8")
     if fmt in ("gpkg", "parquet"):
         from geo.frames import frames_bytes
 

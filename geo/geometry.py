@@ -10,7 +10,9 @@ the same geodesic algorithm). Everything is vectorized: all arcs, or all tracks,
   Vertices are evenly spaced along the WGS84 geodesic, at most :data:`ARC_STEP_KM` apart.
 * A **flight track** is the geodesic from the origin airport to the destination flown at
   uniform ground speed; vertices at most :data:`TRACK_STEP_MINUTES` of flight time and
-  :data:`TRACK_STEP_KM` apart, each with its time.
+  :data:`TRACK_STEP_KM` apart, each with its time. A flight with a **recorded track**
+  (``event.recorded``, :mod:`geo.tracks`) is drawn as the record instead: every fix of its
+  leg (outliers left out) with its own time and barometric altitude, nothing added between.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ class Lines:
     ``event[j]`` is the position of its event in the sequence given; ``origin[j]`` which of
     the event's origins it starts from (0 for a flight). Longitudes are unwrapped along each
     line (continuous across the antimeridian). ``times_ms`` (tracks only) holds each vertex's
-    time in ms since the epoch.
+    time in ms since the epoch; ``alt_ft`` (tracks only) its recorded barometric altitude in
+    feet (NaN where unknown, and along a computed track).
     """
 
     event: IntArray
@@ -50,6 +53,7 @@ class Lines:
     lons: FloatArray
     lats: FloatArray
     times_ms: IntArray | None = None
+    alt_ft: FloatArray | None = None
 
     def __len__(self) -> int:
         return int(self.event.size)
@@ -76,7 +80,7 @@ def _empty(with_times: bool) -> Lines:
     none = np.zeros(0, dtype=np.int64)
     return Lines(
         none, none, np.zeros(1, dtype=np.int64), np.zeros(0), np.zeros(0),
-        none if with_times else None,
+        none if with_times else None, np.zeros(0) if with_times else None,
     )
 
 
@@ -157,9 +161,23 @@ def track_segments(km: npt.ArrayLike, minutes: npt.ArrayLike) -> IntArray:
 
 
 def flight_tracks(events: Sequence[Event]) -> Lines:
-    """The track of every flight among ``events``: the geodesic at uniform ground speed,
-    with each vertex's time (see the module docstring)."""
+    """The track of every flight among ``events``, in event order: its recorded track when
+    it has one, else the geodesic at uniform ground speed, with each vertex's time (see the
+    module docstring)."""
     flights = [i for i, e in enumerate(events) if e.kind == "flight"]
+    if not flights:
+        return _empty(True)
+    recorded = [i for i in flights if events[i].recorded is not None]
+    if not recorded:
+        return _computed_tracks(events, flights)
+    taken = set(recorded)
+    return _merged(
+        _computed_tracks(events, [i for i in flights if i not in taken]),
+        _recorded_tracks(events, recorded),
+    )
+
+
+def _computed_tracks(events: Sequence[Event], flights: list[int]) -> Lines:
     if not flights:
         return _empty(True)
     chosen = [events[i] for i in flights]
@@ -184,6 +202,46 @@ def flight_tracks(events: Sequence[Event]) -> Lines:
         lons,
         lats,
         times.astype(np.int64),
+        np.full(lons.size, np.nan),
+    )
+
+
+def _recorded_tracks(events: Sequence[Event], flights: list[int]) -> Lines:
+    """Each flight's recorded leg, fix by fix; longitudes unwrapped along the line."""
+    legs = [events[i].recorded.leg for i in flights]  # type: ignore[union-attr]
+    counts = np.array([len(leg) for leg in legs], dtype=np.int64)
+    lons = np.concatenate([np.unwrap(leg.lon, period=360.0) for leg in legs])
+    return Lines(
+        np.array(flights, dtype=np.int64),
+        np.zeros(len(flights), dtype=np.int64),
+        np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+        lons,
+        np.concatenate([leg.lat for leg in legs]),
+        np.rint(np.concatenate([leg.t for leg in legs]) * 1000.0).astype(np.int64),
+        np.concatenate([leg.alt_ft for leg in legs]),
+    )
+
+
+def _merged(a: Lines, b: Lines) -> Lines:
+    """Two sets of tracks as one, in event order (a ragged gather, vectorized)."""
+    event = np.concatenate([a.event, b.event])
+    order = np.argsort(event, kind="stable")
+    sizes = np.concatenate([np.diff(a.offsets), np.diff(b.offsets)])[order]
+    starts = np.concatenate([a.offsets[:-1], b.offsets[:-1] + a.lons.size])[order]
+    ends = np.cumsum(sizes)
+    take = np.arange(int(ends[-1]) if ends.size else 0) + np.repeat(starts - (ends - sizes), sizes)
+
+    def column(x: Any, y: Any) -> Any:
+        return np.concatenate([x, y])[take]
+
+    return Lines(
+        event[order],
+        np.concatenate([a.origin, b.origin])[order],
+        np.concatenate([[0], ends]).astype(np.int64),
+        column(a.lons, b.lons),
+        column(a.lats, b.lats),
+        column(a.times_ms, b.times_ms),
+        column(a.alt_ft, b.alt_ft),
     )
 
 

@@ -5,6 +5,12 @@
   Google Earth's time slider works; flights as a ``gx:Track`` (a ``when`` and a ``gx:coord``
   per vertex, the track of :func:`geo.geometry.flight_tracks`), contact arcs as their own
   placemarks (a ``MultiGeometry`` of ``LineString`` parts split at the antimeridian).
+* A flight with a recorded track is its fixes, each with its time and its altitude
+  (``altitudeMode`` ``absolute``, metres; the recorded barometric altitude taken as height
+  above sea level, which it is to within the day's pressure: a few hundred feet). A fix
+  without an altitude takes the altitude interpolated in time between its neighbours that
+  have one (``altitude_note`` in ``ExtendedData`` says how many did); a computed track is
+  clamped to the ground (altitude 0), as it knows no altitude.
 * Elements in the schema's order: a ``Style`` has ``IconStyle`` then ``LineStyle``; a
   ``Placemark`` has ``name``, ``description``, its time, ``styleUrl``, ``ExtendedData``, then
   its geometry.
@@ -27,12 +33,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+import numpy as np
+
 from geo import geometry
 from geo.batches import pipeline
 from geo.model import Event, Reference, is_http_url
 from geo.query import in_order
 from geo.style import KIND_STYLE, STATUS_STYLE, kml_color
-from geo.table import flight_fields, flight_text
+from geo.table import flight_fields, flight_text, track_lines
 from geo.timeline import iso_utc, precision_label
 from geo.vertices import (
     Parts,
@@ -130,6 +138,7 @@ def description_html(event: Event, row: dict[str, Any]) -> str:
         text = flight_text(event, row)
         speed = f", {text.speed}" if text.speed else ""
         cells.append(("Flight", e(f"{text.distance}, {text.duration}{speed}; {text.verdict}")))
+        cells.append(("Track", "<br>".join(map(e, track_lines(event)))))
     if event.notes:
         cells.append(("Notes", e(event.notes).replace("\n", "<br>")))
     body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in cells)
@@ -188,6 +197,35 @@ def _geometry(events: Sequence[Event]) -> _Lines3:
     return events, geometry.flight_tracks(events), geometry.contact_arcs(events)
 
 
+FEET = 0.3048
+
+
+def _altitudes_m(tracks: geometry.Lines) -> Any:
+    """Each vertex's altitude in metres, to the decimetre: a recorded one, interpolated in
+    time where a fix has none (0 where its track has none at all, as a computed track)."""
+    alt = tracks.alt_ft if tracks.alt_ft is not None else np.full(tracks.lons.size, np.nan)
+    out = np.zeros(alt.size)
+    for j in range(len(tracks)):
+        a, b = int(tracks.offsets[j]), int(tracks.offsets[j + 1])
+        part = alt[a:b]
+        known = ~np.isnan(part)
+        if known.any():
+            assert tracks.times_ms is not None
+            t = tracks.times_ms[a:b].astype(np.float64)
+            out[a:b] = np.interp(t, t[known], part[known]) * FEET
+    return np.round(out, 1)
+
+
+def _altitude_note(ev: Event) -> str:
+    """What the KML did with a recorded track's missing altitudes ("" when none were)."""
+    if ev.recorded is None:
+        return ""
+    missing = int(np.count_nonzero(np.isnan(ev.recorded.leg.alt_ft)))
+    if not missing:
+        return ""
+    return f"{missing:,} fixes without an altitude: interpolated in time between the others"
+
+
 def _vertex_text(lines: _Lines3) -> _Batch:
     """The second worker's part: the vertices as text (numpy)."""
     events, tracks, arcs = lines
@@ -197,7 +235,8 @@ def _vertex_text(lines: _Lines3) -> _Batch:
                         constant("</when>\n", n)], padded=False)
     coords = RowText.of([
         constant("<gx:coord>", n), decimal_rows(normalized_lons(tracks.lons)),
-        constant(" ", n), decimal_rows(tracks.lats), constant(" 0</gx:coord>\n", n),
+        constant(" ", n), decimal_rows(tracks.lats), constant(" ", n),
+        decimal_rows(_altitudes_m(tracks)), constant("</gx:coord>\n", n),
     ])
     parts = split_lines(arcs)
     m = parts.lons.size
@@ -217,6 +256,10 @@ def _placemarks(batch: _Batch, ids: _Ids) -> Iterator[bytes]:
         base = ids.claim(kml_id(ev.id))
         data = [("id", ev.id), ("kind", ev.kind), ("status", ev.status),
                 ("sources", "; ".join(ev.sources)), ("participants", "; ".join(ev.participants))]
+        if ev.is_flight:
+            data += [("track", "; ".join(track_lines(ev)))]
+            if note := _altitude_note(ev):
+                data += [("altitude_note", note)]
         head = (
             f'  <Placemark id="{base}">\n'
             f"   <name>{_text(ev.title or ev.id)}</name>\n"
@@ -228,7 +271,11 @@ def _placemarks(batch: _Batch, ids: _Ids) -> Iterator[bytes]:
         if ev.is_flight:
             j = track_of[i]
             a, b = int(tracks.offsets[j]), int(tracks.offsets[j + 1])
-            yield (head + "   <gx:Track>\n").encode("utf-8")
+            mode = "absolute" if ev.recorded is not None else "clampToGround"
+            yield (
+                head + "   <gx:Track>\n"
+                f"    <altitudeMode>{mode}</altitudeMode>\n"
+            ).encode("utf-8")
             yield batch.whens.span(a, b)
             yield batch.coords.span(a, b)
             yield b"   </gx:Track>\n  </Placemark>\n"

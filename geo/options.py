@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 Format = Literal[
-    "html", "geojson", "kml", "csv", "events-csv", "gpkg", "parquet", "png", "svg"
+    "html", "geojson", "kml", "csv", "events-csv", "fixes-csv", "gpkg", "parquet", "png", "svg"
 ]
 FORMATS: tuple[Format, ...] = get_args(Format)
 MEDIA_TYPES: dict[Format, str] = {
@@ -19,6 +19,7 @@ MEDIA_TYPES: dict[Format, str] = {
     "kml": "application/vnd.google-earth.kml+xml",
     "csv": "text/csv",
     "events-csv": "text/csv",
+    "fixes-csv": "text/csv",
     "gpkg": "application/geopackage+sqlite3",
     "parquet": "application/vnd.apache.parquet",
     "png": "image/png",
@@ -30,6 +31,7 @@ FORMAT_LABELS: dict[Format, str] = {
     "kml": "KML",
     "csv": "CSV",
     "events-csv": "events CSV (re-importable)",
+    "fixes-csv": "recorded fixes CSV (re-readable as tracks)",
     "gpkg": "GeoPackage",
     "parquet": "GeoParquet",
     "png": "PNG image",
@@ -41,12 +43,14 @@ EXTENSIONS: dict[Format, str] = {
     "kml": "kml",
     "csv": "csv",
     "events-csv": "csv",
+    "fixes-csv": "csv",
     "gpkg": "gpkg",
     "parquet": "parquet",
     "png": "png",
     "svg": "svg",
 }
-"""The file name suffix each format is saved with (``events-csv`` is a ``.csv`` file)."""
+"""The file name suffix each format is saved with (``events-csv`` and ``fixes-csv`` are
+``.csv`` files)."""
 IMAGE_FORMATS: tuple[Format, ...] = ("png", "svg")
 """The formats that draw the map at one moment (they take a time: ``export(..., at=…)``)."""
 _SUFFIXES: dict[str, Format] = {"htm": "html", "json": "geojson", "geoparquet": "parquet"}
