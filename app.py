@@ -88,15 +88,19 @@ def load_shipped(digest: str) -> appstate.LoadResult:
     return result
 
 
-def load_uploaded(digest: str, uploads: dict[str, appstate.Upload], strict: bool) -> Any:
+def load_uploaded(
+    digest: str, uploads: dict[str, appstate.Upload], tracks: tuple[appstate.Upload, ...],
+    strict: bool,
+) -> Any:
     """Uploads validated in memory, shared by every session with the same files."""
     key = f"{digest}:{strict}"
     cached = shared().get(key)
     if isinstance(cached, appstate.LoadResult):
         return cached
     with st.spinner("Checking the uploaded files…"):
-        result = appstate.load_uploads(**uploads, strict=strict)
-    size = DATASET_BYTES_PER_INPUT_BYTE * sum(len(u.data) for u in uploads.values())
+        result = appstate.load_uploads(**uploads, tracks=tracks, strict=strict)
+    given = [*uploads.values(), *tracks]
+    size = DATASET_BYTES_PER_INPUT_BYTE * sum(len(u.data) for u in given)
     shared().put(key, result, size + 2**20)
     return result
 
@@ -167,7 +171,9 @@ def back_to_shipped() -> None:
     use_shipped()
     s = session()
     # new keys: the uploaders empty
-    set_session(dataclasses.replace(s, upload_sig=None, upload_nonce=s.upload_nonce + 1))
+    set_session(
+        dataclasses.replace(s, upload_sig=None, upload_nonce=s.upload_nonce + 1, tracks=())
+    )
     reset_range("the shipped data")
 
 
@@ -183,27 +189,29 @@ def reset_range(what: str) -> None:
            notice=f"The date range was reset to the dates of {what}." if narrowed else "")
 
 
-def handle_uploads(files: dict[str, Any]) -> None:
+def handle_uploads(files: dict[str, Any], track_files: Sequence[Any]) -> None:
     """New uploads replace the data when they can be read (lenient: the valid rows load, the
     others are listed; strict: only files without a problem)."""
     given = {k: appstate.Upload(f.name, f.getvalue()) for k, f in files.items() if f is not None}
+    tracks = tuple(appstate.Upload(f.name, f.getvalue()) for f in track_files or ())
     s = session()
     strict = bool(ss.get("strict"))
-    if not given:
+    if not given and not tracks:
         if s.upload_sig:
             set_session(dataclasses.replace(s, upload_sig=None, problems=(), problem_error=""))
         return
-    sig = appstate.upload_key(given) + (":strict" if strict else "")
+    digest = appstate.upload_key(given, tracks)
+    sig = digest + (":strict" if strict else "")
     if sig == s.upload_sig:
         return
-    result = load_uploaded(sig, given, strict)
-    names = ", ".join(up.name for up in given.values())
+    result = load_uploaded(sig, given, tracks, strict)
+    names = ", ".join(up.name for up in (*given.values(), *tracks))
     n = len(result.dataset.events) if result.dataset else 0
-    if result.dataset is None and s.data_key.startswith("upload:" + appstate.upload_key(given)):
+    if result.dataset is None and s.data_key.startswith("upload:" + digest):
         use_shipped()  # refused as strict: not even the lenient reading of these files stays
         s = session()
     loaded = s.with_data(result, "upload:" + sig, f"your upload {names} ({n:,} events)")
-    set_session(dataclasses.replace(loaded, upload_sig=sig))
+    set_session(dataclasses.replace(loaded, upload_sig=sig, tracks=tracks))
     if result.dataset is not None:
         reset_range(f"your upload {names}")
 
@@ -306,12 +314,11 @@ def viewer_zone() -> str | None:
     return tz if isinstance(tz, str) and tz else None
 
 
-def zone_label(zone: str, viewer: str | None, data_zones: set[str]) -> str:
-    if zone == viewer:
-        return f"{zone} (your zone)"
-    if zone in data_zones and zone != "UTC":
-        return f"{zone} (in the data)"
-    return zone
+def zone_label(zone: str, viewer: str | None) -> str:
+    """A zone's label in the selectbox. It must not change with the data: the browser sends
+    the label back, and a label gone from the options (a zone no longer in the data) would
+    come back as the zone (the data's zones come first in the list instead)."""
+    return f"{zone} (your zone)" if zone == viewer else zone
 
 
 def data_section() -> None:
@@ -328,13 +335,23 @@ def data_section() -> None:
             key: st.file_uploader(f"{key}.csv", type=["csv"], key=f"upload_{key}_{nonce}")
             for key in appstate.UPLOAD_KEYS
         }
+        track_files = st.file_uploader(
+            "Recorded tracks (ADS-B)",
+            type=list(appstate.TRACK_TYPES),
+            accept_multiple_files=True,
+            key=f"upload_tracks_{nonce}",
+            help="readsb / tar1090 / ADS-B Exchange trace JSON, Flightradar24 CSV, KML with "
+            "gx:Track, or a CSV of fixes (time,lat,lon,…); plain or gzip. A track is linked "
+            "to the flight whose aircraft column names its aircraft, within ±3 h; a leg "
+            "nobody reported becomes a flight of its own.",
+        )
         st.toggle(
             "Strict: refuse a file with any bad row",
             key="strict",
             help="Off: every valid row loads and the others are listed (as `python -m geo "
             "check`); on: as `--strict`.",
         )
-    handle_uploads(files)
+    handle_uploads(files, track_files)
     st.text(f"Showing {session().data_label}.")  # a file name is text
     if not session().shipped:
         st.button("Back to the shipped data", on_click=back_to_shipped)
@@ -401,7 +418,7 @@ def display_section(dataset: Dataset) -> None:
         "Time zone",
         zones,
         key="tz",
-        format_func=functools.partial(zone_label, viewer=viewer, data_zones=data_zones),
+        format_func=functools.partial(zone_label, viewer=viewer),
         help="The one display zone: the map's clock, the flight panels, the table's time "
         "column and the downloads. Popups also show each event's local time and UTC.",
     )
@@ -632,7 +649,7 @@ def editor_frame(text: str, problems: Sequence[str]) -> pd.DataFrame:
 def validate_edits(text: str) -> tuple[appstate.LoadResult, tuple[str, ...]]:
     """The edited events checked like a file (strictly: the map shows them once all is good)."""
     result = appstate.load_uploads(appstate.Upload("edited events", text.encode()),
-                                   strict=True)
+                                   tracks=session().tracks, strict=True)
     return result, result.problems or ((result.error,) if result.error else ())
 
 
@@ -645,7 +662,9 @@ def editor(dataset: Dataset) -> None:
             "lists separated by ';'. Each change is checked like a file; a bad cell is named "
             "in its row's problem column, and the map keeps the last good events."
         )
-        base = s.edited if s.edited is not None else to_events_csv(dataset.events)
+        # the reported events: a recorded leg nobody reported comes from its track file
+        reported = [e for e in dataset.events if not appstate.is_own_record(e)]
+        base = s.edited if s.edited is not None else to_events_csv(reported)
         if ss.get("editor_base") != base or ss.get("editor_problems") != s.edit_problems:
             # a new table for the editor (its edits so far are in `base`): problems in place
             ss.editor_base, ss.editor_problems = base, s.edit_problems

@@ -21,7 +21,7 @@ from geo.io import MAX_BYTES, Dataset, load_dataset, too_big_message
 from geo.model import KINDS, STATUSES, DataError, Event, Problem
 from geo.options import BASEMAPS, Basemap, Format, parse_basemap
 from geo.query import Filters, span_of
-from geo.table import flight_text, normalize
+from geo.table import flight_text, normalize, track_lines
 from geo.timeline import is_zone, last_day, parse_date_bound, time_in_zone
 
 DateRange = tuple[date, date]
@@ -39,6 +39,9 @@ QUERY_KEYS: tuple[str, ...] = (
 MAX_QUERY_TEXT = 200
 MAX_NOTE_VALUE = 60  # characters of a link's bad value quoted back in a note
 UPLOAD_KEYS: tuple[str, ...] = ("events", "airports", "places", "sources")
+TRACK_TYPES: tuple[str, ...] = ("json", "gz", "csv", "kml")
+"""The suffixes the recorded-tracks uploader takes (readsb JSON, gzip of any, FR24 or fix
+CSV, KML; :mod:`geo.tracks` tells them apart by their content)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +293,12 @@ class LoadResult:
         return self.dataset is not None
 
 
-def upload_key(uploads: Mapping[str, Upload | None]) -> str:
+def is_own_record(event: Event) -> bool:
+    """A flight made from a recorded leg nobody reported (not a row of an events file)."""
+    return event.recorded is not None and event.recorded.comparison is None
+
+
+def upload_key(uploads: Mapping[str, Upload | None], tracks: Sequence[Upload] = ()) -> str:
     """A digest of the uploads' names and bytes (the cache key of the loaded dataset)."""
     h = hashlib.sha256()
     for key in UPLOAD_KEYS:
@@ -300,6 +308,8 @@ def upload_key(uploads: Mapping[str, Upload | None]) -> str:
             h.update(b"\x00-")
         else:
             h.update(b"\x01" + up.name.encode() + b"\x00" + hashlib.sha256(up.data).digest())
+    for up in tracks:
+        h.update(b"\x02" + up.name.encode() + b"\x00" + hashlib.sha256(up.data).digest())
     return h.hexdigest()
 
 
@@ -309,10 +319,12 @@ def load_uploads(
     places: Upload | None = None,
     sources: Upload | None = None,
     *,
+    tracks: Sequence[Upload] = (),
     strict: bool = False,
 ) -> LoadResult:
     """Validate uploaded files in memory; the shipped events stand in when none are uploaded,
-    and uploaded airports, places and sources add to the shipped ones.
+    and uploaded airports, places and sources add to the shipped ones; recorded ``tracks``
+    (:mod:`geo.tracks`) are linked to the flights they record.
 
     Lenient unless ``strict``: the valid rows load and the others are listed in the
     dataset's ``problems``. Never raises: a file over :data:`geo.io.MAX_BYTES` is refused
@@ -333,6 +345,7 @@ def load_uploads(
             airports.data if airports else None,
             places.data if places else None,
             sources=sources.data if sources else None,
+            tracks=[(up.name, up.data) for up in tracks],
             names=names,
             strict=strict,
         )
@@ -374,6 +387,7 @@ class Session:
     focus: tuple[str, ...] = ()  # events chosen in the table: the map shows them
     map_seen: object = None  # the map's last value handled (its counter)
     table_seen: tuple[str, ...] = ()  # the table's last selection handled
+    tracks: tuple[Upload, ...] = ()  # the recorded tracks uploaded with the data
     edited: str | None = None  # the editor's events as CSV text, until discarded
     edit_problems: tuple[str, ...] = ()
     edit_sig: str = ""  # the edited text the problems are of
@@ -536,6 +550,12 @@ def flight_panel(event: Event, tz: str = "UTC") -> dict[str, str]:
     }
     if event.aircraft:
         panel["Aircraft"] = event.aircraft
+    lines = track_lines(event)  # the recorded track against the report, or "computed"
+    panel["Track"] = lines[0]
+    if len(lines) > 1:
+        panel["Record vs report"] = "; ".join(lines[1:])
+    if "takeoff_utc" in row:
+        panel["Recorded (UTC)"] = f"{row['takeoff_utc']} → {row['landing_utc']}"
     return panel
 
 
