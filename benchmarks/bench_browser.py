@@ -5,8 +5,8 @@
 Prints the time from navigation to a ready map (Leaflet loaded, every layer built, first
 draw done) and the time one slider step takes to redraw, measured in the page with
 ``performance.now()`` around the step and the next two animation frames (so the canvas
-repaint is included): one-stop steps (the slider's arrow key) at many places across the
-range, and, separately, the jumps between those places.
+repaint is included): steps of the slider's arrow key (a 500th of the span) at many places
+across the range, and, separately, the jumps between those places (event starts).
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
-STEP_JS = """async (k) => {
+STEP_JS = """async (t) => {
   const frame = () => new Promise(r => requestAnimationFrame(() => r()));
   const t0 = performance.now();
-  geoTimeline.setIndex(k);
+  geoTimeline.setTime(t);
   await frame(); await frame();
   return performance.now() - t0;
 }"""
@@ -73,10 +73,13 @@ def main() -> None:
             n_stops = page.evaluate("geoTimeline.stops.length")
             shown = page.evaluate("geoTimeline.shownCount()")
             times, jumps = [], []
+            stops = page.evaluate("Array.from(geoTimeline.stops)")
+            lo, hi = page.evaluate("geoTimeline.span")
+            step = max(60_000.0, (hi - lo) / 500)  # the slider's arrow key: a 500th of the span
             for j in range(args.steps):
-                k = (j * 7919) % n_stops  # spread over the whole range
-                jumps.append(page.evaluate(STEP_JS, k))  # a jump across the range
-                times.append(page.evaluate(STEP_JS, min(k + 1, n_stops - 1)))  # one stop on
+                t = stops[(j * 7919) % n_stops]  # spread over the whole range
+                jumps.append(page.evaluate(STEP_JS, t))  # a jump across the range
+                times.append(page.evaluate(STEP_JS, min(t + step, hi)))  # one step on
             browser.close()
         size_mb = html.stat().st_size / 1e6  # before a generated file's folder is gone
     print(f"file: {size_mb:.1f} MB, {n_stops:,} slider stops, {shown:,} events shown at load")
