@@ -15,6 +15,7 @@ from geo.query import Filters, select
 if TYPE_CHECKING:
     from geo.frames import from_geodataframe, to_geodataframe
     from geo.render import build_map, to_html
+    from geo.tracks import load_tracks
 
 __all__ = [
     "Airport",
@@ -28,6 +29,7 @@ __all__ = [
     "build_map",
     "from_geodataframe",
     "load_dataset",
+    "load_tracks",
     "select",
     "to_geodataframe",
     "to_html",
@@ -39,6 +41,10 @@ def __getattr__(name: str) -> Any:
         from geo import render
 
         return getattr(render, name)
+    if name == "load_tracks":
+        from geo.tracks import load_tracks
+
+        return load_tracks
     if name in ("to_geodataframe", "from_geodataframe"):
         from geo import frames
 
