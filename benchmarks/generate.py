@@ -68,8 +68,12 @@ def write(path: Path, n_events: int, n_flights: int, origin_share: float, seed: 
                 "generated" if rng.random() < 0.5 else "",
             ])
         for j in range(n_flights):
-            a, b = rng.sample(pool, 2)
-            km = distance_km(float(a["lon"]), float(a["lat"]), float(b["lon"]), float(b["lat"]))
+            while True:  # a route a jet flies without landing (up to 12,000 km, 16 h)
+                a, b = rng.sample(pool, 2)
+                km = distance_km(float(a["lon"]), float(a["lat"]), float(b["lon"]),
+                                 float(b["lat"]))
+                if km <= 12_000:
+                    break
             minutes = int(km / 750 * 60) + 30
             dep = START + timedelta(minutes=rng.randrange(SPAN_S // 60))
             arr = dep + timedelta(minutes=minutes)

@@ -82,7 +82,7 @@ class MarkStyle:
     profile_alt_color: str = "#0b3d91"  # the popup's altitude profile
     profile_gs_color: str = "#D55E00"  # and ground speed
     profile_now_color: str = "#111111"  # the clock's time on it
-    dash_from_zoom: int = 5  # canvas mode: dashes (costly on long paths) from this zoom
+    dash_from_zoom: int = 5  # canvas mode: dashes and widths from this zoom (below: hairlines)
     outline_color: str = "#8a9aa8"  # the shipped country outlines
     outline_weight: float = 0.8
     land_fill: str = "#f7f5ef"

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  GEO.CLUSTER_CELL_PX = 28;
+  GEO.CLUSTER_CELL_PX = 44;  // a cluster marker is up to ~40 px wide: cells that keep them apart
 
   // px, py: each place's pixel position; count: how many shown events each place has.
   // Returns [{x, y, places: [k, ...], n}], the places of a cluster by falling count.

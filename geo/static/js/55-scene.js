@@ -11,6 +11,7 @@
   "use strict";
 
   var P = GEO.PHASE;
+  var LINE_FADE = 25;  // a line's alpha is its status's opacity times min(1, 25 / sqrt(lines))
 
   function groupsOf(keys) {  // keys -> {id per item, list of first items}
     var byKey = new Map(), id = new Uint32Array(keys.length), first = [];
@@ -61,7 +62,8 @@
       kind: Uint8Array.from(groups.first.map(function (k) { return kind[k]; })),
       recorded: Uint8Array.from(groups.first.map(function (k) { return keys[k] < 0 ? 1 : 0; })),
       members: csr(G, groups.id),
-      count: new Uint32Array(G), best: new Uint8Array(G), done: new Uint8Array(G)
+      count: new Uint32Array(G), best: new Uint8Array(G), done: new Uint8Array(G),
+      keep: new Float64Array(G)  // the product of (1 - a) over the shown members
     };
     this.isFlightKind = flightKind;
     // events at each place (markers), flights excluded
@@ -75,7 +77,15 @@
     this.placeCount = new Uint32Array(m.places.n);
     this.states = new Uint8Array(n);
     // a line stands for many: its opacity a per member, smaller the more lines there are
-    this.density = Math.min(1, 40 / Math.sqrt(Math.max(1, from.length)));
+    this.density = Math.min(1, LINE_FADE / Math.sqrt(Math.max(1, from.length)));
+    // each line member's own alpha: its status's opacity, faded by the density
+    var statusAlpha = m.meta.statuses.map(function (name) {
+      return m.meta.style.statuses[name].opacity;
+    });
+    this.alpha = new Float64Array(this.lineEvent.length);
+    for (k = 0; k < this.lineEvent.length; k++) {
+      this.alpha[k] = statusAlpha[m.status[this.lineEvent[k]]] * this.density;
+    }
     this.airborne = [];
     this.shown = 0;
   };
@@ -93,9 +103,17 @@
       for (var q = start[k]; q < start[k + 1]; q++) if (s[items[q]]) c++;
       pc[k] = c;
     }
-    var g = this.groups, best = g.best, count = g.count, done = g.done;
-    count.fill(0); done.fill(0); best.fill(255);
+    var g = this.groups, best = g.best, count = g.count, done = g.done, keep = g.keep;
+    count.fill(0); done.fill(0); best.fill(255); keep.fill(1);
     this.airborne = [];
+    // window mode shows a slice of the lines: they fade with how many are shown, not with
+    // all of them (cumulative mode keeps the one density, as its lines only accumulate)
+    var scale = 1;
+    if (mode === "window") {
+      var shownLines = 0;
+      for (j = 0; j < this.lineEvent.length; j++) if (s[this.lineEvent[j]]) shownLines++;
+      scale = Math.min(1, LINE_FADE / Math.sqrt(Math.max(1, shownLines))) / this.density;
+    }
     for (var j = 0; j < this.lineEvent.length; j++) {
       var i = this.lineEvent[j], st = s[i];
       if (!st) continue;
@@ -107,10 +125,12 @@
       if (!isFlight && hidden.arcs) continue;
       var gid = this.lineGroup[j];
       count[gid]++;
+      keep[gid] *= 1 - Math.min(1, this.alpha[j] * scale);
       if (m.status[i] < best[gid]) best[gid] = m.status[i];
       if (st === P.DONE) done[gid] = 1;
     }
     this.t = t;
+    this.mode = mode;
     return this;
   };
 
@@ -135,17 +155,18 @@
     return out.sort(function (a, b) { return t0[b] - t0[a] || a - b; });
   };
 
-  // A line's style from the style tables (meta.style) and its members now.
+  // A line's style from the style tables (meta.style) and its members now: its members'
+  // alphas compounded (1 - prod(1 - a)), as lines drawn over each other would be; lighter
+  // while none of them is done; dashed by its kind, else by its surest member's status.
   GEO.Scene.prototype.lineStyle = function (g, canvas) {
     var m = this.m, meta = m.meta, G = this.groups;
     var ks = meta.style.kinds[meta.kinds[G.kind[g]]];
     var ss = meta.style.statuses[meta.statuses[G.best[g]]];
-    var a = ss.opacity * this.density;
-    var opacity = 1 - Math.pow(1 - a, G.count[g]);
+    var opacity = 1 - G.keep[g];
     if (!G.done[g]) opacity *= 0.5;  // only possibly under way: lighter
     return {
       color: ks.color, weight: canvas ? ks.canvas_weight : ks.weight,
-      opacity: Math.min(ss.opacity, opacity), dash: ks.dash || ss.dash || ""
+      opacity: opacity, dash: ks.dash || ss.dash || ""
     };
   };
 

@@ -41,14 +41,14 @@
     } else {
       n = GEO.geodesic.arcPoints(km, rule);
     }
-    c = this._lines[g] = { geo: geo, n: n, km: km };
-    c.points = GEO.geodesic.points(geo, n);
-    return c;
+    return (this._lines[g] = { geo: geo, n: n, km: km, points: null });
   };
-  // Coarser vertices for low zooms (within about a pixel): every k-th of the full ones.
+  // A line's vertices for a zoom: the full ones (computed when first needed), or for low
+  // zooms coarser ones (within about a pixel: every k-th of the full ones).
   GEO.Shapes.prototype.linePoints = function (g, zoom) {
     var c = this.line(g), coarse = Math.pow(2, Math.max(0, 6 - zoom));
-    if (coarse <= 1 || c.n <= 3 || c.shape) return c.points;
+    if (c.shape) return c.points;
+    if (coarse <= 1 || c.n <= 3) return c.points || (c.points = GEO.geodesic.points(c.geo, c.n));
     var key = "z" + coarse;
     if (c[key]) return c[key];
     var n = Math.max(2, Math.ceil((c.n - 1) / coarse) + 1);

@@ -7,6 +7,7 @@
   "use strict";
 
   var OPACITY_STEPS = 20;  // line opacities are drawn in this many buckets
+  var SNAPSHOT_BYTES = 64e6;  // the memory the cumulative lines' snapshots may take
 
   var Canvas = L.Layer.extend({
     initialize: function (pane, draw) { this._pane = pane; this._drawFn = draw; this._frame = null; },
@@ -106,18 +107,13 @@
     return c[coarse];
   };
 
-  GEO.CanvasLayers.prototype._drawLines = function (ctx, o, size) {
-    if (!this.map.hasLayer(this.linesLayer)) return;
-    var sc = this.scene, G = sc.groups, buckets = {}, keys = [];
-    var dashed = o.zoom >= this.mark.dash_from_zoom;
-    var hideArcs = !this.map.hasLayer(this.groups.arcs), hideFlights = !this.map.hasLayer(this.groups.flights);
-    var recorded = [];
-    for (var g = 0; g < G.n; g++) {
-      if (!G.count[g]) continue;
-      var flight = G.kind[g] === sc.isFlightKind;
-      if ((flight && hideFlights) || (!flight && hideArcs)) continue;
-      var st = sc.lineStyle(g, true);
-      if (G.recorded[g]) { recorded.push([g, st]); continue; }
+  // Lines are stroked in buckets of one style (colour, weight, dash, opacity level): one path
+  // per bucket. entries: [[group, style], ...].
+  GEO.CanvasLayers.prototype._strokeGroups = function (ctx, o, size, entries, dashed) {
+    var buckets = {}, keys = [], recorded = [];
+    for (var e = 0; e < entries.length; e++) {
+      var g = entries[e][0], st = entries[e][1];
+      if (this.scene.groups.recorded[g]) { recorded.push(entries[e]); continue; }
       var level = Math.max(1, Math.round(st.opacity * OPACITY_STEPS));
       var key = st.color + "|" + st.weight + "|" + (dashed ? st.dash : "") + "|" + level;
       var b = buckets[key];
@@ -128,7 +124,9 @@
     for (var k = 0; k < keys.length; k++) {
       var bucket = buckets[keys[k]], s = bucket.style;
       ctx.strokeStyle = s.color;
-      ctx.lineWidth = s.weight;
+      // below the zoom of dashes every line is a hairline: a wider stroke is five times the
+      // work to raster, and at that zoom opacity, not width, tells lines apart
+      ctx.lineWidth = dashed ? s.weight : Math.min(1, s.weight);
       ctx.globalAlpha = bucket.level / OPACITY_STEPS;
       ctx.setLineDash(dashed ? dash(s.dash) : []);
       ctx.beginPath();
@@ -140,7 +138,7 @@
         var xy = line.xy;
         ctx.moveTo(o.x + xy[0] * o.s, o.y + xy[1] * o.s);
         for (var v = 2; v < xy.length; v += 2) ctx.lineTo(o.x + xy[v] * o.s, o.y + xy[v + 1] * o.s);
-        if (++drawn % 64 === 0) { ctx.stroke(); ctx.beginPath(); }
+        if (++drawn % 1024 === 0) { ctx.stroke(); ctx.beginPath(); }
       }
       ctx.stroke();
     }
@@ -150,6 +148,116 @@
     }
     ctx.globalAlpha = 1;
     ctx.setLineDash([]);
+  };
+
+  GEO.CanvasLayers.prototype._drawLines = function (ctx, o, size) {
+    if (!this.map.hasLayer(this.linesLayer)) return;
+    var sc = this.scene, G = sc.groups;
+    var dashed = o.zoom >= this.mark.dash_from_zoom;
+    var hideArcs = !this.map.hasLayer(this.groups.arcs), hideFlights = !this.map.hasLayer(this.groups.flights);
+    if (sc.mode === "cumulative") {
+      this._drawDone(ctx, o, size, dashed, hideArcs, hideFlights);
+      return;
+    }
+    var entries = [];
+    for (var g = 0; g < G.n; g++) {
+      if (!G.count[g]) continue;
+      var flight = G.kind[g] === sc.isFlightKind;
+      if ((flight && hideFlights) || (!flight && hideArcs)) continue;
+      entries.push([g, sc.lineStyle(g, true)]);
+    }
+    this._strokeGroups(ctx, o, size, entries, dashed);
+  };
+
+  // Everything up to t (cumulative mode): the lines done by t only accumulate as t grows. They
+  // are drawn in the order they come to be done onto a working canvas kept between frames,
+  // with snapshots every `slice` lines; a move of the clock restores the last snapshot before
+  // it and draws only the lines done since, so a step costs a slice at most, not every line.
+  // Each batch draws a line once with its new members' alphas compounded, so over batches a
+  // line's opacity is 1 - prod(1 - a) of its members, as the scene's lineStyle gives. The
+  // lines only possibly under way at t are drawn on top, lighter, every frame. A new view
+  // (pan, zoom, resize, a layer switched) starts the working canvas again.
+  GEO.CanvasLayers.prototype._drawDone = function (ctx, o, size, dashed, hideArcs, hideFlights) {
+    var sc = this.scene, G = sc.groups, P = GEO.PHASE, self = this;
+    var dpr = window.devicePixelRatio || 1;
+    var order = this._doneOrder();
+    var key = [o.x, o.y, o.s, size.x, size.y, dpr, hideArcs, hideFlights, dashed].join("|");
+    var w = this._work;
+    if (!w || w.key !== key) {
+      var canvas = w && w.canvas ? w.canvas : document.createElement("canvas");
+      canvas.width = Math.round(size.x * dpr); canvas.height = Math.round(size.y * dpr);
+      var bytes = canvas.width * canvas.height * 4;
+      var slices = GEO.clamp(Math.floor(SNAPSHOT_BYTES / bytes), 2, 16);
+      w = this._work = { key: key, canvas: canvas, ctx: canvas.getContext("2d"), upTo: 0,
+                         slice: Math.max(1, Math.ceil(order.at.length / slices)), snaps: [] };
+    }
+    var target = GEO.upperBound(order.at, sc.t);  // members done at t: t >= t1
+    var wc = w.ctx;
+    function keepOf(j) {
+      var flight = j >= sc.nArcs;
+      return !((flight && hideFlights) || (!flight && hideArcs));
+    }
+    function draw(from, to) {  // members [from, to) of the order onto the working canvas
+      var keepOfGroup = new Map();
+      for (var q = from; q < to; q++) {
+        var j = order.order[q];
+        if (!keepOf(j)) continue;
+        var g = sc.lineGroup[j];
+        keepOfGroup.set(g, (keepOfGroup.has(g) ? keepOfGroup.get(g) : 1) * (1 - sc.alpha[j]));
+      }
+      var entries = [];
+      keepOfGroup.forEach(function (kept, g) {
+        var st = sc.lineStyle(g, true);
+        entries.push([g, { color: st.color, weight: st.weight, dash: st.dash, opacity: 1 - kept }]);
+      });
+      wc.setTransform(dpr, 0, 0, dpr, 0, 0);
+      self._strokeGroups(wc, o, size, entries, dashed);
+    }
+    var k = Math.min(Math.floor(target / w.slice), w.snaps.length - 1);
+    while (k > 0 && !w.snaps[k]) k--;
+    if (target < w.upTo || (k > 0 && k * w.slice > w.upTo)) {  // back to a snapshot
+      wc.setTransform(1, 0, 0, 1, 0, 0);
+      wc.clearRect(0, 0, w.canvas.width, w.canvas.height);
+      if (k > 0) wc.drawImage(w.snaps[k], 0, 0);
+      w.upTo = k > 0 ? k * w.slice : 0;
+    }
+    while (w.upTo < target) {
+      var next = Math.min(target, (Math.floor(w.upTo / w.slice) + 1) * w.slice);
+      draw(w.upTo, next);
+      w.upTo = next;
+      var s = next / w.slice;
+      if (next % w.slice === 0 && !w.snaps[s]) {
+        var snap = document.createElement("canvas");
+        snap.width = w.canvas.width; snap.height = w.canvas.height;
+        snap.getContext("2d").drawImage(w.canvas, 0, 0);
+        w.snaps[s] = snap;
+      }
+    }
+    ctx.drawImage(w.canvas, 0, 0, size.x, size.y);
+    // possibly under way at t: on top, lighter (not kept: they are done later, or never)
+    var open = [], seen = {};
+    for (var j = 0; j < sc.lineEvent.length; j++) {
+      if (sc.states[sc.lineEvent[j]] !== P.UNDERWAY || !keepOf(j)) continue;
+      if (j >= sc.nArcs) continue;  // flights in the air: _drawFlights
+      var g = sc.lineGroup[j];
+      if (seen[g]) continue;
+      seen[g] = true;
+      var st = sc.lineStyle(g, true);
+      if (!G.done[g]) open.push([g, st]);
+    }
+    if (open.length) this._strokeGroups(ctx, o, size, open, dashed);
+  };
+
+  // Every line member's index, in the order they come to be done (t1 of their event).
+  GEO.CanvasLayers.prototype._doneOrder = function () {
+    if (this._order) return this._order;
+    var sc = this.scene, t1 = this.m.t1, ev = sc.lineEvent, J = ev.length;
+    var order = new Uint32Array(J);
+    for (var j = 0; j < J; j++) order[j] = j;
+    order.sort(function (a, b) { return t1[ev[a]] - t1[ev[b]] || a - b; });
+    var at = new Float64Array(J);
+    for (j = 0; j < J; j++) at[j] = t1[ev[order[j]]];
+    return (this._order = { order: order, at: at });
   };
 
   function strokeRanges(ctx, o, xy, list, tail) {  // vertex ranges of xy, tail after the last
