@@ -30,6 +30,7 @@ import orjson
 
 from geo import geometry
 from geo.batches import pipeline
+from geo.ids import UniqueIds
 from geo.layers import precedent_ids
 from geo.model import Event
 from geo.query import in_order
@@ -103,7 +104,7 @@ def _point(lon: float, lat: float) -> dict[str, Any]:
     return {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}
 
 
-def _features(batch: _Batch, precedents: set[str]) -> Iterator[bytes]:
+def _features(batch: _Batch, precedents: set[str], ids: UniqueIds) -> Iterator[bytes]:
     track_of = {int(i): j for j, i in enumerate(batch.tracks.lines.event.tolist())}
     arcs_of = batch.arcs.lines.by_event()
     for i, ev in enumerate(batch.events):
@@ -133,7 +134,7 @@ def _features(batch: _Batch, precedents: set[str]) -> Iterator[bytes]:
             k = int(batch.arcs.lines.origin[j])
             yield orjson.dumps({
                 "type": "Feature",
-                "id": f"{ev.id}#arc{k + 1}",
+                "id": ids.claim(f"{ev.id}#arc{k + 1}"),
                 "geometry": orjson.Fragment(batch.arcs.geometry(j)),
                 "properties": {
                     "role": "contact",
@@ -154,8 +155,9 @@ def write_geojson(events: Sequence[Event], out: IO[bytes]) -> None:
     precedents = precedent_ids(events)
     out.write(b'{"type":"FeatureCollection","features":[')
     sep = b"\n"
+    ids = UniqueIds(ev.id for ev in events)  # an arc's id never takes an event's
     for batch in pipeline(events, _geometry, _text):
-        for feature in _features(batch, precedents):
+        for feature in _features(batch, precedents, ids):
             out.write(sep)
             out.write(feature)
             sep = b",\n"

@@ -37,6 +37,7 @@ import numpy as np
 
 from geo import geometry
 from geo.batches import pipeline
+from geo.ids import UniqueIds
 from geo.model import Event, Reference, is_http_url
 from geo.query import in_order
 from geo.style import KIND_STYLE, STATUS_STYLE, kml_color
@@ -71,24 +72,13 @@ def kml_id(event_id: str) -> str:
     return f"e-{slug}-{digest}" if slug else f"e-{digest}"
 
 
-class _Ids:
-    """Unique ids across the document, in document order: a taken id gets ``-2``, ``-3``…"""
-
-    def __init__(self, taken: Sequence[str]) -> None:
-        self._seen = set(taken)
-
-    def claim(self, wanted: str) -> str:
-        out, n = wanted, 1
-        while out in self._seen:
-            n += 1
-            out = f"{wanted}-{n}"
-        self._seen.add(out)
-        return out
-
-
 def _text(value: str) -> str:
-    """Element text: ``&``, ``<`` and ``>`` as references."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Element text: ``&``, ``<`` and ``>`` as references, and a carriage return as
+    ``&#13;`` (an XML reader turns a literal one into a line feed)."""
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        .replace("\r", "&#13;")
+    )
 
 
 def _cdata(markup: str) -> str:
@@ -246,7 +236,7 @@ def _vertex_text(lines: _Lines3) -> _Batch:
     return _Batch(events, tracks, whens, coords, arcs, parts, arc_coords)
 
 
-def _placemarks(batch: _Batch, ids: _Ids) -> Iterator[bytes]:
+def _placemarks(batch: _Batch, ids: UniqueIds) -> Iterator[bytes]:
     tracks, arcs = batch.tracks, batch.arcs
     track_of = {int(i): j for j, i in enumerate(tracks.event.tolist())}
     arcs_of = arcs.by_event()
@@ -318,7 +308,7 @@ def write_kml(events: Sequence[Event], out: IO[bytes]) -> None:
             + "".join(_styles())
         ).encode("utf-8")
     )
-    ids = _Ids(STYLE_IDS)
+    ids = UniqueIds(STYLE_IDS)
     for batch in pipeline(events, _geometry, _vertex_text):
         for piece in _placemarks(batch, ids):
             out.write(piece)

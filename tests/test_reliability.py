@@ -211,3 +211,33 @@ def test_one_bad_row_among_thousands_is_skipped_and_said(tmp_path: Path, capsys)
     assert main(["export", "--strict", "--events", str(events), "--out",
                  str(tmp_path / "m.html")]) == 2
     assert not (tmp_path / "m.html").exists()
+
+
+def test_generated_feature_ids_never_take_an_event_id() -> None:
+    """An arc's feature id (``id#arcN``) is made unique against every event id in the file:
+    an event whose own id is ``visit#arc1`` keeps it, and the arc gets ``visit#arc1-2``."""
+    from geo.geojson import geojson_features
+    from tests.helpers import events_from_csv
+
+    events = events_from_csv(
+        "visit,visit,A visit,2025-03-14,,Moscow,Baku,,reported,s,\n"
+        "visit#arc1,meeting,Named like an arc,2025-03-15,,,Baku,,reported,s,\n"
+    )
+    ids = [f["id"] for f in geojson_features(events)]
+    assert sorted(ids) == ["visit", "visit#arc1", "visit#arc1-2"]
+    assert len(set(ids)) == len(ids)
+
+
+def test_a_carriage_return_survives_the_kml() -> None:
+    """XML readers turn a literal CR into LF; the KML writes it as a reference instead."""
+    import xml.etree.ElementTree as ET
+
+    from geo.export import to_kml
+    from tests.helpers import events_from_csv
+
+    (event,) = events_from_csv('cr,visit,"one\rtwo",2025-03-14,,,Baku,,reported,s,\n')
+    assert event.title == "one\rtwo"
+    root = ET.fromstring(to_kml([event]).encode("utf-8"))
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    names = [n.text for n in root.iterfind(".//k:Placemark/k:name", ns)]
+    assert names == ["one\rtwo"]
