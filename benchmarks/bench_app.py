@@ -195,7 +195,50 @@ def bench(label: str, upload: bytes | None, repeat: int) -> list[dict[str, Any]]
             "target_s": None,
         }
     )
+    out.append(_edit(at, label, n_events, repeat))
     return out
+
+
+def _edit(at: Any, label: str, n_events: int, repeat: int) -> dict[str, Any]:
+    """An edit in the events editor, end to end on the server: the edited table (one title
+    changed) is kept in the session as the editor keeps it, and "Show my edits on the map"
+    runs what every edit runs — the whole file checked strictly, the map and the table made
+    from it — then the app reruns. Timed: that click's run."""
+    import dataclasses
+
+    from geo.export import to_events_csv
+
+    times = []
+    for k in range(max(1, repeat // 3)):
+        sess = at.session_state["session"]
+        text = to_events_csv(sess.dataset.events)
+        title = next(e.title for e in sess.dataset.events
+                     if e.title and not set(e.title) & set(',"\r\n'))
+        edited = text.replace(f",{title},", f",{title} (edit {k}),", 1)
+        assert edited != text
+        at.session_state["session"] = dataclasses.replace(sess, edited=edited)
+        at.run()
+        if not any(b.key == "use_edits" for b in at.button):
+            raise RuntimeError(f"no 'Show my edits' button (k={k}, buttons "
+                               f"{[b.key for b in at.button]}, errors "
+                               f"{[e.value for e in at.error]}, exc {at.exception}, "
+                               f"data {at.session_state['session'].data_key[:12]})")
+        at.button(key="use_edits").click()
+        elapsed, _ = _timed_run(at)
+        if at.session_state["session"].edit_problems:
+            raise RuntimeError(f"the edit was refused: {at.session_state['session'].edit_problems}")
+        times.append(elapsed)
+        at.button(key="discard_edits").click()  # back to the data the edit started from
+        at.run()
+    return {
+        "data": label,
+        "events": n_events,
+        "change": "an edit in the editor",
+        "shown": n_events,
+        "median_s": statistics.median(times),
+        "max_s": max(times),
+        "target_s": None,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
