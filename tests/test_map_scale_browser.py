@@ -132,3 +132,39 @@ def test_aircraft_on_canvas_map_matches_geodesy(offline_page: OfflinePage, big):
         for p in planes
     )
     assert isinstance(t, datetime)
+
+
+LINES_PIXELS = """() => {
+  const c = document.querySelector('.leaflet-pane canvas.geo-canvas');
+  const g = c.getContext('2d');
+  const d = g.getImageData(0, 0, c.width, c.height).data;
+  let sum = 0, ink = 0;
+  for (let k = 3; k < d.length; k += 4) { sum += d[k]; if (d[k]) ink++; }
+  return { sum: sum, ink: ink, data: Array.from(d.filter((_, k) => k % 16 === 3)) };
+}"""
+
+
+def test_cumulative_lines_drawn_from_snapshots_match_a_fresh_draw(
+    offline_page: OfflinePage, big
+) -> None:
+    """The lines layer keeps a canvas with snapshots in cumulative mode: after moving the
+    clock back and forth, what it shows at t is what a page opened at t draws."""
+    events, html = big
+    times = sorted(e.end_utc for e in events)
+    t_mid, t_late = times[len(times) // 2], times[(len(times) * 4) // 5]
+    frag = f"#t={t_mid.strftime('%Y-%m-%dT%H:%M:%SZ')}&zoom=2&lat=20&lon=0"
+    _open(offline_page, html, frag)
+    page = offline_page.page
+    page.wait_for_timeout(300)
+    fresh = page.evaluate(LINES_PIXELS)
+    assert fresh["ink"] > 1000  # lines are drawn
+    for t in (t_late, times[len(times) // 10], times[-1], t_mid):  # forward, far back, end, back
+        page.evaluate(f"geoTimeline.setTime({epoch_ms(t)})")
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
+    page.wait_for_timeout(300)
+    again = page.evaluate(LINES_PIXELS)
+    assert page.evaluate("geoTimeline.time()") == epoch_ms(t_mid)
+    # the same pixels, up to the rounding of opacities batched differently
+    diff = sum(abs(a - b) for a, b in zip(fresh["data"], again["data"], strict=True))
+    assert diff <= 0.01 * fresh["sum"] / 4, (diff, fresh["sum"])
+    assert abs(again["ink"] - fresh["ink"]) <= 0.01 * fresh["ink"]
