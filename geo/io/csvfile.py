@@ -119,18 +119,10 @@ def read_records(
                 lines.append(line)
                 records.append(record)
             elif record and any(cell.strip() for cell in record):
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        "row",
-                        f"has {len(record)} fields, the header has {width} "
-                        "(an unquoted comma, or a missing field?)",
-                    )
-                )
+                problems.append(Problem(name, line, "row", ragged_text(len(record), width)))
             line = reader.line_num + 1
     except csv.Error as exc:
-        problems.append(Problem(name, line, "row", _csv_error_text(exc, reader.line_num, line)))
+        problems.append(Problem(name, line, "row", csv_error_text(exc, reader.line_num, line)))
     return Table(header, lines, records, frozenset(flagged))
 
 
@@ -189,7 +181,14 @@ def _column_label(col: str) -> str:
     return "header"
 
 
-def _csv_error_text(exc: csv.Error, at: int, start: int) -> str:
+def ragged_text(fields: int, width: int) -> str:
+    """What a record of the wrong width is told (the events files' and the track CSVs')."""
+    return (
+        f"has {fields} fields, the header has {width} (an unquoted comma, or a missing field?)"
+    )
+
+
+def csv_error_text(exc: csv.Error, at: int, start: int) -> str:
     text = str(exc)
     if "unexpected end of data" in text or "EOF" in text:
         return (

@@ -13,6 +13,7 @@ from itertools import compress
 
 import numpy as np
 
+from geo.io.csvfile import csv_error_text, ragged_text
 from geo.model import Problem
 from geo.tracks.model import BoolArray, FloatArray
 
@@ -175,18 +176,10 @@ def read_csv(text: str, problems: Collector) -> CsvTable:
                     lines.append(line)
                     records.append(record)
             elif any(cell.strip() for cell in record):
-                problems.add(
-                    line,
-                    "row",
-                    f"has {len(record)} fields, the header has {width} "
-                    "(an unquoted comma, or a missing field?)",
-                )
+                problems.add(line, "row", ragged_text(len(record), width))
             line = reader.line_num + 1
     except csv.Error as exc:
-        message = str(exc)
-        if "EOF" in message or "unexpected end of data" in message:
-            message = "a quoted field opened here is never closed (a missing '\"'?)"
-        problems.add(line, "row", f"{message}; the rest of the file was not read")
+        problems.add(line, "row", csv_error_text(exc, reader.line_num, line))
     return CsvTable(header, lines, records)
 
 
