@@ -23,12 +23,12 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from geo import geometry
-from geo.geodesy import position_at
 from geo.layers import precedent_ids
 from geo.model import Event, MapView
 from geo.options import ImageFormat
 from geo.style import KIND_STYLE, MARK, STATUS_STYLE
 from geo.timeline import exclusive_end
+from geo.tracks.link import aircraft_at
 from geo.vertices import split_lines
 
 State = Literal["hidden", "underway", "done"]
@@ -206,7 +206,7 @@ def _draw_flights(ax: Any, shown: Sequence[Event], at: datetime) -> None:
                 k = int(np.count_nonzero(flown))
                 xs, ys = list(lons[:k]), list(lats[:k])
                 if k < b - a and state_at(ev, at) == "underway":
-                    pos = position_at(o.lon, o.lat, ev.start_utc, d.lon, d.lat, ev.end_utc, at)
+                    pos = aircraft_at(ev, at)
                     xs.append(pos.lon if abs(pos.lon - xs[-1]) < 180 else xs[-1])
                     ys.append(pos.lat)
                 ax.plot(xs, ys, color=ks.color, alpha=st.opacity,
@@ -216,7 +216,7 @@ def _draw_flights(ax: Any, shown: Sequence[Event], at: datetime) -> None:
                        facecolor=MARK.airport_fill, edgecolor=ks.color,
                        linewidth=MARK.weight * PX_PT, zorder=6)
         if state_at(ev, at) == "underway":
-            pos = position_at(o.lon, o.lat, ev.start_utc, d.lon, d.lat, ev.end_utc, at)
+            pos = aircraft_at(ev, at)
             plane = MarkerStyle(  # an arrowhead, turned clockwise from north to the heading
                 [(0, 1), (0.55, -0.8), (0, -0.4), (-0.55, -0.8), (0, 1)],
                 transform=Affine2D().rotate_deg(-pos.heading_deg),

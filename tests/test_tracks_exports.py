@@ -120,3 +120,22 @@ def test_uploaded_tracks_reach_the_app(tmp_path: Path) -> None:
     broken = appstate.load_uploads(tracks=[appstate.Upload("bad.json", b'{"icao": 1}')])
     assert broken.dataset is not None and broken.dataset.problems  # lenient: listed, not lost
     assert any("bad.json" in str(p) for p in broken.dataset.problems)
+
+
+def test_the_still_image_puts_the_aircraft_on_the_record(events) -> None:
+    from datetime import UTC, datetime
+
+    from geo import geodesy
+    from geo.tracks import aircraft_at, positions_at
+
+    ev = flight(events)
+    at = datetime(2025, 3, 14, 0, 52, tzinfo=UTC)
+    pos = aircraft_at(ev, at)
+    lon, lat, _ = positions_at(ev.recorded.leg, [at.timestamp()])
+    assert (pos.lon, pos.lat) == pytest.approx((float(lon[0]), float(lat[0])))
+    bare = ev._replace(recorded=None)  # without the record: the great circle
+    o, d = ev.origin[0], ev.destination
+    circle = geodesy.position_at(o.lon, o.lat, ev.start_utc, d.lon, d.lat, ev.end_utc, at)
+    assert aircraft_at(bare, at).lon == pytest.approx(circle.lon)
+    assert geodesy.distance_km(pos.lon, pos.lat, circle.lon, circle.lat) > 5.0
+    assert export(events, "png", at=at)[:8] == b"\x89PNG\r\n\x1a\n"

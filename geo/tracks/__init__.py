@@ -43,7 +43,7 @@ from geo.tracks.geometry import (
     positions_at,
 )
 from geo.tracks.legs import GAP_MINUTES, LOW_FT, SPLIT_GAP_HOURS, LegSplit, split_legs
-from geo.tracks.link import COMPUTED, RecordedFlight, link
+from geo.tracks.link import COMPUTED, RecordedFlight, aircraft_at, link
 from geo.tracks.model import AirportMatch, Gap, Leg, Trace, TrackSet, utc
 from geo.tracks.outliers import MAX_SPEED_KMH, flag_outliers
 from geo.tracks.read import TrackInput, read_track_bytes, read_track_file
@@ -53,6 +53,7 @@ from geo.tracks.source import FileSource, TrackSource, load_tracks, track_set
 __all__ = [
     "COMPUTED",
     "RecordedFlight",
+    "aircraft_at",
     "link",
     "GAP_MINUTES",
     "LOW_FT",

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 
+from geo import geodesy
 from geo.model import Event
 from geo.tracks.compare import Comparison, compare, gap_words, leg_events, match_legs
+from geo.tracks.geometry import TrackPosition, position_at
 from geo.tracks.legs import GAP_MINUTES
 from geo.tracks.model import FloatArray, IntArray, Leg, TrackSet
 from geo.tracks.simplify import simplify_many
@@ -88,6 +91,17 @@ class RecordedFlight:
     def words(self) -> str:
         """The findings in one line (``took off 4 min after the reported time; ...``)."""
         return "; ".join(self.clauses())
+
+
+def aircraft_at(event: Event, t: datetime) -> TrackPosition:
+    """Where a flight's aircraft is at ``t``: on its recorded track when it has one
+    (:func:`geo.tracks.positions_at`), else on the great circle at constant speed
+    (:func:`geo.geodesy.position_at`); the page moves it the same way."""
+    if event.recorded is not None:
+        return position_at(event.recorded.leg, t)
+    o, d = event.origin[0], event.destination
+    pos = geodesy.position_at(o.lon, o.lat, event.start_utc, d.lon, d.lat, event.end_utc, t)
+    return TrackPosition(pos.lon, pos.lat, pos.heading_deg)
 
 
 COMPUTED = "computed great circle, constant speed: no recorded track"
