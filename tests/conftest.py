@@ -92,6 +92,32 @@ def open_offline(
     return state
 
 
+# What a page does after a step, waited for by what it is, never by the clock (a busy machine
+# makes any fixed pause too short): a popup that opens, or changes its content, pans the map
+# so it fits, animated; Leaflet marks the map's pane while the pan runs. A click aimed while
+# the map slides lands where the button was.
+AT_REST = "!document.querySelector('.leaflet-map-pane.leaflet-pan-anim')"
+# A closed popup fades out and stays in the DOM, over the map, until it is removed.
+NO_POPUP = "!document.querySelector('.leaflet-popup')"
+# Canvas layers redraw on the next animation frame: after two, what was asked for is drawn.
+TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))"
+
+
+def at_rest(page: Any) -> None:
+    """Wait until the map is not panning (a popup's auto-pan has ended)."""
+    page.wait_for_function(AT_REST)
+
+
+def no_popup(page: Any) -> None:
+    """Wait until every closed popup has faded out and left the page."""
+    page.wait_for_function(NO_POPUP)
+
+
+def drawn(page: Any) -> None:
+    """Wait until the page has drawn the frames its last changes asked for."""
+    page.evaluate(TWO_FRAMES)
+
+
 @pytest.fixture
 def offline_page(browser: Any) -> Iterator[OfflinePage]:
     state = open_offline(browser)

@@ -35,6 +35,15 @@ HARNESS = """<!doctype html><html><body>
 </script></body></html>"""
 
 
+# In the component's frame: every state the map tells it, after the component has taken it.
+STATES = """() => {
+  window.states = [];
+  window.addEventListener("message", ev => {
+    if (ev.data && ev.data.geo === "state") window.states.push(String(ev.data.fragment));
+  });
+}"""
+
+
 def _map_frame(page: Any) -> Any:
     for frame in page.frames:
         try:
@@ -57,7 +66,6 @@ def test_the_component_shows_focuses_and_reports(browser: Any, tmp_path: Path) -
         page.wait_for_function("window.sent.some(m => m.type === 'streamlit:componentReady')")
         page.evaluate("args => window.render(args)", {"html": html, "height": 650})
         page.wait_for_function("window.sent.some(m => m.type === 'streamlit:setFrameHeight')")
-        page.wait_for_timeout(200)
         frame = None
         for _ in range(100):
             frame = _map_frame(page)
@@ -96,11 +104,15 @@ def test_the_component_shows_focuses_and_reports(browser: Any, tmp_path: Path) -
         )
 
         # a new document (a filter changed) keeps the reader's moment and place
+        component = frame.parent_frame
+        component.evaluate(STATES)
         frame.evaluate(f"geoTimeline.setTime({epoch_ms(datetime(2025, 3, 14, 0, 12, tzinfo=UTC))})")
-        page.wait_for_timeout(400)  # the state is told after a quarter of a second
+        # the map tells the component its state a quarter of a second after the last change
+        component.wait_for_function(
+            "window.states.some(s => decodeURIComponent(s).includes('t=2025-03-14T00:12'))"
+        )
         other = export(data.events[:20], "html", views=data.views).decode("utf-8")
         page.evaluate("args => window.render(args)", {"html": other, "height": 650})
-        page.wait_for_timeout(300)
         frame = None
         for _ in range(100):
             frame = _map_frame(page)

@@ -13,7 +13,7 @@ import pytest
 
 from geo.export import export
 from geo.io import load_dataset
-from tests.conftest import OfflinePage, open_offline
+from tests.conftest import OfflinePage, at_rest, no_popup, open_offline
 from tests.helpers import shipped_events
 from tests.test_hostile import FILES, LEGIT, RAW, TITLE, _split
 
@@ -194,8 +194,10 @@ def _click_through_lists(page: Any, collect: Any) -> None:
     collect(shown)
     for popup in shown["popups"]:
         for k in range(len(popup["items"])):  # by position: hostile ids make bad selectors
+            at_rest(page)
             page.locator(".geo-list-item").nth(k).click()
             collect(page.evaluate(READ_OPEN))
+            at_rest(page)
             page.locator(".geo-back").click()
 
 
@@ -377,7 +379,7 @@ def test_canvas_mode_runs_nothing_either(
             if event_id == flight["id"]:
                 continue  # a flight has no marker; its aircraft is drawn on canvas
             at = page.evaluate(CENTRE_ON, event_id)  # clear of the controls
-            page.wait_for_timeout(250)  # a closed popup lingers, fading, over the point
+            no_popup(page)  # a closed popup lingers, fading, over the point
             page.mouse.click(at["x"], at["y"])
             _click_through_lists(page, collect)
             page.evaluate(CLOSE)

@@ -13,7 +13,7 @@ from geo.export import export
 from geo.io import load_dataset
 from geo.layers import epoch_ms
 from geo.timeline import exclusive_end
-from tests.conftest import OfflinePage, open_offline
+from tests.conftest import OfflinePage, at_rest, open_offline
 from tests.helpers import shipped_events
 
 pytestmark = pytest.mark.browser
@@ -90,9 +90,11 @@ def test_clicking_baku_lists_every_event_there(offline_page: OfflinePage, map_fi
     ids = [items.nth(k).get_attribute("data-event") for k in range(items.count())]
     assert set(ids) == expected and len(ids) == 8
     for event_id in ids:  # each entry opens that event's card, and leads back to the list
+        at_rest(page)
         page.locator(f".geo-list-item[data-event='{event_id}']").click()
         card = page.locator(f".geo-popup[data-event='{event_id}']")
         card.wait_for(timeout=5000)
+        at_rest(page)
         page.locator(".geo-back").click()
         page.locator(".geo-list").wait_for(timeout=5000)
 
@@ -241,7 +243,10 @@ def test_follow_the_aircraft(offline_page: OfflinePage, map_file) -> None:
     open_map(offline_page, map_file)
     page = offline_page.page
     page.evaluate("geoTimeline.openPopup('flight-vko-gyd-2025-03-14')")
-    page.locator("button.geo-follow").click()
+    at_rest(page)  # the card pans the map to fit; a click while it slides misses the button
+    follow = page.locator("button.geo-follow")
+    follow.click()
+    assert follow.inner_text() == "Stop following"
     page.evaluate(f"geoTimeline.setTime({epoch_ms(DEPARTURE) + 78 * 60000})")
     centre = page.evaluate("geoTimeline.map.getCenter()")
     (plane,) = page.evaluate("geoTimeline.aircraft()")

@@ -14,7 +14,7 @@ from geo import geodesy
 from geo.export import export
 from geo.io import load_dataset
 from geo.layers import SVG_LIMIT, epoch_ms
-from tests.conftest import OfflinePage
+from tests.conftest import OfflinePage, at_rest, drawn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate import write  # noqa: E402
@@ -84,6 +84,7 @@ def test_clicking_a_crowded_spot_lists_its_events(
     items = listing.locator(".geo-list-item")
     ids = {items.nth(k).get_attribute("data-event") for k in range(items.count())}
     assert ids == {e.id for e in events if e.destination == place and not e.is_flight}
+    at_rest(page)
     items.first.click()
     card = page.locator(".geo-popup[data-event]")
     card.wait_for(timeout=5000)
@@ -155,13 +156,12 @@ def test_cumulative_lines_drawn_from_snapshots_match_a_fresh_draw(
     frag = f"#t={t_mid.strftime('%Y-%m-%dT%H:%M:%SZ')}&zoom=2&lat=20&lon=0"
     _open(offline_page, html, frag)
     page = offline_page.page
-    page.wait_for_timeout(300)
+    drawn(page)
     fresh = page.evaluate(LINES_PIXELS)
     assert fresh["ink"] > 1000  # lines are drawn
     for t in (t_late, times[len(times) // 10], times[-1], t_mid):  # forward, far back, end, back
         page.evaluate(f"geoTimeline.setTime({epoch_ms(t)})")
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
-    page.wait_for_timeout(300)
+        drawn(page)
     again = page.evaluate(LINES_PIXELS)
     assert page.evaluate("geoTimeline.time()") == epoch_ms(t_mid)
     # the same pixels, up to the rounding of opacities batched differently
