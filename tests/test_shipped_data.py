@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from geo.cli import main
 from geo.io import load_dataset
 from geo.model import KINDS, STATUSES, Event
+from geo.timeline import exclusive_end
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT / "data" / "events.csv"
@@ -98,3 +101,36 @@ def test_precedent_meetings_in_baku(events):
         assert e.destination.name == "Baku"
         assert e.start_text == day and e.precision == "day"
         assert e.start_utc.astimezone(UTC).hour == 20  # local midnight at UTC+4
+
+
+def test_list_json_links_the_verified_sources(capsys):
+    """``python -m geo list --format json``: the references carry the verified addresses."""
+    assert main(["list", "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    refs = [ref for row in json.loads(out) for ref in row["references"]]
+    with_url = [ref for ref in refs if ref["url"]]
+    assert len(with_url) >= 16
+    assert len({ref["id"] for ref in with_url}) == 15
+    assert all(ref["url"].startswith(("https://", "http://")) for ref in with_url)
+    caliber = next(ref for ref in refs if ref["id"] == "hasanova-witkoff-baku-2025-03")
+    assert caliber["url"] == (
+        "https://caliber.az/en/post/"
+        "the-jerusalem-post-trump-s-envoy-witkoff-arrives-in-baku-with-key-diplomatic-mission"
+    )
+    assert caliber["citation"].startswith("Caliber.Az, “The Jerusalem Post: Trump’s envoy")
+
+
+def test_the_knesset_debate_covers_5_and_6_march(events):
+    e = events["knesset-debate-2025-03-05"]
+    assert (e.start_text, e.end_text) == ("2025-03-05", "2025-03-06")
+    # local days in Jerusalem (UTC+2 in March): 5 March 00:00 to the end of 6 March
+    assert e.start_utc == datetime(2025, 3, 4, 22, tzinfo=UTC)
+    assert exclusive_end(e) == datetime(2025, 3, 6, 22, tzinfo=UTC)
+    assert "three sources point to 6 March" in e.notes and "one to 5 March" in e.notes
+
+
+def test_the_april_2018_meeting_stays_19_april_with_friday_noted(events):
+    e = events["scaparrotti-gerasimov-2018-04"]
+    assert e.start_text == "2018-04-19" and e.precision == "day"
+    assert '"will meet in Azerbaijan on Friday"' in e.notes and "a Thursday" in e.notes
