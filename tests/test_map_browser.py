@@ -263,7 +263,8 @@ def test_popup_shows_text_and_links(offline_page: OfflinePage, map_file) -> None
     assert "01:54 MSK 14 Mar 2025" in text and "22:54 UTC 13 Mar 2025" in text
     assert "ASTRA, [ADS-B Exchange data: Gulfstream G650ER N103WG" in text and "plausible" in text
     assert "2 h 36 min gate to gate" in text
-    assert popup.locator("a").count() == 0  # no source of the flight is a URL
+    # three of the flight's sources have a verified address (Caliber.Az, azerbaycan24, OC Media)
+    assert popup.locator("a").count() == 3
 
 
 def test_popup_of_a_day_precise_event(offline_page: OfflinePage, map_file) -> None:
@@ -274,7 +275,7 @@ def test_popup_of_a_day_precise_event(offline_page: OfflinePage, map_file) -> No
     assert "16 February 2017, local time at Baku (Asia/Baku)" in text
     assert "2017-02-15 20:00 → 2017-02-16 20:00 UTC (day precision)" in text
     assert "Joseph Dunford; Valery Gerasimov; Ilham Aliyev" in text
-    assert "confirmed" in text and "report.az, [Report on the meeting of Joseph Dunford" in text
+    assert "confirmed" in text and "Report.az, [Report on the meeting of Joseph Dunford" in text
 
 
 def test_the_histogram_shows_where_the_events_are(offline_page: OfflinePage, map_file) -> None:
@@ -324,3 +325,35 @@ def test_on_a_phone_no_two_controls_overlap(browser, map_file) -> None:
         assert all(r <= 390 and bottom <= 844 for _n, _l, _t, r, bottom in boxes)
     finally:
         state.page.context.close()
+
+
+def test_a_cards_sources_link_their_verified_addresses(
+    offline_page: OfflinePage, map_file
+) -> None:
+    """The shipped export's card gives each source with a verified address as a link to it,
+    opened apart from the map (``rel="noopener noreferrer"``); one without stays text."""
+    open_map(offline_page, map_file)
+    page = offline_page.page
+    (event,) = [e for e in shipped_events() if e.id == "dunford-gerasimov-2017"]
+    linked = {ref.citation: ref.url for ref in event.references if ref.url}
+    report_az = "Report.az, [Report on the meeting of Joseph Dunford and Valery Gerasimov in Baku]"
+    assert linked[f"{report_az}, 17 Feb 2017"] == (
+        "https://report.az/en/analytics/"
+        "baku-meeting-of-us-and-russia-s-chiefs-of-staff-indicator-of-trust-in-baku-comment"
+    )
+    assert len(linked) == 2 and len(event.references) == 3  # AZERTAC has no verified page
+    assert page.evaluate("geoTimeline.openPopup('dunford-gerasimov-2017')")
+    card = page.locator(".geo-popup[data-event='dunford-gerasimov-2017']")
+    card.wait_for(timeout=5000)
+    items = card.locator("ul.geo-sources li")
+    assert items.count() == 3
+    links = card.locator("ul.geo-sources a")
+    assert links.count() == 2
+    for k in range(links.count()):
+        a = links.nth(k)
+        assert linked[a.inner_text()] == a.get_attribute("href")
+        assert a.get_attribute("rel") == "noopener noreferrer"
+        assert a.get_attribute("target") == "_blank"
+    assert {links.nth(k).get_attribute("href") for k in range(2)} == set(linked.values())
+    azertac = items.filter(has_text="AZERTAC")
+    assert azertac.count() == 1 and azertac.locator("a").count() == 0

@@ -43,7 +43,7 @@ def test_popups_carry_local_and_utc_times_and_sources() -> None:
     i = cols["id"].index("flight-vko-gyd-2025-03-14")
     assert cols["local"][i].startswith("01:54 MSK 14 Mar 2025")
     assert cols["sources"][i][0] == (
-        "[Caliber.Az?], “The Jerusalem Post: Trump’s envoy Witkoff arrives in Baku with key "
+        "Caliber.Az, “The Jerusalem Post: Trump’s envoy Witkoff arrives in Baku with key "
         "diplomatic mission”, Tamilla Hasanova, Mar 2025"
     )
     (flight,) = data["flights"]
