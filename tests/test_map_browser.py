@@ -327,9 +327,7 @@ def test_on_a_phone_no_two_controls_overlap(browser, map_file) -> None:
         state.page.context.close()
 
 
-def test_a_cards_sources_link_their_verified_addresses(
-    offline_page: OfflinePage, map_file
-) -> None:
+def test_a_cards_sources_link_their_verified_addresses(offline_page: OfflinePage, map_file) -> None:
     """The shipped export's card gives each source with a verified address as a link to it,
     opened apart from the map (``rel="noopener noreferrer"``); one without stays text."""
     open_map(offline_page, map_file)

@@ -215,9 +215,7 @@ def test_every_url_is_a_verified_address_of_that_row(sources, verified) -> None:
     row says where the address comes from."""
     with_url = {sid: r for sid, r in sources.items() if r["url"]}
     assert {sid: r["url"] for sid, r in with_url.items() if sid not in verified} == {}
-    assert {
-        sid: r["url"] for sid, r in with_url.items() if r["url"] != verified[sid]["url"]
-    } == {}
+    assert {sid: r["url"] for sid, r in with_url.items() if r["url"] != verified[sid]["url"]} == {}
     assert sorted(sid for sid, r in with_url.items() if CITES_RECORD not in r["notes"]) == []
 
 
