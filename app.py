@@ -29,8 +29,9 @@ import streamlit.components.v1 as components
 
 from geo import appstate
 from geo.appstate import View, md_text
+from geo.dataset import Dataset, default_paths, load_dataset
 from geo.export import export, to_events_csv
-from geo.io import MAX_BYTES, Dataset, default_paths, load_dataset
+from geo.io import MAX_BYTES
 from geo.model import EVENT_COLUMNS, KINDS, STATUSES, DataError, Event, MapView
 from geo.options import BASEMAPS, EXTENSIONS, FORMAT_LABELS, FORMATS, MEDIA_TYPES, Format
 from geo.query import select

@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from geo.io import MAX_BYTES, Dataset, load_dataset, too_big_message
+from geo.dataset import Dataset, load_dataset
+from geo.io import MAX_BYTES, too_big_message
 from geo.model import KINDS, STATUSES, DataError, Event, Problem
 from geo.options import BASEMAPS, Basemap, Format, parse_basemap
 from geo.query import Filters, span_of

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import IO
 
-from geo.io import Dataset, default_paths, load_dataset
+from geo.dataset import Dataset, default_paths, load_dataset
 from geo.model import KINDS, STATUSES, DataError, Event, Problem, visible
 from geo.options import BASEMAPS, FORMATS, format_for_path
 from geo.output import OutputError, refuse_inputs, write_atomically

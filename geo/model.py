@@ -13,10 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Literal, NamedTuple, cast, get_args
-
-if TYPE_CHECKING:
-    from geo.tracks.link import RecordedFlight
+from typing import Any, Literal, NamedTuple, Protocol, cast, get_args
 
 Kind = Literal[
     "flight", "visit", "meeting", "call", "agreement", "statement", "report", "letter", "ruling"
@@ -168,6 +165,42 @@ class MapView:
     line: int = 0
 
 
+class RecordedTrack(Protocol):
+    """What the records need of a flight's recorded track (ADS-B): the tracks package's
+    :class:`geo.tracks.link.RecordedFlight` is one. The model names no tracks type, so it
+    imports nothing above it; the readers of a recorded leg (the page's data, the exports)
+    sit above :mod:`geo.tracks`."""
+
+    @property
+    def leg(self) -> Any:
+        """The recorded leg (:class:`geo.tracks.model.Leg`)."""
+
+    @property
+    def comparison(self) -> Any:
+        """The record against the report (:class:`geo.tracks.compare.Comparison`), or None
+        for a flight that is its own record."""
+
+    @property
+    def drawn(self) -> Any:
+        """The indices of the fixes the page draws (an int array)."""
+
+    @property
+    def source_line(self) -> str:
+        """Where the record comes from, in words."""
+
+    def lines(self) -> tuple[str, ...]:
+        """The popup's lines: the source, then the findings."""
+
+    def words(self) -> str:
+        """The findings in one line."""
+
+    def profile(self, samples: int = ...) -> tuple[Any, Any, Any]:
+        """``(t, alt_ft, gs_kt)`` arrays for the profile chart."""
+
+    def profile_caption(self) -> str:
+        """What the profile chart shows, in words."""
+
+
 class Event(NamedTuple):
     """One validated row of ``events.csv``.
 
@@ -195,7 +228,7 @@ class Event(NamedTuple):
     aircraft: str = ""  # registration, ICAO 24-bit hex or callsign (optional column)
     references: tuple[Reference, ...] = ()  # each source resolved: its row, or free text
     # a flight's recorded track (ADS-B), when one was linked: geo.tracks.link.RecordedFlight
-    recorded: RecordedFlight | None = None
+    recorded: RecordedTrack | None = None
 
     @property
     def is_flight(self) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.io import load_dataset
+from geo.dataset import load_dataset
 from geo.model import KINDS, STATUSES, Event
 
 ROOT = Path(__file__).resolve().parents[1]
