@@ -31,9 +31,10 @@ from geo import appstate
 from geo.appstate import View, md_text
 from geo.dataset import Dataset, default_paths, load_dataset
 from geo.export import export, to_events_csv
+from geo.formats import EXPORT_FORMATS
 from geo.io import MAX_BYTES
 from geo.model import EVENT_COLUMNS, KINDS, STATUSES, DataError, Event, MapView
-from geo.options import BASEMAPS, EXTENSIONS, FORMAT_LABELS, FORMATS, MEDIA_TYPES, Format
+from geo.options import BASEMAPS
 from geo.query import select
 
 MAP_HEIGHT = 650
@@ -43,8 +44,7 @@ MAX_PROBLEM_LINES = 200  # shown in the app; the count says how many more
 EAGER_DOWNLOAD_LIMIT = 2_000  # larger selections build their exports only when clicked
 CACHE_BUDGET = 3 * 2**30  # bytes of datasets and documents the sessions share, estimated
 DATASET_BYTES_PER_INPUT_BYTE = 40  # a loaded dataset's size, per byte of its files (measured)
-DOWNLOADS: tuple[Format, ...] = FORMATS
-HEAVY: frozenset[Format] = frozenset({"gpkg", "parquet", "png", "svg"})  # made when clicked
+DOWNLOAD_COLUMNS = 5  # download buttons per row: one per format of geo.formats' table
 GEO_MAP = components.declare_component(
     "geo_map", path=str(Path(__file__).resolve().parent / "geo" / "static" / "component")
 )
@@ -521,13 +521,16 @@ def flight_panels(flights: Sequence[Event], tz: str) -> None:
 
 def downloads(events: Sequence[Event], view: View, html: bytes, views: Sequence[MapView]) -> None:
     st.subheader("Download")
-    cols = [c for row in (st.columns(5), st.columns(5)) for c in row]
+    formats = list(EXPORT_FORMATS.values())
     eager = len(events) <= EAGER_DOWNLOAD_LIMIT
-    for col, fmt in zip(cols, DOWNLOADS, strict=False):
+    for k, row in enumerate(formats):
+        if k % DOWNLOAD_COLUMNS == 0:
+            cols = st.columns(DOWNLOAD_COLUMNS)
+        col, fmt = cols[k % DOWNLOAD_COLUMNS], row.name
         data: Any
         if fmt == "html":
             data = html
-        elif eager and fmt not in HEAVY:
+        elif eager and not row.heavy:  # a heavy one is made when clicked
             data = export_bytes(session().data_key, events, view, fmt, views)
         else:
             data = functools.partial(
@@ -535,11 +538,11 @@ def downloads(events: Sequence[Event], view: View, html: bytes, views: Sequence[
                 views=views,
             )
         col.download_button(
-            f"Download {FORMAT_LABELS[fmt]}",
+            f"Download {row.label}",
             data=data,
             file_name=f"flights-diplomacy{'-events' if fmt == 'events-csv' else ''}"
-            f".{EXTENSIONS[fmt]}",
-            mime=MEDIA_TYPES[fmt],
+            f".{row.extension}",
+            mime=row.media_type,
             key=f"download_{fmt}",
             on_click="ignore",
         )

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from typing import IO
 
 from geo.dataset import Dataset, default_paths, load_dataset
+from geo.formats import EXPORT_FORMATS, format_for_path
 from geo.model import KINDS, STATUSES, DataError, Event, Problem, visible
-from geo.options import BASEMAPS, FORMATS, format_for_path
+from geo.options import BASEMAPS
 from geo.output import OutputError, refuse_inputs, write_atomically
 from geo.query import Filters, select
 from geo.table import flat, normalize
@@ -107,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", required=True, metavar="FILE", help="output file ('-' = stdout)")
     exp.add_argument(
         "--format",
-        choices=FORMATS,
+        choices=tuple(EXPORT_FORMATS),
         default=None,
         help="default: from the --out suffix, else html",
     )

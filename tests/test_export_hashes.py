@@ -31,7 +31,7 @@ from pathlib import Path
 import geo.shipped
 geo.shipped.data_dir = lambda: Path(sys.argv[1]).resolve()
 from geo.cli import main
-from geo.options import FORMATS
+from geo.formats import EXPORT_FORMATS as FORMATS
 extra = json.loads(sys.argv[2])
 out = {}
 with tempfile.TemporaryDirectory() as tmp:

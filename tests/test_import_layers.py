@@ -26,8 +26,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("geo", "geo.__main__"),  # the package's public names (geo/__init__.py); python -m geo
     ("geo.cli", "geo.appstate"),  # the shells' logic: options or widgets in, geo calls
     ("geo.export", "geo.dataset"),  # every format by name | every file assembled
+    ("geo.formats",),  # the table of export formats (its writers load when they run)
     ("geo.frames", "geo.static_map"),  # writers over the page's data
-    ("geo.geojson", "geo.kml", "geo.render"),
+    ("geo.geojson", "geo.kml", "geo.render", "geo.csvwriters"),
     ("geo.layers", "geo.vertices"),  # the page's data | vertices formatted in bulk
     ("geo.geometry", "geo.table"),  # the lines every reader draws | the normalized record
     ("geo.match",),  # claims against the archive (issue: the matcher)
