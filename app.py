@@ -33,7 +33,7 @@ from geo.dataset import Dataset, default_paths, load_dataset
 from geo.export import export, to_events_csv
 from geo.formats import EXPORT_FORMATS
 from geo.io import MAX_BYTES
-from geo.model import EVENT_COLUMNS, KINDS, STATUSES, DataError, Event, MapView
+from geo.model import EVENT_FILE, EVENT_FILE_COLUMNS, KINDS, STATUSES, DataError, Event, MapView
 from geo.options import BASEMAPS
 from geo.query import select
 
@@ -623,7 +623,7 @@ def main_area(dataset: Dataset, view: View) -> None:
 
 # ---- the editor ----------------------------------------------------------------------------
 
-EDIT_COLUMNS = (*EVENT_COLUMNS, "aircraft")
+EDIT_COLUMNS = EVENT_FILE_COLUMNS  # events.csv's, declared once (geo.model.EVENT_FILE)
 PROBLEM_COLUMN = "problem"
 
 
@@ -679,6 +679,7 @@ def editor(dataset: Dataset) -> None:
             hide_index=True,
             key=f"editor_{ss.editor_nonce}",
             column_config={
+                **{c.name: st.column_config.TextColumn(help=c.meaning) for c in EVENT_FILE},
                 "kind": st.column_config.SelectboxColumn(options=list(KINDS)),
                 "status": st.column_config.SelectboxColumn(options=list(STATUSES)),
                 PROBLEM_COLUMN: st.column_config.TextColumn(disabled=True),

@@ -25,21 +25,39 @@ KINDS: tuple[str, ...] = get_args(Kind)
 STATUSES: tuple[str, ...] = get_args(Status)
 PRECISIONS: tuple[str, ...] = get_args(Precision)
 
-EVENT_COLUMNS: tuple[str, ...] = (
-    "id",
-    "kind",
-    "title",
-    "start",
-    "end",
-    "origin",
-    "destination",
-    "participants",
-    "status",
-    "sources",
-    "notes",
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column of an input file: its name, whether a file may leave it out, what it holds."""
+
+    name: str
+    meaning: str
+    optional: bool = False
+
+
+EVENT_FILE: tuple[Column, ...] = (
+    Column("id", "required, unique in the file"),
+    Column("kind", "flight, visit, meeting, call, agreement, statement, report, letter or ruling"),
+    Column("title", "free text (the id is shown where it is empty)"),
+    Column("start", "local time at the precision the source gives: 2025, 2025-03, 2025-03-14, "
+           "2025-03-14T01:54 (optionally +03:00 or Z)"),
+    Column("end", "optional (required for a flight); the same forms"),
+    Column("origin", "where the parties came from or called from: place references, ';'"),
+    Column("destination", "where it happened (a flight's arrival airport): one place"),
+    Column("participants", "names separated by ';'"),
+    Column("status", "confirmed, reported or speculative"),
+    Column("sources", "at least one, ';'-separated: a source id of sources.csv, or free text"),
+    Column("notes", "free text"),
+    Column("aircraft", "a flight's registration, ICAO 24-bit hex or callsign (links a recorded "
+           "track)", optional=True),
 )
-EVENT_OPTIONAL: tuple[str, ...] = ("aircraft",)
+"""The columns of ``events.csv``, declared once: the reader, the events CSV export, the frames
+reader and the app's editor take their columns from here (``docs/data-format.md`` says more)."""
+EVENT_COLUMNS: tuple[str, ...] = tuple(c.name for c in EVENT_FILE if not c.optional)
+"""The columns every events file has."""
+EVENT_OPTIONAL: tuple[str, ...] = tuple(c.name for c in EVENT_FILE if c.optional)
 """Columns an events file may add: ``aircraft`` (a registration, ICAO hex or callsign)."""
+EVENT_FILE_COLUMNS: tuple[str, ...] = tuple(c.name for c in EVENT_FILE)
+"""Every column of ``events.csv``, in order."""
 AIRPORT_COLUMNS: tuple[str, ...] = ("iata", "icao", "name", "city", "country", "lat", "lon", "tz")
 PLACE_COLUMNS: tuple[str, ...] = ("name", "country", "lat", "lon", "tz", "aliases")
 SOURCE_COLUMNS: tuple[str, ...] = ("id", "outlet", "title", "author", "published", "url", "notes")

@@ -11,7 +11,7 @@ from geo.io.csvfile import in_line_order, read_records
 from geo.io.reference import Bibliography, Broken
 from geo.io.rules import read_events
 from geo.io.source import Source, default_name
-from geo.model import EVENT_COLUMNS, EVENT_OPTIONAL, DataError, Event, Problem
+from geo.model import EVENT_FILE_COLUMNS, EVENT_OPTIONAL, DataError, Event, Problem
 from geo.options import frame_format
 from geo.places import Gazetteer
 
@@ -30,7 +30,7 @@ def read_event_file(
     """The events that pass every check, and how many rows were left out (the rows a problem
     names: a ragged row is no record, a bad record names its line); the problems go to
     ``problems``."""
-    columns = (*EVENT_COLUMNS, *EVENT_OPTIONAL)
+    columns = EVENT_FILE_COLUMNS
     before = len(problems)
     if frame_format(name):  # a GeoPackage, GeoParquet or GeoJSON of events: read strictly
         from geo.io.frames import read_events_file  # pandas and geopandas: only when needed

@@ -34,7 +34,7 @@ from geo.io.csvfile import (
 from geo.io.reference import Bibliography, load_airports, load_places, load_sources
 from geo.io.rules import read_events
 from geo.io.source import Source, read_bytes
-from geo.model import EVENT_COLUMNS, EVENT_OPTIONAL, DataError, Event, Problem
+from geo.model import EVENT_FILE_COLUMNS, EVENT_OPTIONAL, DataError, Event, Problem
 from geo.options import FrameFormat, frame_format
 from geo.places import Gazetteer
 from geo.shipped import shipped
@@ -85,7 +85,7 @@ def from_geodataframe(
         )
     if bibliography is None:
         bibliography = load_sources(shipped("sources.csv"))
-    columns = (*EVENT_COLUMNS, *EVENT_OPTIONAL)
+    columns = EVENT_FILE_COLUMNS
     header = [c for c in columns if c in frame.columns]
     problems: list[Problem] = []
     if not _check_header(header, name, columns, EVENT_OPTIONAL, problems):
