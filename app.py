@@ -113,14 +113,7 @@ def selected_positions(data_key: str, _dataset: Dataset, view: View) -> list[int
     Cached on the data's digest and the view's plain values (indices pickle cheaply).
     """
     pos = {ev.id: i for i, ev in enumerate(_dataset.events)}
-    chosen = select(_dataset.events, view.filters())
-    if view.within:
-        from geo.regions import region, within
-
-        try:
-            chosen = within(chosen, region(view.within, files=False))
-        except ValueError:  # said in the sidebar; the filter is left out
-            pass
+    chosen = select(_dataset.events, view.filters())  # a bad region: said in the sidebar
     return [pos[ev.id] for ev in chosen]
 
 

@@ -35,8 +35,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("geo.archive",),  # the ADS-B archive (issue: the archive)
     ("geo.tracks",),  # recorded tracks: one reader per format, legs, comparison, linking
     ("geo.io",),  # leaf readers: events, reference files, views; the one input boundary
-    ("geo.geodesy", "geo.query", "geo.regions"),
-    ("geo.timeline", "geo.places", "geo.style", "geo.batches"),
+    ("geo.geodesy", "geo.query"),
+    ("geo.timeline", "geo.places", "geo.style", "geo.batches", "geo.regions"),
     (
         "geo.model", "geo.cells", "geo.ids", "geo.options", "geo.output", "geo.pack",
         "geo.perf", "geo.shipped",
