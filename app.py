@@ -29,10 +29,12 @@ import streamlit.components.v1 as components
 
 from geo import appstate
 from geo.appstate import View, md_text
+from geo.dataset import Dataset, default_paths, load_dataset
 from geo.export import export, to_events_csv
-from geo.io import MAX_BYTES, Dataset, default_paths, load_dataset
-from geo.model import EVENT_COLUMNS, KINDS, STATUSES, DataError, Event, MapView
-from geo.options import BASEMAPS, EXTENSIONS, FORMAT_LABELS, FORMATS, MEDIA_TYPES, Format
+from geo.formats import EXPORT_FORMATS
+from geo.io import MAX_BYTES
+from geo.model import EVENT_FILE, EVENT_FILE_COLUMNS, KINDS, STATUSES, DataError, Event, MapView
+from geo.options import BASEMAPS
 from geo.query import select
 
 MAP_HEIGHT = 650
@@ -42,8 +44,7 @@ MAX_PROBLEM_LINES = 200  # shown in the app; the count says how many more
 EAGER_DOWNLOAD_LIMIT = 2_000  # larger selections build their exports only when clicked
 CACHE_BUDGET = 3 * 2**30  # bytes of datasets and documents the sessions share, estimated
 DATASET_BYTES_PER_INPUT_BYTE = 40  # a loaded dataset's size, per byte of its files (measured)
-DOWNLOADS: tuple[Format, ...] = FORMATS
-HEAVY: frozenset[Format] = frozenset({"gpkg", "parquet", "png", "svg"})  # made when clicked
+DOWNLOAD_COLUMNS = 5  # download buttons per row: one per format of geo.formats' table
 GEO_MAP = components.declare_component(
     "geo_map", path=str(Path(__file__).resolve().parent / "geo" / "static" / "component")
 )
@@ -112,14 +113,7 @@ def selected_positions(data_key: str, _dataset: Dataset, view: View) -> list[int
     Cached on the data's digest and the view's plain values (indices pickle cheaply).
     """
     pos = {ev.id: i for i, ev in enumerate(_dataset.events)}
-    chosen = select(_dataset.events, view.filters())
-    if view.within:
-        from geo.regions import region, within
-
-        try:
-            chosen = within(chosen, region(view.within, files=False))
-        except ValueError:  # said in the sidebar; the filter is left out
-            pass
+    chosen = select(_dataset.events, view.filters())  # a bad region: said in the sidebar
     return [pos[ev.id] for ev in chosen]
 
 
@@ -520,13 +514,16 @@ def flight_panels(flights: Sequence[Event], tz: str) -> None:
 
 def downloads(events: Sequence[Event], view: View, html: bytes, views: Sequence[MapView]) -> None:
     st.subheader("Download")
-    cols = [c for row in (st.columns(5), st.columns(5)) for c in row]
+    formats = list(EXPORT_FORMATS.values())
     eager = len(events) <= EAGER_DOWNLOAD_LIMIT
-    for col, fmt in zip(cols, DOWNLOADS, strict=False):
+    for k, row in enumerate(formats):
+        if k % DOWNLOAD_COLUMNS == 0:
+            cols = st.columns(DOWNLOAD_COLUMNS)
+        col, fmt = cols[k % DOWNLOAD_COLUMNS], row.name
         data: Any
         if fmt == "html":
             data = html
-        elif eager and fmt not in HEAVY:
+        elif eager and not row.heavy:  # a heavy one is made when clicked
             data = export_bytes(session().data_key, events, view, fmt, views)
         else:
             data = functools.partial(
@@ -534,11 +531,11 @@ def downloads(events: Sequence[Event], view: View, html: bytes, views: Sequence[
                 views=views,
             )
         col.download_button(
-            f"Download {FORMAT_LABELS[fmt]}",
+            f"Download {row.label}",
             data=data,
             file_name=f"flights-diplomacy{'-events' if fmt == 'events-csv' else ''}"
-            f".{EXTENSIONS[fmt]}",
-            mime=MEDIA_TYPES[fmt],
+            f".{row.extension}",
+            mime=row.media_type,
             key=f"download_{fmt}",
             on_click="ignore",
         )
@@ -619,7 +616,7 @@ def main_area(dataset: Dataset, view: View) -> None:
 
 # ---- the editor ----------------------------------------------------------------------------
 
-EDIT_COLUMNS = (*EVENT_COLUMNS, "aircraft")
+EDIT_COLUMNS = EVENT_FILE_COLUMNS  # events.csv's, declared once (geo.model.EVENT_FILE)
 PROBLEM_COLUMN = "problem"
 
 
@@ -675,6 +672,7 @@ def editor(dataset: Dataset) -> None:
             hide_index=True,
             key=f"editor_{ss.editor_nonce}",
             column_config={
+                **{c.name: st.column_config.TextColumn(help=c.meaning) for c in EVENT_FILE},
                 "kind": st.column_config.SelectboxColumn(options=list(KINDS)),
                 "status": st.column_config.SelectboxColumn(options=list(STATUSES)),
                 PROBLEM_COLUMN: st.column_config.TextColumn(disabled=True),

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 STREAM = (
     "import sys\n"
-    "from geo.io import load_dataset\n"
+    "from geo.dataset import load_dataset\n"
     "from geo.export import export_to\n"
     "events, fmt, out = sys.argv[1:4]\n"
     "data = load_dataset(events, strict=False)\n"

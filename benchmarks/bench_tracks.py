@@ -78,8 +78,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="write the traces and the map here")
     args = parser.parse_args()
+    from geo.dataset import load_dataset
     from geo.export import export
-    from geo.io import load_dataset
     from geo.tracks import load_tracks
 
     rng = random.Random(args.seed)

@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 
 from geo import geometry
-from geo.io import load_dataset
+from geo.dataset import load_dataset
 from geo.table import normalize
 
 

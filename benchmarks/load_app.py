@@ -54,8 +54,8 @@ if str(ROOT) not in sys.path:
 
 from geo import appstate, cli  # noqa: E402
 from geo.appstate import View  # noqa: E402
+from geo.dataset import Dataset, load_dataset  # noqa: E402
 from geo.export import export  # noqa: E402
-from geo.io import Dataset, load_dataset  # noqa: E402
 from geo.model import EVENT_COLUMNS, KINDS, STATUSES  # noqa: E402
 from geo.query import select  # noqa: E402
 from tests.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from geo.io import Dataset, load_dataset
+from geo.dataset import Dataset, load_dataset
 from geo.model import Airport, DataError, Event, Location, Place, Problem
 from geo.query import Filters, select
 

@@ -17,10 +17,12 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from geo.io import MAX_BYTES, Dataset, load_dataset, too_big_message
+from geo.dataset import Dataset, load_dataset
+from geo.io import MAX_BYTES, too_big_message
 from geo.model import KINDS, STATUSES, DataError, Event, Problem
 from geo.options import BASEMAPS, Basemap, Format, parse_basemap
 from geo.query import Filters, span_of
+from geo.regions import region_or_none
 from geo.table import flight_text, normalize, track_lines
 from geo.timeline import is_zone, last_day, parse_date_bound, time_in_zone
 
@@ -65,7 +67,8 @@ class View:
         """Exactly the :class:`Filters` the CLI builds from :meth:`export_args`."""
         lo = parse_date_bound(self.start.isoformat()) if self.start else None
         hi = parse_date_bound(self.end.isoformat(), end=True) if self.end else None
-        return Filters(lo, hi, self.kinds, self.statuses, self.q.strip())
+        area = region_or_none(self.within)  # a bad one: said beside the field, left out
+        return Filters(lo, hi, self.kinds, self.statuses, self.q.strip(), area)
 
     def export_args(self, fmt: Format) -> list[str]:
         """``python -m geo export`` options giving the same bytes as the app's download."""

@@ -13,11 +13,13 @@ import sys
 from collections.abc import Sequence
 from typing import IO
 
-from geo.io import Dataset, default_paths, load_dataset
+from geo.dataset import Dataset, default_paths, load_dataset
+from geo.formats import EXPORT_FORMATS, format_for_path
 from geo.model import KINDS, STATUSES, DataError, Event, Problem, visible
-from geo.options import BASEMAPS, FORMATS, format_for_path
+from geo.options import BASEMAPS
 from geo.output import OutputError, refuse_inputs, write_atomically
 from geo.query import Filters, select
+from geo.regions import region
 from geo.table import flat, normalize
 from geo.timeline import is_zone, parse_date_bound
 
@@ -107,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", required=True, metavar="FILE", help="output file ('-' = stdout)")
     exp.add_argument(
         "--format",
-        choices=FORMATS,
+        choices=tuple(EXPORT_FORMATS),
         default=None,
         help="default: from the --out suffix, else html",
     )
@@ -165,7 +167,13 @@ def _filters(args: argparse.Namespace) -> Filters:
             hi = bound
     if lo and hi and hi <= lo:
         raise UsageError(f"--end {args.end} is before --start {args.start}")
-    return Filters(lo, hi, tuple(args.kind), tuple(args.status), args.search.strip())
+    area = None
+    if args.within:
+        try:
+            area = region(args.within)
+        except ValueError as exc:
+            raise UsageError(f"--within: {exc}") from None
+    return Filters(lo, hi, tuple(args.kind), tuple(args.status), args.search.strip(), area)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -206,17 +214,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _selected(args: argparse.Namespace, data: Dataset) -> list[Event]:
-    """The events the filters keep, and the region, when one is given."""
-    events = select(data.events, _filters(args))
-    if args.within:
-        from geo.regions import region, within
-
-        try:
-            area = region(args.within)
-        except ValueError as exc:
-            raise UsageError(f"--within: {exc}") from None
-        events = within(events, area)
-    return events
+    """The events the filters keep (the region's too, when one is given)."""
+    return select(data.events, _filters(args))
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

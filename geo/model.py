@@ -13,10 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Literal, NamedTuple, cast, get_args
-
-if TYPE_CHECKING:
-    from geo.tracks.link import RecordedFlight
+from typing import Any, Literal, NamedTuple, Protocol, cast, get_args
 
 Kind = Literal[
     "flight", "visit", "meeting", "call", "agreement", "statement", "report", "letter", "ruling"
@@ -28,21 +25,39 @@ KINDS: tuple[str, ...] = get_args(Kind)
 STATUSES: tuple[str, ...] = get_args(Status)
 PRECISIONS: tuple[str, ...] = get_args(Precision)
 
-EVENT_COLUMNS: tuple[str, ...] = (
-    "id",
-    "kind",
-    "title",
-    "start",
-    "end",
-    "origin",
-    "destination",
-    "participants",
-    "status",
-    "sources",
-    "notes",
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column of an input file: its name, whether a file may leave it out, what it holds."""
+
+    name: str
+    meaning: str
+    optional: bool = False
+
+
+EVENT_FILE: tuple[Column, ...] = (
+    Column("id", "required, unique in the file"),
+    Column("kind", "flight, visit, meeting, call, agreement, statement, report, letter or ruling"),
+    Column("title", "free text (the id is shown where it is empty)"),
+    Column("start", "local time at the precision the source gives: 2025, 2025-03, 2025-03-14, "
+           "2025-03-14T01:54 (optionally +03:00 or Z)"),
+    Column("end", "optional (required for a flight); the same forms"),
+    Column("origin", "where the parties came from or called from: place references, ';'"),
+    Column("destination", "where it happened (a flight's arrival airport): one place"),
+    Column("participants", "names separated by ';'"),
+    Column("status", "confirmed, reported or speculative"),
+    Column("sources", "at least one, ';'-separated: a source id of sources.csv, or free text"),
+    Column("notes", "free text"),
+    Column("aircraft", "a flight's registration, ICAO 24-bit hex or callsign (links a recorded "
+           "track)", optional=True),
 )
-EVENT_OPTIONAL: tuple[str, ...] = ("aircraft",)
+"""The columns of ``events.csv``, declared once: the reader, the events CSV export, the frames
+reader and the app's editor take their columns from here (``docs/data-format.md`` says more)."""
+EVENT_COLUMNS: tuple[str, ...] = tuple(c.name for c in EVENT_FILE if not c.optional)
+"""The columns every events file has."""
+EVENT_OPTIONAL: tuple[str, ...] = tuple(c.name for c in EVENT_FILE if c.optional)
 """Columns an events file may add: ``aircraft`` (a registration, ICAO hex or callsign)."""
+EVENT_FILE_COLUMNS: tuple[str, ...] = tuple(c.name for c in EVENT_FILE)
+"""Every column of ``events.csv``, in order."""
 AIRPORT_COLUMNS: tuple[str, ...] = ("iata", "icao", "name", "city", "country", "lat", "lon", "tz")
 PLACE_COLUMNS: tuple[str, ...] = ("name", "country", "lat", "lon", "tz", "aliases")
 SOURCE_COLUMNS: tuple[str, ...] = ("id", "outlet", "title", "author", "published", "url", "notes")
@@ -168,6 +183,42 @@ class MapView:
     line: int = 0
 
 
+class RecordedTrack(Protocol):
+    """What the records need of a flight's recorded track (ADS-B): the tracks package's
+    :class:`geo.tracks.link.RecordedFlight` is one. The model names no tracks type, so it
+    imports nothing above it; the readers of a recorded leg (the page's data, the exports)
+    sit above :mod:`geo.tracks`."""
+
+    @property
+    def leg(self) -> Any:
+        """The recorded leg (:class:`geo.tracks.model.Leg`)."""
+
+    @property
+    def comparison(self) -> Any:
+        """The record against the report (:class:`geo.tracks.compare.Comparison`), or None
+        for a flight that is its own record."""
+
+    @property
+    def drawn(self) -> Any:
+        """The indices of the fixes the page draws (an int array)."""
+
+    @property
+    def source_line(self) -> str:
+        """Where the record comes from, in words."""
+
+    def lines(self) -> tuple[str, ...]:
+        """The popup's lines: the source, then the findings."""
+
+    def words(self) -> str:
+        """The findings in one line."""
+
+    def profile(self, samples: int = ...) -> tuple[Any, Any, Any]:
+        """``(t, alt_ft, gs_kt)`` arrays for the profile chart."""
+
+    def profile_caption(self) -> str:
+        """What the profile chart shows, in words."""
+
+
 class Event(NamedTuple):
     """One validated row of ``events.csv``.
 
@@ -195,7 +246,7 @@ class Event(NamedTuple):
     aircraft: str = ""  # registration, ICAO 24-bit hex or callsign (optional column)
     references: tuple[Reference, ...] = ()  # each source resolved: its row, or free text
     # a flight's recorded track (ADS-B), when one was linked: geo.tracks.link.RecordedFlight
-    recorded: RecordedFlight | None = None
+    recorded: RecordedTrack | None = None
 
     @property
     def is_flight(self) -> bool:

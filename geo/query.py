@@ -1,4 +1,5 @@
-"""The one selection both the CLI and the app apply: date range, kinds, statuses, text."""
+"""The one selection both the CLI and the app apply: date range, kinds, statuses, text, and a
+region (``--within``, the app's "Within")."""
 
 from __future__ import annotations
 
@@ -9,20 +10,25 @@ from datetime import datetime
 from functools import lru_cache
 from itertools import compress, islice
 from operator import attrgetter, eq, le
+from typing import Any
 
 from geo.model import Event
+from geo.regions import within
 from geo.timeline import overlaps
 
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """``start_utc``/``end_utc``: the half-open UTC range an event must overlap."""
+    """``start_utc``/``end_utc``: the half-open UTC range an event must overlap. ``within``: a
+    region (a shapely geometry, :func:`geo.regions.region`, checked where the text came in)
+    the event's place must be in (:func:`geo.regions.within`), or None."""
 
     start_utc: datetime | None = None
     end_utc: datetime | None = None
     kinds: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     text: str = ""
+    within: Any = None
 
     def matches(self, event: Event) -> bool:
         if self.kinds and event.kind not in self.kinds:
@@ -81,9 +87,11 @@ def in_order(events: Sequence[Event]) -> list[Event]:
 
 
 def select(events: Iterable[Event], filters: Filters) -> list[Event]:
-    """Events that pass ``filters``, ordered by start time, then id."""
+    """Events that pass ``filters`` (in the region, when it names one), ordered by start
+    time, then id."""
     chosen = events if filters == NO_FILTERS else (e for e in events if filters.matches(e))
-    return sorted(chosen, key=EVENT_ORDER)
+    ordered = sorted(chosen, key=EVENT_ORDER)
+    return ordered if filters.within is None else within(ordered, filters.within)
 
 
 def span_of(events: Sequence[Event]) -> tuple[datetime, datetime] | None:

@@ -148,6 +148,15 @@ def region(text: str, outlines: dict[str, Any] | None = None, *, files: bool = T
     raise ValueError(f"unknown region '{text}'{did} ({HELP})")
 
 
+def region_or_none(text: str) -> Any:
+    """The app's lenient reading: the region a country or a box names, else None (an empty
+    text, or one naming no region: the app says so beside the field and leaves it out)."""
+    try:
+        return region(text, files=False) if text.strip() else None
+    except ValueError:
+        return None
+
+
 def region_name(text: str) -> str:
     """How to speak of a region in a title: the country as the outlines spell it, or the text."""
     found = _countries().get(text.strip().casefold())

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, NamedTuple
 
-from geo.model import EVENT_COLUMNS, Event, Location, Reference
+from geo.model import EVENT_FILE_COLUMNS, Event, Location, Reference
 from geo.timeline import format_duration, iso_local, iso_utc, precision_label, zone
 
 TABLE_COLUMNS: tuple[str, ...] = (
@@ -86,7 +86,7 @@ LIST_FIELDS: tuple[str, ...] = (
 """The fields :func:`normalize` gives as lists and :func:`record` as ``; ``-joined text
 (``references`` as the citations; ``coverage_gaps`` as ISO 8601 intervals ``start/end``)."""
 
-SOURCE_COLUMNS: tuple[str, ...] = (*EVENT_COLUMNS, "aircraft")
+SOURCE_COLUMNS: tuple[str, ...] = EVENT_FILE_COLUMNS
 """The columns of :func:`source_row`: ``events.csv``'s, and the optional ``aircraft``."""
 
 

@@ -11,7 +11,7 @@ import argparse
 from datetime import datetime
 from pathlib import Path
 
-from geo.io import load_dataset
+from geo.dataset import load_dataset
 from geo.static_map import render_image
 
 ROOT = Path(__file__).resolve().parent.parent

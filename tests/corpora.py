@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from geo.io import Dataset, load_dataset
+from geo.dataset import Dataset, load_dataset
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 HOSTILE_FILES = {k: HOSTILE / f"{k}.csv" for k in ("events", "airports", "places")}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.io import load_dataset
+from geo.dataset import load_dataset
 from geo.model import Event
 
 HEADER = "id,kind,title,start,end,origin,destination,participants,status,sources,notes\n"

@@ -23,8 +23,9 @@ from hypothesis import strategies as st
 
 from geo import appstate
 from geo.appstate import Upload, View
+from geo.dataset import load_dataset
 from geo.export import export
-from geo.io import MAX_BYTES, load_dataset
+from geo.io import MAX_BYTES
 from geo.model import KINDS, STATUSES
 from geo.query import Filters, select
 from geo.timeline import last_day, parse_date_bound

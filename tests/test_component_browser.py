@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from geo.dataset import load_dataset
 from geo.export import export
-from geo.io import load_dataset
 from geo.layers import epoch_ms
 from tests.conftest import open_offline
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from geo.cli import main
+from geo.dataset import Dataset, load_dataset
 from geo.export import export, to_csv, to_events_csv
-from geo.io import Dataset, load_dataset
 from geo.model import Event
 from geo.query import in_order
 from geo.table import normalize

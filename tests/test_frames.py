@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from geo.dataset import Dataset
 from geo.export import export
 from geo.frames import (
     EVENT_LAYER_COLUMNS,
@@ -17,7 +18,6 @@ from geo.frames import (
     write_frames,
 )
 from geo.geometry import contact_arcs, flight_tracks
-from geo.io import Dataset
 from geo.model import DataError, Event
 from geo.query import in_order
 from tests.corpora import CORPORA

@@ -32,8 +32,9 @@ import geo.io
 import geo.io.rules
 from geo.cells import unprotect
 from geo.cli import main
+from geo.dataset import default_paths, load_dataset
 from geo.export import export
-from geo.io import default_paths, load_airports, load_dataset, load_places
+from geo.io import load_airports, load_places
 from geo.model import (
     AIRPORT_COLUMNS,
     EVENT_COLUMNS,

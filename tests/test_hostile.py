@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from geo.cli import main
+from geo.dataset import load_dataset
 from geo.export import export
-from geo.io import load_dataset
 from geo.layers import map_payload
 from geo.model import Event, is_http_url
 from geo.table import TABLE_COLUMNS

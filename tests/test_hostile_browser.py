@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from geo.dataset import load_dataset
 from geo.export import export
-from geo.io import load_dataset
 from tests.conftest import OfflinePage, at_rest, no_popup, open_offline
 from tests.helpers import shipped_events
 from tests.test_hostile import FILES, LEGIT, RAW, TITLE, _split

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 
+import geo.dataset
 import geo.io
 import geo.io.rules
 import geo.io.source
 from geo.cli import main
-from geo.io import load_dataset, load_events
+from geo.dataset import load_dataset
+from geo.io import load_events
 from geo.model import DataError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -363,7 +365,7 @@ def test_problems_are_sorted_within_a_file():
 
 def test_repo_relative_default_paths(monkeypatch):
     monkeypatch.chdir(ROOT)
-    assert geo.io.default_paths()["events"] == Path("data/events.csv")
+    assert geo.dataset.default_paths()["events"] == Path("data/events.csv")
 
 
 HOSTILE = ROOT / "tests" / "data" / "hostile"
@@ -398,7 +400,7 @@ HEADER_ROW = "id,kind,title,start,end,origin,destination,participants,status,sou
 SOURCES_HEADER = "id,outlet,title,author,published,url,notes\n"
 
 
-def _with_sources(sources_cell: str, sources_csv: str | None = None) -> geo.io.Dataset:
+def _with_sources(sources_cell: str, sources_csv: str | None = None) -> geo.dataset.Dataset:
     events = (HEADER_ROW + EVENT_ROW.format(sources=sources_cell)).encode()
     extra = None if sources_csv is None else (SOURCES_HEADER + sources_csv).encode()
     return load_dataset(events, sources=extra, names={"events": "e.csv", "sources": "s.csv"})

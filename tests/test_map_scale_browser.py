@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from geo import geodesy
+from geo.dataset import load_dataset
 from geo.export import export
-from geo.io import load_dataset
 from geo.layers import SVG_LIMIT, epoch_ms
 from tests.conftest import OfflinePage, at_rest, drawn
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.io import load_dataset
+from geo.dataset import load_dataset
 from geo.model import Airport, Place
 from geo.places import Gazetteer
 

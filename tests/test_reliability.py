@@ -13,7 +13,7 @@ import pytest
 import geo.io.rules
 import geo.output
 from geo.cli import main
-from geo.io import load_dataset
+from geo.dataset import load_dataset
 from geo.io.csvfile import MAX_CELL
 from geo.model import DataError
 from geo.places import Gazetteer

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from geo.cli import main
-from geo.io import load_dataset
+from geo.dataset import load_dataset
 from geo.model import KINDS, STATUSES, Event
 from geo.timeline import exclusive_end
 

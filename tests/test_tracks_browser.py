@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from geo import geodesy
+from geo.dataset import load_dataset
 from geo.export import export
-from geo.io import load_dataset
 from geo.layers import epoch_ms
 from geo.tracks import positions_at
 from tests.conftest import OfflinePage

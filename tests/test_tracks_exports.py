@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from geo import appstate
+from geo.dataset import load_dataset
 from geo.export import export, to_fixes_csv
 from geo.geojson import geojson_features
-from geo.io import load_dataset
 from geo.layers import map_payload
 from geo.model import Event
 from geo.pack import unpack

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from geo.cli import main
-from geo.io import load_dataset
+from geo.dataset import load_dataset
 from tests.test_tracks_fixtures import GYD, VKO, flight, readsb_json
 
 REPORTED_DEPARTURE = 1741906440.0  # 2025-03-13T22:54:00Z

@@ -1,8 +1,10 @@
 """Read and validate the CSV files into records, one step per module.
 
 ``source`` (bytes and encoding) -> ``csvfile`` (CSV shape: header, rows, lines) ->
-``reference`` (airports and places) and ``rules`` (the event rules, an ordered list of named
-checks) -> ``dataset`` (assembly).
+``reference`` (airports, places and sources), ``views`` and ``rules`` (the event rules, an
+ordered list of named checks) -> ``events`` (an events file: CSV, or ``frames``: GeoPackage,
+GeoParquet, GeoJSON). Leaf readers only: :mod:`geo.dataset`, above these and
+:mod:`geo.tracks`, assembles them into one ``Dataset``.
 
 Every problem in a file is collected, then raised together as one :class:`DataError` whose
 lines read ``FILE:LINE: column: message`` (header = line 1; a row spanning several lines
@@ -13,7 +15,7 @@ input.
 from __future__ import annotations
 
 from geo.io.csvfile import Table, read_records, read_table, split_list, split_lists
-from geo.io.dataset import Dataset, default_paths, load_dataset, load_events
+from geo.io.events import load_events
 from geo.io.reference import load_airports, load_places
 from geo.io.rules import BULK_TIMES, CHECKS
 from geo.io.source import MAX_BYTES, Source, too_big_message
@@ -24,12 +26,9 @@ __all__ = [
     "CHECKS",
     "MAX_BYTES",
     "DataError",
-    "Dataset",
     "Source",
     "Table",
-    "default_paths",
     "load_airports",
-    "load_dataset",
     "load_events",
     "load_places",
     "read_records",

@@ -1,4 +1,6 @@
-"""Dataset assembly: the reference files first, then the events resolved against them.
+"""Dataset assembly: the reference files first, then the events resolved against them, then
+the recorded tracks linked to the flights. It sits above the readers (:mod:`geo.io`) and the
+tracks (:mod:`geo.tracks`): neither imports it.
 
 Every problem in every file is collected and raised once, together, as a
 :class:`~geo.model.DataError`. A reference row with a problem is reported once, on its own
@@ -10,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from geo.io.csvfile import in_line_order, read_records
+from geo.io.csvfile import in_line_order
+from geo.io.events import FATAL_COLUMNS, read_event_file
 from geo.io.reference import (
     Bibliography,
     Broken,
@@ -21,17 +23,13 @@ from geo.io.reference import (
     read_places,
     read_sources,
 )
-from geo.io.rules import read_events
 from geo.io.source import Source, default_name
 from geo.io.views import read_views
-from geo.model import EVENT_COLUMNS, EVENT_OPTIONAL, DataError, Event, MapView, Problem
-from geo.options import frame_format
+from geo.model import DataError, Event, MapView, Problem
 from geo.perf import paused_gc
-
-if TYPE_CHECKING:
-    from geo.tracks.read import TrackInput
 from geo.places import Gazetteer
 from geo.shipped import shipped
+from geo.tracks import TrackInput, TrackSet, link, load_tracks
 
 SHIPPED_FILES: tuple[str, ...] = ("events", "airports", "places", "sources", "views")
 
@@ -69,51 +67,6 @@ class Dataset:
 def default_paths() -> dict[str, Path]:
     """The shipped files; relative (``data/events.csv``) when run from the repository root."""
     return {key: shipped(f"{key}.csv") for key in SHIPPED_FILES}
-
-
-def _events(
-    source: Source,
-    gazetteer: Gazetteer,
-    name: str,
-    problems: list[Problem],
-    broken: Broken,
-    bibliography: Bibliography,
-) -> tuple[list[Event], int]:
-    """The events that pass every check, and how many rows were left out (the rows a problem
-    names: a ragged row is no record, a bad record names its line)."""
-    columns = (*EVENT_COLUMNS, *EVENT_OPTIONAL)
-    before = len(problems)
-    if frame_format(name):  # a GeoPackage, GeoParquet or GeoJSON of events: read strictly
-        from geo.frames import read_events_file
-
-        try:
-            return read_events_file(source, gazetteer, bibliography, name=name), 0
-        except DataError as err:
-            problems.extend(err.problems)
-            return [], len({p.line for p in err.problems})
-    table = read_records(source, name, columns, problems, optional=EVENT_OPTIONAL)
-    events = read_events(table, name, gazetteer, broken, bibliography, problems)
-    return events, len({p.line for p in problems[before:] if p.column not in FATAL_COLUMNS})
-
-
-def load_events(
-    source: Source,
-    gazetteer: Gazetteer,
-    name: str | None = None,
-    bibliography: Bibliography | None = None,
-) -> list[Event]:
-    """``events.csv`` validated against ``gazetteer`` (and the source ids against
-    ``bibliography``); raises :class:`DataError`."""
-    name = name or default_name(source, "events.csv")
-    problems: list[Problem] = []
-    events, _skipped = _events(source, gazetteer, name, problems, {}, bibliography or {})
-    if problems:
-        raise DataError(in_line_order(problems))
-    return events
-
-
-FATAL_COLUMNS = frozenset({"file", "header"})
-"""Problems in these columns leave nothing of a file to load: even a lenient load stops."""
 
 
 def load_dataset(
@@ -191,7 +144,7 @@ def load_dataset(
     ev_name = label("events", ev_src)
     file_problems = []
     with paused_gc():  # many rows, many small objects that all stay alive
-        event_rows, skipped = _events(
+        event_rows, skipped = read_event_file(
             ev_src, gazetteer, ev_name, file_problems, broken, bibliography
         )
     collect(file_problems)
@@ -211,8 +164,6 @@ def _with_tracks(
 ) -> tuple[list[Event], tuple[str, ...]]:
     """The events with the recorded tracks linked; each input read on its own, so one bad
     file leaves the others (a lenient load lists its problems)."""
-    from geo.tracks import TrackSet, link, load_tracks
-
     read: list[TrackSet] = []
     for given in inputs:
         try:
