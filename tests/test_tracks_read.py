@@ -315,7 +315,7 @@ BROKEN: list[tuple[str, bytes, list[str]]] = [
         "random bytes",
         bytes(range(256)),
         [
-            "trace.json:1: file: binary data (a NUL byte), not a track file; expected a "
+            "trace.json:1: file: binary data (NUL byte); expected a "
             "readsb/tar1090 trace (JSON), a Flightradar24 CSV (Timestamp,UTC,Callsign,"
             "Position,Altitude,Speed,Direction), a KML with gx:Track, or a CSV of fixes "
             "(time,lat,lon,altitude_ft,speed_kt,callsign,registration,icao24)"
@@ -363,9 +363,10 @@ BROKEN: list[tuple[str, bytes, list[str]]] = [
         [
             "trace.json:1: header: missing column 'lon'; expected time,lat,lon,altitude_ft,"
             "speed_kt,callsign,registration,icao24",
-            "trace.json:1: header: unexpected column 'lng'; expected time,lat,lon,altitude_ft,"
-            "speed_kt,callsign,registration,icao24",
-            "trace.json:1: header: unexpected column 'alt'; expected time,lat,lon,altitude_ft,"
+            "trace.json:1: lng: unexpected column 'lng' (did you mean 'lon'?); expected "
+            "time,lat,lon,altitude_ft,speed_kt,callsign,registration,icao24",
+            "trace.json:1: alt: unexpected column 'alt' (did you mean 'lat'?); expected "
+            "time,lat,lon,altitude_ft,"
             "speed_kt,callsign,registration,icao24",
         ],
     ),
@@ -503,13 +504,13 @@ def test_files_over_64_mib_are_refused(tmp_path: Path) -> None:
         read_track_file(big)
     assert [str(p) for p in info.value.problems] == [
         f"{big}:1: file: file is 67,108,865 bytes (64.0 MiB); the limit is 67,108,864 bytes "
-        "(64.0 MiB) (split it, or filter it before loading)"
+        "(64 MiB) (split it, or filter it before loading)"
     ]
     bomb = zlib.compressobj(9, zlib.DEFLATED, 31)
     packed = bomb.compress(b"0" * (MAX_BYTES + 1024)) + bomb.flush()
     assert len(packed) < 1_000_000
     assert problems("bomb.csv", packed) == [
-        "bomb.csv:1: file: gzip data inflates to more than 67,108,864 bytes (64.0 MiB); "
+        "bomb.csv:1: file: gzip data inflates to more than 67,108,864 bytes (64 MiB); "
         "the limit applies to the content"
     ]
 

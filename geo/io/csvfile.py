@@ -75,17 +75,21 @@ def read_records(
     problems: list[Problem],
     *,
     optional: Sequence[str] = (),
+    expected: str | None = None,
+    header_help: str | None = None,
 ) -> Table:
     """The rows of a CSV file, after checking its shape.
 
     Problems with the file as a whole (size, encoding, header) stop the reading; problems with
-    single rows (ragged rows) are reported and those rows skipped.
+    single rows (ragged rows) are reported and those rows skipped. ``expected`` is the
+    format's help text for a file that is not text (see :func:`geo.io.source.decode`),
+    ``header_help`` the columns a header problem lists (by default the required ones).
     """
     empty = Table([], [], [], frozenset())
     data = read_bytes(source, name, problems)
     if data is None:
         return empty
-    text = decode(data, name, problems)
+    text = decode(data, name, problems, expected=expected)
     if text is None:
         return empty
     # read the bytes again line by line (already known to decode): a StringIO of the text
@@ -104,7 +108,7 @@ def read_records(
         header = [h.strip() for h in next(reader, [])]
         if header:  # a second byte-order mark (the first is the encoding's) is no column name
             header[0] = header[0].lstrip("\ufeff").strip()
-        if not _check_header(header, name, columns, optional, problems):
+        if not _check_header(header, name, columns, optional, problems, header_help):
             return empty
         width = len(header)
         line = reader.line_num + 1
@@ -181,6 +185,68 @@ def _column_label(col: str) -> str:
     return "header"
 
 
+# What no single-line text (a name, a code, a callsign) may hold: every control character
+# (tab and line breaks too), the line and paragraph separators, the bidi controls (which
+# reorder what a terminal or a page shows), lone surrogates (no UTF-8 can carry them: every
+# writer would fail on them) and the noncharacters U+FFFE/U+FFFF.
+_UNSAFE_TEXT = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufffe\uffff]"
+)
+
+
+def _character_kind(code: int) -> str:
+    if 0xD800 <= code <= 0xDFFF:
+        return "a lone surrogate"
+    if code >= 0xFFFE:
+        return "a noncharacter"
+    if code in (0x2028, 0x2029):
+        return "a line separator"
+    if code >= 0x200E:
+        return "a bidi control"
+    return "a control character"
+
+
+def text_problem(text: str) -> str | None:
+    """What is wrong with a one-line text value read from a file (``None``: nothing): over
+    :data:`MAX_CELL` characters, or holding a character no text may hold (a control or bidi
+    character, a lone surrogate, a noncharacter). The events files' text rule, for every
+    name and code a reader takes."""
+    if len(text) > MAX_CELL:
+        return f"holds {len(text):,} characters; a value may hold {MAX_CELL:,}"
+    bad = _UNSAFE_TEXT.search(text)
+    if bad is None:
+        return None
+    code = ord(bad.group())
+    return (
+        f"contains U+{code:04X} ({_character_kind(code)}) at position {bad.start() + 1}; "
+        "text may not hold it, remove it"
+    )
+
+
+QUOTE_CHARS = 60
+"""Characters of a value a problem quotes; a longer value is cut and its length stated."""
+
+
+def quoted(text: str) -> str:
+    """A value as a problem quotes it: ``'abc'``, or cut after :data:`QUOTE_CHARS` characters
+    with its length stated (``'2025-03-13T…' (8,388,608 characters)``), so a problem line
+    stays a line whatever the file holds."""
+    if len(text) <= QUOTE_CHARS:
+        return f"'{text}'"
+    return f"'{text[:QUOTE_CHARS]}…' ({len(text):,} characters)"
+
+
+NUMBER_HELP = "write numbers with the ASCII digits 0-9, a '.' and an optional exponent"
+
+
+def plain_number(text: str) -> bool:
+    """Whether a number's text uses only what every reader of the file agrees on: ASCII
+    characters and no ``_`` (Python's ``float`` also takes ``５５.59``, ``٥٥.59`` and
+    ``3_7.26``, which a spreadsheet or another program reads differently or not at all)."""
+    return text.isascii() and "_" not in text
+
+
 def ragged_text(fields: int, width: int) -> str:
     """What a record of the wrong width is told (the events files' and the track CSVs')."""
     return (
@@ -205,8 +271,9 @@ def _check_header(
     columns: Sequence[str],
     optional: Sequence[str],
     problems: list[Problem],
+    header_help: str | None = None,
 ) -> bool:
-    expected = ",".join(c for c in columns if c not in optional)
+    expected = header_help or ",".join(c for c in columns if c not in optional)
     if len(header) == 1:
         for sep, label in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")):
             if sep in header[0]:

@@ -1,21 +1,27 @@
-"""What the readers share: the limits fixes must respect, their messages, and a small CSV
-table reader that keeps each record's line."""
+"""What the readers share: the limits fixes must respect, their messages, the text and number
+rules of every value they take, and a bounded collector of one file's problems."""
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import compress
+from typing import SupportsIndex
 
 import numpy as np
 
-from geo.io.csvfile import csv_error_text, ragged_text
+from geo.io.csvfile import NUMBER_HELP, Table, plain_number, quoted, text_problem
 from geo.model import Problem
 from geo.tracks.model import BoolArray, FloatArray
+
+CsvTable = Table
+"""The rows of a track CSV: :class:`geo.io.csvfile.Table` (one CSV reader for every file)."""
+
+MAX_PROBLEMS = 1_000
+"""Problems of one file kept; beyond it they are counted (a small file of bad rows must not
+hold millions of messages)."""
 
 TIME_MIN = 631152000.0  # 1990-01-01T00:00Z
 TIME_MAX = 4102444800.0  # 2100-01-01T00:00Z
@@ -28,18 +34,73 @@ Report = Callable[[int, str], None]
 """``report(k, message)``: a problem with fix ``k`` (the reader knows its line and column)."""
 
 
+class _Bounded(list[Problem]):
+    """A list of problems that keeps :data:`MAX_PROBLEMS` and counts the rest."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dropped = 0
+
+    def append(self, problem: Problem) -> None:
+        if len(self) < MAX_PROBLEMS:
+            super().append(problem)
+        else:
+            self.dropped += 1
+
+    def extend(self, problems: object) -> None:
+        for problem in problems:  # type: ignore[attr-defined]
+            self.append(problem)
+
+    def insert(self, index: SupportsIndex, problem: Problem) -> None:
+        raise TypeError("problems are appended")
+
+
 @dataclass
 class Collector:
-    """The problems of one file, each ``FILE:LINE: column: message``."""
+    """The problems of one file, each ``FILE:LINE: column: message``; the first
+    :data:`MAX_PROBLEMS` are kept, the others counted (:attr:`count` has them all)."""
 
     name: str
-    problems: list[Problem] = field(default_factory=list)
+    problems: _Bounded = field(default_factory=_Bounded)
 
     def add(self, line: int, column: str, message: str) -> None:
-        self.problems.append(Problem(self.name, line, column, message))
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(self.name, line, column, message))
+        else:
+            self.problems.dropped += 1
+
+    @property
+    def count(self) -> int:
+        """Every problem found, kept or counted."""
+        return len(self.problems) + self.problems.dropped
 
     def __bool__(self) -> bool:
         return bool(self.problems)
+
+    def listed(self) -> list[Problem]:
+        """The kept problems by line, and a last one counting the others."""
+        out = sorted(self.problems, key=lambda p: p.line)
+        if self.problems.dropped:
+            out.append(
+                Problem(
+                    self.name,
+                    out[-1].line,
+                    "file",
+                    f"{self.problems.dropped:,} more problems not listed (the first "
+                    f"{MAX_PROBLEMS:,} are); fix these and check again",
+                )
+            )
+        return out
+
+
+def check_text(text: str, what: str, report: Callable[[str], None]) -> str:
+    """``text`` if it obeys the text rule (:func:`geo.io.csvfile.text_problem`), else ``""``
+    with the problem reported as ``{what} {message}``."""
+    problem = text_problem(text)
+    if problem is None:
+        return text
+    report(f"{what} {problem}")
+    return ""
 
 
 def show(value: float) -> str:
@@ -104,15 +165,34 @@ def parse_iso(text: str, *, unix: bool = False) -> float | str:
     A time without an offset is refused: these are recorded instants, always UTC-aware.
     """
     try:
+        if not text.isascii():  # fromisoformat takes other scripts' digits
+            raise ValueError(text)
         when = datetime.fromisoformat(text)
     except ValueError:
-        return f"'{text}' is not a time ({TIME_HELP}{', or Unix seconds' if unix else ''})"
+        return f"{quoted(text)} is not a time ({TIME_HELP}{', or Unix seconds' if unix else ''})"
     if when.tzinfo is None or when.utcoffset() is None:
-        return f"'{text}' has no UTC offset; times must be UTC-aware (end it with Z or +00:00)"
+        return (
+            f"{quoted(text)} has no UTC offset; times must be UTC-aware (end it with Z or +00:00)"
+        )
     try:
         return when.timestamp()
     except (OverflowError, OSError, ValueError):
-        return f"'{text}' is out of range"
+        return f"{quoted(text)} is out of range"
+
+
+def to_float(text: str) -> float:
+    """A number's text as a float; ``ValueError`` unless it is a plain ASCII number (see
+    :func:`geo.io.csvfile.plain_number`)."""
+    if not plain_number(text):
+        raise ValueError(text)
+    return float(text)
+
+
+def not_a_number(what: str, text: str) -> str:
+    """The message for a cell that is not a number."""
+    if text.isascii() and "_" not in text:
+        return f"{what} {quoted(text)} is not a number"
+    return f"{what} {quoted(text)} is not a number ({NUMBER_HELP})"
 
 
 def parse_floats(
@@ -129,58 +209,21 @@ def parse_floats(
     values = np.full(len(stripped), np.nan)
     filled = list(compress(stripped, present.tolist()))
     try:
+        if not plain_number("".join(filled)):
+            raise ValueError("not plain ASCII numbers")
         values[present] = np.array(filled, dtype=np.float64)
     except (ValueError, TypeError, OverflowError):
         for k in np.flatnonzero(present).tolist():
             try:
-                values[k] = float(stripped[k])
+                values[k] = to_float(stripped[k])
             except ValueError:
-                report(k, f"{what} '{stripped[k]}' is not a number")
+                report(k, not_a_number(what, stripped[k]))
                 present[k] = False
     if required:
         for k in np.flatnonzero(~present).tolist():
             if not stripped[k]:
                 report(k, f"{what} is empty")
     return values, present
-
-
-@dataclass(frozen=True, slots=True)
-class CsvTable:
-    header: list[str]
-    lines: list[int]
-    records: list[list[str]]
-
-    def column(self, name: str) -> list[str]:
-        if name not in self.header:
-            return [""] * len(self.records)
-        k = self.header.index(name)
-        return [record[k] for record in self.records]
-
-
-def read_csv(text: str, problems: Collector) -> CsvTable:
-    """Records of CSV text with the header's width, and the line each starts on; a ragged
-    record or a broken quote is reported (the rest of the file after a broken quote is
-    not read)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    lines: list[int] = []
-    records: list[list[str]] = []
-    header: list[str] = []
-    line = 1
-    try:
-        header = [cell.strip() for cell in next(reader, [])]
-        width = len(header)
-        line = reader.line_num + 1
-        for record in reader:
-            if len(record) == width:
-                if any(cell.strip() for cell in record):
-                    lines.append(line)
-                    records.append(record)
-            elif any(cell.strip() for cell in record):
-                problems.add(line, "row", ragged_text(len(record), width))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        problems.add(line, "row", csv_error_text(exc, reader.line_num, line))
-    return CsvTable(header, lines, records)
 
 
 class RowReport:

@@ -22,9 +22,12 @@ from geo.tracks._common import (
     CsvTable,
     RowReport,
     check_range,
+    check_text,
     check_times,
     parse_floats,
     parse_iso,
+    quoted,
+    to_float,
 )
 from geo.tracks.build import make_trace
 from geo.tracks.model import Trace
@@ -37,7 +40,7 @@ FR24_COLUMNS = ("Timestamp", "UTC", "Callsign", "Position", "Altitude", "Speed",
 def read_fr24(table: CsvTable, problems: Collector) -> list[Trace]:
     """The trace in a Flightradar24 CSV table (header already checked), or ``[]``."""
     lines = table.lines
-    before = len(problems.problems)
+    before = problems.count
 
     def reporter(column: str) -> RowReport:
         return RowReport(problems, lines, column)
@@ -60,7 +63,7 @@ def read_fr24(table: CsvTable, problems: Collector) -> list[Trace]:
             if abs(parsed - float(stamps[k])) > 1.0:
                 reporter("UTC")(
                     k,
-                    f"'{cell}' disagrees with Timestamp {stamps[k]:.0f} "
+                    f"{quoted(cell)} disagrees with Timestamp {stamps[k]:.0f} "
                     f"by {abs(parsed - float(stamps[k])):,.0f} s",
                 )
         elif not table.column("Timestamp")[k].strip():
@@ -75,13 +78,17 @@ def read_fr24(table: CsvTable, problems: Collector) -> list[Trace]:
     for k, cell in enumerate(table.column("Position")):
         parts = cell.split(",")
         if len(parts) != 2:
-            report_position(k, f"'{cell.strip()}' is not \"lat,lon\"")
+            report_position(k, f"{quoted(cell.strip())} is not \"lat,lon\"")
             continue
         try:
-            lat[k], lon[k] = float(parts[0]), float(parts[1])
+            lat[k], lon[k] = to_float(parts[0].strip()), to_float(parts[1].strip())
             known[k] = True
         except ValueError:
-            report_position(k, f"'{cell.strip()}' is not \"lat,lon\" in degrees")
+            report_position(
+                k,
+                f"{quoted(cell.strip())} is not \"lat,lon\" in degrees (ASCII digits 0-9 "
+                "and a '.')",
+            )
     check_range(lat, known, -90.0, 90.0, "latitude", report_position)
     check_range(lon, known, -180.0, 180.0, "longitude", report_position)
 
@@ -96,15 +103,20 @@ def read_fr24(table: CsvTable, problems: Collector) -> list[Trace]:
     )
     check_range(track, track_ok, *TRACK_DEG, "direction", reporter("Direction"), "degrees")
 
-    if len(problems.problems) > before:
+    callsigns = [cell.strip().upper() for cell in table.column("Callsign")]
+    report_callsign = reporter("Callsign")
+    checked: set[str] = set()
+    for k, callsign in enumerate(callsigns):
+        if callsign not in checked:
+            if check_text(callsign, "callsign", lambda m, k=k: report_callsign(k, m)):
+                checked.add(callsign)
+        if callsign not in checked:
+            callsigns[k] = ""
+    if problems.count > before:
         return []
     names: dict[str, int] = {}
     codes = np.array(
-        [
-            names.setdefault(c, len(names)) if c else -1
-            for c in (cell.strip().upper() for cell in table.column("Callsign"))
-        ],
-        dtype=np.int32,
+        [names.setdefault(c, len(names)) if c else -1 for c in callsigns], dtype=np.int32
     )
     return [
         make_trace(

@@ -34,6 +34,8 @@ from geo.tracks._common import (
     check_range,
     check_times,
     parse_iso,
+    quoted,
+    to_float,
 )
 from geo.tracks.build import make_trace
 from geo.tracks.model import Trace
@@ -156,7 +158,7 @@ def read_kml(data: bytes, problems: Collector) -> list[Trace]:
         )
         return []
 
-    before = len(problems.problems)
+    before = problems.count
     lines: list[tuple[int, int]] = []  # (when line, coord line) per fix
     whens: list[str] = []
     coords: list[str] = []
@@ -196,9 +198,13 @@ def read_kml(data: bytes, problems: Collector) -> list[Trace]:
         try:
             if len(parts) not in (2, 3):
                 raise ValueError
-            numbers = [float(p) for p in parts]
+            numbers = [to_float(p) for p in parts]
         except ValueError:
-            problems.add(lines[k][1], "gx:coord", f"'{c}' is not \"lon lat [altitude_m]\"")
+            problems.add(
+                lines[k][1],
+                "gx:coord",
+                f"{quoted(c)} is not \"lon lat [altitude_m]\" (ASCII digits 0-9 and a '.')",
+            )
             continue
         lon[k], lat[k] = numbers[0], numbers[1]
         if len(numbers) == 3:
@@ -220,7 +226,7 @@ def read_kml(data: bytes, problems: Collector) -> list[Trace]:
         at,
         "m",
     )
-    if len(problems.problems) > before:
+    if problems.count > before:
         return []
     codes_of: dict[str, int] = {}
     codes = np.array(

@@ -31,9 +31,11 @@ import orjson
 from geo.tracks._common import (
     ALT_FT,
     GS_KT,
+    MAX_PROBLEMS,
     TRACK_DEG,
     Collector,
     check_range,
+    check_text,
     check_times,
     show,
 )
@@ -177,12 +179,16 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
         return []
 
     found: list[tuple[str, int | None, str]] = []  # (column, point, message)
+    more = [0]  # problems beyond the bound: counted, not kept
 
     def top(key: str, message: str) -> None:
         found.append((key, None, message))
 
     def point(k: int, message: str) -> None:
-        found.append(("", k, message))
+        if len(found) < MAX_PROBLEMS:
+            found.append(("", k, message))
+        else:
+            more[0] += 1
 
     icao = doc.get("icao")
     if icao is None:
@@ -194,7 +200,12 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
         value = doc.get(key)
         if value is not None and not isinstance(value, str):
             top(key, f"{_json_text(value)} is not text")
-        texts[key] = value if isinstance(value, str) else ""
+        what = "registration" if key == "r" else "type"
+        texts[key] = (
+            check_text(value.strip(), what, lambda m, key=key: top(key, m))
+            if isinstance(value, str)
+            else ""
+        )
     base = doc.get("timestamp")
     before = len(found)
     if base is None:
@@ -273,6 +284,8 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
             at(k, f"callsign {_json_text(flight)} is not text")
             continue
         callsign = flight.strip().upper()
+        if callsign and callsign not in names:
+            callsign = check_text(callsign, "callsign", lambda m, k=k: at(k, m))
         if callsign:
             codes[k] = names.setdefault(callsign, len(names))
 
@@ -299,6 +312,7 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
             else:
                 line = lines[number_k] if number_k < len(lines) else 1
                 problems.add(line, f"point {number_k}", message)
+        problems.problems.dropped += more[0]
         return []
     assert isinstance(icao, str)
     return [

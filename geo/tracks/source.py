@@ -59,29 +59,41 @@ class TrackSource(Protocol):
 class FileSource:
     """Track files: paths, folders (read recursively: ``*.json``, ``*.csv``, ``*.kml``,
     ``*.gz``, hidden files skipped, in path order) and ``(name, bytes)``
-    uploads. Each file's format is told by its content (see :mod:`geo.tracks.read`)."""
+    uploads. Each file's format is told by its content (see :mod:`geo.tracks.read`).
+    After reading, :attr:`notes` says what was skipped (a link out of a folder, the same
+    content twice)."""
 
     def __init__(self, inputs: Iterable[TrackInput]) -> None:
         self.inputs = tuple(inputs)
+        self.notes: list[str] = []
 
-    def read(self) -> list[Trace]:
-        """Every trace of every input; one :class:`DataError` with every problem."""
-        problems: list[Problem] = []
-        traces = read_inputs(self.inputs, problems)
-        if problems:
-            raise DataError(problems)
+    def read(self, problems: list[Problem] | None = None) -> list[Trace]:
+        """Every trace of every input. Each file is read on its own: without ``problems``,
+        one :class:`DataError` with every problem of every file; with it, a bad file's
+        problems are added to it and the other files' traces returned."""
+        found: list[Problem] = []
+        self.notes = []
+        traces = read_inputs(self.inputs, found, self.notes)
+        if problems is None:
+            if found:
+                raise DataError(found)
+        else:
+            problems.extend(found)
         return traces
 
     def traces(self) -> Iterator[Trace]:
         return iter(self.read())
 
 
-def track_set(traces: Iterable[Trace], airports: AirportIndex | None = None) -> TrackSet:
+def track_set(
+    traces: Iterable[Trace], airports: AirportIndex | None = None, notes: Iterable[str] = ()
+) -> TrackSet:
     """Split each trace into legs (matching airports, by default those of airportsdata)
-    and gather the notes: what reading did to the fixes, and the fixes no leg took."""
+    and gather the notes: ``notes`` (what reading skipped), what reading did to the fixes,
+    and the fixes no leg took."""
     kept: list[Trace] = []
     legs: list[Leg] = []
-    notes: list[str] = []
+    notes = list(notes)
     for trace in traces:
         kept.append(trace)
         split = split_legs(trace, airports)
@@ -98,7 +110,16 @@ def track_set(traces: Iterable[Trace], airports: AirportIndex | None = None) -> 
     return TrackSet(tuple(kept), tuple(legs), tuple(notes))
 
 
-def load_tracks(inputs: Iterable[TrackInput], airports: AirportIndex | None = None) -> TrackSet:
-    """Read track files, folders and uploads, and split them into legs; every problem of
-    every file in one :class:`DataError`."""
-    return track_set(FileSource(inputs).traces(), airports)
+def load_tracks(
+    inputs: Iterable[TrackInput],
+    airports: AirportIndex | None = None,
+    *,
+    problems: list[Problem] | None = None,
+) -> TrackSet:
+    """Read track files, folders and uploads, and split them into legs. Each file is read on
+    its own: without ``problems``, every problem of every file in one :class:`DataError`;
+    with it (a lenient load), a bad file's problems are added to ``problems`` and the
+    other files load."""
+    source = FileSource(inputs)
+    traces = source.read(problems)
+    return track_set(traces, airports, source.notes)
