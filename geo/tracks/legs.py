@@ -154,9 +154,10 @@ def _interleaved_groups(trace: Trace) -> IntArray | None:
     t, lat, lon = trace.t, trace.lat, trace.lon
     # a quick spherical count first (0.5 % short of the ellipsoid at worst), exact after
     p = np.radians(np.stack([lat, lon]))
-    h = np.sin(np.diff(p[0]) / 2.0) ** 2 + np.cos(p[0, :-1]) * np.cos(p[0, 1:]) * np.sin(
-        np.diff(p[1]) / 2.0
-    ) ** 2
+    h = (
+        np.sin(np.diff(p[0]) / 2.0) ** 2
+        + np.cos(p[0, :-1]) * np.cos(p[0, 1:]) * np.sin(np.diff(p[1]) / 2.0) ** 2
+    )
     approx_m = 2.0 * 6371008.8 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
     limit = (MAX_SPEED_KMH / 3.6) * np.diff(t) + NOISE_KM * 1000.0
     rough = np.flatnonzero(approx_m * 1.01 > limit)
@@ -490,9 +491,7 @@ def _go_arounds(
         return out
     with np.errstate(invalid="ignore"):
         valley = np.zeros(m, dtype=np.bool_)
-        valley[1:-1] = (
-            (alt[1:-1] <= alt[:-2]) & (alt[1:-1] < alt[2:]) & (alt[1:-1] < 16000.0)
-        )
+        valley[1:-1] = (alt[1:-1] <= alt[:-2]) & (alt[1:-1] < alt[2:]) & (alt[1:-1] < 16000.0)
     cand = np.flatnonzero(valley & in_air)
     if not cand.size:
         return out
