@@ -129,11 +129,12 @@ def offtrack_km(
     else:
         f_lon, f_lat, _ = _GEOD.fwd(a_lon, a_lat, az, s)
         dist = np.asarray(_GEOD.inv(f_lon, f_lat, p_lon, p_lat)[2], dtype=np.float64)
-    # a zero-length segment is a point
-    point = length < 1e-3
-    if point.any():
-        _, _, d0 = _GEOD.inv(a_lon[point], a_lat[point], p_lon[point], p_lat[point])
-        dist[point] = d0
+    # the nearest point of the segment is the foot or an end (a zero-length segment is a
+    # point): the iteration clamps to the end on the foot's side along the great circle,
+    # which for a point far off (thousands of km) may be the farther end
+    _, _, to_a = _GEOD.inv(a_lon, a_lat, p_lon, p_lat)
+    _, _, to_b = _GEOD.inv(b_lon, b_lat, p_lon, p_lat)
+    dist = np.minimum(dist, np.minimum(np.asarray(to_a), np.asarray(to_b)))
     return dist / 1000.0
 
 
