@@ -30,6 +30,7 @@ from geo.tracks import (
     track_set,
 )
 from geo.tracks.compare import leg_facts
+from geo.tracks.geometry import max_offtrack_km
 from tests.test_tracks_fixtures import (
     GEOD,
     GYD,
@@ -526,3 +527,22 @@ def test_a_leg_longer_than_a_day_is_not_one_flight() -> None:
         "473 h continuously airborne" in note and "longer than 24 h" in note
         for note in tracks.notes
     )
+
+
+def test_the_largest_offtrack_is_the_exact_one() -> None:
+    """max_offtrack_km (the sphere picks the candidates, WGS84 measures them) equals the
+    largest offtrack_km of every point, for short and long routes and points anywhere."""
+    rng = np.random.default_rng(1)
+    for k in range(300):
+        lat1, lat2 = rng.uniform(-80, 80, 2)
+        lon1, lon2 = rng.uniform(-180, 180, 2)
+        if k % 3 == 0:  # a short route, points near it
+            lat2, lon2 = lat1 + rng.uniform(-5, 5), lon1 + rng.uniform(-5, 5)
+            p_lat = np.clip(lat1 + rng.uniform(-8, 8, 50), -89, 89)
+            p_lon = lon1 + rng.uniform(-8, 8, 50)
+        else:
+            p_lat, p_lon = rng.uniform(-89, 89, 50), rng.uniform(-180, 180, 50)
+        every = float(np.max(offtrack_km(p_lon, p_lat, lon1, lat1, lon2, lat2)))
+        assert max_offtrack_km(p_lon, p_lat, lon1, lat1, lon2, lat2) == pytest.approx(
+            every, abs=1e-6
+        )

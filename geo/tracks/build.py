@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from geo.tracks.model import BoolArray, FloatArray, Trace
-from geo.tracks.outliers import flag_outliers
+from geo.tracks.outliers import outliers_and_jumps
 
 __all__ = ["make_trace"]
 
@@ -148,7 +148,7 @@ def make_trace(
             first = np.minimum.reduceat(where, starts)
             codes = np.where(first < n, codes[np.minimum(first, n - 1)], -1).astype(np.int32)
 
-    outlier = flag_outliers(t_arr, columns["lat"], columns["lon"])
+    outlier, jumps = outliers_and_jumps(t_arr, columns["lat"], columns["lon"])
     arrays: list[npt.NDArray[np.generic]] = [
         t_arr,
         *columns.values(),
@@ -182,4 +182,5 @@ def make_trace(
         duplicates=duplicates,
         reordered=reordered,
         vrate_fpm=columns.get("vrate_fpm"),
+        jumps=jumps,
     )

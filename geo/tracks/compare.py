@@ -35,7 +35,7 @@ import numpy.typing as npt
 from geo.model import Event, Location, free_reference
 from geo.timeline import format_duration
 from geo.tracks.airports import MATCH_KM
-from geo.tracks.geometry import distances_km, offtrack_km, path_length_km
+from geo.tracks.geometry import distances_km, max_offtrack_km, path_length_km
 from geo.tracks.legs import GAP_MINUTES
 from geo.tracks.model import FloatArray, Leg
 
@@ -232,12 +232,11 @@ def leg_facts(leg: Leg) -> LegFacts:
     a, b = leg.origin, leg.destination
     great = float(distances_km(a.lon, a.lat, b.lon, b.lat)[0])
     recorded = path_length_km(leg)
-    off = offtrack_km(leg.lon, leg.lat, a.lon, a.lat, b.lon, b.lat)
     return LegFacts(
         recorded_distance_km=recorded,
         great_circle_km=great,
         detour_ratio=recorded / great if great >= 1.0 else None,
-        max_offtrack_km=float(np.max(off)) if off.size else 0.0,
+        max_offtrack_km=max_offtrack_km(leg.lon, leg.lat, a.lon, a.lat, b.lon, b.lat),
     )
 
 
@@ -445,7 +444,7 @@ def compare(event: Event, leg: Leg, link: LinkScore | None = None) -> Comparison
         distances_km(origin.lon, origin.lat, destination.lon, destination.lat)[0]
     )
     recorded_km = path_length_km(leg)
-    offtrack = offtrack_km(
+    offtrack = max_offtrack_km(
         leg.lon, leg.lat, origin.lon, origin.lat, destination.lon, destination.lat
     )
     ends_lon = [leg.origin.lon, leg.destination.lon]
@@ -467,7 +466,7 @@ def compare(event: Event, leg: Leg, link: LinkScore | None = None) -> Comparison
         recorded_distance_km=recorded_km,
         great_circle_km=great_circle_km,
         detour_ratio=recorded_km / great_circle_km if great_circle_km >= 1.0 else None,
-        max_offtrack_km=float(np.max(offtrack)) if offtrack.size else 0.0,
+        max_offtrack_km=offtrack,
         origin_offset_km=float(ends_km[0]),
         destination_offset_km=float(ends_km[1]),
         reported_origin=_code(origin),

@@ -152,20 +152,7 @@ def _interleaved_groups(trace: Trace) -> IntArray | None:
     if n < 2 * INTERLEAVED_MIN_BREAKS:
         return None
     t, lat, lon = trace.t, trace.lat, trace.lon
-    # a quick spherical count first (0.5 % short of the ellipsoid at worst), exact after
-    p = np.radians(np.stack([lat, lon]))
-    h = (
-        np.sin(np.diff(p[0]) / 2.0) ** 2
-        + np.cos(p[0, :-1]) * np.cos(p[0, 1:]) * np.sin(np.diff(p[1]) / 2.0) ** 2
-    )
-    approx_m = 2.0 * 6371008.8 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-    limit = (MAX_SPEED_KMH / 3.6) * np.diff(t) + NOISE_KM * 1000.0
-    rough = np.flatnonzero(approx_m * 1.01 > limit)
-    if rough.size < INTERLEAVED_MIN_BREAKS or rough.size < 0.05 * n:
-        return None
-    _, _, d = _GEOD.inv(lon[rough], lat[rough], lon[rough + 1], lat[rough + 1])
-    breaks = int(np.count_nonzero(np.asarray(d) > limit[rough]))
-    if breaks < INTERLEAVED_MIN_BREAKS or breaks < 0.05 * n:
+    if trace.jumps < INTERLEAVED_MIN_BREAKS or trace.jumps < 0.05 * n:
         return None
     group = np.full(n, -1, dtype=np.int64)
     heads: list[int] = []
@@ -325,14 +312,11 @@ def _split_one(trace: Trace, index: AirportIndex) -> LegSplit:
 
     # movement: airborne long enough and far enough (bounding box of the fixes)
     duration = t[lasts] - t[firsts]
-    lat_span = np.maximum.reduceat(lat, firsts) - np.minimum.reduceat(lat, firsts)
-    lon_span = np.maximum.reduceat(lon, firsts) - np.minimum.reduceat(lon, firsts)
-    # reduceat runs to the next first; legs end at their last: recompute where they differ
-    ends_at_next = np.concatenate([firsts[1:] - 1, [m - 1]]) != lasts
-    for j in np.flatnonzero(ends_at_next).tolist():
-        a, b = int(firsts[j]), int(lasts[j]) + 1
-        lat_span[j] = np.ptp(lat[a:b])
-        lon_span[j] = np.ptp(lon[a:b])
+    lat_span = np.empty(firsts.shape[0])
+    lon_span = np.empty(firsts.shape[0])
+    for j, (first, last) in enumerate(zip(firsts.tolist(), lasts.tolist(), strict=True)):
+        lat_span[j] = np.ptp(lat[first : last + 1])
+        lon_span[j] = np.ptp(lon[first : last + 1])
     mid_lat = np.radians(np.clip(np.abs(lat[firsts]) + lat_span, 0.0, 89.0))
     move_km = np.hypot(lat_span * 111.0, lon_span * 111.0 * np.cos(mid_lat))
     moved = (duration >= MIN_AIRBORNE_MINUTES * 60.0) & (move_km >= MIN_MOVE_KM)
@@ -361,24 +345,35 @@ def _split_one(trace: Trace, index: AirportIndex) -> LegSplit:
     ground_after = (lasts < m - 1) & ~in_air[after] & (t[after] - t[lasts] <= near)
     n_legs = int(firsts.shape[0])
     ends = np.concatenate([firsts, lasts])
-    end_field = _field_ft(index, lat[ends], lon[ends])
-    with np.errstate(invalid="ignore"):
-        low_end = alt[ends] - end_field < LOW_FT
-    seen_takeoff = ground_before | low_end[:n_legs]
-    seen_landing = ground_after | low_end[n_legs:]
     # match from the adjacent ground fix when there is one (it is on the airport)
     from_pos = np.concatenate(
         [np.where(ground_before, prev, firsts), np.where(ground_after, after, lasts)]
     )
+    # one query for every end: the field under the end fix (25 km), the airport at the fix
+    # it is matched from (10 km) and the alternatives there (5 km)
+    points = np.concatenate([ends, from_pos])
+    q, c, ckm = index.within(lat[points], lon[points], FIELD_KM)
+    head = np.unique(q, return_index=True)[1]  # per point, its nearest (results sorted)
+    nearest = np.full(points.shape[0], -1, dtype=np.int64)
+    nearest_km = np.full(points.shape[0], np.nan)
+    nearest[q[head]] = c[head]
+    nearest_km[q[head]] = ckm[head]
+    end_field = index.elevation_ft(nearest[: 2 * n_legs])
+    with np.errstate(invalid="ignore"):
+        low_end = alt[ends] - end_field < LOW_FT
+    seen_takeoff = ground_before | low_end[:n_legs]
+    seen_landing = ground_after | low_end[n_legs:]
     end_lat = lat[from_pos]
     end_lon = lon[from_pos]
-    found, km = index.nearest(end_lat, end_lon, MATCH_KM)
-    q, c, ckm = index.within(end_lat, end_lon, ALTERNATIVE_KM)
+    found = nearest[2 * n_legs :].copy()
+    km = nearest_km[2 * n_legs :]
+    found[~(km <= MATCH_KM)] = -1
     others: dict[int, list[tuple[str, float]]] = {}
     for qi, ci, d_km in zip(q.tolist(), c.tolist(), ckm.tolist(), strict=True):
-        if ci != int(found[qi]):
+        j = qi - 2 * n_legs
+        if j >= 0 and d_km <= ALTERNATIVE_KM and ci != int(found[j]):
             airport = index.airport(ci)
-            others.setdefault(qi, []).append((airport.icao or airport.iata, round(d_km, 2)))
+            others.setdefault(j, []).append((airport.icao or airport.iata, round(d_km, 2)))
     field_at = index.elevation_ft(found)
 
     def match(j: int, seen: bool) -> AirportMatch:
@@ -490,9 +485,12 @@ def _go_arounds(
     if m < 3:
         return out
     with np.errstate(invalid="ignore"):
-        valley = np.zeros(m, dtype=np.bool_)
-        valley[1:-1] = (alt[1:-1] <= alt[:-2]) & (alt[1:-1] < alt[2:]) & (alt[1:-1] < 16000.0)
-    cand = np.flatnonzero(valley & in_air)
+        low = np.flatnonzero(alt[1:-1] < 16000.0) + 1  # no airfield is higher
+    if not low.size:
+        return out
+    with np.errstate(invalid="ignore"):
+        valley = (alt[low] <= alt[low - 1]) & (alt[low] < alt[low + 1]) & in_air[low]
+    cand = low[valley]
     if not cand.size:
         return out
     found, _ = index.nearest(lat[cand], lon[cand], MATCH_KM)

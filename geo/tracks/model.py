@@ -99,6 +99,7 @@ class Trace:
     # the fixes hold two aircraft under one identity (persistent alternating impossible
     # jumps): set on the traces :func:`geo.tracks.split_legs` tells apart
     interleaved: bool = False
+    jumps: int = 0  # pairs of consecutive fixes no aircraft could fly between
 
     def __len__(self) -> int:
         return int(self.t.shape[0])
