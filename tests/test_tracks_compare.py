@@ -93,9 +93,12 @@ def recorded(t0: float = T0 + 240, t1: float = T1 - 120, **kw: object) -> Leg:
 
 def test_deltas_and_words() -> None:
     result = compare(reported(), recorded())
-    assert result.takeoff_delta_minutes == pytest.approx(4.0, abs=1e-6)
-    assert result.landing_delta_minutes == pytest.approx(-2.0, abs=1e-6)
-    assert result.takeoff_utc == datetime(2025, 3, 13, 22, 58, tzinfo=UTC)
+    # takeoff and landing are the estimated liftoff (8 s after the first airborne fix, at
+    # 500 ft under Vnukovo's 686-ft field) and touchdown (22 s after the last fix, 500 ft
+    # over Baku's field, descending 1,282 ft/min): within 30 s of the fixes
+    assert result.takeoff_delta_minutes == pytest.approx(4.0 + 8 / 60, abs=1e-6)
+    assert result.landing_delta_minutes == pytest.approx(-2.0 + 22 / 60, abs=1e-6)
+    assert result.takeoff_utc == datetime(2025, 3, 13, 22, 58, 8, tzinfo=UTC)
     assert result.track_points == 200 and result.outliers == 0
     assert result.great_circle_km == pytest.approx(1926, abs=10)
     assert result.recorded_distance_km == pytest.approx(result.great_circle_km, rel=1e-9)
@@ -301,19 +304,23 @@ def test_event_for_an_unmatched_leg() -> None:
         id="track-a0b1c2-20250313T2258Z",
         kind="flight",
         title="N103WG (recorded) UUWW → UBBB",
-        start_utc=datetime(2025, 3, 13, 22, 58, tzinfo=UTC),
-        end_utc=datetime(2025, 3, 14, 1, 28, tzinfo=UTC),
+        # the estimated liftoff and touchdown (see test_deltas_and_words)
+        start_utc=datetime(2025, 3, 13, 22, 58, 8, tzinfo=UTC),
+        end_utc=datetime(2025, 3, 14, 1, 28, 22, tzinfo=UTC),
         start_precision="second",
         end_precision="second",
-        start_text="2025-03-13T22:58:00Z",
-        end_text="2025-03-14T01:28:00Z",
+        start_text="2025-03-13T22:58:08Z",
+        end_text="2025-03-14T01:28:22Z",
         origin=(place("UUWW"),),
         destination=place("UBBB"),
         participants=(),
         status="confirmed",
         sources=("trace_full_a0b1c2.json",),
         notes="recorded track from trace_full_a0b1c2.json (leg 1, 200 fixes, readsb format); "
-        "times are the first and last airborne fix",
+        "times are the estimated liftoff and touchdown (else the first and last airborne fix); "
+        "took off 2025-03-13T22:58:08Z from UUWW, landed 2025-03-14T01:28:22Z at UBBB; "
+        "recorded 1,926 km; the great circle's length between its ends (1,926 km); "
+        "up to 0 km off it",
         line=0,
         aircraft="N103WG",
         references=(free_reference("trace_full_a0b1c2.json"),),

@@ -114,7 +114,9 @@ def test_uploaded_tracks_reach_the_app(tmp_path: Path) -> None:
     panel = appstate.flight_panel(flight(result.dataset.events))
     assert panel["Track"] == f"recorded track: 292 fixes (readsb) from {EXAMPLE.name}"
     assert panel["Record vs report"].startswith("took off 4 min after the reported time")
-    assert panel["Recorded (UTC)"] == "2025-03-13T22:58:10Z → 2025-03-14T01:27:40Z"
+    # estimated liftoff 11 s after the first airborne fix (400 ft, under Vnukovo's field;
+    # 825 ft 16 s later) and touchdown 20 s after the last (500 ft over Baku, -25 ft/s)
+    assert panel["Recorded (UTC)"] == "2025-03-13T22:58:21Z → 2025-03-14T01:28:00Z"
     assert appstate.flight_panel(flight(load_dataset().events))["Track"] == COMPUTED
     assert appstate.upload_key({}, [up]) != appstate.upload_key({})
     broken = appstate.load_uploads(tracks=[appstate.Upload("bad.json", b'{"icao": 1}')])

@@ -59,7 +59,9 @@ def test_two_flights_split_at_the_ground_between() -> None:
     ]
     first = legs[0]
     assert first.takeoff_observed and first.landing_observed and first.observation_words == ()
-    assert first.takeoff_utc.timestamp() == pytest.approx(T0, abs=0.01)
+    # the estimated liftoff: the first fix clear of Vnukovo's 686-ft field (1,505 ft, 47 s
+    # after T0) traced back along its climb; the first airborne fix (500 ft) is the switch
+    assert first.takeoff_utc.timestamp() == pytest.approx(T0 + 9.0, abs=1.0)
     assert len(first) == 200  # the ground fixes are in no leg
     assert not first.trace.on_ground[first.index].any()
     assert first.origin.distance_km == pytest.approx(0.0, abs=0.01)
@@ -186,6 +188,13 @@ def test_lone_airborne_fix_between_ground_contacts_is_noted() -> None:
     taxi.ground[1:4] = True
     taxi.ground[2] = False  # one fix of altitude noise while taxiing
     taxi.alt_ft[2] = 100.0
+    # standing (0 kt) at 100 ft, under Vnukovo's 686-ft field: on the ground by speed
+    standing = track_set([trace_of(taxi)])
+    assert standing.legs == ()
+    assert standing.notes == (
+        "trace_full_a0b1c2.json: no leg (the aircraft is never seen airborne twice)",
+    )
+    taxi.gs_kt[2] = 80.0  # at speed: airborne, alone
     tracks = track_set([trace_of(taxi)])
     assert tracks.legs == ()
     assert tracks.notes == (

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from geo.tracks.model import BoolArray, FloatArray, Trace
-from geo.tracks.outliers import flag_outliers
+from geo.tracks.outliers import outliers_and_jumps
 
 __all__ = ["make_trace"]
 
@@ -83,10 +83,12 @@ def make_trace(
     registration: str = "",
     callsign: str = "",
     aircraft_type: str = "",
+    vrate_fpm: npt.ArrayLike | None = None,
 ) -> Trace:
     """A trace from per-fix arrays (any order, duplicates allowed); see the module doc.
 
-    ``alt_ft``, ``gs_kt``, ``track_deg``: NaN where unknown (None: all unknown).
+    ``alt_ft``, ``gs_kt``, ``track_deg``, ``vrate_fpm`` (vertical rate, ft/min): NaN where
+    unknown (None: all unknown; a trace made without ``vrate_fpm`` has none).
     ``callsign_code``: per fix an index into ``callsigns``, -1 for none. ``callsign``
     defaults to the most frequent one. Raises ``ValueError`` when array lengths differ (a
     programming error, not bad input).
@@ -100,6 +102,8 @@ def make_trace(
         "gs_kt": _floats(gs_kt, n, "gs_kt"),
         "track_deg": _floats(track_deg, n, "track_deg") % 360.0,
     }
+    if vrate_fpm is not None:
+        columns["vrate_fpm"] = _floats(vrate_fpm, n, "vrate_fpm")
     flags = {
         "on_ground": _bools(on_ground, n, "on_ground"),
         "new_leg": _bools(new_leg, n, "new_leg"),
@@ -132,8 +136,9 @@ def make_trace(
         if duplicates:
             starts = np.flatnonzero(np.concatenate([[True], ~same]))
             t_arr = t_arr[starts]
-            for key in ("alt_ft", "gs_kt", "track_deg"):
-                columns[key] = _first_known(columns[key], starts)
+            for key in ("alt_ft", "gs_kt", "track_deg", "vrate_fpm"):
+                if key in columns:
+                    columns[key] = _first_known(columns[key], starts)
             for key in ("lat", "lon"):
                 columns[key] = columns[key][starts]
             flags["new_leg"] = np.logical_or.reduceat(flags["new_leg"], starts)
@@ -143,7 +148,7 @@ def make_trace(
             first = np.minimum.reduceat(where, starts)
             codes = np.where(first < n, codes[np.minimum(first, n - 1)], -1).astype(np.int32)
 
-    outlier = flag_outliers(t_arr, columns["lat"], columns["lon"])
+    outlier, jumps = outliers_and_jumps(t_arr, columns["lat"], columns["lon"])
     arrays: list[npt.NDArray[np.generic]] = [
         t_arr,
         *columns.values(),
@@ -176,4 +181,6 @@ def make_trace(
         callsigns=names,
         duplicates=duplicates,
         reordered=reordered,
+        vrate_fpm=columns.get("vrate_fpm"),
+        jumps=jumps,
     )

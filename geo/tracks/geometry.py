@@ -30,6 +30,7 @@ __all__ = [
     "EARTH_RADIUS_M",
     "TrackPosition",
     "distances_km",
+    "max_offtrack_km",
     "offtrack_km",
     "path_length_km",
     "position_at",
@@ -129,12 +130,54 @@ def offtrack_km(
     else:
         f_lon, f_lat, _ = _GEOD.fwd(a_lon, a_lat, az, s)
         dist = np.asarray(_GEOD.inv(f_lon, f_lat, p_lon, p_lat)[2], dtype=np.float64)
-    # a zero-length segment is a point
-    point = length < 1e-3
-    if point.any():
-        _, _, d0 = _GEOD.inv(a_lon[point], a_lat[point], p_lon[point], p_lat[point])
-        dist[point] = d0
-    return dist / 1000.0
+    # the nearest point of the segment is the foot or an end (a zero-length segment is a
+    # point): where the iteration clamped to an end, it is the end on the foot's side
+    # along the great circle, which for a point far off (thousands of km) may be the
+    # farther end: take the nearer
+    ended = np.flatnonzero((s <= 0.0) | (s >= length))
+    if ended.size:
+        _, _, to_a = _GEOD.inv(a_lon[ended], a_lat[ended], p_lon[ended], p_lat[ended])
+        _, _, to_b = _GEOD.inv(b_lon[ended], b_lat[ended], p_lon[ended], p_lat[ended])
+        dist[ended] = np.minimum(dist[ended], np.minimum(np.asarray(to_a), np.asarray(to_b)))
+    return np.asarray(dist, dtype=np.float64) / 1000.0
+
+
+def _spherical_offtrack_m(p: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
+    """Distance (m, on the mean sphere) of unit vectors ``p`` from the arc ``a``-``b``."""
+    normal = np.cross(a, b)
+    norm = float(np.linalg.norm(normal))
+    to_a = np.arccos(np.clip(p @ a, -1.0, 1.0))
+    to_b = np.arccos(np.clip(p @ b, -1.0, 1.0))
+    ends = np.minimum(to_a, to_b)
+    if norm < 1e-12:
+        return np.asarray(ends * EARTH_RADIUS_M, dtype=np.float64)
+    normal = normal / norm
+    cross = np.arcsin(np.clip(p @ normal, -1.0, 1.0))
+    foot = p - np.outer(p @ normal, normal)
+    # the foot is on the arc when it is on a's side of b and b's side of a
+    inside = (np.cross(a, foot) @ normal >= 0.0) & (np.cross(foot, b) @ normal >= 0.0)
+    inside &= foot @ (a + b) > 0.0
+    return np.asarray(np.where(inside, np.abs(cross), ends) * EARTH_RADIUS_M, dtype=np.float64)
+
+
+def max_offtrack_km(
+    lon: npt.ArrayLike, lat: npt.ArrayLike, lon1: float, lat1: float, lon2: float, lat2: float
+) -> float:
+    """The largest :func:`offtrack_km` of the points from one segment, measured exactly on
+    WGS84 for the few points the sphere puts near the largest (the sphere is within 0.6 %
+    of the ellipsoid; 1 % and 2 km are left as margin), so a leg of any length costs a
+    handful of geodesics. 0 for no points."""
+    p_lon = np.atleast_1d(np.asarray(lon, dtype=np.float64)).ravel()
+    p_lat = np.atleast_1d(np.asarray(lat, dtype=np.float64)).ravel()
+    if not p_lon.size:
+        return 0.0
+    a = unit_vectors(np.array([lat1]), np.array([lon1]))[0]
+    b = unit_vectors(np.array([lat2]), np.array([lon2]))[0]
+    rough = _spherical_offtrack_m(unit_vectors(p_lat, p_lon), a, b)
+    top = float(np.max(rough))
+    near = np.flatnonzero(rough >= top * 0.98 - 4000.0)
+    exact = offtrack_km(p_lon[near], p_lat[near], lon1, lat1, lon2, lat2)
+    return float(np.max(exact))
 
 
 def _seconds(value: datetime | float) -> float:

@@ -1,48 +1,111 @@
-"""Split a trace into legs: airborne time between ground contacts.
+"""Split a trace into legs: what a flight is, between ground contacts.
 
 Rules, applied to the fixes that are not outliers, in time order:
 
-1. A **ground fix** (readsb ``"ground"``, Flightradar24 altitude 0) is in no leg; the
-   airborne fixes between two ground contacts are one leg.
-2. A **new-leg flag** (readsb flag 2) starts a new leg at that fix (a flag on an outlier
+1. **On the ground** is the format's ground flag (readsb ``"ground"``, Flightradar24
+   altitude 0), else a standing or taxiing speed (under :data:`TAXI_KT` = 50 kt: the
+   source's ground speed, else the speed between the fix and its neighbours) *near the
+   field*: an altitude within :data:`GROUND_FT` = 1,500 ft of the **elevation of the nearest
+   airport** (within :data:`FIELD_KM` = 25 km; sea level when there is none), never the
+   pressure altitude alone (Denver is at 5,434 ft). Where no fix of the trace carries a
+   ground flag (a plain fixes CSV, a KML), altitude 0 is the ground. A ground fix is in no
+   leg; the airborne fixes between two ground contacts are one leg.
+2. A **touch-and-go** (a run of ground fixes at speed, :data:`TAXI_KT` or more, lasting at
+   most :data:`TOUCH_AND_GO_SECONDS` = 90 s, airborne on both sides) is inside the leg,
+   counted in ``touch_and_goes``. A **go-around** (a low pass: a lowest point under
+   :data:`GO_AROUND_FT` = 1,500 ft above an airfield within 10 km, at least 1,000 ft below
+   the leg's fixes both before and after it) is inside the leg, counted in ``go_arounds``.
+3. A **new-leg flag** (readsb flag 2) starts a new leg at that fix (a flag on an outlier
    passes to the next kept fix).
-3. A **coverage gap** (no fix for more than :data:`GAP_MINUTES` = 5 min) while airborne is a
+4. A **coverage gap** (no fix for more than :data:`GAP_MINUTES` = 5 min) while airborne is a
    gap *within* the leg, drawn dashed, unless it lasts over :data:`SPLIT_GAP_HOURS` = 3 h,
-   or the aircraft was below :data:`LOW_FT` = 3,000 ft on both sides of it (it landed
-   out of coverage and took off again): then a new leg starts after it.
-4. A leg needs at least two fixes; a lone airborne fix between ground contacts (altitude
-   noise while taxiing) is dropped and counted.
+   or the aircraft was under :data:`LOW_FT` = 3,000 ft above the nearest field on both
+   sides and the gap leaves at least :data:`TURNAROUND_MINUTES` = 10 min beyond flying
+   between the two fixes at 250 kt (it landed out of coverage and took off again): then a
+   new leg starts after it. A shorter hole at low height (a go-around, a circuit) stays in
+   the leg, its gap marked ``low``.
+5. A leg needs **movement**: at least two fixes, airborne for :data:`MIN_AIRBORNE_MINUTES`
+   = 2 min and :data:`MIN_MOVE_KM` = 5 km across. A lone airborne fix is dropped and
+   counted; a parked aircraft whose flag says airborne, and flickers of the flag, are no
+   flights (noted). A leg longer than :data:`MAX_LEG_HOURS` = 24 h (as events) is not a
+   flight: it is left out with a note.
 
-The takeoff is the leg's first fix and the landing its last. Each is **observed** when that
-fix is near the ground: the fix next to it (within 5 min) is a ground fix, or it is below
-3,000 ft. Only an observed end is matched to an airport: the nearest within 10 km
-(:mod:`geo.tracks.airports`) of the adjacent ground fix if there is one, else of the fix.
-An unobserved end (the track starts at 32,000 ft) has no airport, even over one.
+**Takeoff and landing** are the *estimated liftoff and touchdown*, not the transponder's
+air/ground switch (which comes 15-23 s before liftoff, on the takeoff roll): from the first
+fix more than 50 ft above the field, back along its climb rate (the source's vertical rate,
+else the altitude change to the next fix) to the field's height; clamped between the last
+ground fix and that fix (two minutes when there is no ground fix); likewise forward to
+touchdown. Without altitudes the first and last airborne fix are used. Each end is
+**observed** when it is near the ground: the fix next to it (within 5 min) is a ground fix,
+or it is under 3,000 ft above the nearest field. Only an observed end is matched to an
+airport: the nearest within 10 km (:mod:`geo.tracks.airports`) of the adjacent ground fix if
+there is one, else of the fix; other airfields within 5 km are named as alternatives, with
+their distances. An unobserved end (the track starts at 32,000 ft) has no airport.
+
+**Two aircraft under one identity** (fixes alternating between two places no aircraft could
+fly between, persistently): the trace is told apart into two traces (each fix to the one it
+is reachable from) before splitting, each marked ``interleaved``, and noted.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
+from pyproj import Geod
 
-from geo.tracks.airports import MATCH_KM, AirportIndex, default_airports
-from geo.tracks.model import AirportMatch, Gap, IntArray, Leg, Trace, utc
+from geo.tracks.airports import ALTERNATIVE_KM, MATCH_KM, AirportIndex, default_airports
+from geo.tracks.model import AirportMatch, BoolArray, FloatArray, Gap, IntArray, Leg, Trace, utc
+from geo.tracks.outliers import MAX_SPEED_KMH, NOISE_KM
 
-__all__ = ["GAP_MINUTES", "LOW_FT", "SPLIT_GAP_HOURS", "LegSplit", "split_legs"]
+__all__ = [
+    "FIELD_KM",
+    "GAP_MINUTES",
+    "GO_AROUND_FT",
+    "GROUND_FT",
+    "LOW_FT",
+    "MAX_LEG_HOURS",
+    "MIN_AIRBORNE_MINUTES",
+    "MIN_MOVE_KM",
+    "SPLIT_GAP_HOURS",
+    "TAXI_KT",
+    "TOUCH_AND_GO_SECONDS",
+    "TURNAROUND_MINUTES",
+    "LegSplit",
+    "split_legs",
+]
 
 GAP_MINUTES = 5.0
 SPLIT_GAP_HOURS = 3.0
-LOW_FT = 3000.0
+LOW_FT = 3000.0  # above the nearest field
+FIELD_KM = 25.0
+TAXI_KT = 50.0
+GROUND_FT = 1500.0  # above the nearest field (pressure altitude strays with the weather)
+TOUCH_AND_GO_SECONDS = 90.0
+GO_AROUND_FT = 1500.0
+GO_AROUND_CLIMB_FT = 1000.0
+TURNAROUND_MINUTES = 10.0
+TURNAROUND_KT = 250.0
+MIN_AIRBORNE_MINUTES = 2.0
+MIN_MOVE_KM = 5.0
+MAX_LEG_HOURS = 24.0
+ESTIMATE_SECONDS = 180.0  # liftoff/touchdown are estimated from the fixes this near the end
+CLEAR_FT = 50.0  # a fix this far above the field is off the runway
+INTERLEAVED_MIN_BREAKS = 6  # alternating impossible jumps needed to tell two aircraft apart
+
+_GEOD = Geod(ellps="WGS84")
+_KT_TO_MS = 1852.0 / 3600.0
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class LegSplit:
-    """The legs of one trace, and how many lone airborne fixes were dropped."""
+    """The legs of one trace, how many lone airborne fixes were dropped, and what else was
+    left out or found, in words (``2 stretches airborne by the flag but parked ...``)."""
 
     legs: tuple[Leg, ...]
     dropped_fixes: int
+    notes: tuple[str, ...] = ()
 
 
 def _most_frequent(codes: npt.NDArray[np.int32], names: tuple[str, ...]) -> str:
@@ -52,63 +115,280 @@ def _most_frequent(codes: npt.NDArray[np.int32], names: tuple[str, ...]) -> str:
     return names[int(np.argmax(np.bincount(known, minlength=len(names))))]
 
 
+def _speed_kt(t: FloatArray, lat: FloatArray, lon: FloatArray, gs: FloatArray) -> FloatArray:
+    """The source's ground speed; where unknown, the lesser of the speeds from the previous
+    and to the next fix (a fix at the end of a taxi is slow on one side)."""
+    out = gs.copy()
+    unknown = np.flatnonzero(np.isnan(out))
+    if not unknown.size or t.shape[0] < 2:
+        return out
+    _, _, d = _GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    seg = np.asarray(d, dtype=np.float64) / np.maximum(np.diff(t), 1e-3) / _KT_TO_MS
+    before = np.concatenate([[np.inf], seg])[unknown]
+    after = np.concatenate([seg, [np.inf]])[unknown]
+    out[unknown] = np.minimum(before, after)
+    return out
+
+
+def _field_ft(index: AirportIndex, lat: FloatArray, lon: FloatArray) -> FloatArray:
+    """Elevation of the nearest airport within :data:`FIELD_KM` of each point (0: none)."""
+    if not lat.shape[0]:
+        return np.zeros(0)
+    found, _ = index.nearest(lat, lon, FIELD_KM)
+    return index.elevation_ft(found)
+
+
+def _runs(mask: BoolArray) -> tuple[IntArray, IntArray]:
+    """First and last position of each run of True."""
+    padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
+    edges = np.diff(padded)
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
+
+
+def _interleaved_groups(trace: Trace) -> IntArray | None:
+    """Two aircraft under one identity: per fix 0 or 1 (which aircraft), -1 for a fix
+    neither could reach; None when the fixes are one aircraft's."""
+    n = len(trace)
+    if n < 2 * INTERLEAVED_MIN_BREAKS:
+        return None
+    t, lat, lon = trace.t, trace.lat, trace.lon
+    if trace.jumps < INTERLEAVED_MIN_BREAKS or trace.jumps < 0.05 * n:
+        return None
+    group = np.full(n, -1, dtype=np.int64)
+    heads: list[int] = []
+
+    def reachable(i: int, j: int) -> bool:
+        _, _, dist = _GEOD.inv(float(lon[i]), float(lat[i]), float(lon[j]), float(lat[j]))
+        return float(dist) <= (MAX_SPEED_KMH / 3.6) * float(t[j] - t[i]) + NOISE_KM * 1000.0
+
+    for j in range(n):
+        for g, head in enumerate(heads):
+            if reachable(head, j):
+                group[j] = g
+                heads[g] = j
+                break
+        else:
+            if len(heads) < 2:
+                group[j] = len(heads)
+                heads.append(j)
+    sizes = np.bincount(group[group >= 0], minlength=2)
+    if len(heads) < 2 or int(sizes.min()) < max(INTERLEAVED_MIN_BREAKS, 0.25 * n):
+        return None  # scattered bad fixes, not a second aircraft
+    # alternating: the fixes switch between the two many times
+    switches = int(np.count_nonzero(np.diff(group[group >= 0]) != 0))
+    if switches < INTERLEAVED_MIN_BREAKS:
+        return None
+    return group
+
+
+def _subtrace(trace: Trace, keep: IntArray) -> Trace:
+    from geo.tracks.build import make_trace  # build imports nothing of legs
+
+    vrate = None if trace.vrate_fpm is None else trace.vrate_fpm[keep]
+    sub = make_trace(
+        trace.source,
+        trace.t[keep],
+        trace.lat[keep],
+        trace.lon[keep],
+        alt_ft=trace.alt_ft[keep],
+        on_ground=trace.on_ground[keep],
+        gs_kt=trace.gs_kt[keep],
+        track_deg=trace.track_deg[keep],
+        new_leg=trace.new_leg[keep],
+        stale=trace.stale[keep],
+        callsign_code=trace.callsign_code[keep],
+        callsigns=trace.callsigns,
+        format=trace.format,
+        icao24=trace.icao24,
+        non_icao=trace.non_icao,
+        registration=trace.registration,
+        callsign=trace.callsign,
+        aircraft_type=trace.aircraft_type,
+        vrate_fpm=vrate,
+    )
+    return replace(sub, interleaved=True)
+
+
 def split_legs(trace: Trace, airports: AirportIndex | None = None) -> LegSplit:
     """The legs of ``trace`` by the module's rules (airports: the default index)."""
+    index = airports if airports is not None else default_airports()
+    groups = None if trace.interleaved else _interleaved_groups(trace)
+    if groups is None:
+        return _split_one(trace, index)
+    legs: list[Leg] = []
+    dropped = 0
+    notes = [
+        "two aircraft under one identity (positions alternate between places no aircraft "
+        "could fly between): told apart into two tracks, "
+        f"{int(np.count_nonzero(groups == 0)):,} and {int(np.count_nonzero(groups == 1)):,} "
+        "fixes"
+    ]
+    for g in (0, 1):
+        part = _split_one(_subtrace(trace, np.flatnonzero(groups == g)), index)
+        legs.extend(part.legs)
+        dropped += part.dropped_fixes
+        notes.extend(part.notes)
+    legs.sort(key=lambda leg: float(leg.trace.t[leg.index[0]]))
+    numbered = tuple(replace(leg, number=k + 1) for k, leg in enumerate(legs))
+    return LegSplit(numbered, dropped, tuple(notes))
+
+
+def _split_one(trace: Trace, index: AirportIndex) -> LegSplit:
     kept: IntArray = np.flatnonzero(~trace.outlier).astype(np.int64)
     m = int(kept.shape[0])
     if not m:
         return LegSplit((), 0)
     t = trace.t[kept]
+    lat = trace.lat[kept]
+    lon = trace.lon[kept]
     alt = trace.alt_ft[kept]
-    ground = trace.on_ground[kept]
-    airborne = ~ground
+    flagged = trace.on_ground[kept]
+    speed = _speed_kt(t, lat, lon, trace.gs_kt[kept])
+    with np.errstate(invalid="ignore"):
+        slow = speed < TAXI_KT  # NaN: not known to be slow
+    ground = flagged.copy()
+    if not flagged.any():
+        ground |= alt == 0.0  # a plain fixes CSV or a KML: altitude 0 is the ground
+    cand = np.flatnonzero(slow & ~ground)
+    if cand.size:
+        field = _field_ft(index, lat[cand], lon[cand])
+        a = alt[cand]
+        with np.errstate(invalid="ignore"):
+            ground[cand] = np.isnan(a) | (a - field < GROUND_FT)
+
+    # touch-and-goes: brief ground runs at speed, airborne on both sides
+    near = GAP_MINUTES * 60.0
+    g_first, g_last = _runs(ground)
+    touch = np.zeros(m, dtype=np.bool_)
+    touch_runs = np.zeros(0, dtype=np.int64)
+    if g_first.size:
+        fast = np.where(np.isnan(speed), 0.0, speed)
+        min_speed = np.minimum.reduceat(fast, g_first) if m else np.zeros(0)
+        inner = (g_first > 0) & (g_last < m - 1)
+        pf, nl = np.maximum(g_first - 1, 0), np.minimum(g_last + 1, m - 1)
+        is_touch = (
+            inner
+            & (min_speed >= TAXI_KT)
+            & (t[g_last] - t[g_first] <= TOUCH_AND_GO_SECONDS)
+            & (t[g_first] - t[pf] <= near)
+            & (t[nl] - t[g_last] <= near)
+        )
+        touch_runs = np.flatnonzero(is_touch)
+        for r in touch_runs.tolist():
+            touch[g_first[r] : g_last[r] + 1] = True
+    in_air = ~ground | touch
+
     # a new-leg flag on kept fix j, or on an outlier between kept fixes j-1 and j
     flags_before = np.concatenate([[0], np.cumsum(trace.new_leg)])[kept + 1]
     flag = np.diff(flags_before, prepend=0) > 0
 
     dt = np.diff(t)
-    gap = dt > GAP_MINUTES * 60.0
-    with np.errstate(invalid="ignore"):
-        low = alt < LOW_FT  # NaN altitude: not known to be low
-    split_gap = gap & ((dt > SPLIT_GAP_HOURS * 3600.0) | (low[:-1] & low[1:]))
-    new_start = np.concatenate([[True], ground[:-1] | flag[1:] | split_gap])
-    starts_here = airborne & new_start
-    ends_here = airborne & np.concatenate([new_start[1:] | ground[1:], [True]])
+    gap = dt > near
+    split_gap = np.zeros(max(m - 1, 0), dtype=np.bool_)
+    low_gap = np.zeros(max(m - 1, 0), dtype=np.bool_)
+    gi = np.flatnonzero(gap & in_air[:-1] & in_air[1:])
+    if gi.size:
+        sides = np.concatenate([gi, gi + 1])
+        height = alt[sides] - _field_ft(index, lat[sides], lon[sides])
+        with np.errstate(invalid="ignore"):
+            low_side = height < LOW_FT
+        low = low_side[: gi.size] & low_side[gi.size :]
+        _, _, d = _GEOD.inv(lon[gi], lat[gi], lon[gi + 1], lat[gi + 1])
+        slack = dt[gi] - np.asarray(d, dtype=np.float64) / (TURNAROUND_KT * _KT_TO_MS)
+        turnaround = low & (slack >= TURNAROUND_MINUTES * 60.0)
+        split_gap[gi] = (dt[gi] > SPLIT_GAP_HOURS * 3600.0) | turnaround
+        low_gap[gi] = low & ~split_gap[gi]
+    new_start = np.concatenate([[True], ~in_air[:-1] | flag[1:] | split_gap])
+    starts_here = in_air & new_start
+    ends_here = in_air & np.concatenate([new_start[1:] | ~in_air[1:], [True]])
     firsts = np.flatnonzero(starts_here)
     lasts = np.flatnonzero(ends_here)
     long_enough = lasts > firsts
     dropped = int(np.count_nonzero(~long_enough))
     firsts, lasts = firsts[long_enough], lasts[long_enough]
+    notes: list[str] = []
     if not firsts.size:
         return LegSplit((), dropped)
 
-    near = GAP_MINUTES * 60.0
+    # movement: airborne long enough and far enough (bounding box of the fixes)
+    duration = t[lasts] - t[firsts]
+    lat_span = np.empty(firsts.shape[0])
+    lon_span = np.empty(firsts.shape[0])
+    for j, (first, last) in enumerate(zip(firsts.tolist(), lasts.tolist(), strict=True)):
+        lat_span[j] = np.ptp(lat[first : last + 1])
+        lon_span[j] = np.ptp(lon[first : last + 1])
+    mid_lat = np.radians(np.clip(np.abs(lat[firsts]) + lat_span, 0.0, 89.0))
+    move_km = np.hypot(lat_span * 111.0, lon_span * 111.0 * np.cos(mid_lat))
+    moved = (duration >= MIN_AIRBORNE_MINUTES * 60.0) & (move_km >= MIN_MOVE_KM)
+    bounded = duration <= MAX_LEG_HOURS * 3600.0
+    parked = int(np.count_nonzero(~moved))
+    if parked:
+        notes.append(
+            f"{parked:,} airborne stretch{'es' if parked > 1 else ''} that moved under "
+            f"{MIN_MOVE_KM:.0f} km or lasted under {MIN_AIRBORNE_MINUTES:.0f} min (a parked "
+            "aircraft, a flickering flag) left out: not flights"
+        )
+    for j in np.flatnonzero(moved & ~bounded).tolist():
+        notes.append(
+            f"a stretch of {duration[j] / 3600.0:,.0f} h continuously airborne "
+            f"(from {utc(t[firsts[j]]):%Y-%m-%dT%H:%MZ}) is longer than "
+            f"{MAX_LEG_HOURS:.0f} h: left out, not one flight"
+        )
+    good = moved & bounded
+    firsts, lasts = firsts[good], lasts[good]
+    if not firsts.size:
+        return LegSplit((), dropped, tuple(notes))
+
     prev = np.maximum(firsts - 1, 0)
     after = np.minimum(lasts + 1, m - 1)
-    ground_before = (firsts > 0) & ground[prev] & (t[firsts] - t[prev] <= near)
-    ground_after = (lasts < m - 1) & ground[after] & (t[after] - t[lasts] <= near)
-    seen_takeoff = ground_before | low[firsts]
-    seen_landing = ground_after | low[lasts]
-    # match from the adjacent ground fix when there is one (it is on the airport)
-    from_fix = kept[
-        np.concatenate(
-            [np.where(ground_before, prev, firsts), np.where(ground_after, after, lasts)]
-        )
-    ]
-    end_lat = trace.lat[from_fix]
-    end_lon = trace.lon[from_fix]
-    index = airports if airports is not None else default_airports()
-    found, km = index.nearest(end_lat, end_lon, MATCH_KM)
+    ground_before = (firsts > 0) & ~in_air[prev] & (t[firsts] - t[prev] <= near)
+    ground_after = (lasts < m - 1) & ~in_air[after] & (t[after] - t[lasts] <= near)
     n_legs = int(firsts.shape[0])
+    ends = np.concatenate([firsts, lasts])
+    # match from the adjacent ground fix when there is one (it is on the airport)
+    from_pos = np.concatenate(
+        [np.where(ground_before, prev, firsts), np.where(ground_after, after, lasts)]
+    )
+    # one query for every end: the field under the end fix (25 km), the airport at the fix
+    # it is matched from (10 km) and the alternatives there (5 km)
+    points = np.concatenate([ends, from_pos])
+    q, c, ckm = index.within(lat[points], lon[points], FIELD_KM)
+    head = np.unique(q, return_index=True)[1]  # per point, its nearest (results sorted)
+    nearest = np.full(points.shape[0], -1, dtype=np.int64)
+    nearest_km = np.full(points.shape[0], np.nan)
+    nearest[q[head]] = c[head]
+    nearest_km[q[head]] = ckm[head]
+    end_field = index.elevation_ft(nearest[: 2 * n_legs])
+    with np.errstate(invalid="ignore"):
+        low_end = alt[ends] - end_field < LOW_FT
+    seen_takeoff = ground_before | low_end[:n_legs]
+    seen_landing = ground_after | low_end[n_legs:]
+    end_lat = lat[from_pos]
+    end_lon = lon[from_pos]
+    found = nearest[2 * n_legs :].copy()
+    km = nearest_km[2 * n_legs :]
+    found[~(km <= MATCH_KM)] = -1
+    others: dict[int, list[tuple[str, float]]] = {}
+    for qi, ci, d_km in zip(q.tolist(), c.tolist(), ckm.tolist(), strict=True):
+        j = qi - 2 * n_legs
+        if j >= 0 and d_km <= ALTERNATIVE_KM and ci != int(found[j]):
+            airport = index.airport(ci)
+            others.setdefault(j, []).append((airport.icao or airport.iata, round(d_km, 2)))
+    field_at = index.elevation_ft(found)
 
     def match(j: int, seen: bool) -> AirportMatch:
-        lat, lon = float(end_lat[j]), float(end_lon[j])
+        la, lo = float(end_lat[j]), float(end_lon[j])
         if not seen or found[j] < 0:
-            return AirportMatch(lat, lon)
-        return AirportMatch(lat, lon, index.airport(int(found[j])), float(km[j]))
+            return AirportMatch(la, lo)
+        return AirportMatch(
+            la, lo, index.airport(int(found[j])), float(km[j]), tuple(others.get(j, ()))
+        )
 
+    vrate = None if trace.vrate_fpm is None else trace.vrate_fpm[kept]
+    go_arounds = _go_arounds(index, t, lat, lon, alt, in_air, firsts, lasts)
     outlier_index = np.flatnonzero(trace.outlier).astype(np.int64)
     outlier_times = trace.t[outlier_index]
+    touch_at = t[g_first[touch_runs]] if touch_runs.size else np.zeros(0)
     legs: list[Leg] = []
     for j, (a, b) in enumerate(zip(firsts.tolist(), lasts.tolist(), strict=True)):
         leg_index = kept[a : b + 1]
@@ -116,10 +396,18 @@ def split_legs(trace: Trace, airports: AirportIndex | None = None) -> LegSplit:
         lo = int(np.searchsorted(outlier_times, t[a], side="left"))
         hi = int(np.searchsorted(outlier_times, t[b], side="right"))
         gaps = tuple(
-            Gap(utc(t[g]), utc(t[g + 1]), int(kept[g]), int(kept[g + 1]))
+            Gap(utc(t[g]), utc(t[g + 1]), int(kept[g]), int(kept[g + 1]), bool(low_gap[g]))
             for g in (a + np.flatnonzero(gap[a:b])).tolist()
         )
         codes = trace.callsign_code[int(kept[a]) : int(kept[b]) + 1]
+        takeoff_t, landing_t = float("nan"), float("nan")
+        if seen_takeoff[j]:
+            bound = float(t[prev[j]]) if ground_before[j] else float(t[a]) - 120.0
+            takeoff_t = _liftoff(t, alt, vrate, a, b, float(field_at[j]), bound, +1)
+        if seen_landing[j]:
+            bound = float(t[after[j]]) if ground_after[j] else float(t[b]) + 120.0
+            landing_t = _liftoff(t, alt, vrate, b, a, float(field_at[n_legs + j]), bound, -1)
+        touches = int(np.count_nonzero((touch_at > t[a]) & (touch_at < t[b])))
         legs.append(
             Leg(
                 trace=trace,
@@ -132,6 +420,100 @@ def split_legs(trace: Trace, airports: AirportIndex | None = None) -> LegSplit:
                 takeoff_observed=bool(seen_takeoff[j]),
                 landing_observed=bool(seen_landing[j]),
                 callsign=_most_frequent(codes, trace.callsigns) or trace.callsign,
+                takeoff_t=takeoff_t,
+                landing_t=landing_t,
+                go_arounds=_count_apart(go_arounds[j], touch_at),
+                touch_and_goes=touches,
             )
         )
-    return LegSplit(tuple(legs), dropped)
+    return LegSplit(tuple(legs), dropped, tuple(notes))
+
+
+def _liftoff(
+    t: FloatArray,
+    alt: FloatArray,
+    vrate: FloatArray | None,
+    end: int,
+    other: int,
+    field_ft: float,
+    bound: float,
+    step: int,
+) -> float:
+    """The estimated liftoff (``step`` +1, from the leg's first fix ``end`` onwards) or
+    touchdown (``step`` -1, from the last fix backwards): see the module doc. ``bound``:
+    the adjacent ground fix's time (the estimate is not beyond it)."""
+    if step > 0:
+        stop = int(np.searchsorted(t, t[end] + ESTIMATE_SECONDS, side="right"))
+        window = np.arange(end, min(stop, other))
+    else:
+        start = int(np.searchsorted(t, t[end] - ESTIMATE_SECONDS, side="left"))
+        window = np.arange(end, max(start, other), -1)
+    if window.size < 2:
+        return float(t[end])
+    height = alt[window] - field_ft
+    with np.errstate(invalid="ignore"):
+        clear = np.flatnonzero(height > CLEAR_FT)
+    if not clear.size or clear[0] + 1 >= window.size:
+        return float(t[end])
+    k, k2 = int(window[clear[0]]), int(window[clear[0] + 1])
+    rate = float("nan")  # ft/s away from the field
+    if vrate is not None and vrate[k] == vrate[k]:
+        rate = float(vrate[k]) / 60.0 * step
+    if not rate > 0.0:
+        rate = (float(alt[k2]) - float(alt[k])) / (float(t[k2]) - float(t[k])) * step
+    if not rate > 0.0:
+        return float(t[end])
+    estimate = float(t[k]) - step * float(height[clear[0]]) / rate
+    lo, hi = (bound, float(t[k])) if step > 0 else (float(t[k]), bound)
+    return min(max(estimate, lo), hi)
+
+
+def _go_arounds(
+    index: AirportIndex,
+    t: FloatArray,
+    lat: FloatArray,
+    lon: FloatArray,
+    alt: FloatArray,
+    in_air: BoolArray,
+    firsts: IntArray,
+    lasts: IntArray,
+) -> list[FloatArray]:
+    """Per leg, the times of its low passes (lowest points near an airfield with a climb of
+    :data:`GO_AROUND_CLIMB_FT` before and after)."""
+    out: list[FloatArray] = [np.zeros(0) for _ in range(firsts.shape[0])]
+    m = t.shape[0]
+    if m < 3:
+        return out
+    with np.errstate(invalid="ignore"):
+        low = np.flatnonzero(alt[1:-1] < 16000.0) + 1  # no airfield is higher
+    if not low.size:
+        return out
+    with np.errstate(invalid="ignore"):
+        valley = (alt[low] <= alt[low - 1]) & (alt[low] < alt[low + 1]) & in_air[low]
+    cand = low[valley]
+    if not cand.size:
+        return out
+    found, _ = index.nearest(lat[cand], lon[cand], MATCH_KM)
+    height = alt[cand] - index.elevation_ft(found)
+    cand = cand[(found >= 0) & (height < GO_AROUND_FT)]
+    leg_of = np.searchsorted(firsts, cand, side="right") - 1
+    for i, j in zip(cand.tolist(), leg_of.tolist(), strict=True):
+        if j < 0 or i >= lasts[j] or i <= firsts[j]:
+            continue
+        a, b = int(firsts[j]), int(lasts[j])
+        need = float(alt[i]) + GO_AROUND_CLIMB_FT
+        if np.nanmax(alt[a:i]) >= need and np.nanmax(alt[i + 1 : b + 1]) >= need:
+            out[j] = np.append(out[j], t[i])
+    return out
+
+
+def _count_apart(times: FloatArray, touch_at: FloatArray) -> int:
+    """Low passes counted once per five minutes, and not where a touch-and-go was."""
+    count, last = 0, -np.inf
+    for when in np.sort(times).tolist():
+        if when - last > GAP_MINUTES * 60.0 and not np.any(
+            np.abs(touch_at - when) <= GAP_MINUTES * 60.0
+        ):
+            count += 1
+        last = when
+    return count

@@ -16,7 +16,15 @@ import numpy as np
 
 from geo import geodesy
 from geo.model import Event
-from geo.tracks.compare import Comparison, compare, gap_words, leg_events, match_legs
+from geo.tracks.compare import (
+    Comparison,
+    LinkScore,
+    compare,
+    gap_words,
+    leg_events,
+    leg_words,
+    match_legs,
+)
 from geo.tracks.geometry import TrackPosition, position_at
 from geo.tracks.legs import GAP_MINUTES
 from geo.tracks.model import FloatArray, IntArray, Leg, TrackSet
@@ -51,7 +59,7 @@ class RecordedFlight:
             return self.comparison.clauses()
         leg = self.leg
         longest = max((g.duration_minutes for g in leg.gaps), default=0.0)
-        return (*leg.observation_words, gap_words(len(leg.gaps), longest))
+        return (*leg_words(leg), gap_words(len(leg.gaps), longest))
 
     def lines(self) -> tuple[str, ...]:
         """The popup's lines: the source, then the findings."""
@@ -79,11 +87,13 @@ class RecordedFlight:
         _, alt, gs = self.profile()
         parts = []
         for name, values, unit, line in (
-            ("altitude", alt, "ft", "solid"), ("ground speed", gs, "kt", "dashed")
+            ("altitude", alt, "ft", "solid"),
+            ("ground speed", gs, "kt", "dashed"),
         ):
             known = values[~np.isnan(values)]
             parts.append(
-                f"{name} ({line}) up to {float(known.max()):,.0f} {unit}" if known.size
+                f"{name} ({line}) up to {float(known.max()):,.0f} {unit}"
+                if known.size
                 else f"{name}: not recorded"
             )
         return f"profile from first to last fix: {'; '.join(parts)}"
@@ -112,13 +122,19 @@ def link(events: Sequence[Event], tracks: TrackSet) -> list[Event]:
     """``events`` with their recorded legs attached, then the legs no event claims as
     flights of their own (confirmed, the track file as source)."""
     matches = match_legs(events, tracks.legs)
-    extra = leg_events(matches.unmatched_legs)
-    legs = [leg for _, leg in matches.pairs] + list(matches.unmatched_legs)
-    drawn = simplify_many(legs, DRAW_TOLERANCE_M)
+    extra = leg_events(matches.unmatched_legs, taken=(e.id for e in events))
+    # each leg simplified once, however many events use it (by identity: legs are records)
+    distinct: dict[int, Leg] = {}
+    for leg in [leg for _, leg in matches.pairs] + list(matches.unmatched_legs):
+        distinct.setdefault(id(leg), leg)
+    drawn_of = dict(
+        zip(distinct, simplify_many(list(distinct.values()), DRAW_TOLERANCE_M), strict=True)
+    )
+    scores: list[LinkScore | None] = list(matches.scores) or [None] * len(matches.pairs)
     by_event: dict[str, RecordedFlight] = {}
-    for (event, leg), kept in zip(matches.pairs, drawn, strict=False):
-        by_event[event.id] = RecordedFlight(leg, compare(event, leg), kept)
-    own = drawn[len(matches.pairs):]
+    for (event, leg), score in zip(matches.pairs, scores, strict=True):
+        by_event[event.id] = RecordedFlight(leg, compare(event, leg, score), drawn_of[id(leg)])
+    own = [drawn_of[id(leg)] for leg in matches.unmatched_legs]
     out = [e._replace(recorded=by_event[e.id]) if e.id in by_event else e for e in events]
     out += [
         e._replace(recorded=RecordedFlight(leg, None, kept))

@@ -16,6 +16,7 @@ are the same object.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -38,6 +39,7 @@ __all__ = [
     "Leg",
     "Trace",
     "TrackSet",
+    "to_second",
     "utc",
 ]
 
@@ -45,6 +47,11 @@ __all__ = [
 def utc(t: float) -> datetime:
     """Unix seconds as an aware UTC datetime (to the microsecond)."""
     return datetime.fromtimestamp(round(float(t), 6), UTC)
+
+
+def to_second(t: float) -> int:
+    """Unix seconds rounded to the whole second, half up: the one rounding rule of times."""
+    return int(math.floor(float(t) + 0.5))
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -87,6 +94,12 @@ class Trace:
     callsigns: tuple[str, ...]
     duplicates: int = 0
     reordered: int = 0
+    # per fix, the source's vertical rate in ft/min (NaN unknown); None: the source has none
+    vrate_fpm: FloatArray | None = None
+    # the fixes hold two aircraft under one identity (persistent alternating impossible
+    # jumps): set on the traces :func:`geo.tracks.split_legs` tells apart
+    interleaved: bool = False
+    jumps: int = 0  # pairs of consecutive fixes no aircraft could fly between
 
     def __len__(self) -> int:
         return int(self.t.shape[0])
@@ -136,6 +149,7 @@ class Gap:
     end_utc: datetime
     start_index: int
     end_index: int
+    low: bool = False  # under 3,000 ft above the nearest field on both sides
 
     @property
     def duration_minutes(self) -> float:
@@ -154,6 +168,16 @@ class AirportMatch:
     lon: float
     airport: Airport | None = None
     distance_km: float | None = None
+    # other airfields within 5 km of the fix: (code, km from the fix), nearest first
+    alternatives: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def alternative_words(self) -> str:
+        """``RJCC (0.4 km; also RJCJ at 1.9 km)`` or the :attr:`label` alone."""
+        if not self.alternatives or self.distance_km is None:
+            return self.label
+        others = ", ".join(f"{code} at {km:,.1f} km" for code, km in self.alternatives)
+        return f"{self.label} ({self.distance_km:,.1f} km; also {others})"
 
     @property
     def code(self) -> str:
@@ -181,10 +205,15 @@ class Leg:
     """Airborne time between two ground contacts (or a split, see :mod:`geo.tracks.legs`).
 
     ``index``: the trace indices of the leg's fixes, outliers left out, in time order; the
-    first is the takeoff fix, the last the landing fix. ``outlier_index``: the outliers
-    that fell within the leg. Takeoff and landing are *observed* when the fix is near the
-    ground (an adjacent ground fix, or below 3,000 ft); otherwise the track starts or ends
-    in the air and ``origin``/``destination`` are unknown.
+    first is the first airborne fix, the last the last airborne fix. ``outlier_index``: the
+    outliers that fell within the leg. Takeoff and landing are *observed* when the fix is
+    near the ground (an adjacent ground fix, or under 3,000 ft above the nearest field);
+    otherwise the track starts or ends in the air and ``origin``/``destination`` are unknown.
+
+    ``takeoff_t`` / ``landing_t`` (Unix seconds): the *estimated* liftoff and touchdown (see
+    :mod:`geo.tracks.legs`), NaN when not estimated (then the first/last fix is used).
+    :attr:`takeoff_utc` and :attr:`landing_utc` round them to the second, the one rounding
+    rule every reader (the leg's id, its event, a claim's comparison) uses.
     """
 
     trace: Trace
@@ -197,6 +226,10 @@ class Leg:
     takeoff_observed: bool
     landing_observed: bool
     callsign: str  # the leg's most frequent callsign, else the trace's
+    takeoff_t: float = float("nan")
+    landing_t: float = float("nan")
+    go_arounds: int = 0  # low passes near an airfield that climbed away without touching
+    touch_and_goes: int = 0  # brief ground contacts at speed inside the leg
 
     def __len__(self) -> int:
         return int(self.index.shape[0])
@@ -218,16 +251,42 @@ class Leg:
         return self.trace.alt_ft[self.index]
 
     @property
+    def takeoff_seconds(self) -> int:
+        """The estimated liftoff (else the first fix), in whole Unix seconds (half up)."""
+        t = self.takeoff_t if self.takeoff_t == self.takeoff_t else self.trace.t[self.index[0]]
+        return to_second(float(t))
+
+    @property
+    def landing_seconds(self) -> int:
+        """The estimated touchdown (else the last fix), in whole Unix seconds (half up)."""
+        t = self.landing_t if self.landing_t == self.landing_t else self.trace.t[self.index[-1]]
+        return to_second(float(t))
+
+    @property
     def takeoff_utc(self) -> datetime:
-        return utc(self.trace.t[self.index[0]])
+        return utc(self.takeoff_seconds)
 
     @property
     def landing_utc(self) -> datetime:
-        return utc(self.trace.t[self.index[-1]])
+        return utc(self.landing_seconds)
 
     @property
     def duration_minutes(self) -> float:
-        return float(self.trace.t[self.index[-1]] - self.trace.t[self.index[0]]) / 60.0
+        return float(self.landing_seconds - self.takeoff_seconds) / 60.0
+
+    @property
+    def event_words(self) -> tuple[str, ...]:
+        """``("1 go-around", "2 touch-and-goes", "1 coverage gap at low height")``: what
+        happened inside the leg that did not split it."""
+        out: list[str] = []
+        if self.go_arounds:
+            out.append(_count(self.go_arounds, "go-around"))
+        if self.touch_and_goes:
+            out.append(_count(self.touch_and_goes, "touch-and-go", "touch-and-goes"))
+        low = sum(1 for g in self.gaps if g.low)
+        if low:
+            out.append(f"{_count(low, 'coverage gap')} at low height (not a landing)")
+        return tuple(out)
 
     @property
     def outliers(self) -> int:

@@ -35,7 +35,13 @@ from pyproj import Geod
 
 from geo.tracks.model import BoolArray, FloatArray
 
-__all__ = ["MAX_SPEED_KMH", "NOISE_KM", "REANCHOR_FIXES", "flag_outliers"]
+__all__ = [
+    "MAX_SPEED_KMH",
+    "NOISE_KM",
+    "REANCHOR_FIXES",
+    "flag_outliers",
+    "outliers_and_jumps",
+]
 
 MAX_SPEED_KMH = 1500.0
 NOISE_KM = 1.0
@@ -55,14 +61,20 @@ def flag_outliers(t: FloatArray, lat: FloatArray, lon: FloatArray) -> BoolArray:
 
     ``t`` must be strictly increasing (Unix seconds); ``lat``/``lon`` in degrees.
     """
+    return outliers_and_jumps(t, lat, lon)[0]
+
+
+def outliers_and_jumps(t: FloatArray, lat: FloatArray, lon: FloatArray) -> tuple[BoolArray, int]:
+    """:func:`flag_outliers`, and how many pairs of consecutive fixes break the rule (two
+    aircraft under one identity make many: see :mod:`geo.tracks.legs`)."""
     n = int(t.shape[0])
     out = np.zeros(n, dtype=np.bool_)
     if n < 2:
-        return out
+        return out, 0
     _, _, d_m = _GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
     ok = _reachable(np.asarray(d_m, dtype=np.float64), np.diff(t))  # ok[i]: i -> i+1
     if ok.all():
-        return out
+        return out, 0
     breaks = np.flatnonzero(~ok)
 
     def reachable(i: int, j: int) -> bool:
@@ -98,4 +110,4 @@ def flag_outliers(t: FloatArray, lat: FloatArray, lon: FloatArray) -> BoolArray:
             continue
         out[j] = True
         j += 1
-    return out
+    return out, int(breaks.shape[0])

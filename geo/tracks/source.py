@@ -99,6 +99,7 @@ def track_set(
         split = split_legs(trace, airports)
         legs.extend(split.legs)
         notes.extend(f"{trace.source}: {note}" for note in trace.notes)
+        notes.extend(f"{trace.source}: {note}" for note in split.notes)
         if split.dropped_fixes:
             many = "s" if split.dropped_fixes > 1 else ""
             notes.append(
