@@ -283,7 +283,8 @@ def _runner(
 def _load_manifest(store: Path) -> dict[str, Any]:
     path = store / ARCHIVE_JSON
     if not path.exists():
-        if (store / POSITIONS).exists() or (store / LEGS).exists():
+        built = (store / POSITIONS).exists() or (store / LEGS).exists()
+        if built and not (store / WORK).exists():  # (with _work: a first build, killed)
             raise ArchiveError(f"{store}: has positions or legs but no {ARCHIVE_JSON}")
         return {}
     try:
@@ -410,7 +411,7 @@ def build_store(
         span = _runs(_store_days(store), touched_days)
         sha = {name: item["sha256"] for name, item in done.items()}
         sha.update({item.name: item.sha256 for item in new})
-        everyone = not manifest  # a first build: every aircraft is new
+        everyone = not manifest.get("inputs")  # a first build: every aircraft is new
         touched = None if everyone else sorted(touched_icao)
         paths = _hour_files(store, span)
         tables = run.map(
