@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import IO
 
+from geo.archive.cli import add_archive_parser, run_archive
 from geo.io import Dataset, default_paths, load_dataset
 from geo.model import KINDS, STATUSES, DataError, Event, Problem, visible
 from geo.options import BASEMAPS, FORMATS, format_for_path
@@ -124,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="tiles",
         help="online tiles over the shipped outlines, or outlines only",
     )
+    add_archive_parser(sub)
     return parser
 
 
@@ -259,7 +261,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    commands = {"check": _cmd_check, "list": _cmd_list, "export": _cmd_export}
+    commands = {
+        "check": _cmd_check,
+        "list": _cmd_list,
+        "export": _cmd_export,
+        "archive": run_archive,
+    }
     try:
         return commands[args.command](args)
     except BrokenPipeError:  # `python -m geo list | head`: the reader went away

@@ -334,7 +334,7 @@ def box(
     if not files:
         return pd.DataFrame(columns=columns)
     sql = f"""
-        WITH p AS (SELECT icao24, time_s, callsign FROM read_parquet(?)),
+        WITH p AS (SELECT icao24, time_s, callsign, lat_udeg, lon_udeg FROM read_parquet(?)),
         a AS (SELECT icao24, time_s FROM p
               WHERE time_s >= ? AND time_s < ? AND {first_where}),
         b AS (SELECT icao24, time_s, callsign FROM p
