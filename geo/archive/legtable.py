@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 from geo.archive.airports import alternatives
-from geo.archive.schema import LEG_SCHEMA, POSITION_SORT
+from geo.archive.schema import FILES, LEG_SCHEMA, POSITION_SORT
 from geo.tracks import AirportMatch, Leg, default_airports, make_trace, split_legs
 
 __all__ = ["BUCKETS", "leg_rows"]
@@ -160,7 +160,7 @@ def leg_rows(
             con.register("touched", pd.DataFrame({"icao24": touched}))
             where += " AND icao24 IN (SELECT icao24 FROM touched)"
         order = ", ".join(c for c in ("icao24", "time_s", *POSITION_SORT) if c != "cell")
-        query = f"SELECT {_COLUMNS} FROM read_parquet(?) WHERE {where} ORDER BY {order}"
+        query = f"SELECT {_COLUMNS} FROM {FILES} WHERE {where} ORDER BY {order}"
         table = con.sql(query, params=params).to_arrow_table()
         con.close()
         frame: dict[str, npt.NDArray[np.generic]] = {}

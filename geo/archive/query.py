@@ -24,7 +24,7 @@ from pyproj import Geod
 
 from geo.archive.airports import Airfield, resolve_airport
 from geo.archive.build import ArchiveError
-from geo.archive.schema import ARCHIVE_JSON, LEG_SCHEMA, hour_path, leg_day_path
+from geo.archive.schema import ARCHIVE_JSON, FILES, LEG_SCHEMA, hour_path, leg_day_path
 
 __all__ = [
     "AT_GROUND_KM",
@@ -157,7 +157,7 @@ def legs(
     if window is not None:
         where.append("first_s < ? AND last_s >= ?")
         params += [window[1], window[0]]
-    sql = "SELECT * FROM read_parquet(?)"
+    sql = f"SELECT * FROM {FILES}"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY first_s, icao24, leg_id"
@@ -190,7 +190,7 @@ def _near(
     dlon = min(180.0, dlat / max(math.cos(math.radians(min(abs(lat) + dlat, 89.9))), 1e-6))
     sql = (
         "SELECT icao24, time_s, lat_udeg / 1e6 AS lat_deg, lon_udeg / 1e6 AS lon_deg "
-        "FROM read_parquet(?) WHERE time_s >= ? AND time_s < ? "
+        f"FROM {FILES} WHERE time_s >= ? AND time_s < ? "
         "AND lat_udeg BETWEEN ? AND ? AND lon_udeg BETWEEN ? AND ? " + extra
     )
     bounds = [
@@ -320,7 +320,8 @@ def box(
         sql = (
             "SELECT icao24, min(time_s) AS first_s, max(time_s) AS last_s, count(*) AS fixes, "
             "coalesce(string_agg(DISTINCT callsign, ';' ORDER BY callsign), '') AS callsigns "
-            f"FROM read_parquet(?) WHERE time_s >= ? AND time_s < ? AND {first_where} "
+            f"FROM {FILES} WHERE time_s >= ? AND time_s < ? "
+            f"AND {first_where} "
             "GROUP BY icao24 ORDER BY first_s, icao24"
         )
         with _connect() as con:
@@ -334,7 +335,7 @@ def box(
     if not files:
         return pd.DataFrame(columns=columns)
     sql = f"""
-        WITH p AS (SELECT icao24, time_s, callsign, lat_udeg, lon_udeg FROM read_parquet(?)),
+        WITH p AS (SELECT icao24, time_s, callsign, lat_udeg, lon_udeg FROM {FILES}),
         a AS (SELECT icao24, time_s FROM p
               WHERE time_s >= ? AND time_s < ? AND {first_where}),
         b AS (SELECT icao24, time_s, callsign FROM p
@@ -363,7 +364,7 @@ def positions(store: Path | str, icao24: str, start: datetime, end: datetime) ->
             columns=[c.split(" AS ")[-1].strip() for c in _POSITION_COLUMNS.split(",")]
         )
     sql = (
-        f"SELECT {_POSITION_COLUMNS} FROM read_parquet(?) "
+        f"SELECT {_POSITION_COLUMNS} FROM {FILES} "
         "WHERE icao24 = lower(?) AND time_s >= ? AND time_s < ? "
         "ORDER BY time_s, source, lat_deg, lon_deg"
     )

@@ -33,6 +33,8 @@ ARCHIVE_JSON = "archive.json"
 POSITIONS = "positions"
 LEGS = "legs"
 PART = "part-0.parquet"
+FILES = "read_parquet(?, hive_partitioning = false)"
+"""How every query reads its list of partition files (the partition values are in the path)."""
 CELL_RULE = "(floor(lat_deg) + 90) * 360 + (floor(lon_deg) + 180)"
 
 POSITION_SCHEMA = pa.schema(
