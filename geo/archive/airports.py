@@ -80,6 +80,11 @@ def alternatives(lat: float, lon: float, chosen: str, km: float = ALTERNATIVE_KM
     if hi <= lo:
         return ""
     cand = np.arange(lo, hi)
+    cos_lat = max(np.cos(np.radians(min(abs(lat) + band, 89.9))), 1e-6)
+    wrapped = np.abs((lons[cand] - lon + 180.0) % 360.0 - 180.0)
+    cand = cand[wrapped <= band / cos_lat]
+    if not cand.size:
+        return ""
     _, _, dist_m = _GEOD.inv(
         np.full(cand.shape[0], lon), np.full(cand.shape[0], lat), lons[cand], lats[cand]
     )

@@ -3,6 +3,7 @@ leg rules, one home) from every fix of one aircraft over the store's days and so
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 
 import duckdb
@@ -10,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo.archive.airports import alternatives
 from geo.archive.schema import FILES, LEG_SCHEMA, POSITION_SORT
@@ -27,11 +29,11 @@ _COLUMNS = (
 
 
 def _most_common(values: npt.NDArray[np.object_]) -> str | None:
-    known = [v for v in values.tolist() if v]
-    if not known:
+    """The most frequent non-empty value (ties: the first in sort order), or None."""
+    counts = Counter(v for v in values.tolist() if v)
+    if not counts:
         return None
-    counts = pd.Series(known).value_counts()
-    top = int(counts.max())
+    top = max(counts.values())
     return str(min(k for k, c in counts.items() if c == top))
 
 
@@ -167,7 +169,11 @@ def leg_rows(
         for name in table.column_names:
             column = table[name]
             if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-                frame[name] = np.array(column.to_pylist(), dtype=object)
+                # few distinct values: decode through a dictionary, not row by row
+                coded = pc.dictionary_encode(column.combine_chunks())
+                words = np.array([*coded.dictionary.to_pylist(), None], dtype=object)
+                index = coded.indices.fill_null(len(coded.dictionary)).to_numpy()
+                frame[name] = words[index]
             elif pa.types.is_boolean(column.type):
                 frame[name] = column.fill_null(False).to_numpy()
             else:
