@@ -10,9 +10,10 @@ Four phases, each safe to repeat, so a killed build resumed gives the same files
    :data:`geo.archive.schema.POSITION_SORT`, written to a hidden temporary file in the
    partition folder and renamed into place. Merging is idempotent, so repeating it after a
    kill, or adding a day to a store, gives the same bytes as one clean build.
-3. **legs** (one task per address bucket): the aircraft touched, over the run of
-   consecutive days around the days touched (a leg cannot cross a day without data), split
-   into legs by the ``--tracks`` rules; their days' legs files rewritten.
+3. **legs** (one task per group of addresses, :func:`geo.archive.legtable.buckets`): the
+   aircraft touched, over the run of consecutive days around the days touched (a leg
+   cannot cross a day without data), split into legs by the ``--tracks`` rules; their
+   days' legs files rewritten.
 4. **manifest**: ``archive.json`` lists the finished inputs; ``_work`` is removed.
 
 ``workers=0`` runs the tasks in this process; ``workers=N`` on a Dask ``LocalCluster`` of N
@@ -41,7 +42,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from geo.archive.inputs import Input, Unit, discover
-from geo.archive.legtable import BUCKETS, leg_rows
+from geo.archive.legtable import buckets, leg_rows
 from geo.archive.readers import read_positions
 from geo.archive.schema import (
     ARCHIVE_JSON,
@@ -414,10 +415,12 @@ def build_store(
         everyone = not manifest.get("inputs")  # a first build: every aircraft is new
         touched = None if everyone else sorted(touched_icao)
         paths = _hour_files(store, span)
+        in_span = sum(_rows(Path(p)) for p in paths)
+        groups = buckets(in_span, workers if scheduler is None else 4)
         tables = run.map(
             "legs",
             legs_task,
-            [(paths, b, touched, sha, synthetic) for b in BUCKETS] if span else [],
+            [(paths, b, touched, sha, synthetic) for b in groups] if span else [],
         )
         legs_table = pa.concat_tables(tables) if tables else LEG_SCHEMA.empty_table()
         leg_days = _write_leg_days(store, span, legs_table, touched)

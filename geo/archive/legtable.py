@@ -17,10 +17,21 @@ from geo.archive.airports import alternatives
 from geo.archive.schema import FILES, LEG_SCHEMA, POSITION_SORT
 from geo.tracks import AirportMatch, Leg, default_airports, make_trace, split_legs
 
-__all__ = ["BUCKETS", "leg_rows"]
+__all__ = ["POSITIONS_PER_TASK", "buckets", "leg_rows"]
 
-BUCKETS = tuple("0123456789abcdef")
-"""Aircraft are split into tasks by the last hex digit of their address."""
+POSITIONS_PER_TASK = 2_000_000
+"""About this many positions per legs task (memory), and at least two tasks per worker."""
+
+
+def buckets(positions: int, workers: int) -> list[str]:
+    """Aircraft split into tasks by the last hex digit of their address: 1, 2, 4, 8 or 16
+    groups of digits (``"0123"``). Any split gives the same legs."""
+    want = max(-(-positions // POSITIONS_PER_TASK), 2 * workers, 1)
+    n = next(k for k in (1, 2, 4, 8, 16) if k >= min(want, 16))
+    digits = "0123456789abcdef"
+    size = 16 // n
+    return [digits[k : k + size] for k in range(0, 16, size)]
+
 
 _COLUMNS = (
     "time_s, icao24, lat_udeg, lon_udeg, alt_baro_ft, on_ground, gs_kt, track_deg, "
@@ -150,14 +161,14 @@ def leg_rows(
     sha: Mapping[str, str],
     synthetic: bool,
 ) -> pa.Table:
-    """The legs of the aircraft whose address ends in ``bucket`` (only ``touched`` ones,
+    """The legs of the aircraft whose address ends in a digit of ``bucket`` (only ``touched`` ones,
     when given) from the positions files ``paths``, in the legs schema."""
     rows: list[dict[str, object]] = []
     if paths:
         con = duckdb.connect()
         con.execute("SET threads TO 1")
-        where = "right(icao24, 1) = ?"
-        params: list[object] = [paths, bucket]
+        where = "right(icao24, 1) IN (SELECT unnest(?))"
+        params: list[object] = [paths, list(bucket)]
         if touched is not None:
             con.register("touched", pd.DataFrame({"icao24": touched}))
             where += " AND icao24 IN (SELECT icao24 FROM touched)"
