@@ -7,6 +7,7 @@ lists the others within :data:`ALTERNATIVE_KM` of the same fix.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -35,7 +36,7 @@ class Airfield:
 def _table() -> tuple[list[Airfield], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     import airportsdata
 
-    rows: dict[str, dict[str, Any]] = airportsdata.load("ICAO")
+    rows: Mapping[str, Mapping[str, Any]] = airportsdata.load("ICAO")
     fields = sorted(
         (
             Airfield(

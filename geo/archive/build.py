@@ -252,7 +252,7 @@ class _Runner:
         from distributed import as_completed
 
         futures = [self.client.submit(fn, *args, pure=False, retries=2) for args in calls]
-        for done, _ in enumerate(as_completed(futures), start=1):
+        for done, _ in enumerate(as_completed(futures), start=1):  # type: ignore[no-untyped-call]
             self.progress.show(phase, done, len(calls))
         results: list[R] = self.client.gather(futures)
         return results
@@ -268,12 +268,14 @@ def _runner(
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
-        with Client(scheduler) as client:
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
             yield _Runner(progress, None, client)
         return
     with (
-        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True) as cluster,
-        Client(cluster) as client,
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
         yield _Runner(progress, None, client)
 
@@ -431,14 +433,16 @@ def build_store(
     }
     days = _store_days(store)
     legs_root = store / LEGS
+    positions_total = sum(_rows(Path(p)) for p in _hour_files(store, days))
+    legs_total = sum(_rows(p) for p in sorted(legs_root.glob("day=*/part-0.parquet")))
     result_manifest = {
         "format": FORMAT,
         "version": VERSION,
         "synthetic": synthetic,
         "inputs": [inputs[k] for k in sorted(inputs)],
         "days": days,
-        "positions": sum(_rows(Path(p)) for p in _hour_files(store, days)),
-        "legs": sum(_rows(p) for p in sorted(legs_root.glob("day=*/part-0.parquet"))),
+        "positions": positions_total,
+        "legs": legs_total,
         "cell": CELL_RULE,
         "units": {"lat_udeg": "micro-degrees", "time_s": "Unix seconds UTC"},
     }
@@ -450,8 +454,8 @@ def build_store(
         store=store,
         built=tuple(i.name for i in new),
         skipped=tuple(skipped),
-        positions=int(result_manifest["positions"]),
-        legs=int(result_manifest["legs"]),
+        positions=positions_total,
+        legs=legs_total,
         hours_written=hours_written,
         leg_days_written=len(leg_days),
         problems=tuple(problems),

@@ -39,7 +39,7 @@ _COLUMNS = (
 )
 
 
-def _most_common(values: npt.NDArray[np.object_]) -> str | None:
+def _most_common(values: npt.NDArray[np.generic]) -> str | None:
     """The most frequent non-empty value (ties: the first in sort order), or None."""
     counts = Counter(v for v in values.tolist() if v)
     if not counts:
@@ -58,7 +58,7 @@ def _end(match: AirportMatch, observed: bool, t: float) -> tuple[int | None, str
 def _rows_for(
     leg: Leg,
     raw_t: npt.NDArray[np.int64],
-    raw_source: npt.NDArray[np.object_],
+    raw_source: npt.NDArray[np.generic],
     registration: str | None,
     aircraft_type: str | None,
     icao24: str,
@@ -165,8 +165,7 @@ def leg_rows(
     when given) from the positions files ``paths``, in the legs schema."""
     rows: list[dict[str, object]] = []
     if paths:
-        con = duckdb.connect()
-        con.execute("SET threads TO 1")
+        con = duckdb.connect(config={"threads": 1, "enable_progress_bar": False})
         where = "right(icao24, 1) IN (SELECT unnest(?))"
         params: list[object] = [paths, list(bucket)]
         if touched is not None:

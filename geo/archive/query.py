@@ -110,7 +110,7 @@ def _leg_files(root: Path, window: tuple[int, int] | None) -> list[str]:
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(config={"threads": 2})
+    return duckdb.connect(config={"threads": 2, "enable_progress_bar": False})
 
 
 def _airfield(code: str) -> Airfield:
@@ -139,7 +139,8 @@ def legs(
     window = _window(*between) if between is not None else None
     files = _leg_files(root, window)
     if not files:
-        return LEG_SCHEMA.empty_table().to_pandas()
+        empty: pd.DataFrame = LEG_SCHEMA.empty_table().to_pandas()
+        return empty
     where: list[str] = []
     params: list[object] = [files]
     if aircraft is not None:
