@@ -165,7 +165,8 @@ def leg_rows(
     when given) from the positions files ``paths``, in the legs schema."""
     rows: list[dict[str, object]] = []
     if paths:
-        con = duckdb.connect(config={"threads": 1, "enable_progress_bar": False})
+        con = duckdb.connect(config={"threads": 1})
+        con.execute("SET enable_progress_bar = false")
         where = "right(icao24, 1) IN (SELECT unnest(?))"
         params: list[object] = [paths, list(bucket)]
         if touched is not None:

@@ -110,7 +110,9 @@ def _leg_files(root: Path, window: tuple[int, int] | None) -> list[str]:
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(config={"threads": 2, "enable_progress_bar": False})
+    con = duckdb.connect(config={"threads": 2})
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def _airfield(code: str) -> Airfield:
