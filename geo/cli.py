@@ -13,7 +13,12 @@ import sys
 from collections.abc import Sequence
 from typing import IO
 
-from geo.archive.cli import add_archive_parser, run_archive
+from geo.archive.cli import (
+    add_archive_parser,
+    add_tracks_from_options,
+    archive_tracks,
+    run_archive,
+)
 from geo.io import Dataset, default_paths, load_dataset
 from geo.model import KINDS, STATUSES, DataError, Event, Problem, visible
 from geo.options import BASEMAPS, FORMATS, format_for_path
@@ -98,12 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
     lst = sub.add_parser("list", help="print the normalized events")
     lst.add_argument("files", nargs="*", metavar="EVENTS_CSV", help="events file (optional)")
     _add_files(lst)
+    add_tracks_from_options(lst)
     _add_filters(lst)
     lst.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     exp = sub.add_parser("export", help="write the map or the data to a file")
     exp.add_argument("files", nargs="*", metavar="EVENTS_CSV", help="events file (optional)")
     _add_files(exp)
+    add_tracks_from_options(exp)
     _add_filters(exp)
     exp.add_argument("--out", required=True, metavar="FILE", help="output file ('-' = stdout)")
     exp.add_argument(
@@ -136,13 +143,20 @@ def _dataset(args: argparse.Namespace) -> Dataset:
     events = args.events or (files[0] if files else None)
     data = load_dataset(
         events, args.airports, args.places, sources=args.sources, views=args.views,
-        tracks=args.tracks, strict=args.strict,
+        tracks=[*args.tracks, *_archive_tracks(args)], strict=args.strict,
     )
     if data.problems and args.command != "check":  # loaded leniently: say what was left out
         for line in report(data.problems, args.max_problems):
             print(line, file=sys.stderr)
         print(data.summary, file=sys.stderr)
     return data
+
+
+def _archive_tracks(args: argparse.Namespace) -> list[tuple[str, bytes]]:
+    try:
+        return archive_tracks(args)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _inputs(args: argparse.Namespace) -> list[str]:

@@ -186,3 +186,27 @@ def test_cli_build_reports_bad_members_and_exits_0(
     assert code == 0
     assert "trace_full_badbad.json: gzip data is truncated" in err
     assert "2 legs" in out
+
+
+def test_list_draws_a_leg_of_the_store_as_the_recorded_track(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["list", "--tracks-from", str(store), "--tracks-aircraft", "N103WG",
+                 "--format", "json"])  # fmt: skip
+    out, _ = capsys.readouterr()
+    assert code == 0
+    (flight,) = [e for e in json.loads(out) if e.get("aircraft") == "N103WG"]
+    assert flight["track_source"] == (
+        f"recorded track: 157 fixes (csv) from {store}:track-a0b1c2-20250313T2254Z.csv"
+    )
+    assert (flight["takeoff_utc"], flight["landing_utc"]) == (
+        "2025-03-13T22:54:00Z",
+        "2025-03-14T01:30:00Z",
+    )
+
+
+def test_tracks_from_options_need_the_store(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["list", "--tracks-aircraft", "N103WG"])
+    assert exit_.value.code == 2
+    assert "go with --tracks-from STORE" in capsys.readouterr().err

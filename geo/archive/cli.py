@@ -23,7 +23,14 @@ from geo.model import visible
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["add_archive_parser", "parse_duration", "parse_time", "run_archive"]
+__all__ = [
+    "add_archive_parser",
+    "add_tracks_from_options",
+    "archive_tracks",
+    "parse_duration",
+    "parse_time",
+    "run_archive",
+]
 
 TIME_COLUMNS = frozenset(
     {"takeoff_s", "landing_s", "first_s", "last_s", "time_s", "box_s", "then_s"}
@@ -130,6 +137,59 @@ def add_archive_parser(sub: Any) -> None:
     bx.add_argument("--between", nargs=2, metavar=("T1", "T2"), required=True)
     bx.add_argument("--then", metavar="MINLON,MINLAT,MAXLON,MAXLAT")
     bx.add_argument("--within", metavar="DURATION", help="ISO 8601, e.g. PT4H")
+
+
+def add_tracks_from_options(p: argparse.ArgumentParser) -> None:
+    """``--tracks-from STORE`` (with ``--tracks-aircraft``, ``--tracks-between``) on
+    ``list`` and ``export``: the store's legs drawn as recorded tracks."""
+    p.add_argument(
+        "--tracks-from",
+        metavar="STORE",
+        default=None,
+        help="draw legs of an ADS-B archive (python -m geo archive) as tracks",
+    )
+    p.add_argument(
+        "--tracks-aircraft",
+        metavar="REG|HEX|CALLSIGN",
+        default=None,
+        help="with --tracks-from: only this aircraft's legs",
+    )
+    p.add_argument(
+        "--tracks-between",
+        nargs=2,
+        metavar=("T1", "T2"),
+        default=None,
+        help="with --tracks-from: only legs overlapping T1..T2 (RFC 3339)",
+    )
+
+
+def archive_tracks(args: argparse.Namespace) -> list[tuple[str, bytes]]:
+    """The ``(name, bytes)`` track inputs ``--tracks-from`` selects ([] without it); raises
+    ``ValueError`` (a usage error) for bad options or a store that cannot be read."""
+    store = getattr(args, "tracks_from", None)
+    if store is None:
+        if getattr(args, "tracks_aircraft", None) or getattr(args, "tracks_between", None):
+            raise ValueError("--tracks-aircraft and --tracks-between go with --tracks-from STORE")
+        return []
+    from geo.archive.build import ArchiveError
+    from geo.archive.tracks import leg_tracks
+
+    window = None
+    if args.tracks_between:
+        try:
+            start = parse_time(args.tracks_between[0], "--tracks-between")
+            end = parse_time(args.tracks_between[1], "--tracks-between")
+        except _Usage as exc:
+            raise ValueError(str(exc)) from None
+        if end <= start:
+            raise ValueError(
+                f"--tracks-between: {args.tracks_between[1]} is not after {args.tracks_between[0]}"
+            )
+        window = (start, end)
+    try:
+        return leg_tracks(store, aircraft=args.tracks_aircraft, between=window)
+    except ArchiveError as exc:
+        raise ValueError(f"--tracks-from: {exc}") from None
 
 
 def _between(args: argparse.Namespace) -> tuple[datetime, datetime] | None:
