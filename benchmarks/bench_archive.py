@@ -289,11 +289,13 @@ def main() -> None:
     print(f"\nday: {info['legs']:,} legs, {n:,} positions ({_size(globe):,} bytes of gzip JSON); "
           f"build with --workers {args.workers}; airport {q.airport}, aircraft "
           f"{q.registration} ({q.hex}), window {q.start:%H:%M}-{q.end:%H:%M} UTC\n")  # fmt: skip
+    pg_load = f"{pg['load'][0]:.1f}" if pg else "-"
+    pg_bytes = f"{pg['bytes'][0] / n:.1f}" if pg else "-"
     rows = [
-        ("load / build (s)", f"{build_s:.1f}", f"{pg['load'][0]:.1f}" if pg else "-", f"{naive_load:.1f}"),
+        ("load / build (s)", f"{build_s:.1f}", pg_load, f"{naive_load:.1f}"),
         ("peak memory (MB)", f"{peak / 1e6:.0f}", "-", "-"),
-        ("bytes per position", f"{store_bytes / n:.1f}", f"{pg['bytes'][0] / n:.1f}" if pg else "-", "-"),
-    ]  # fmt: skip
+        ("bytes per position", f"{store_bytes / n:.1f}", pg_bytes, "-"),
+    ]
     for name in ("legs of an aircraft", "at an airport", "in a box", "box, then box in 4 h"):
         rows.append(
             (
