@@ -13,6 +13,12 @@ import sys
 from collections.abc import Sequence
 from typing import IO
 
+from geo.archive.cli import (
+    add_archive_parser,
+    add_tracks_from_options,
+    archive_tracks,
+    run_archive,
+)
 from geo.dataset import Dataset, default_paths, load_dataset
 from geo.formats import EXPORT_FORMATS, format_for_path
 from geo.model import KINDS, STATUSES, DataError, Event, Problem, visible
@@ -99,12 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
     lst = sub.add_parser("list", help="print the normalized events")
     lst.add_argument("files", nargs="*", metavar="EVENTS_CSV", help="events file (optional)")
     _add_files(lst)
+    add_tracks_from_options(lst)
     _add_filters(lst)
     lst.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     exp = sub.add_parser("export", help="write the map or the data to a file")
     exp.add_argument("files", nargs="*", metavar="EVENTS_CSV", help="events file (optional)")
     _add_files(exp)
+    add_tracks_from_options(exp)
     _add_filters(exp)
     exp.add_argument("--out", required=True, metavar="FILE", help="output file ('-' = stdout)")
     exp.add_argument(
@@ -126,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="tiles",
         help="online tiles over the shipped outlines, or outlines only",
     )
+    add_archive_parser(sub)
     return parser
 
 
@@ -136,13 +145,20 @@ def _dataset(args: argparse.Namespace) -> Dataset:
     events = args.events or (files[0] if files else None)
     data = load_dataset(
         events, args.airports, args.places, sources=args.sources, views=args.views,
-        tracks=args.tracks, strict=args.strict,
+        tracks=[*args.tracks, *_archive_tracks(args)], strict=args.strict,
     )
     if data.problems and args.command != "check":  # loaded leniently: say what was left out
         for line in report(data.problems, args.max_problems):
             print(line, file=sys.stderr)
         print(data.summary, file=sys.stderr)
     return data
+
+
+def _archive_tracks(args: argparse.Namespace) -> list[tuple[str, bytes]]:
+    try:
+        return archive_tracks(args)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _inputs(args: argparse.Namespace) -> list[str]:
@@ -258,7 +274,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    commands = {"check": _cmd_check, "list": _cmd_list, "export": _cmd_export}
+    commands = {
+        "check": _cmd_check,
+        "list": _cmd_list,
+        "export": _cmd_export,
+        "archive": run_archive,
+    }
     try:
         return commands[args.command](args)
     except BrokenPipeError:  # `python -m geo list | head`: the reader went away
