@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="tiles",
         help="online tiles over the shipped outlines, or outlines only",
     )
+    from geo.match.cli import add_parser as add_match_parser
+
+    add_match_parser(sub)
     return parser
 
 
@@ -256,10 +259,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_match(args: argparse.Namespace) -> int:
+    from geo.match.cli import run
+
+    return run(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    commands = {"check": _cmd_check, "list": _cmd_list, "export": _cmd_export}
+    commands = {"check": _cmd_check, "list": _cmd_list, "export": _cmd_export,
+                "match": _cmd_match}
     try:
         return commands[args.command](args)
     except BrokenPipeError:  # `python -m geo list | head`: the reader went away

@@ -94,9 +94,9 @@ def _fixes(spec: FlightSpec) -> pd.DataFrame:
     for a, b in spec.gaps:
         keep &= ~((times > a.timestamp()) & (times < b.timestamp()))
     if not spec.takeoff_seen:
-        keep &= times >= t0 + 600
+        keep &= times >= t0 + 240
     if not spec.landing_seen:
-        keep &= times <= t1 - 600
+        keep &= times <= t1 - 240
     track = np.full(len(times), (az + 360.0) % 360.0)
     frame = pd.DataFrame({
         "time_s": times, "icao24": spec.icao24,

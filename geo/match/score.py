@@ -57,7 +57,7 @@ ROUTE_UNOBSERVED = 0.5
 UNOBSERVED_KM = 50.0
 TIME_SCALE_MINUTES = 30.0
 OTHER_READING = 0.9
-FOUND_SCORE = 0.6
+FOUND_SCORE = 0.7
 """A best candidate at or above this score is the claimed flight ("found"); ``--match-from``
 draws it as the flight's recorded track."""
 AMBIGUOUS_WITHIN = 0.05
