@@ -17,7 +17,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from geo.model import Event
 from geo.places import Gazetteer
@@ -101,9 +100,9 @@ class Claim:
 
 @lru_cache(maxsize=1)
 def _elevations() -> dict[str, float]:
-    import airportsdata
+    from geo.places import _airportsdata  # the gazetteer's one copy of airportsdata
 
-    table: dict[str, dict[str, Any]] = airportsdata.load("ICAO")
+    table = _airportsdata("ICAO")
     return {code: float(row.get("elevation") or 0.0) for code, row in table.items()}
 
 

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -102,10 +103,10 @@ def _fixes(spec: FlightSpec) -> pd.DataFrame:
         "time_s": times, "icao24": spec.icao24,
         "lat_udeg": np.round(np.asarray(lat) * 1e6).astype(np.int32),
         "lon_udeg": np.round(np.asarray(lon) * 1e6).astype(np.int32),
-        "alt_baro_ft": pd.array(np.round(alt), dtype="Int32"),
+        "alt_baro_ft": pd.array(np.round(alt).tolist(), dtype="Int32"),
         "on_ground": ground, "gs_kt": gs.astype(np.float32),
         "track_deg": track.astype(np.float32),
-        "vrate_fpm": pd.array(np.zeros(len(times)), dtype="Int32"),
+        "vrate_fpm": pd.array([0] * len(times), dtype="Int32"),
         "callsign": spec.callsign, "registration": spec.registration, "type": spec.type,
         "new_leg": np.zeros(len(times), dtype=bool), "source": spec.source,
     })
@@ -166,11 +167,12 @@ def write_store(out: str | Path, flights: Sequence[FlightSpec], *, synthetic: bo
     stamps = pd.to_datetime(positions["time_s"], unit="s", utc=True)
     positions["day"] = stamps.dt.strftime("%Y-%m-%d")
     positions["hour"] = stamps.dt.strftime("%H")
-    for (day, hour), part in positions.groupby(["day", "hour"]):
+    for keys, group in positions.groupby(["day", "hour"]):
+        day, hour = cast(tuple[str, str], keys)
         folder = root / "positions" / f"day={day}" / f"hour={hour}"
         folder.mkdir(parents=True, exist_ok=True)
-        part = part.drop(columns=["day", "hour"]).sort_values(["cell", "icao24", "time_s"])
-        part.to_parquet(folder / "part-0.parquet", index=False)
+        hourly = group.drop(columns=["day", "hour"]).sort_values(["cell", "icao24", "time_s"])
+        hourly.to_parquet(folder / "part-0.parquet", index=False)
     sources = sorted({f.source for f in flights})
     info = {
         "format": "geo-archive", "version": 1, "synthetic": synthetic,

@@ -34,8 +34,8 @@ from datetime import UTC, datetime
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-
 from pyproj import Geod
+
 from geo.match.claim import Claim, ClaimedAirport, Reading
 from geo.timeline import format_duration, format_instant, iso_utc
 from geo.tracks.compare import normalize_aircraft
@@ -168,7 +168,8 @@ def score_legs(claim: Claim, legs: pd.DataFrame, *, top: int = 10) -> list[Candi
                         claim.origin)
     last_km = _km_from(_floats(legs, "last_lat_deg"), _floats(legs, "last_lon_deg"),
                        claim.destination)
-    takeoff_airport, landing_airport = _text(legs, "takeoff_airport"), _text(legs, "landing_airport")
+    takeoff_airport = _text(legs, "takeoff_airport")
+    landing_airport = _text(legs, "landing_airport")
     o_part = _end_score(takeoff_airport, _text(legs, "takeoff_alternatives"), t_obs, first_km,
                         claim.origin)
     d_part = _end_score(landing_airport, _text(legs, "landing_alternatives"), l_obs, last_km,
@@ -275,31 +276,32 @@ def _reasons(
     o, d = claim.origin, claim.destination
     out: list[str] = []
     # takeoff
-    if o_part == 1.0:
-        where = f"at the reported airport ({o.label})"
-    elif o_part == ROUTE_ALTERNATIVE:
-        where = f"at {takeoff_airport or 'an unknown airport'} (the reported {o.label} is an "\
-                "alternative)"
-    elif o_part == ROUTE_UNOBSERVED:
-        where = f"not observed (first fix {first_km:,.0f} km from {o.label})"
-    else:
-        where = f"from {takeoff_airport or 'an unknown airport'} (not the reported {o.label})"
+    timing = ""
     if reading is not None and reading.depart:
         delta = _delta_minutes(np.array([up_s]), reading.depart)[0]
-        if round(abs(delta)) == 0:
-            out.append(f"took off at the reported time {where}")
-        else:
-            side = "after" if delta > 0 else "before"
-            out.append(f"took off {format_duration(delta)} {side} the reported time {where}")
+        side = "after" if delta > 0 else "before"
+        timing = ("at the reported time" if round(abs(delta)) == 0
+                  else f"{format_duration(delta)} {side} the reported time")
+    if o_part == ROUTE_UNOBSERVED:
+        out.append(f"first seen {timing + ', ' if timing else ''}{first_km:,.0f} km from "
+                   f"{o.label} (takeoff not observed)")
     else:
-        out.append(f"took off {where}")
+        if o_part == 1.0:
+            where = f"at the reported airport ({o.label})"
+        elif o_part == ROUTE_ALTERNATIVE:
+            where = (f"at {takeoff_airport or 'an unknown airport'} (the reported {o.label} "
+                     "an alternative)")
+        else:
+            where = (f"from {takeoff_airport or 'an unknown airport'} (not the reported "
+                     f"{o.label})")
+        out.append(f"took off {timing + ' ' if timing else ''}{where}")
     # landing
     if d_part == 1.0:
         landed = f"landed at {d.label}"
     elif d_part == ROUTE_ALTERNATIVE:
         landed = f"landed at {landing_airport or 'an unknown airport'} ({d.label} an alternative)"
     elif d_part == ROUTE_UNOBSERVED:
-        landed = f"landing not observed (last fix {last_km:,.0f} km from {d.label})"
+        landed = f"last seen {last_km:,.0f} km from {d.label} (landing not observed)"
     else:
         landed = f"landed at {landing_airport or 'an unknown airport'} (not the reported {d.label})"
     if reading is not None and reading.arrive:

@@ -41,7 +41,8 @@ def _read(paths: list[Path], columns: list[str] | None = None) -> pd.DataFrame:
         return pd.DataFrame()
     import pyarrow as pa
 
-    return pa.concat_tables(tables, promote_options="default").to_pandas()
+    frame: pd.DataFrame = pa.concat_tables(tables, promote_options="default").to_pandas()
+    return frame
 
 
 @dataclass(frozen=True, slots=True)
