@@ -1,0 +1,371 @@
+"""Questions to a store, answered by DuckDB over the Parquet files (no server).
+
+Every query lists the partition files of its time window and hands DuckDB that list, so it
+reads nothing else: positions by UTC hour, legs by the UTC day of their first fix (the day
+before the window too: a leg may start the evening before). Times in and out are Unix
+seconds; ``start``/``end`` are aware datetimes, the window ``[start, end)``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+from pyproj import Geod
+
+from geo.archive.airports import Airfield, resolve_airport
+from geo.archive.build import ArchiveError
+from geo.archive.schema import ARCHIVE_JSON, LEG_SCHEMA, hour_path, leg_day_path
+
+__all__ = [
+    "AT_GROUND_KM",
+    "AirportReport",
+    "aircraft_near",
+    "at_airport",
+    "box",
+    "legs",
+    "positions",
+    "store_info",
+]
+
+AT_GROUND_KM = 5.0
+"""``at``: an aircraft on the ground within this distance of the airport is at it."""
+
+_GEOD = Geod(ellps="WGS84")
+_BOX = tuple[float, float, float, float]
+_POSITION_COLUMNS = (
+    "time_s, icao24, lat_udeg / 1e6 AS lat_deg, lon_udeg / 1e6 AS lon_deg, alt_baro_ft, "
+    "on_ground, gs_kt, track_deg, vrate_fpm, callsign, registration, type, "
+    "CAST(source AS VARCHAR) AS source"
+)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class AirportReport:
+    airport: Airfield
+    arrivals: pd.DataFrame  # legs landing there in the window
+    departures: pd.DataFrame  # legs taking off there in the window
+    on_ground: pd.DataFrame  # icao24, first_s, last_s, fixes: seen on the ground there
+
+
+def _root(store: Path | str) -> Path:
+    root = Path(store)
+    if not (root / ARCHIVE_JSON).is_file():
+        raise ArchiveError(f"{root}: not an archive store (no {ARCHIVE_JSON})")
+    return root
+
+
+def store_info(store: Path | str) -> dict[str, Any]:
+    """The store's ``archive.json``: synthetic flag, inputs, days, counts."""
+    path = _root(store) / ARCHIVE_JSON
+    info: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return info
+
+
+def _seconds(moment: datetime, name: str) -> int:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name}: {moment.isoformat()} has no time zone; give an aware time")
+    return math.floor(moment.timestamp())
+
+
+def _window(start: datetime, end: datetime) -> tuple[int, int]:
+    a, b = _seconds(start, "start"), _seconds(end, "end")
+    if b <= a:
+        raise ValueError(f"the window ends ({end.isoformat()}) before it starts")
+    return a, b
+
+
+def _hour_files(root: Path, start_s: int, end_s: int) -> list[str]:
+    out: list[str] = []
+    for h in range(start_s // 3600, (end_s - 1) // 3600 + 1):
+        moment = datetime.fromtimestamp(h * 3600, UTC)
+        path = hour_path(root, moment.strftime("%Y-%m-%d"), moment.hour)
+        if path.exists():
+            out.append(os.fspath(path))
+    return out
+
+
+def _leg_files(root: Path, window: tuple[int, int] | None) -> list[str]:
+    if window is None:
+        return sorted(os.fspath(p) for p in (root / "legs").glob("day=*/part-0.parquet"))
+    first = datetime.fromtimestamp(window[0], UTC).date() - timedelta(days=1)
+    last = datetime.fromtimestamp(window[1] - 1, UTC).date()
+    out: list[str] = []
+    day: date = first
+    while day <= last:
+        path = leg_day_path(root, day.isoformat())
+        if path.exists():
+            out.append(os.fspath(path))
+        day += timedelta(days=1)
+    return out
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(config={"threads": 2})
+
+
+def _airfield(code: str) -> Airfield:
+    found = resolve_airport(code)
+    if found is None:
+        raise ValueError(f"airport {code!r}: not a known IATA or ICAO code")
+    return found
+
+
+def _codes(field: Airfield) -> list[str]:
+    return [c for c in (field.code, field.iata) if c]
+
+
+def legs(
+    store: Path | str,
+    *,
+    aircraft: str | None = None,
+    origin: str | None = None,
+    destination: str | None = None,
+    between: tuple[datetime, datetime] | None = None,
+) -> pd.DataFrame:
+    """Legs (the legs index's columns), by first fix: of ``aircraft`` (icao24, registration or
+    any callsign, case-insensitive), from ``origin``, to ``destination`` (IATA or ICAO),
+    overlapping ``between``."""
+    root = _root(store)
+    window = _window(*between) if between is not None else None
+    files = _leg_files(root, window)
+    if not files:
+        return LEG_SCHEMA.empty_table().to_pandas()
+    where: list[str] = []
+    params: list[object] = [files]
+    if aircraft is not None:
+        key = aircraft.strip()
+        where.append(
+            "(lower(icao24) = lower(?) OR lower(icao24) = '~' || lower(?) "
+            "OR upper(registration) = upper(?) "
+            "OR list_contains(string_split(upper(callsigns), ';'), upper(?)))"
+        )
+        params += [key, key, key, key]
+    for column, code in (("takeoff_airport", origin), ("landing_airport", destination)):
+        if code is not None:
+            where.append(f"{column} IN (SELECT unnest(?))")
+            params.append(_codes(_airfield(code)))
+    if window is not None:
+        where.append("first_s < ? AND last_s >= ?")
+        params += [window[1], window[0]]
+    sql = "SELECT * FROM read_parquet(?)"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY first_s, icao24, leg_id"
+    with _connect() as con:
+        return con.execute(sql, params).df()
+
+
+def _near(
+    root: Path,
+    lon: float,
+    lat: float,
+    radius_km: float,
+    start_s: int,
+    end_s: int,
+    extra: str,
+    params: Sequence[object],
+) -> pd.DataFrame:
+    files = _hour_files(root, start_s, end_s)
+    empty = pd.DataFrame(
+        {
+            "icao24": pd.Series(dtype=object),
+            "first_s": pd.Series(dtype=np.int64),
+            "last_s": pd.Series(dtype=np.int64),
+            "fixes": pd.Series(dtype=np.int64),
+        }
+    )
+    if not files:
+        return empty
+    dlat = radius_km / 110.574 + 1e-6
+    dlon = min(180.0, dlat / max(math.cos(math.radians(min(abs(lat) + dlat, 89.9))), 1e-6))
+    sql = (
+        "SELECT icao24, time_s, lat_udeg / 1e6 AS lat_deg, lon_udeg / 1e6 AS lon_deg "
+        "FROM read_parquet(?) WHERE time_s >= ? AND time_s < ? "
+        "AND lat_udeg BETWEEN ? AND ? AND lon_udeg BETWEEN ? AND ? " + extra
+    )
+    bounds = [
+        round((lat - dlat) * 1e6),
+        round((lat + dlat) * 1e6),
+        round((lon - dlon) * 1e6),
+        round((lon + dlon) * 1e6),
+    ]
+    with _connect() as con:
+        rows = con.execute(sql, [files, start_s, end_s, *bounds, *params]).df()
+    if rows.empty:
+        return empty
+    n = len(rows)
+    _, _, dist_m = _GEOD.inv(
+        np.full(n, lon), np.full(n, lat), rows["lon_deg"].to_numpy(), rows["lat_deg"].to_numpy()
+    )
+    rows = rows[np.asarray(dist_m) <= radius_km * 1000.0]
+    if rows.empty:
+        return empty
+    grouped = (
+        rows.groupby("icao24", sort=True)["time_s"]
+        .agg(first_s="min", last_s="max", fixes="count")
+        .reset_index()
+    )
+    return grouped.sort_values(["first_s", "icao24"], kind="stable").reset_index(drop=True)
+
+
+def aircraft_near(
+    store: Path | str,
+    lon: float,
+    lat: float,
+    radius_km: float,
+    max_height_ft: float,
+    start: datetime,
+    end: datetime,
+    *,
+    elevation_ft: float = 0.0,
+) -> pd.DataFrame:
+    """One row per aircraft seen within ``radius_km`` of (lon, lat) in the window, on the
+    ground or at most ``max_height_ft`` above ``elevation_ft`` (barometric altitude):
+    ``icao24, first_s, last_s, fixes``."""
+    start_s, end_s = _window(start, end)
+    return _near(
+        _root(store),
+        lon,
+        lat,
+        radius_km,
+        start_s,
+        end_s,
+        "AND (on_ground OR alt_baro_ft <= ?)",
+        [elevation_ft + max_height_ft],
+    )
+
+
+def at_airport(store: Path | str, airport: str, start: datetime, end: datetime) -> AirportReport:
+    """Arrivals (landing there in the window), departures (taking off there in the window)
+    and the aircraft seen on the ground within :data:`AT_GROUND_KM` of it."""
+    root = _root(store)
+    field = _airfield(airport)
+    start_s, end_s = _window(start, end)
+    arriving = legs(root, destination=field.code, between=(start, end))
+    arrivals = arriving[(arriving["landing_s"] >= start_s) & (arriving["landing_s"] < end_s)]
+    leaving = legs(root, origin=field.code, between=(start, end))
+    departures = leaving[(leaving["takeoff_s"] >= start_s) & (leaving["takeoff_s"] < end_s)]
+    ground = _near(
+        root, field.lon_deg, field.lat_deg, AT_GROUND_KM, start_s, end_s, "AND on_ground", []
+    )
+    return AirportReport(
+        field,
+        arrivals.sort_values(["landing_s", "icao24"], kind="stable").reset_index(drop=True),
+        departures.sort_values(["takeoff_s", "icao24"], kind="stable").reset_index(drop=True),
+        ground,
+    )
+
+
+def _in_box(bbox: _BOX, prefix: str = "") -> tuple[str, list[object]]:
+    min_lon, min_lat, max_lon, max_lat = bbox
+    lat = f"{prefix}lat_udeg BETWEEN ? AND ?"
+    if min_lon <= max_lon:
+        lon = f"{prefix}lon_udeg BETWEEN ? AND ?"
+    else:  # across the antimeridian
+        lon = f"({prefix}lon_udeg >= ? OR {prefix}lon_udeg <= ?)"
+    values = [
+        round(min_lat * 1e6),
+        round(max_lat * 1e6),
+        round(min_lon * 1e6),
+        round(max_lon * 1e6),
+    ]
+    return f"{lat} AND {lon}", list(values)
+
+
+def check_box(bbox: Sequence[float]) -> _BOX:
+    """``(min_lon, min_lat, max_lon, max_lat)`` checked (a box across the antimeridian has
+    ``min_lon > max_lon``); raises ``ValueError`` saying what is wrong."""
+    if len(bbox) != 4 or not all(math.isfinite(v) for v in bbox):
+        raise ValueError("a box is MINLON,MINLAT,MAXLON,MAXLAT (four numbers)")
+    min_lon, min_lat, max_lon, max_lat = (float(v) for v in bbox)
+    if not (-90 <= min_lat <= max_lat <= 90):
+        raise ValueError(f"box latitudes {min_lat},{max_lat}: need -90 <= MINLAT <= MAXLAT <= 90")
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+        raise ValueError(f"box longitudes {min_lon},{max_lon}: need -180..180")
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def box(
+    store: Path | str,
+    bbox: Sequence[float],
+    start: datetime,
+    end: datetime,
+    *,
+    then: Sequence[float] | None = None,
+    within: timedelta | None = None,
+) -> pd.DataFrame:
+    """Who was in ``bbox`` in the window: ``icao24, first_s, last_s, fixes, callsigns``.
+
+    With ``then`` (and ``within``), Turnstone's two-box question: aircraft in ``bbox`` in
+    the window and in ``then`` at most ``within`` later: ``icao24, box_s`` (its last fix in
+    the first box before reaching the second), ``then_s`` (its first fix in the second box),
+    ``elapsed_s``, ``callsigns``."""
+    root = _root(store)
+    start_s, end_s = _window(start, end)
+    first_where, first_params = _in_box(check_box(bbox))
+    if then is None:
+        files = _hour_files(root, start_s, end_s)
+        if not files:
+            return pd.DataFrame(columns=["icao24", "first_s", "last_s", "fixes", "callsigns"])
+        sql = (
+            "SELECT icao24, min(time_s) AS first_s, max(time_s) AS last_s, count(*) AS fixes, "
+            "coalesce(string_agg(DISTINCT callsign, ';' ORDER BY callsign), '') AS callsigns "
+            f"FROM read_parquet(?) WHERE time_s >= ? AND time_s < ? AND {first_where} "
+            "GROUP BY icao24 ORDER BY first_s, icao24"
+        )
+        with _connect() as con:
+            return con.execute(sql, [files, start_s, end_s, *first_params]).df()
+    if within is None or within.total_seconds() <= 0:
+        raise ValueError("--then needs --within, a positive duration (like PT4H)")
+    within_s = int(within.total_seconds())
+    then_where, then_params = _in_box(check_box(then))
+    files = _hour_files(root, start_s, end_s + within_s)
+    columns = ["icao24", "box_s", "then_s", "elapsed_s", "callsigns"]
+    if not files:
+        return pd.DataFrame(columns=columns)
+    sql = f"""
+        WITH p AS (SELECT icao24, time_s, callsign FROM read_parquet(?)),
+        a AS (SELECT icao24, time_s FROM p
+              WHERE time_s >= ? AND time_s < ? AND {first_where}),
+        b AS (SELECT icao24, time_s, callsign FROM p
+              WHERE time_s >= ? AND time_s < ? AND {then_where}),
+        pairs AS (
+            SELECT b.icao24, a.time_s AS box_s, b.time_s AS then_s, b.callsign
+            FROM b ASOF JOIN a ON b.icao24 = a.icao24 AND b.time_s > a.time_s
+            WHERE b.time_s - a.time_s <= ?)
+        SELECT icao24, arg_min(box_s, then_s) AS box_s, min(then_s) AS then_s,
+               min(then_s) - arg_min(box_s, then_s) AS elapsed_s,
+               coalesce(string_agg(DISTINCT callsign, ';' ORDER BY callsign), '') AS callsigns
+        FROM pairs GROUP BY icao24 ORDER BY then_s, icao24
+    """
+    params = [files, start_s, end_s, *first_params, start_s, end_s + within_s, *then_params]
+    with _connect() as con:
+        return con.execute(sql, [*params, within_s]).df()
+
+
+def positions(store: Path | str, icao24: str, start: datetime, end: datetime) -> pd.DataFrame:
+    """The fixes of one aircraft in the window, in time order (``lat_deg``/``lon_deg``)."""
+    root = _root(store)
+    start_s, end_s = _window(start, end)
+    files = _hour_files(root, start_s, end_s)
+    if not files:
+        return pd.DataFrame(
+            columns=[c.split(" AS ")[-1].strip() for c in _POSITION_COLUMNS.split(",")]
+        )
+    sql = (
+        f"SELECT {_POSITION_COLUMNS} FROM read_parquet(?) "
+        "WHERE icao24 = lower(?) AND time_s >= ? AND time_s < ? "
+        "ORDER BY time_s, source, lat_deg, lon_deg"
+    )
+    with _connect() as con:
+        return con.execute(sql, [files, icao24.strip(), start_s, end_s]).df()
