@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import PurePath
 
 import numpy as np
 import numpy.typing as npt
@@ -325,7 +326,8 @@ def _reasons(
     if reading is not None and reading_k > 0:
         out.append(f"fits the times read as {reading.words}")
     if sources:
-        out.append(f"recorded in {sources}")
+        names = sorted({PurePath(x).name for x in sources.split(";") if x})
+        out.append(f"recorded in {', '.join(names)}")
     return tuple(out)
 
 
