@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_files(lst)
     _add_filters(lst)
     lst.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    from geo.match.cli import add_match_from
+
+    add_match_from(lst)
 
     exp = sub.add_parser("export", help="write the map or the data to a file")
     exp.add_argument("files", nargs="*", metavar="EVENTS_CSV", help="events file (optional)")
@@ -118,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         "first view's clock)",
     )
     exp.add_argument("--title", default=None, metavar="TEXT", help="map title")
+    add_match_from(exp)
     exp.add_argument(
         "--basemap",
         choices=tuple(BASEMAPS),
@@ -143,6 +147,10 @@ def _dataset(args: argparse.Namespace) -> Dataset:
         for line in report(data.problems, args.max_problems):
             print(line, file=sys.stderr)
         print(data.summary, file=sys.stderr)
+    if getattr(args, "match_from", None):
+        from geo.match.cli import apply_match_from
+
+        data = apply_match_from(args, data)
     return data
 
 
@@ -189,6 +197,10 @@ def _cmd_list(args: argparse.Namespace) -> int:
     events = _selected(args, data)
     rows = [normalize(e) for e in events]
     out = sys.stdout
+    if args.format == "json" and getattr(args, "match_from", None):
+        from geo.match.cli import add_match_rows
+
+        add_match_rows(args, rows)
     if args.format == "json":
         json.dump(rows, out, ensure_ascii=False, indent=2)
         out.write("\n")

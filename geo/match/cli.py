@@ -171,3 +171,47 @@ def run(args: argparse.Namespace) -> int:
     except MatchUsageError as exc:
         print(f"python -m geo match: error: {exc}", file=sys.stderr)
         return 2
+
+
+def add_match_from(p: argparse.ArgumentParser) -> None:
+    """``--match-from STORE`` on ``list`` and ``export``."""
+    p.add_argument(
+        "--match-from", metavar="STORE", default=None,
+        help="match every reported flight against this archive store: the best candidate "
+        "(score >= 0.7) becomes its recorded track, the others its alternatives",
+    )
+
+
+def apply_match_from(args: argparse.Namespace, data: Any) -> Any:
+    """The dataset with every flight matched against ``--match-from`` (results kept on
+    ``args.match_results`` for ``list --format json``)."""
+    import dataclasses
+
+    from geo.match.linking import match_events_to_store
+    from geo.match.store import StoreError, open_store
+
+    try:
+        archive = open_store(args.match_from)
+    except StoreError as exc:
+        print(f"python -m geo {args.command}: error: --match-from: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    matched = match_events_to_store(data.events, data.gazetteer, archive)
+    for line in matched.skipped:
+        print(f"--match-from: skipped: {line}", file=sys.stderr)
+    found = sum(1 for r in matched.results.values() if r.best is not None)
+    label = " (SYNTHETIC archive: no evidence)" if archive.synthetic else ""
+    print(f"--match-from {args.match_from}: {found} of {len(matched.results)} flights "
+          f"matched to a recorded leg{label}", file=sys.stderr)
+    args.match_results = matched.results
+    return dataclasses.replace(data, events=matched.events)
+
+
+def add_match_rows(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
+    """``list --format json``: each matched flight's ``match`` (chosen, alternatives)."""
+    from geo.match.linking import match_fields
+
+    results = getattr(args, "match_results", {}) or {}
+    for row in rows:
+        result = results.get(row.get("id"))
+        if result is not None:
+            row.update(match_fields(result))
