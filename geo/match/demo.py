@@ -123,13 +123,20 @@ def _readsb_docs(spec: FlightSpec, fixes: pd.DataFrame) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     days = pd.to_datetime(fixes["time_s"], unit="s", utc=True).dt.strftime("%Y/%m/%d")
     for day, part in fixes.groupby(days.to_numpy()):
-        base = int(part["time_s"].iloc[0])
+        t = part["time_s"].to_numpy(dtype=np.int64)
+        lat = part["lat_udeg"].to_numpy(dtype=np.int64) / 1e6
+        lon = part["lon_udeg"].to_numpy(dtype=np.int64) / 1e6
+        ground = part["on_ground"].to_numpy(dtype=bool)
+        alt = part["alt_baro_ft"].to_numpy(dtype=np.float64, na_value=np.nan)
+        gs = part["gs_kt"].to_numpy(dtype=np.float64)
+        track = part["track_deg"].to_numpy(dtype=np.float64)
+        base = int(t[0])
         rows: list[list[object]] = []
-        for k, f in enumerate(part.itertuples(index=False)):
-            alt = "ground" if f.on_ground else int(f.alt_baro_ft)
+        for k in range(len(t)):
             rows.append([
-                int(f.time_s) - base, int(f.lat_udeg) / 1e6, int(f.lon_udeg) / 1e6, alt,
-                round(float(f.gs_kt), 1), round(float(f.track_deg), 1), 0, 0,
+                int(t[k]) - base, float(lat[k]), float(lon[k]),
+                "ground" if ground[k] else int(alt[k]),
+                round(float(gs[k]), 1), round(float(track[k]), 1), 0, 0,
                 {"flight": f"{spec.callsign:<8}"} if k % 10 == 0 else None, "adsb_icao",
                 None, None, None, None,
             ])
@@ -150,13 +157,19 @@ OPENSKY_HEADER = (
 def _opensky_lines(spec: FlightSpec, fixes: pd.DataFrame) -> list[str]:
     """OpenSky state vectors (SI units) for the fixes."""
     lines = []
-    for f in fixes.itertuples(index=False):
-        alt_m = "" if f.on_ground else f"{float(f.alt_baro_ft) * 0.3048:.2f}"
+    t = fixes["time_s"].to_numpy(dtype=np.int64)
+    lat = fixes["lat_udeg"].to_numpy(dtype=np.int64) / 1e6
+    lon = fixes["lon_udeg"].to_numpy(dtype=np.int64) / 1e6
+    ground = fixes["on_ground"].to_numpy(dtype=bool)
+    alt = fixes["alt_baro_ft"].to_numpy(dtype=np.float64, na_value=np.nan)
+    gs = fixes["gs_kt"].to_numpy(dtype=np.float64)
+    track = fixes["track_deg"].to_numpy(dtype=np.float64)
+    for k in range(len(t)):
+        alt_m = "" if ground[k] else f"{alt[k] * 0.3048:.2f}"
         lines.append(
-            f"{f.time_s},{spec.icao24},{int(f.lat_udeg) / 1e6},{int(f.lon_udeg) / 1e6},"
-            f"{float(f.gs_kt) * 1852 / 3600:.4f},{float(f.track_deg):.1f},0.0,"
-            f"{spec.callsign:<8},{'True' if f.on_ground else 'False'},False,False,1000,"
-            f"{alt_m},{alt_m},{f.time_s}.0,{f.time_s}.0"
+            f"{t[k]},{spec.icao24},{lat[k]},{lon[k]},{gs[k] * 1852 / 3600:.4f},"
+            f"{track[k]:.1f},0.0,{spec.callsign:<8},{'True' if ground[k] else 'False'},"
+            f"False,False,1000,{alt_m},{alt_m},{t[k]}.0,{t[k]}.0"
         )
     return lines
 
