@@ -266,3 +266,15 @@ def test_cli_bad_input_is_one_line(store, capsys):
     assert "no event 'nope'" in capsys.readouterr().err
     assert main(["match", "--store", "/nonexistent", "--from", "VKO", "--to", "GYD"]) == 2
     assert "not an archive store" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kw", [
+    {}, {"aircraft": "N103WG", "tz_unknown": True}, {"aircraft": "GLF6"},
+    {"origin": "IST", "destination": "GYD", "aircraft": "AHY028"},
+])
+def test_the_store_prefilter_loses_no_candidate(store, gazetteer, kw):
+    archive = open_store(store)
+    claim = _claim(gazetteer, **kw)
+    everything = score_legs(claim, archive.legs_between(None, None), top=100)
+    prefiltered = score_legs(claim, archive.candidate_legs(claim, None, None), top=100)
+    assert everything and prefiltered == everything

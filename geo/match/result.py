@@ -46,7 +46,9 @@ class Archive(Protocol):
     @property
     def synthetic(self) -> bool: ...
 
-    def legs_between(self, start_s: int | None, end_s: int | None) -> pd.DataFrame: ...
+    def candidate_legs(
+        self, claim: Claim, start_s: int | None, end_s: int | None
+    ) -> pd.DataFrame: ...
 
     def aircraft_near(self, query: CoverageQuery) -> Collection[str]: ...
 
@@ -111,9 +113,9 @@ def match_claim(claim: Claim, archive: Archive, *, top: int = 5) -> MatchResult:
     window = claim.window
     margin = int(WINDOW_HOURS * 3600)
     if window is None:
-        legs = archive.legs_between(None, None)
+        legs = archive.candidate_legs(claim, None, None)
     else:
-        legs = archive.legs_between(window[0] - margin, window[1] + margin)
+        legs = archive.candidate_legs(claim, window[0] - margin, window[1] + margin)
     candidates = score_legs(claim, legs, top=top)
     exclude = [candidates[0].icao24] if candidates and candidates[0].score >= FOUND_SCORE else []
     coverage = airport_coverage(claim, archive.aircraft_near, exclude)

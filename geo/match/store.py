@@ -5,14 +5,16 @@ queries (DuckDB over the partitions of the window only)."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from geo.match.claim import Claim
 from geo.match.coverage import CoverageQuery
 
 __all__ = ["StoreArchive", "StoreError", "open_store"]
@@ -50,6 +52,70 @@ class StoreArchive:
         if start_s is not None and end_s is not None:
             between = (_dt(start_s), _dt(end_s))
         return legs(self.path, between=between)
+
+    def candidate_legs(self, claim: Claim, start_s: int | None, end_s: int | None
+                       ) -> pd.DataFrame:
+        """The legs of the window that can score at all against ``claim`` (see
+        :func:`geo.match.score.score_legs`): from or to a claimed airport (or with it among
+        the alternatives), an unobserved end within half a degree of it, or the aircraft
+        named. One DuckDB scan of the window's ``legs/day=…`` files; a superset, scored in
+        Python."""
+        import duckdb
+
+        files = self._leg_files(start_s, end_s)
+        if not files:
+            return self.legs_between(start_s, end_s).iloc[0:0]
+        where: list[str] = []
+        params: list[object] = [files]
+        for end, airport in (("takeoff", claim.origin), ("landing", claim.destination)):
+            codes = sorted(airport.codes)
+            fix = "first" if end == "takeoff" else "last"
+            dlat = 0.5
+            dlon = dlat / max(math.cos(math.radians(min(abs(airport.lat) + dlat, 89.0))), 0.01)
+            where.append(f"{end}_airport IN (SELECT unnest(?))")
+            params.append(codes)
+            where.append(
+                f"regexp_matches(coalesce({end}_alternatives, ''), ?)"
+            )
+            params.append("(^|[^A-Z0-9])(" + "|".join(codes) + ")([^A-Z0-9]|$)")
+            where.append(
+                f"(NOT {end}_observed AND {fix}_lat_deg BETWEEN ? AND ? "
+                f"AND {fix}_lon_deg BETWEEN ? AND ?)"
+            )
+            params += [airport.lat - dlat, airport.lat + dlat, airport.lon - dlon,
+                       airport.lon + dlon]
+        if claim.aircraft:
+            from geo.tracks import normalize_aircraft
+
+            named = normalize_aircraft(claim.aircraft)
+            where.append(
+                "(upper(replace(replace(coalesce(registration, ''), '-', ''), ' ', '')) = ? "
+                "OR upper(ltrim(icao24, '~')) = ? OR upper(coalesce(type, '')) = ? "
+                "OR list_contains(string_split(upper(replace(callsigns, ' ', '')), ';'), ?))"
+            )
+            params += [named] * 4
+        sql = f"SELECT * FROM read_parquet(?) WHERE ({' OR '.join(where)})"
+        if start_s is not None and end_s is not None:
+            sql += " AND first_s < ? AND last_s >= ?"
+            params += [end_s, start_s]
+        sql += " ORDER BY first_s, icao24, leg_id"
+        with duckdb.connect(config={"threads": 2}) as con:
+            frame: pd.DataFrame = con.execute(sql, params).df()
+        return frame
+
+    def _leg_files(self, start_s: int | None, end_s: int | None) -> list[str]:
+        from geo.archive.schema import leg_day_path
+
+        if start_s is None or end_s is None:
+            return sorted(str(p) for p in (self.path / "legs").glob("day=*/*.parquet"))
+        out: list[str] = []
+        day = _dt(start_s).date() - timedelta(days=1)  # a leg is filed under its first fix
+        while day <= _dt(end_s).date():
+            path = leg_day_path(self.path, day.isoformat())
+            if path.exists():
+                out.append(str(path))
+            day += timedelta(days=1)
+        return out
 
     def positions(self, icao24: str, start_s: int, end_s: int) -> pd.DataFrame:
         """One aircraft's fixes in ``[start_s, end_s]``, time order, ``lat_deg``/``lon_deg``."""
