@@ -66,6 +66,14 @@ GAP_REASON_MINUTES = 5.0
 WINDOW_HOURS = 8.0
 """Legs more than this from every claimed time are not candidates."""
 
+SCORE_COLUMNS = (
+    "leg_id", "icao24", "registration", "type", "callsigns", "takeoff_s", "takeoff_airport",
+    "takeoff_alternatives", "takeoff_observed", "landing_s", "landing_airport",
+    "landing_alternatives", "landing_observed", "first_s", "last_s", "first_lat_deg",
+    "first_lon_deg", "last_lat_deg", "last_lon_deg", "largest_gap_s", "sources", "synthetic",
+)
+"""The legs index columns the score reads (a store query reads only these)."""
+
 F = npt.NDArray[np.float64]
 _GEOD = Geod(ellps="WGS84")
 

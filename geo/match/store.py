@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ import pandas as pd
 
 from geo.match.claim import Claim
 from geo.match.coverage import CoverageQuery
+from geo.match.score import SCORE_COLUMNS
 
 __all__ = ["StoreArchive", "StoreError", "open_store"]
 
@@ -23,6 +25,20 @@ __all__ = ["StoreArchive", "StoreError", "open_store"]
 
 class StoreError(ValueError):
     """Not a store (no ``archive.json`` of format ``geo-archive``), or an unreadable one."""
+
+
+_LOCAL = threading.local()
+
+
+def _connection() -> Any:
+    """This thread's DuckDB connection (opening one costs more than a small query; one
+    connection is not to be shared between threads)."""
+    con = getattr(_LOCAL, "con", None)
+    if con is None:
+        import duckdb
+
+        con = _LOCAL.con = duckdb.connect(config={"threads": 2})
+    return con
 
 
 def _dt(s: int) -> datetime:
@@ -60,11 +76,9 @@ class StoreArchive:
         the alternatives), an unobserved end within half a degree of it, or the aircraft
         named. One DuckDB scan of the window's ``legs/day=…`` files; a superset, scored in
         Python."""
-        import duckdb
-
         files = self._leg_files(start_s, end_s)
         if not files:
-            return self.legs_between(start_s, end_s).iloc[0:0]
+            return pd.DataFrame(columns=list(SCORE_COLUMNS))
         where: list[str] = []
         params: list[object] = [files]
         for end, airport in (("takeoff", claim.origin), ("landing", claim.destination)):
@@ -72,12 +86,10 @@ class StoreArchive:
             fix = "first" if end == "takeoff" else "last"
             dlat = 0.5
             dlon = dlat / max(math.cos(math.radians(min(abs(airport.lat) + dlat, 89.0))), 0.01)
-            where.append(f"{end}_airport IN (SELECT unnest(?))")
-            params.append(codes)
-            where.append(
-                f"regexp_matches(coalesce({end}_alternatives, ''), ?)"
-            )
-            params.append("(^|[^A-Z0-9])(" + "|".join(codes) + ")([^A-Z0-9]|$)")
+            where += [f"{end}_airport = ?"] * len(codes)
+            params += codes
+            where += [f"contains({end}_alternatives, ?)"] * len(codes)
+            params += codes
             where.append(
                 f"(NOT {end}_observed AND {fix}_lat_deg BETWEEN ? AND ? "
                 f"AND {fix}_lon_deg BETWEEN ? AND ?)"
@@ -89,18 +101,18 @@ class StoreArchive:
 
             named = normalize_aircraft(claim.aircraft)
             where.append(
-                "(upper(replace(replace(coalesce(registration, ''), '-', ''), ' ', '')) = ? "
-                "OR upper(ltrim(icao24, '~')) = ? OR upper(coalesce(type, '')) = ? "
-                "OR list_contains(string_split(upper(replace(callsigns, ' ', '')), ';'), ?))"
+                "(replace(replace(upper(registration), '-', ''), ' ', '') = ? "
+                "OR upper(ltrim(icao24, '~')) = ? OR upper(type) = ? "
+                "OR contains(replace(replace(upper(callsigns), '-', ''), ' ', ''), ?))"
             )
             params += [named] * 4
-        sql = f"SELECT * FROM read_parquet(?) WHERE ({' OR '.join(where)})"
+        columns = ", ".join(SCORE_COLUMNS)
+        sql = f"SELECT {columns} FROM read_parquet(?) WHERE ({' OR '.join(where)})"
         if start_s is not None and end_s is not None:
             sql += " AND first_s < ? AND last_s >= ?"
             params += [end_s, start_s]
         sql += " ORDER BY first_s, icao24, leg_id"
-        with duckdb.connect(config={"threads": 2}) as con:
-            frame: pd.DataFrame = con.execute(sql, params).df()
+        frame: pd.DataFrame = _connection().execute(sql, params).df()
         return frame
 
     def _leg_files(self, start_s: int | None, end_s: int | None) -> list[str]:
