@@ -278,3 +278,16 @@ def test_the_store_prefilter_loses_no_candidate(store, gazetteer, kw):
     everything = score_legs(claim, archive.legs_between(None, None), top=100)
     prefiltered = score_legs(claim, archive.candidate_legs(claim, None, None), top=100)
     assert everything and prefiltered == everything
+
+
+def test_the_batch_query_gives_each_claim_its_own_answer(store, gazetteer):
+    from geo.match.result import match_claims
+
+    claims = [
+        _claim(gazetteer), _claim(gazetteer, aircraft="N103WG", tz_unknown=True),
+        _claim(gazetteer, aircraft="SU1120"), _claim(gazetteer, aircraft="N999XX"),
+        make_claim("ZRH", "EVN", "2025-03-14T07:10", "2025-03-14T14:05", gazetteer=gazetteer),
+        make_claim("SVO", "LED", "2025-06-01T10:00", "2025-06-01T11:30", gazetteer=gazetteer),
+    ]
+    archive = open_store(store)
+    assert match_claims(claims, archive) == [match_claim(c, archive) for c in claims]

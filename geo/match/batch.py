@@ -8,8 +8,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from geo.match.claim import ClaimError, claim_from_event
-from geo.match.result import Archive, MatchResult, match_claim, result_json
+from geo.match.claim import Claim, ClaimError, claim_from_event
+from geo.match.result import Archive, MatchResult, match_claims, result_json
 from geo.model import Event
 from geo.places import Gazetteer
 
@@ -29,18 +29,16 @@ def match_events(
 ) -> tuple[list[MatchResult], list[str]]:
     """The result for each flight event, and a line for each flight that is no claim
     (``event 'x': …``: an airport that is not an airport, say)."""
-    results: list[MatchResult] = []
+    claims: list[Claim] = []
     skipped: list[str] = []
     for event in events:
         if event.kind != "flight":
             continue
         try:
-            claim = claim_from_event(event, gazetteer, tz_unknown=tz_unknown)
+            claims.append(claim_from_event(event, gazetteer, tz_unknown=tz_unknown))
         except ClaimError as exc:
             skipped.append(str(exc))
-            continue
-        results.append(match_claim(claim, archive, top=top))
-    return results, skipped
+    return match_claims(claims, archive, top=top), skipped
 
 
 def summary(results: Sequence[MatchResult]) -> str:

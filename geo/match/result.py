@@ -3,7 +3,7 @@ and the result as JSON (the names documented in docs/match.md) and as a table.""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
@@ -27,6 +27,7 @@ __all__ = [
     "MatchResult",
     "Status",
     "match_claim",
+    "match_claims",
     "result_json",
     "result_table",
 ]
@@ -108,14 +109,38 @@ def _verdict(
     )
 
 
-def match_claim(claim: Claim, archive: Archive, *, top: int = 5) -> MatchResult:
-    """The archive's answer to one claim."""
+def _window(claim: Claim) -> tuple[int, int] | None:
+    """The legs a claim can match: its claimed times over every reading, ±8 h."""
     window = claim.window
     margin = int(WINDOW_HOURS * 3600)
-    if window is None:
-        legs = archive.candidate_legs(claim, None, None)
-    else:
-        legs = archive.candidate_legs(claim, window[0] - margin, window[1] + margin)
+    return None if window is None else (window[0] - margin, window[1] + margin)
+
+
+def match_claim(claim: Claim, archive: Archive, *, top: int = 5) -> MatchResult:
+    """The archive's answer to one claim."""
+    window = _window(claim)
+    legs = archive.candidate_legs(claim, *(window or (None, None)))
+    return _answer(claim, legs, archive, top)
+
+
+def match_claims(claims: Sequence[Claim], archive: Archive, *, top: int = 5
+                 ) -> list[MatchResult]:
+    """The answers to many claims: their legs asked of the store in one query when it can
+    (:meth:`~geo.match.store.StoreArchive.candidate_legs_many`), then as one claim each."""
+    many = getattr(archive, "candidate_legs_many", None)
+    timed = [(c, w) for c in claims if (w := _window(c)) is not None]
+    if many is None or len(timed) < 2:
+        return [match_claim(c, archive, top=top) for c in claims]
+    legs = dict(zip((id(c) for c, _ in timed),
+                    many([(c, w[0], w[1]) for c, w in timed]), strict=True))
+    return [
+        _answer(c, legs[id(c)], archive, top) if id(c) in legs
+        else match_claim(c, archive, top=top)
+        for c in claims
+    ]
+
+
+def _answer(claim: Claim, legs: pd.DataFrame, archive: Archive, top: int) -> MatchResult:
     candidates = score_legs(claim, legs, top=top)
     exclude = [candidates[0].icao24] if candidates and candidates[0].score >= FOUND_SCORE else []
     coverage = airport_coverage(claim, archive.aircraft_near, exclude)

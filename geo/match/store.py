@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -114,6 +114,99 @@ class StoreArchive:
         sql += " ORDER BY first_s, icao24, leg_id"
         frame: pd.DataFrame = _connection().execute(sql, params).df()
         return frame
+
+    def candidate_legs_many(
+        self, asks: Sequence[tuple[Claim, int, int]]
+    ) -> list[pd.DataFrame]:
+        """:meth:`candidate_legs` for many ``(claim, start_s, end_s)`` at once: one DuckDB
+        scan of the days they cover, joined with the claims on (airport, day), (aircraft,
+        day), and (day) for alternatives and unobserved ends; the same rows per claim."""
+        from geo.tracks import normalize_aircraft
+
+        if not asks:
+            return []
+        files = self._leg_files(min(a[1] for a in asks), max(a[2] for a in asks))
+        if not files:
+            return [pd.DataFrame(columns=list(SCORE_COLUMNS)) for _ in asks]
+        codes: list[tuple[int, str, str, int, int, int]] = []
+        boxes: list[tuple[int, str, int, float, float, float, float, int, int]] = []
+        names: list[tuple[int, str, int, int, int]] = []
+        for k, (claim, lo, hi) in enumerate(asks):
+            days = range(lo // 86400 - 1, hi // 86400 + 1)  # legs are filed by first fix
+            for side, airport in (("takeoff", claim.origin), ("landing", claim.destination)):
+                dlat = 0.5
+                dlon = dlat / max(math.cos(math.radians(min(abs(airport.lat) + dlat, 89.0))),
+                                  0.01)
+                for d in days:
+                    codes += [(k, side, c, d, lo, hi) for c in sorted(airport.codes)]
+                    boxes.append((k, side, d, airport.lat - dlat, airport.lat + dlat,
+                                  airport.lon - dlon, airport.lon + dlon, lo, hi))
+            if claim.aircraft:
+                named = normalize_aircraft(claim.aircraft)
+                names += [(k, named, d, lo, hi) for d in days]
+        con = _connection()
+        con.register("m_codes", pd.DataFrame(codes, columns=["k", "side", "code", "d", "lo",
+                                                             "hi"]))
+        con.register("m_boxes", pd.DataFrame(boxes, columns=["k", "side", "d", "lat0", "lat1",
+                                                             "lon0", "lon1", "lo", "hi"]))
+        con.register("m_names", pd.DataFrame(names, columns=["k", "named", "d", "lo", "hi"])
+                     .astype({"named": str}))
+        cols = ", ".join(f"l.{c}" for c in SCORE_COLUMNS)
+        time = "l.first_s < c.hi AND l.last_s >= c.lo"
+        parts = []
+        for side, fix in (("takeoff", "first"), ("landing", "last")):
+            parts.append(
+                f"SELECT c.k, {cols} FROM l JOIN m_codes c ON l.{side}_airport = c.code "
+                f"AND l._d = c.d AND c.side = '{side}' WHERE {time}"
+            )
+            parts.append(
+                f"SELECT c.k, {cols} FROM (SELECT * FROM l WHERE {side}_alternatives <> '') l "
+                f"JOIN m_codes c ON l._d = c.d AND c.side = '{side}' "
+                f"WHERE contains(l.{side}_alternatives, c.code) AND {time}"
+            )
+            parts.append(
+                f"SELECT c.k, {cols} FROM (SELECT * FROM l WHERE NOT {side}_observed) l "
+                f"JOIN m_boxes c ON l._d = c.d AND c.side = '{side}' "
+                f"WHERE l.{fix}_lat_deg BETWEEN c.lat0 AND c.lat1 "
+                f"AND l.{fix}_lon_deg BETWEEN c.lon0 AND c.lon1 AND {time}"
+            )
+        for key in ("_reg", "_hex", "_type"):
+            parts.append(
+                f"SELECT c.k, {cols} FROM l JOIN m_names c ON l.{key} = c.named "
+                f"AND l._d = c.d WHERE {time}"
+            )
+        parts.append(
+            f"SELECT c.k, {cols} FROM (SELECT *, unnest(string_split(_calls, ';')) AS _call "
+            f"FROM l WHERE _calls <> '') l JOIN m_names c ON l._call = c.named "
+            f"AND l._d = c.d WHERE {time}"
+        )
+        sql = (
+            f"WITH l AS (SELECT {', '.join(SCORE_COLUMNS)}, "
+            "CAST(floor(first_s / 86400) AS BIGINT) AS _d, "
+            "replace(replace(upper(registration), '-', ''), ' ', '') AS _reg, "
+            "upper(ltrim(icao24, '~')) AS _hex, upper(type) AS _type, "
+            "replace(replace(upper(callsigns), '-', ''), ' ', '') AS _calls "
+            "FROM read_parquet(?) WHERE first_s < ? AND last_s >= ?) "
+            + " UNION ALL ".join(parts)
+        )
+        lo_all = min(a[1] for a in asks)
+        hi_all = max(a[2] for a in asks)
+        try:
+            found: pd.DataFrame = con.execute(sql, [files, hi_all, lo_all]).df()
+        finally:
+            for name in ("m_codes", "m_boxes", "m_names"):
+                con.unregister(name)
+        found = found.drop_duplicates(["k", "leg_id"])
+        out: list[pd.DataFrame] = []
+        groups = dict(tuple(found.groupby("k", sort=False)))
+        for k in range(len(asks)):
+            part = groups.get(k)
+            if part is None:
+                out.append(pd.DataFrame(columns=list(SCORE_COLUMNS)))
+            else:
+                out.append(part.drop(columns="k").sort_values(["first_s", "icao24", "leg_id"])
+                           .reset_index(drop=True))
+        return out
 
     def _leg_files(self, start_s: int | None, end_s: int | None) -> list[str]:
         from geo.archive.schema import leg_day_path
