@@ -762,6 +762,10 @@ def find_aircraft_panel(dataset: Dataset) -> None:
         labels = {f"#{c.rank} {c.registration or c.icao24} (score {c.score:.2f})":
                   c.registration or c.icao24 for c in result.candidates}
         pick = st.selectbox("Candidate", list(labels), key="match_pick")
+        chosen = result.candidates[list(labels).index(pick)]
+        if st.checkbox("Draw this candidate beside the claim", key="match_draw"):
+            components.html(panel.candidate_map(event, chosen, store or None),
+                            height=MAP_HEIGHT // 2)
         if st.button("Use this aircraft for the flight", key="match_use"):
             reported = [e for e in dataset.events if not appstate.is_own_record(e)]
             s = session()

@@ -63,6 +63,12 @@ def test_find_the_aircraft_choose_one_and_download(store, media, tmp_path):
     # choose the second candidate: the flight's aircraft becomes N650GD in the edits
     pick = at.selectbox(key="match_pick")
     pick.set_value(next(o for o in pick.options if "N650GD" in o)).run()
+    # the chosen candidate drawn beside the claim: its map document
+    at.checkbox(key="match_draw").check().run()
+    assert not at.exception
+    frames = [e for e in at.get("iframe")]
+    assert frames and "<title>flight-vko-gyd-2025-03-14: candidate #2</title>" in (
+        frames[-1].proto.srcdoc)
     at.button(key="match_use").click().run()
     assert not at.exception
     edited = at.session_state["session"].edited
@@ -83,3 +89,17 @@ def test_with_aircraft_sets_one_cell():
     )
     with pytest.raises(KeyError):
         with_aircraft(text, "nope", "N1")
+
+
+def test_a_candidate_drawn_beside_the_claim(store):
+    from geo.io import load_dataset
+    from geo.match.panel import candidate_events, find_aircraft
+
+    data = load_dataset(strict=False)
+    event = next(e for e in data.events if e.id == FLIGHT)
+    result = find_aircraft(event, data.gazetteer, store)
+    decoy = next(c for c in result.candidates if c.registration == "N650GD")
+    (drawn,) = candidate_events(event, decoy, store)
+    assert drawn.aircraft == "N650GD" and drawn.recorded is not None
+    assert drawn.recorded.comparison is not None  # the claim against this record
+    assert drawn.recorded.words().startswith("took off 1 h 4 min after the reported time")

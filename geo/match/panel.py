@@ -12,13 +12,17 @@ from pathlib import Path
 import pandas as pd
 
 from geo.match.claim import claim_from_event
+from geo.match.linking import leg_trace
 from geo.match.result import MatchResult, candidate_json, match_claim
+from geo.match.score import Candidate
 from geo.match.store import open_store
 from geo.model import Event
 from geo.places import Gazetteer
 
 __all__ = [
     "CANDIDATE_COLUMNS",
+    "candidate_events",
+    "candidate_map",
     "candidates_frame",
     "coverage_lines",
     "find_aircraft",
@@ -72,6 +76,31 @@ def coverage_lines(result: MatchResult) -> list[str]:
     ]
     lines.append(f"Verdict: {result.verdict}")
     return lines
+
+
+def candidate_map(event: Event, candidate: Candidate, store: str | Path | None = None,
+                  *, tz: str = "UTC") -> str:
+    """The map document of the claim with ``candidate`` drawn as its recorded track (the
+    claim's great circle faint beside it; the card says the record against the claim)."""
+    from geo.render import to_html
+
+    return to_html(candidate_events(event, candidate, store), tz=tz, basemap="outlines",
+                   title=f"{event.id}: candidate #{candidate.rank}")
+
+
+def candidate_events(event: Event, candidate: Candidate, store: str | Path | None = None
+                     ) -> list[Event]:
+    """The claimed flight with ``candidate``'s leg linked as its recorded track."""
+    from geo.match.demo import demo_store
+    from geo.tracks import link, track_set
+
+    archive = open_store(store if store else demo_store())
+    fixes = archive.positions(candidate.icao24, candidate.first_s, candidate.last_s)
+    claimed = event._replace(aircraft=candidate.registration or candidate.icao24, recorded=None)
+    if fixes.empty:
+        return [claimed]
+    trace = leg_trace(candidate, fixes, archive.name, synthetic=archive.synthetic)
+    return link([claimed], track_set([trace]))
 
 
 def with_aircraft(events_csv: str, event_id: str, aircraft: str) -> str:
