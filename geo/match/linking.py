@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.match.claim import ClaimError, claim_from_event
-from geo.match.result import MatchResult, candidate_json, match_claim
+from geo.match.claim import Claim, ClaimError, claim_from_event
+from geo.match.result import MatchResult, candidate_json, match_claims
 from geo.match.score import Candidate
 from geo.match.store import StoreArchive
 from geo.model import Event
@@ -88,15 +88,16 @@ def match_events_to_store(
     skipped: list[str] = []
     traces: dict[str, Trace] = {}
     renamed: dict[str, Event] = {}
+    asked: list[tuple[Event, Claim]] = []
     for event in events:
         if event.kind != "flight" or event.recorded is not None:
             continue
         try:
-            claim = claim_from_event(event, gazetteer)
+            asked.append((event, claim_from_event(event, gazetteer)))
         except ClaimError as exc:
             skipped.append(str(exc))
-            continue
-        result = match_claim(claim, archive, top=top)
+    answers = match_claims([c for _, c in asked], archive, top=top)
+    for (event, _), result in zip(asked, answers, strict=True):
         results[event.id] = result
         best = result.best
         if best is None:
