@@ -720,6 +720,58 @@ def discard_edits() -> None:
             use_shipped()
 
 
+def find_aircraft_panel(dataset: Dataset) -> None:
+    """"Find the aircraft": a reported flight against an archive store (the synthetic demo
+    by default); choosing a candidate fills the flight's ``aircraft`` in the edited events."""
+    from geo.match import panel
+
+    choices = panel.flight_choices(dataset.events)
+    if not choices:
+        return
+    with st.expander("Find the aircraft", expanded=bool(ss.get("match_open"))):
+        left, right = st.columns(2)
+        event_id = left.selectbox("Reported flight", choices, key="match_event")
+        store = right.text_input(
+            "Archive store (empty: the synthetic demo store)", key="match_store",
+            help="A folder built by `python -m geo archive build`.",
+        )
+        tz_unknown = st.checkbox("Time zone of the report unknown: try every reading",
+                                 key="match_tz_unknown")
+        if not st.button("Find the aircraft", key="match_run") and ss.get("match_key") != (
+            event_id, store, tz_unknown, session().data_key
+        ):
+            return
+        ss.match_open = True
+        event = next(e for e in dataset.events if e.id == event_id)
+        try:
+            result = panel.find_aircraft(event, dataset.gazetteer, store or None,
+                                         tz_unknown=tz_unknown)
+        except ValueError as exc:
+            st.error(md_text(str(exc)))
+            return
+        ss.match_key = (event_id, store, tz_unknown, session().data_key)
+        if result.synthetic:
+            st.warning("SYNTHETIC archive (generated, not a recording): no evidence of anything.")
+        st.dataframe(panel.candidates_frame(result), hide_index=True, key="match_table")
+        for line in panel.coverage_lines(result):
+            st.text(line)
+        if not result.candidates:
+            return
+        labels = {f"#{c.rank} {c.registration or c.icao24} (score {c.score:.2f})":
+                  c.registration or c.icao24 for c in result.candidates}
+        pick = st.selectbox("Candidate", list(labels), key="match_pick")
+        chosen = result.candidates[list(labels).index(pick)]
+        if st.checkbox("Draw this candidate beside the claim", key="match_draw"):
+            components.html(panel.candidate_map(event, chosen, store or None),
+                            height=MAP_HEIGHT // 2)
+        if st.button("Use this aircraft for the flight", key="match_use"):
+            reported = [e for e in dataset.events if not appstate.is_own_record(e)]
+            s = session()
+            base = s.edited if s.edited is not None else to_events_csv(reported)
+            apply_edits(panel.with_aircraft(base, event_id, labels[pick]))
+            st.rerun()
+
+
 def main() -> None:
     st.set_page_config(page_title="Flights and diplomacy", page_icon="✈️", layout="wide")
     st.title("Flights and diplomacy")
@@ -741,6 +793,7 @@ def main() -> None:
     view = current_view()
     try:
         main_area(dataset, view)
+        find_aircraft_panel(dataset)
         editor(dataset)
     except Exception as exc:  # never a traceback for the reader; the sidebar stays usable
         st.error(md_text(f"Could not show this selection: {type(exc).__name__}: {exc}"))

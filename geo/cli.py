@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_tracks_from_options(lst)
     _add_filters(lst)
     lst.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    from geo.match.cli import add_match_from
+
+    add_match_from(lst)
 
     exp = sub.add_parser("export", help="write the map or the data to a file")
     exp.add_argument("files", nargs="*", metavar="EVENTS_CSV", help="events file (optional)")
@@ -128,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         "first view's clock)",
     )
     exp.add_argument("--title", default=None, metavar="TEXT", help="map title")
+    add_match_from(exp)
     exp.add_argument(
         "--basemap",
         choices=tuple(BASEMAPS),
@@ -135,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="online tiles over the shipped outlines, or outlines only",
     )
     add_archive_parser(sub)
+    from geo.match.cli import add_parser as add_match_parser
+
+    add_match_parser(sub)
     return parser
 
 
@@ -151,6 +158,10 @@ def _dataset(args: argparse.Namespace) -> Dataset:
         for line in report(data.problems, args.max_problems):
             print(line, file=sys.stderr)
         print(data.summary, file=sys.stderr)
+    if getattr(args, "match_from", None):
+        from geo.match.cli import apply_match_from
+
+        data = apply_match_from(args, data)
     return data
 
 
@@ -210,6 +221,10 @@ def _cmd_list(args: argparse.Namespace) -> int:
     events = _selected(args, data)
     rows = [normalize(e) for e in events]
     out = sys.stdout
+    if args.format == "json" and getattr(args, "match_from", None):
+        from geo.match.cli import add_match_rows
+
+        add_match_rows(args, rows)
     if args.format == "json":
         json.dump(rows, out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -271,6 +286,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_match(args: argparse.Namespace) -> int:
+    from geo.match.cli import run
+
+    return run(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -279,6 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "list": _cmd_list,
         "export": _cmd_export,
         "archive": run_archive,
+        "match": _cmd_match,
     }
     try:
         return commands[args.command](args)

@@ -1,0 +1,257 @@
+"""The matcher's view of an archive store (docs/archive.md): the legs of a time window, the
+aircraft seen near a point and one aircraft's fixes, asked through :mod:`geo.archive`'s
+queries (DuckDB over the partitions of the window only)."""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from geo.match.claim import Claim
+from geo.match.coverage import CoverageQuery
+from geo.match.score import SCORE_COLUMNS
+
+__all__ = ["StoreArchive", "StoreError", "open_store"]
+
+
+
+class StoreError(ValueError):
+    """Not a store (no ``archive.json`` of format ``geo-archive``), or an unreadable one."""
+
+
+_LOCAL = threading.local()
+
+
+def _connection() -> Any:
+    """This thread's DuckDB connection (opening one costs more than a small query; one
+    connection is not to be shared between threads)."""
+    con = getattr(_LOCAL, "con", None)
+    if con is None:
+        import duckdb
+
+        con = _LOCAL.con = duckdb.connect(config={"threads": 2})
+    return con
+
+
+def _dt(s: int) -> datetime:
+    return datetime.fromtimestamp(s, UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreArchive:
+    """A store folder; ``info`` is its ``archive.json``."""
+
+    path: Path
+    info: dict[str, Any] = field(repr=False)
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.info.get("synthetic", False))
+
+    def legs_between(self, start_s: int | None, end_s: int | None) -> pd.DataFrame:
+        """Every leg whose ``[first_s, last_s]`` meets ``[start_s, end_s)`` (all: None)."""
+        from geo.archive import legs
+
+        between = None
+        if start_s is not None and end_s is not None:
+            between = (_dt(start_s), _dt(end_s))
+        return legs(self.path, between=between)
+
+    def candidate_legs(self, claim: Claim, start_s: int | None, end_s: int | None
+                       ) -> pd.DataFrame:
+        """The legs of the window that can score at all against ``claim`` (see
+        :func:`geo.match.score.score_legs`): from or to a claimed airport (or with it among
+        the alternatives), an unobserved end within half a degree of it, or the aircraft
+        named. One DuckDB scan of the window's ``legs/day=…`` files; a superset, scored in
+        Python."""
+        files = self._leg_files(start_s, end_s)
+        if not files:
+            return pd.DataFrame(columns=list(SCORE_COLUMNS))
+        where: list[str] = []
+        params: list[object] = [files]
+        for end, airport in (("takeoff", claim.origin), ("landing", claim.destination)):
+            codes = sorted(airport.codes)
+            fix = "first" if end == "takeoff" else "last"
+            dlat = 0.5
+            dlon = dlat / max(math.cos(math.radians(min(abs(airport.lat) + dlat, 89.0))), 0.01)
+            where += [f"{end}_airport = ?"] * len(codes)
+            params += codes
+            where += [f"contains({end}_alternatives, ?)"] * len(codes)
+            params += codes
+            where.append(
+                f"(NOT {end}_observed AND {fix}_lat_deg BETWEEN ? AND ? "
+                f"AND {fix}_lon_deg BETWEEN ? AND ?)"
+            )
+            params += [airport.lat - dlat, airport.lat + dlat, airport.lon - dlon,
+                       airport.lon + dlon]
+        if claim.aircraft:
+            from geo.tracks import normalize_aircraft
+
+            named = normalize_aircraft(claim.aircraft)
+            where.append(
+                "(replace(replace(upper(registration), '-', ''), ' ', '') = ? "
+                "OR upper(ltrim(icao24, '~')) = ? OR upper(type) = ? "
+                "OR contains(replace(replace(upper(callsigns), '-', ''), ' ', ''), ?))"
+            )
+            params += [named] * 4
+        columns = ", ".join(SCORE_COLUMNS)
+        sql = f"SELECT {columns} FROM read_parquet(?) WHERE ({' OR '.join(where)})"
+        if start_s is not None and end_s is not None:
+            sql += " AND first_s < ? AND last_s >= ?"
+            params += [end_s, start_s]
+        sql += " ORDER BY first_s, icao24, leg_id"
+        frame: pd.DataFrame = _connection().execute(sql, params).df()
+        return frame
+
+    def candidate_legs_many(
+        self, asks: Sequence[tuple[Claim, int, int]]
+    ) -> list[pd.DataFrame]:
+        """:meth:`candidate_legs` for many ``(claim, start_s, end_s)`` at once: one DuckDB
+        scan of the days they cover, joined with the claims on (airport, day), (aircraft,
+        day), and (day) for alternatives and unobserved ends; the same rows per claim."""
+        from geo.tracks import normalize_aircraft
+
+        if not asks:
+            return []
+        files = self._leg_files(min(a[1] for a in asks), max(a[2] for a in asks))
+        if not files:
+            return [pd.DataFrame(columns=list(SCORE_COLUMNS)) for _ in asks]
+        codes: list[tuple[int, str, str, int, int, int]] = []
+        boxes: list[tuple[int, str, int, float, float, float, float, int, int]] = []
+        names: list[tuple[int, str, int, int, int]] = []
+        for k, (claim, lo, hi) in enumerate(asks):
+            days = range(lo // 86400 - 1, hi // 86400 + 1)  # legs are filed by first fix
+            for side, airport in (("takeoff", claim.origin), ("landing", claim.destination)):
+                dlat = 0.5
+                dlon = dlat / max(math.cos(math.radians(min(abs(airport.lat) + dlat, 89.0))),
+                                  0.01)
+                for d in days:
+                    codes += [(k, side, c, d, lo, hi) for c in sorted(airport.codes)]
+                    boxes.append((k, side, d, airport.lat - dlat, airport.lat + dlat,
+                                  airport.lon - dlon, airport.lon + dlon, lo, hi))
+            if claim.aircraft:
+                named = normalize_aircraft(claim.aircraft)
+                names += [(k, named, d, lo, hi) for d in days]
+        con = _connection()
+        con.register("m_codes", pd.DataFrame(codes, columns=["k", "side", "code", "d", "lo",
+                                                             "hi"]))
+        con.register("m_boxes", pd.DataFrame(boxes, columns=["k", "side", "d", "lat0", "lat1",
+                                                             "lon0", "lon1", "lo", "hi"]))
+        con.register("m_names", pd.DataFrame(names, columns=["k", "named", "d", "lo", "hi"])
+                     .astype({"named": str}))
+        cols = ", ".join(f"l.{c}" for c in SCORE_COLUMNS)
+        time = "l.first_s < c.hi AND l.last_s >= c.lo"
+        parts = []
+        for side, fix in (("takeoff", "first"), ("landing", "last")):
+            parts.append(
+                f"SELECT c.k, {cols} FROM l JOIN m_codes c ON l.{side}_airport = c.code "
+                f"AND l._d = c.d AND c.side = '{side}' WHERE {time}"
+            )
+            parts.append(
+                f"SELECT c.k, {cols} FROM (SELECT * FROM l WHERE {side}_alternatives <> '') l "
+                f"JOIN m_codes c ON l._d = c.d AND c.side = '{side}' "
+                f"WHERE contains(l.{side}_alternatives, c.code) AND {time}"
+            )
+            parts.append(
+                f"SELECT c.k, {cols} FROM (SELECT * FROM l WHERE NOT {side}_observed) l "
+                f"JOIN m_boxes c ON l._d = c.d AND c.side = '{side}' "
+                f"WHERE l.{fix}_lat_deg BETWEEN c.lat0 AND c.lat1 "
+                f"AND l.{fix}_lon_deg BETWEEN c.lon0 AND c.lon1 AND {time}"
+            )
+        for key in ("_reg", "_hex", "_type"):
+            parts.append(
+                f"SELECT c.k, {cols} FROM l JOIN m_names c ON l.{key} = c.named "
+                f"AND l._d = c.d WHERE {time}"
+            )
+        parts.append(
+            f"SELECT c.k, {cols} FROM (SELECT *, unnest(string_split(_calls, ';')) AS _call "
+            f"FROM l WHERE _calls <> '') l JOIN m_names c ON l._call = c.named "
+            f"AND l._d = c.d WHERE {time}"
+        )
+        sql = (
+            f"WITH l AS (SELECT {', '.join(SCORE_COLUMNS)}, "
+            "CAST(floor(first_s / 86400) AS BIGINT) AS _d, "
+            "replace(replace(upper(registration), '-', ''), ' ', '') AS _reg, "
+            "upper(ltrim(icao24, '~')) AS _hex, upper(type) AS _type, "
+            "replace(replace(upper(callsigns), '-', ''), ' ', '') AS _calls "
+            "FROM read_parquet(?) WHERE first_s < ? AND last_s >= ?) "
+            + " UNION ALL ".join(parts)
+        )
+        lo_all = min(a[1] for a in asks)
+        hi_all = max(a[2] for a in asks)
+        try:
+            found: pd.DataFrame = con.execute(sql, [files, hi_all, lo_all]).df()
+        finally:
+            for name in ("m_codes", "m_boxes", "m_names"):
+                con.unregister(name)
+        found = found.drop_duplicates(["k", "leg_id"])
+        out: list[pd.DataFrame] = []
+        groups = dict(tuple(found.groupby("k", sort=False)))
+        for k in range(len(asks)):
+            part = groups.get(k)
+            if part is None:
+                out.append(pd.DataFrame(columns=list(SCORE_COLUMNS)))
+            else:
+                out.append(part.drop(columns="k").sort_values(["first_s", "icao24", "leg_id"])
+                           .reset_index(drop=True))
+        return out
+
+    def _leg_files(self, start_s: int | None, end_s: int | None) -> list[str]:
+        from geo.archive.schema import leg_day_path
+
+        if start_s is None or end_s is None:
+            return sorted(str(p) for p in (self.path / "legs").glob("day=*/*.parquet"))
+        out: list[str] = []
+        day = _dt(start_s).date() - timedelta(days=1)  # a leg is filed under its first fix
+        while day <= _dt(end_s).date():
+            path = leg_day_path(self.path, day.isoformat())
+            if path.exists():
+                out.append(str(path))
+            day += timedelta(days=1)
+        return out
+
+    def positions(self, icao24: str, start_s: int, end_s: int) -> pd.DataFrame:
+        """One aircraft's fixes in ``[start_s, end_s]``, time order, ``lat_deg``/``lon_deg``."""
+        from geo.archive import positions
+
+        return positions(self.path, icao24, _dt(start_s), _dt(end_s + 1))
+
+    def aircraft_near(self, query: CoverageQuery) -> Collection[str]:
+        """The addresses seen within the query's radius, below its height above the field
+        (ground fixes count), in its window."""
+        from geo.archive import aircraft_near
+
+        seen = aircraft_near(
+            self.path, query.lon, query.lat, query.radius_km, query.max_height_ft,
+            _dt(query.start_s), _dt(query.end_s + 1), elevation_ft=query.elevation_ft,
+        )
+        return frozenset(str(a) for a in seen["icao24"].tolist())
+
+
+def open_store(path: str | Path) -> StoreArchive:
+    """The store at ``path``; :class:`StoreError` saying what is wrong."""
+    root = Path(path)
+    manifest = root / "archive.json"
+    try:
+        info = json.loads(manifest.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StoreError(f"{root}: not an archive store (no archive.json)") from None
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"{manifest}: cannot read: {exc}") from None
+    if not isinstance(info, dict) or info.get("format") != "geo-archive":
+        raise StoreError(f"{manifest}: not a geo-archive store")
+    if info.get("version") != 1:
+        raise StoreError(f"{manifest}: version {info.get('version')!r} is not supported (1)")
+    return StoreArchive(root, info)
