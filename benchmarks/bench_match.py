@@ -214,7 +214,7 @@ def main() -> int:
     parser.add_argument("--store", type=Path, default=None, help="keep/reuse the index here")
     args = parser.parse_args()
 
-    from geo.io import load_dataset
+    from geo.dataset import load_dataset
     from geo.match import make_claim, match_claim, open_store
     from geo.match.result import match_claims
 

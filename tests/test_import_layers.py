@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("app",),  # app.py, the Streamlit script
     ("geo", "geo.__main__"),  # the package's public names (geo/__init__.py); python -m geo
     ("geo.cli", "geo.appstate"),  # the shells' logic: options or widgets in, geo calls
+    ("geo.match.cli", "geo.match.panel"),  # the matcher's command and app panel
     ("geo.export", "geo.dataset"),  # every format by name | every file assembled
     ("geo.formats",),  # the table of export formats (its writers load when they run)
     ("geo.frames", "geo.static_map"),  # writers over the page's data

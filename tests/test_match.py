@@ -27,7 +27,7 @@ import pandas as pd
 import pytest
 
 from geo.cli import main
-from geo.io import load_dataset
+from geo.dataset import load_dataset
 from geo.match import (
     FOUND_SCORE,
     claim_from_event,

@@ -92,7 +92,7 @@ def test_with_aircraft_sets_one_cell():
 
 
 def test_a_candidate_drawn_beside_the_claim(store):
-    from geo.io import load_dataset
+    from geo.dataset import load_dataset
     from geo.match.panel import candidate_events, find_aircraft
 
     data = load_dataset(strict=False)

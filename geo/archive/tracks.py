@@ -46,19 +46,19 @@ def leg_tracks(
         start = datetime.fromtimestamp(int(leg.first_s), UTC)
         end = datetime.fromtimestamp(int(leg.last_s) + 1, UTC)
         fixes = positions(store, str(leg.icao24), start, end)
-        fixes = fixes[~fixes["on_ground"].astype(bool)]
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(
-            ["time", "lat", "lon", "altitude_ft", "speed_kt", "callsign", "registration", "icao24"]
-        )
+            ["time", "lat", "lon", "altitude_ft", "speed_kt", "callsign", "registration", "icao24",
+             "on_ground"]
+        )  # fmt: skip
         registration = _cell(leg.registration)
         for row in fixes.itertuples(index=False):
             stamp = datetime.fromtimestamp(int(row.time_s), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             writer.writerow(
                 [stamp, repr(float(row.lat_deg)), repr(float(row.lon_deg)),
                  _cell(row.alt_baro_ft), _cell(row.gs_kt), _cell(row.callsign),
-                 registration, str(leg.icao24)]
+                 registration, str(leg.icao24), "true" if row.on_ground else "false"]
             )  # fmt: skip
         out.append((f"{store}:{leg.leg_id}.csv", text.getvalue().encode("utf-8")))
     return out

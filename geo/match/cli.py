@@ -70,7 +70,7 @@ def _archive(args: argparse.Namespace) -> Any:
 
 
 def _dataset(args: argparse.Namespace) -> Any:
-    from geo.io import load_dataset
+    from geo.dataset import load_dataset
 
     data = load_dataset(args.events, strict=False)
     for p in data.problems[:100]:
@@ -95,7 +95,7 @@ def _one(args: argparse.Namespace) -> int:
             claim = claim_from_event(event, data.gazetteer, tz_unknown=args.tz_unknown,
                                      places=args.place)
         else:
-            from geo.io import load_dataset
+            from geo.dataset import load_dataset
 
             gazetteer = load_dataset(strict=False).gazetteer
             if not (args.origin and args.destination):
