@@ -172,7 +172,8 @@ def back_to_shipped() -> None:
     s = session()
     # new keys: the uploaders empty
     set_session(
-        dataclasses.replace(s, upload_sig=None, upload_nonce=s.upload_nonce + 1, tracks=())
+        dataclasses.replace(s, upload_sig=None, upload_nonce=s.upload_nonce + 1, tracks=(),
+                            references=())
     )
     reset_range("the shipped data")
 
@@ -211,7 +212,11 @@ def handle_uploads(files: dict[str, Any], track_files: Sequence[Any]) -> None:
         use_shipped()  # refused as strict: not even the lenient reading of these files stays
         s = session()
     loaded = s.with_data(result, "upload:" + sig, f"your upload {names} ({n:,} events)")
-    set_session(dataclasses.replace(loaded, upload_sig=sig, tracks=tracks))
+    loaded = dataclasses.replace(loaded, upload_sig=sig)
+    if result.dataset is not None:  # the files of the data shown: edits are checked with them
+        references = tuple((k, up) for k, up in given.items() if k != "events")
+        loaded = dataclasses.replace(loaded, tracks=tracks, references=references)
+    set_session(loaded)
     if result.dataset is not None:
         reset_range(f"your upload {names}")
 
@@ -648,8 +653,9 @@ def editor_frame(text: str, problems: Sequence[str]) -> pd.DataFrame:
 
 def validate_edits(text: str) -> tuple[appstate.LoadResult, tuple[str, ...]]:
     """The edited events checked like a file (strictly: the map shows them once all is good)."""
-    result = appstate.load_uploads(appstate.Upload("edited events", text.encode()),
-                                   tracks=session().tracks, strict=True)
+    s = session()
+    result = appstate.load_uploads(appstate.Upload(appstate.EDITED_NAME, text.encode()),
+                                   **dict(s.references), tracks=s.tracks, strict=True)
     return result, result.problems or ((result.error,) if result.error else ())
 
 
@@ -706,7 +712,8 @@ def apply_edits(text: str) -> None:
     result, problems = validate_edits(text)
     update(edited=text, edit_problems=problems)
     if not problems and result.dataset is not None:
-        key = "edit:" + hashlib.sha256(text.encode()).hexdigest()
+        s = session()  # the key: the text and every file the edits were checked with
+        key = appstate.edit_key(text, dict(s.references), s.tracks)
         n = len(result.dataset.events)
         set_session(session().with_data(result, key, f"your edited events ({n:,} events)"))
 

@@ -313,6 +313,20 @@ def upload_key(uploads: Mapping[str, Upload | None], tracks: Sequence[Upload] = 
     return h.hexdigest()
 
 
+EDITED_NAME = "edited events"
+"""The editor's events as problem lines name them."""
+
+
+def edit_key(
+    text: str, references: Mapping[str, Upload] | None = None, tracks: Sequence[Upload] = ()
+) -> str:
+    """The data key of edited events: a digest of everything that made the dataset (the
+    edited text, the reader's uploaded reference files and tracks), never of the text alone,
+    so two sessions' same edit over other files are two datasets."""
+    given = {**(references or {}), "events": Upload(EDITED_NAME, text.encode("utf-8"))}
+    return "edit:" + upload_key(given, tracks)
+
+
 def load_uploads(
     events: Upload | None = None,
     airports: Upload | None = None,
@@ -388,9 +402,11 @@ class Session:
     map_seen: object = None  # the map's last value handled (its counter)
     table_seen: tuple[str, ...] = ()  # the table's last selection handled
     tracks: tuple[Upload, ...] = ()  # the recorded tracks uploaded with the data
+    references: tuple[tuple[str, Upload], ...] = ()  # uploaded airports/places/sources by key
     edited: str | None = None  # the editor's events as CSV text, until discarded
     edit_problems: tuple[str, ...] = ()
     edit_sig: str = ""  # the edited text the problems are of
+
     @property
     def shipped(self) -> bool:
         return self.data_key.startswith("shipped:")
