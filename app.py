@@ -40,8 +40,7 @@ BOUND_KEYS = frozenset({"q"})  # widgets bound to their query parameter (bind="q
 MAX_FLIGHT_PANELS = 12
 MAX_PROBLEM_LINES = 200  # shown in the app; the count says how many more
 EAGER_DOWNLOAD_LIMIT = 2_000  # larger selections build their exports only when clicked
-CACHE_BUDGET = 3 * 2**30  # bytes of datasets and documents the sessions share, estimated
-DATASET_BYTES_PER_INPUT_BYTE = 40  # a loaded dataset's size, per byte of its files (measured)
+CACHE_BUDGET = 2**30  # bytes the sessions share (datasets, documents, tables), measured
 DOWNLOADS: tuple[Format, ...] = FORMATS
 HEAVY: frozenset[Format] = frozenset({"gpkg", "parquet", "png", "svg"})  # made when clicked
 GEO_MAP = components.declare_component(
@@ -79,12 +78,12 @@ def load_shipped(digest: str) -> appstate.LoadResult:
     if isinstance(cached, appstate.LoadResult):
         return cached
     try:
-        result = appstate.LoadResult(load_dataset(strict=False))
+        result = appstate.LoadResult.loaded(load_dataset(strict=False))
     except DataError as err:
-        result = appstate.LoadResult(None, tuple(str(p) for p in err.problems))
+        result = appstate.LoadResult.refused(err.problems)
     except Exception as exc:  # a broken checkout; shown, not raised
         result = appstate.LoadResult(None, error=f"{type(exc).__name__}: {exc}")
-    shared().put(digest, result, 16 * 2**20)
+    shared().put(digest, result)
     return result
 
 
@@ -99,20 +98,21 @@ def load_uploaded(
         return cached
     with st.spinner("Checking the uploaded files…"):
         result = appstate.load_uploads(**uploads, tracks=tracks, strict=strict)
-    given = [*uploads.values(), *tracks]
-    size = DATASET_BYTES_PER_INPUT_BYTE * sum(len(u.data) for u in given)
-    shared().put(key, result, size + 2**20)
+    shared().put(key, result)  # sized by what it holds (its problems bounded)
     return result
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def selected_positions(data_key: str, _dataset: Dataset, view: View) -> list[int]:
+def selected_positions(data_key: str, dataset: Dataset, view: View) -> list[int]:
     """Positions in ``dataset.events`` of :func:`geo.query.select`'s result, in its order.
 
-    Cached on the data's digest and the view's plain values (indices pickle cheaply).
+    Shared on the data's digest and the view's plain values, sized by bytes.
     """
-    pos = {ev.id: i for i, ev in enumerate(_dataset.events)}
-    chosen = select(_dataset.events, view.filters())
+    key = f"select:{data_key}:{view}"
+    cached = shared().get(key)
+    if isinstance(cached, list):
+        return cached
+    pos = {ev.id: i for i, ev in enumerate(dataset.events)}
+    chosen = select(dataset.events, view.filters())
     if view.within:
         from geo.regions import region, within
 
@@ -120,7 +120,9 @@ def selected_positions(data_key: str, _dataset: Dataset, view: View) -> list[int
             chosen = within(chosen, region(view.within, files=False))
         except ValueError:  # said in the sidebar; the filter is left out
             pass
-    return [pos[ev.id] for ev in chosen]
+    positions = [pos[ev.id] for ev in chosen]
+    shared().put(key, positions)
+    return positions
 
 
 def export_bytes(
@@ -138,12 +140,19 @@ def export_bytes(
     return data
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def table_frame(data_key: str, _events: Sequence[Event], view: View) -> pd.DataFrame:
-    rows = appstate.table_rows(_events, view.tz)
+def table_frame(data_key: str, events: Sequence[Event], view: View) -> pd.DataFrame:
+    """The table of the selection (shared on the data's digest and the view, sized by
+    bytes; Streamlit copies it into its message, never changes it)."""
+    key = f"table:{data_key}:{view}"
+    cached = shared().get(key)
+    if isinstance(cached, pd.DataFrame):
+        return cached
+    rows = appstate.table_rows(events, view.tz)
     columns = [appstate.shown_column(view.tz) if c == "shown" else c
                for c in appstate.TABLE_ORDER]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    shared().put(key, frame)
+    return frame
 
 
 def shipped_digest() -> str:
@@ -472,11 +481,13 @@ itself works offline: with *Outlines only* nothing is fetched from the network.
 """
 
 
-def problem_block(lines: Sequence[str]) -> None:
-    """Problem lines as text (a code block renders nothing), capped, with a count."""
+def problem_block(lines: Sequence[str], more: int = 0) -> None:
+    """Problem lines as text (a code block renders nothing), capped, with a count (``more``:
+    the problems the load counted but did not keep)."""
     shown = list(lines[:MAX_PROBLEM_LINES])
-    if len(lines) > MAX_PROBLEM_LINES:
-        shown.append(f"… and {len(lines) - MAX_PROBLEM_LINES:,} more problems not shown")
+    rest = len(lines) - len(shown) + more
+    if rest > 0:
+        shown.append(f"… and {rest:,} more problems not shown")
     st.code("\n".join(shown), language=None)
 
 
@@ -486,7 +497,7 @@ def show_problems() -> None:
         st.info(md_text(s.notice))
         update(notice="")
     if s.problems or s.problem_error:
-        n = len(s.problems)
+        n = len(s.problems) + s.more_problems
         what = f"{n:,} problem{'s' if n != 1 else ''} in the file(s)" if n else "an error"
         shown = (
             f"the page still shows {s.data_label}"
@@ -500,11 +511,12 @@ def show_problems() -> None:
             )
         )
         if n:
-            problem_block(s.problems)
+            problem_block(s.problems, s.more_problems)
     data = s.dataset
     if data is not None and data.problems:
-        st.warning(md_text(f"{data.summary}: the rows below were left out."))
-        problem_block([str(p) for p in data.problems])
+        st.warning(md_text(f"{s.skipped_note}: the rows below were left out."))
+        problem_block([str(p) for p in data.problems[:MAX_PROBLEM_LINES]], s.data_more_problems
+                      + max(0, len(data.problems) - MAX_PROBLEM_LINES))
     if s.query_notes:
         st.warning(
             "Some link parameters were ignored:\n\n"

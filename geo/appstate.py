@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import threading
+import types
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -280,17 +282,45 @@ class Upload:
     data: bytes
 
 
+MAX_KEPT_PROBLEMS = 10_000
+"""Problems a load keeps (the app shows fewer); the rest are only counted, so a small file
+with millions of bad rows holds no more than these in the server."""
+
+
 @dataclass(frozen=True, slots=True)
 class LoadResult:
-    """A new dataset, or why there is none: ``FILE:LINE: column: message`` lines or an error."""
+    """A new dataset, or why there is none: ``FILE:LINE: column: message`` lines or an error.
+
+    At most :data:`MAX_KEPT_PROBLEMS` problems are kept (in ``problems`` when the load was
+    refused, in the dataset's when it loaded leniently); ``more_problems`` counts the others
+    and ``summary`` is the dataset's summary counting them all.
+    """
 
     dataset: Dataset | None
     problems: tuple[str, ...] = ()
     error: str = ""
+    more_problems: int = 0
+    summary: str = ""
 
     @property
     def ok(self) -> bool:
         return self.dataset is not None
+
+    @staticmethod
+    def loaded(dataset: Dataset) -> LoadResult:
+        """A loaded dataset with its problems bounded (the summary still counts them all)."""
+        found = len(dataset.problems)
+        if found <= MAX_KEPT_PROBLEMS:
+            return LoadResult(dataset, summary=dataset.summary)
+        summary = dataset.summary
+        kept = replace(dataset, problems=dataset.problems[:MAX_KEPT_PROBLEMS])
+        return LoadResult(kept, more_problems=found - MAX_KEPT_PROBLEMS, summary=summary)
+
+    @staticmethod
+    def refused(problems: Sequence[object], error: str = "") -> LoadResult:
+        """A refused load: its first problems as lines, the others counted."""
+        lines = tuple(str(p) for p in problems[:MAX_KEPT_PROBLEMS])
+        return LoadResult(None, lines, error, more_problems=len(problems) - len(lines))
 
 
 def is_own_record(event: Event) -> bool:
@@ -351,7 +381,7 @@ def load_uploads(
         if up is not None and len(up.data) > MAX_BYTES
     ]
     if refused:
-        return LoadResult(None, tuple(refused))
+        return LoadResult.refused(refused)
     names = {key: up.name for key, up in given.items() if up is not None}
     try:
         dataset = load_dataset(
@@ -364,11 +394,11 @@ def load_uploads(
             strict=strict,
         )
     except DataError as err:
-        return LoadResult(None, tuple(str(p) for p in err.problems))
+        return LoadResult.refused(err.problems)
     except Exception as exc:  # shown to the user; the last good data stays
         files = ", ".join(names.values()) or "the files"
         return LoadResult(None, error=f"{files}: could not be loaded ({type(exc).__name__}: {exc})")
-    return LoadResult(dataset)
+    return LoadResult.loaded(dataset)
 
 
 # ---- the session ---------------------------------------------------------------------------
@@ -406,6 +436,9 @@ class Session:
     edited: str | None = None  # the editor's events as CSV text, until discarded
     edit_problems: tuple[str, ...] = ()
     edit_sig: str = ""  # the edited text the problems are of
+    more_problems: int = 0  # the refused load's problems beyond ``problems`` (counted only)
+    data_summary: str = ""  # the dataset's summary as loaded (counting every problem)
+    data_more_problems: int = 0  # the dataset's problems beyond those it keeps
 
     @property
     def shipped(self) -> bool:
@@ -417,7 +450,7 @@ class Session:
         data = self.dataset
         if data is None or not data.problems:
             return ""
-        return data.summary
+        return self.data_summary or data.summary
 
     def with_data(self, result: LoadResult, key: str, label: str) -> Session:
         """The session after a load: the new data, or the old with the load's problems."""
@@ -425,11 +458,14 @@ class Session:
             return replace(
                 self,
                 problems=result.problems,
+                more_problems=result.more_problems,
                 problem_error=result.error or ("" if result.problems else "the data has problems"),
             )
         return replace(
             self, dataset=result.dataset, data_key=key, data_label=label, problems=(),
-            problem_error="",
+            problem_error="", more_problems=0,
+            data_summary=result.summary or result.dataset.summary,
+            data_more_problems=result.more_problems,
         )
 
 
@@ -449,15 +485,64 @@ def md_text(text: object) -> str:
 
 # ---- a cache sized by bytes -----------------------------------------------------------------
 
+SAMPLED_ITEMS = 256
+"""A sequence longer than this is sized by this many of its items, evenly spaced."""
+
+
+def deep_size(value: object) -> int:
+    """The bytes ``value`` holds, measured: every object it reaches (``sys.getsizeof``; a
+    NumPy array's buffer, a DataFrame's deep memory usage), each counted once. A tuple, list,
+    set or dict longer than :data:`SAMPLED_ITEMS` is measured on that many items, evenly
+    spaced, and scaled to its length (a dataset of a million events is sized in milliseconds).
+    Classes, modules and functions are not part of a value and are not counted."""
+    seen: set[int] = set()
+    skip = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType,
+            types.MethodType)
+    leaves = (str, bytes, bytearray, int, float, complex, bool, type(None), date, memoryview)
+
+    def size(obj: object) -> int:
+        if id(obj) in seen or isinstance(obj, skip):
+            return 0
+        seen.add(id(obj))
+        if isinstance(obj, leaves):
+            return sys.getsizeof(obj)
+        if hasattr(obj, "memory_usage") and hasattr(obj, "columns"):  # a DataFrame
+            return int(obj.memory_usage(deep=True).sum())
+        if hasattr(obj, "nbytes") and hasattr(obj, "dtype"):  # an array: its buffer too
+            return sys.getsizeof(obj) + int(getattr(obj, "nbytes", 0))
+        items: list[object]
+        if isinstance(obj, dict):
+            items = [x for kv in obj.items() for x in kv]
+        elif isinstance(obj, tuple | list | set | frozenset | OrderedDict):
+            items = list(obj)
+        else:
+            items = [getattr(obj, name) for name in _slots(type(obj)) if hasattr(obj, name)]
+            items += list(getattr(obj, "__dict__", {}).values())
+        own = sys.getsizeof(obj)
+        if len(items) <= SAMPLED_ITEMS:
+            return own + sum(size(x) for x in items)
+        step = len(items) / SAMPLED_ITEMS
+        picked = [items[int(k * step)] for k in range(SAMPLED_ITEMS)]
+        return own + int(sum(size(x) for x in picked) * len(items) / SAMPLED_ITEMS)
+
+    return size(value)
+
+
+def _slots(cls: type) -> list[str]:
+    return [name for klass in cls.__mro__ for name in getattr(klass, "__slots__", ())
+            if isinstance(name, str) and not name.startswith("__")]
+
 
 class ByteCache:
-    """The datasets and documents sessions share, kept while they fit in ``budget`` bytes
-    (each entry's size as estimated by its caller): the least recently used go first. One
-    lock: a Streamlit server runs each session's script on a thread of its own."""
+    """The datasets, documents, tables and selections sessions share, kept while their
+    measured sizes (:func:`deep_size`) fit in ``budget`` bytes: the least recently used go
+    first, and a value over a quarter of the budget is not kept at all. One lock: a
+    Streamlit server runs each session's script on a thread of its own."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self._items: OrderedDict[str, tuple[object, int]] = OrderedDict()
+        self._total = 0
         self._lock = threading.Lock()
 
     def get(self, key: str) -> object | None:
@@ -468,22 +553,30 @@ class ByteCache:
             self._items.move_to_end(key)
             return item[0]
 
-    def put(self, key: str, value: object, size: int) -> None:
+    def put(self, key: str, value: object, size: int | None = None) -> int:
+        """Keep ``value`` (its size measured unless given); the bytes it was counted as."""
+        n = deep_size(value) if size is None else size
         with self._lock:
-            self._items[key] = (value, size)
-            self._items.move_to_end(key)
-            total = sum(n for _, n in self._items.values())
-            while total > self.budget and len(self._items) > 1:
-                _, (_, n) = self._items.popitem(last=False)
-                total -= n
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._total -= old[1]
+            if n > self.budget // 4:
+                return n
+            self._items[key] = (value, n)
+            self._total += n
+            while self._total > self.budget and self._items:
+                _, (_, gone) = self._items.popitem(last=False)
+                self._total -= gone
+        return n
 
     @property
     def size(self) -> int:
         with self._lock:
-            return sum(n for _, n in self._items.values())
+            return self._total
 
     def __len__(self) -> int:
-        return len(self._items)
+        with self._lock:
+            return len(self._items)
 
 
 # ---- what the page shows -------------------------------------------------------------------
