@@ -11,6 +11,7 @@
 
   var frame = document.getElementById("geo-map");
   var shown = null, height = 0, focus = null, loaded = false, told = 0, state = null;
+  var rendered = false;  // a render came: Streamlit knows this frame
 
   function send(type, data) {
     var msg = { isStreamlitMessage: true, type: type };
@@ -52,6 +53,7 @@
     var d = ev.data;
     if (!d || typeof d !== "object") return;
     if (d.type === "streamlit:render" && ev.source === window.parent) {
+      rendered = true;
       var args = d.args || {};
       if (args.height && args.height !== height) {
         height = args.height;
@@ -75,5 +77,16 @@
     }
   });
 
-  send("streamlit:componentReady", { apiVersion: 1 });
+  // Ready, and again until the first render comes: Streamlit may load this frame before it
+  // has registered it (a warning or problem list put above the map remounts the frame), and
+  // drops a message from a frame it does not know yet ("Received component message for
+  // unregistered ComponentInstance!"): told once, the map would stay blank.
+  var readyDelay = 50;
+  function ready() {
+    if (rendered) return;
+    send("streamlit:componentReady", { apiVersion: 1 });
+    readyDelay = Math.min(readyDelay * 2, 1000);
+    setTimeout(ready, readyDelay);
+  }
+  ready();
 })();

@@ -1,0 +1,105 @@
+"""The map appears after every upload (issue 27 item 2), in headless Chromium against
+``streamlit run app.py``: an events file with a bad row puts a warning and its problem line
+above the map, which remounts the map's component; the component must still be drawn.
+
+Waits are for page states (the map's document with the upload's events), never for a time;
+the timeouts are guards against a hang, generous for a busy machine.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.load_app import ServerError, serve_app
+from tests.conftest import open_offline
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT_S = 300.0
+MAP_TIMEOUT_S = 120.0  # a guard against a map that never comes, not a budget
+UPLOADS = 20
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    try:
+        with serve_app(log, start_timeout_s=START_TIMEOUT_S) as url:
+            yield url
+    except ServerError as exc:
+        pytest.fail(str(exc))
+
+
+def upload_with_a_bad_row(good: int) -> bytes:
+    """``good`` valid shipped rows, then one with an unknown kind."""
+    text = (ROOT / "data" / "events.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    chosen = [*rows[:good], {**rows[good], "kind": "meating"}]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(chosen)
+    return buf.getvalue().encode("utf-8")
+
+
+def map_count(page: Any) -> int | None:
+    """The number of events in the map's document, when a map is drawn (else ``None``)."""
+    for frame in page.frames:
+        try:
+            n = frame.evaluate(
+                "() => window.geoTimeline && window.L && document.querySelector("
+                "'.leaflet-container') ? window.geoTimeline.model.n : null"
+            )
+        except Exception:  # a frame being replaced by a rerun
+            continue
+        if isinstance(n, int):
+            return n
+    return None
+
+
+def wait_for_map(page: Any, n: int, what: str) -> None:
+    deadline = time.monotonic() + MAP_TIMEOUT_S
+    while map_count(page) != n:
+        assert time.monotonic() < deadline, (
+            f"{what}: no map of {n} events (last {map_count(page)}); "
+            f"{len(page.frames)} frames: {[f.url[:60] for f in page.frames]}"
+        )
+        page.wait_for_timeout(200)  # polling a page state, not waiting for a time
+
+
+def test_the_map_is_drawn_after_each_of_20_uploads_with_a_bad_row(
+    browser: Any, app_url: str
+) -> None:
+    state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"))
+    page = state.page
+    console: list[str] = []
+    page.on("console", lambda msg: console.append(msg.text))
+    try:
+        page.goto(app_url, wait_until="domcontentloaded")
+        page.get_by_text("Use your own files").click()
+        for k in range(UPLOADS):
+            good = 2 + k  # each upload its own events: the map drawn is the new one
+            uploader = page.locator('[data-testid="stFileUploader"]').filter(
+                has=page.get_by_text("events.csv", exact=True)
+            )
+            uploader.locator('input[type="file"]').set_input_files(
+                files=[{"name": f"bad-{k}.csv", "mimeType": "text/csv",
+                        "buffer": upload_with_a_bad_row(good)}]
+            )
+            page.get_by_text(f"bad-{k}.csv:{good + 2}: kind: 'meating'").first.wait_for(
+                timeout=MAP_TIMEOUT_S * 1000
+            )
+            wait_for_map(page, good, f"upload {k + 1}")
+        unregistered = [t for t in console if "unregistered ComponentInstance" in t]
+        assert state.errors == [], state.errors
+        assert len(unregistered) <= UPLOADS  # said, harmless: the component asks again
+    finally:
+        page.context.close()
