@@ -620,6 +620,7 @@ def main_area(dataset: Dataset, view: View) -> None:
         html=html.decode("utf-8"), height=MAP_HEIGHT,
         focus={"ids": focus} if focus else None,
         query=urlencode(appstate.view_to_query(view)), key="map", default=None,
+        csp=appstate.map_policy(view.basemap),
     )
     flights = [ev for ev in events if ev.is_flight]
     if flights:

@@ -472,15 +472,38 @@ class Session:
 # ---- text is text ---------------------------------------------------------------------------
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+WORD_JOINER = "\u2060"
+_AUTOLINK_START = re.compile(r"(?i)(?:https?|ftp|mailto|xmpp)(?=:)|www(?=\.)|@")
+"""Where GitHub-flavoured Markdown starts a link of its own in plain text (``http://``,
+``www.``, an address's ``@``): Streamlit's Markdown links these even when escaped."""
 
 
 def md_text(text: object) -> str:
     """Any string from a file or a link, for a place Streamlit reads as Markdown (a label, a
     message, a table cell): every ASCII punctuation character backslash-escaped (CommonMark
     allows it for each), so no link, image, emphasis, HTML tag, ``:color[...]`` directive or
-    KaTeX ``$...$`` comes alive; line breaks become spaces. The one escaping helper of the app.
+    KaTeX ``$...$`` comes alive; an invisible word joiner after each place a bare URL or
+    address would start (``https\u2060://``, ``www\u2060.``, ``@\u2060``), so none is
+    auto-linked; line breaks become spaces. The one escaping helper of the app.
     """
-    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+    flat = " ".join(str(text).split())
+    joined = _AUTOLINK_START.sub(lambda m: m.group(0) + WORD_JOINER, flat)
+    return _PUNCTUATION.sub(r"\\\1", joined)
+
+
+TILE_SOURCES = ("https://tile.openstreetmap.org", "https://*.tile.openstreetmap.org")
+"""Where the map's online tiles come from (folium's OpenStreetMap layer)."""
+
+
+def map_policy(basemap: Basemap) -> str:
+    """The content security policy of the app's map frame (a sandboxed frame of its own): the
+    document's own inline script and style, its ``data:`` images (Leaflet's icons) and
+    nothing else; images from the tile server only when the basemap has tiles."""
+    images = " ".join(("data:", *(TILE_SOURCES if basemap == "tiles" else ())))
+    return (
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        f"img-src {images}; font-src data:; base-uri 'none'; form-action 'none'"
+    )
 
 
 # ---- a cache sized by bytes -----------------------------------------------------------------
