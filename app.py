@@ -97,7 +97,8 @@ def load_uploaded(
     if isinstance(cached, appstate.LoadResult):
         return cached
     with st.spinner("Checking the uploaded files…"):
-        result = appstate.load_uploads(**uploads, tracks=tracks, strict=strict)
+        result = appstate.load_uploads(**uploads, tracks=tracks, strict=strict,
+                                       read_track=appstate.track_reader(shared()))
     shared().put(key, result)  # sized by what it holds (its problems bounded)
     return result
 
@@ -654,12 +655,7 @@ def editor_frame(text: str, problems: Sequence[str]) -> pd.DataFrame:
     """The events file as the editor shows it, each row's problems in its last column."""
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     frame = frame.reindex(columns=list(EDIT_COLUMNS)).astype(object).fillna("")
-    by_row: dict[int, list[str]] = {}
-    for line in problems:
-        _, _, rest = line.partition(":")
-        number, _, message = rest.partition(": ")
-        if number.isdigit():
-            by_row.setdefault(int(number) - 2, []).append(message)
+    by_row = appstate.problems_by_row(text, problems)  # rows, not lines: cells span lines
     frame[PROBLEM_COLUMN] = ["; ".join(by_row.get(k, [])) for k in range(len(frame))]
     return frame
 
@@ -668,7 +664,8 @@ def validate_edits(text: str) -> tuple[appstate.LoadResult, tuple[str, ...]]:
     """The edited events checked like a file (strictly: the map shows them once all is good)."""
     s = session()
     result = appstate.load_uploads(appstate.Upload(appstate.EDITED_NAME, text.encode()),
-                                   **dict(s.references), tracks=s.tracks, strict=True)
+                                   **dict(s.references), tracks=s.tracks, strict=True,
+                                   read_track=appstate.track_reader(shared()))
     return result, result.problems or ((result.error,) if result.error else ())
 
 

@@ -8,16 +8,18 @@ so every piece is testable on its own.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
 import sys
 import threading
 import types
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geo.io import MAX_BYTES, Dataset, load_dataset, too_big_message
 from geo.model import KINDS, STATUSES, DataError, Event, Problem
@@ -25,6 +27,10 @@ from geo.options import BASEMAPS, Basemap, Format, parse_basemap
 from geo.query import Filters, span_of
 from geo.table import flight_text, normalize, track_lines
 from geo.timeline import is_zone, last_day, parse_date_bound, time_in_zone
+
+if TYPE_CHECKING:
+    from geo.tracks.model import TrackSet
+    from geo.tracks.read import TrackInput
 
 DateRange = tuple[date, date]
 
@@ -365,10 +371,12 @@ def load_uploads(
     *,
     tracks: Sequence[Upload] = (),
     strict: bool = False,
+    read_track: Callable[[TrackInput], TrackSet] | None = None,
 ) -> LoadResult:
     """Validate uploaded files in memory; the shipped events stand in when none are uploaded,
     and uploaded airports, places and sources add to the shipped ones; recorded ``tracks``
-    (:mod:`geo.tracks`) are linked to the flights they record.
+    (:mod:`geo.tracks`) are linked to the flights they record, each read by ``read_track``
+    (:func:`track_reader`: once per server).
 
     Lenient unless ``strict``: the valid rows load and the others are listed in the
     dataset's ``problems``. Never raises: a file over :data:`geo.io.MAX_BYTES` is refused
@@ -392,6 +400,7 @@ def load_uploads(
             tracks=[(up.name, up.data) for up in tracks],
             names=names,
             strict=strict,
+            read_track=read_track,
         )
     except DataError as err:
         return LoadResult.refused(err.problems)
@@ -399,6 +408,51 @@ def load_uploads(
         files = ", ".join(names.values()) or "the files"
         return LoadResult(None, error=f"{files}: could not be loaded ({type(exc).__name__}: {exc})")
     return LoadResult.loaded(dataset)
+
+
+def track_reader(cache: ByteCache) -> Callable[[TrackInput], TrackSet]:
+    """A reader of uploaded tracks that reads each file once while ``cache`` keeps it (its
+    key: a digest of the file's name and bytes, everything its reading depends on), so an
+    edit of the events re-links the parsed tracks instead of reading them again. A file that
+    cannot be read is read again each time (its problems are not kept)."""
+    from geo.tracks import TrackSet, load_tracks
+
+    def read(given: TrackInput) -> TrackSet:
+        if not isinstance(given, tuple):  # a path: files change, never remembered
+            return load_tracks([given])
+        name, data = given
+        key = "track:" + hashlib.sha256(
+            name.encode("utf-8", "surrogatepass") + b"\x00" + data
+        ).hexdigest()
+        cached = cache.get(key)
+        if isinstance(cached, TrackSet):
+            return cached
+        found = load_tracks([given])
+        cache.put(key, found)
+        return found
+
+    return read
+
+
+def problems_by_row(text: str, problems: Sequence[str]) -> dict[int, list[str]]:
+    """The problems of an events file (``NAME:LINE: column: message``) by the index of the row
+    they are on (0: the first row after the header), each as ``column: message``. A row
+    starts on a line of its own; a cell with a line break makes it span more than one, so
+    rows are counted as the CSV reader reads them, not as lines."""
+    starts: dict[int, int] = {}
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line = 1  # where the record being read starts
+    for k, _ in enumerate(reader):
+        if k:
+            starts[line] = k - 1
+        line = reader.line_num + 1
+    by_row: dict[int, list[str]] = {}
+    for problem in problems:
+        _, _, rest = problem.partition(":")
+        number, _, message = rest.partition(": ")
+        if number.isdigit() and int(number) in starts:
+            by_row.setdefault(starts[int(number)], []).append(message)
+    return by_row
 
 
 # ---- the session ---------------------------------------------------------------------------
