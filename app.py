@@ -42,8 +42,7 @@ BOUND_KEYS = frozenset({"q"})  # widgets bound to their query parameter (bind="q
 MAX_FLIGHT_PANELS = 12
 MAX_PROBLEM_LINES = 200  # shown in the app; the count says how many more
 EAGER_DOWNLOAD_LIMIT = 2_000  # larger selections build their exports only when clicked
-CACHE_BUDGET = 3 * 2**30  # bytes of datasets and documents the sessions share, estimated
-DATASET_BYTES_PER_INPUT_BYTE = 40  # a loaded dataset's size, per byte of its files (measured)
+CACHE_BUDGET = 2**30  # bytes the sessions share (datasets, documents, tables), measured
 DOWNLOAD_COLUMNS = 5  # download buttons per row: one per format of geo.formats' table
 GEO_MAP = components.declare_component(
     "geo_map", path=str(Path(__file__).resolve().parent / "geo" / "static" / "component")
@@ -80,12 +79,12 @@ def load_shipped(digest: str) -> appstate.LoadResult:
     if isinstance(cached, appstate.LoadResult):
         return cached
     try:
-        result = appstate.LoadResult(load_dataset(strict=False))
+        result = appstate.LoadResult.loaded(load_dataset(strict=False))
     except DataError as err:
-        result = appstate.LoadResult(None, tuple(str(p) for p in err.problems))
+        result = appstate.LoadResult.refused(err.problems)
     except Exception as exc:  # a broken checkout; shown, not raised
         result = appstate.LoadResult(None, error=f"{type(exc).__name__}: {exc}")
-    shared().put(digest, result, 16 * 2**20)
+    shared().put(digest, result)
     return result
 
 
@@ -99,22 +98,26 @@ def load_uploaded(
     if isinstance(cached, appstate.LoadResult):
         return cached
     with st.spinner("Checking the uploaded files…"):
-        result = appstate.load_uploads(**uploads, tracks=tracks, strict=strict)
-    given = [*uploads.values(), *tracks]
-    size = DATASET_BYTES_PER_INPUT_BYTE * sum(len(u.data) for u in given)
-    shared().put(key, result, size + 2**20)
+        result = appstate.load_uploads(**uploads, tracks=tracks, strict=strict,
+                                       read_track=appstate.track_reader(shared()))
+    shared().put(key, result)  # sized by what it holds (its problems bounded)
     return result
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def selected_positions(data_key: str, _dataset: Dataset, view: View) -> list[int]:
+def selected_positions(data_key: str, dataset: Dataset, view: View) -> list[int]:
     """Positions in ``dataset.events`` of :func:`geo.query.select`'s result, in its order.
 
-    Cached on the data's digest and the view's plain values (indices pickle cheaply).
+    Shared on the data's digest and the view's plain values, sized by bytes.
     """
-    pos = {ev.id: i for i, ev in enumerate(_dataset.events)}
-    chosen = select(_dataset.events, view.filters())  # a bad region: said in the sidebar
-    return [pos[ev.id] for ev in chosen]
+    key = f"select:{data_key}:{view}"
+    cached = shared().get(key)
+    if isinstance(cached, list):
+        return cached
+    pos = {ev.id: i for i, ev in enumerate(dataset.events)}
+    chosen = select(dataset.events, view.filters())  # a bad region: said in the sidebar
+    positions = [pos[ev.id] for ev in chosen]
+    shared().put(key, positions)
+    return positions
 
 
 def export_bytes(
@@ -132,12 +135,19 @@ def export_bytes(
     return data
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def table_frame(data_key: str, _events: Sequence[Event], view: View) -> pd.DataFrame:
-    rows = appstate.table_rows(_events, view.tz)
+def table_frame(data_key: str, events: Sequence[Event], view: View) -> pd.DataFrame:
+    """The table of the selection (shared on the data's digest and the view, sized by
+    bytes; Streamlit copies it into its message, never changes it)."""
+    key = f"table:{data_key}:{view}"
+    cached = shared().get(key)
+    if isinstance(cached, pd.DataFrame):
+        return cached
+    rows = appstate.table_rows(events, view.tz)
     columns = [appstate.shown_column(view.tz) if c == "shown" else c
                for c in appstate.TABLE_ORDER]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    shared().put(key, frame)
+    return frame
 
 
 def shipped_digest() -> str:
@@ -166,7 +176,8 @@ def back_to_shipped() -> None:
     s = session()
     # new keys: the uploaders empty
     set_session(
-        dataclasses.replace(s, upload_sig=None, upload_nonce=s.upload_nonce + 1, tracks=())
+        dataclasses.replace(s, upload_sig=None, upload_nonce=s.upload_nonce + 1, tracks=(),
+                            references=())
     )
     reset_range("the shipped data")
 
@@ -205,7 +216,11 @@ def handle_uploads(files: dict[str, Any], track_files: Sequence[Any]) -> None:
         use_shipped()  # refused as strict: not even the lenient reading of these files stays
         s = session()
     loaded = s.with_data(result, "upload:" + sig, f"your upload {names} ({n:,} events)")
-    set_session(dataclasses.replace(loaded, upload_sig=sig, tracks=tracks))
+    loaded = dataclasses.replace(loaded, upload_sig=sig)
+    if result.dataset is not None:  # the files of the data shown: edits are checked with them
+        references = tuple((k, up) for k, up in given.items() if k != "events")
+        loaded = dataclasses.replace(loaded, tracks=tracks, references=references)
+    set_session(loaded)
     if result.dataset is not None:
         reset_range(f"your upload {names}")
 
@@ -461,11 +476,13 @@ itself works offline: with *Outlines only* nothing is fetched from the network.
 """
 
 
-def problem_block(lines: Sequence[str]) -> None:
-    """Problem lines as text (a code block renders nothing), capped, with a count."""
+def problem_block(lines: Sequence[str], more: int = 0) -> None:
+    """Problem lines as text (a code block renders nothing), capped, with a count (``more``:
+    the problems the load counted but did not keep)."""
     shown = list(lines[:MAX_PROBLEM_LINES])
-    if len(lines) > MAX_PROBLEM_LINES:
-        shown.append(f"… and {len(lines) - MAX_PROBLEM_LINES:,} more problems not shown")
+    rest = len(lines) - len(shown) + more
+    if rest > 0:
+        shown.append(f"… and {rest:,} more problems not shown")
     st.code("\n".join(shown), language=None)
 
 
@@ -475,7 +492,7 @@ def show_problems() -> None:
         st.info(md_text(s.notice))
         update(notice="")
     if s.problems or s.problem_error:
-        n = len(s.problems)
+        n = len(s.problems) + s.more_problems
         what = f"{n:,} problem{'s' if n != 1 else ''} in the file(s)" if n else "an error"
         shown = (
             f"the page still shows {s.data_label}"
@@ -489,11 +506,12 @@ def show_problems() -> None:
             )
         )
         if n:
-            problem_block(s.problems)
+            problem_block(s.problems, s.more_problems)
     data = s.dataset
     if data is not None and data.problems:
-        st.warning(md_text(f"{data.summary}: the rows below were left out."))
-        problem_block([str(p) for p in data.problems])
+        st.warning(md_text(f"{s.skipped_note}: the rows below were left out."))
+        problem_block([str(p) for p in data.problems[:MAX_PROBLEM_LINES]], s.data_more_problems
+                      + max(0, len(data.problems) - MAX_PROBLEM_LINES))
     if s.query_notes:
         st.warning(
             "Some link parameters were ignored:\n\n"
@@ -600,6 +618,7 @@ def main_area(dataset: Dataset, view: View) -> None:
         html=html.decode("utf-8"), height=MAP_HEIGHT,
         focus={"ids": focus} if focus else None,
         query=urlencode(appstate.view_to_query(view)), key="map", default=None,
+        csp=appstate.map_policy(view.basemap),
     )
     flights = [ev for ev in events if ev.is_flight]
     if flights:
@@ -633,20 +652,17 @@ def editor_frame(text: str, problems: Sequence[str]) -> pd.DataFrame:
     """The events file as the editor shows it, each row's problems in its last column."""
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     frame = frame.reindex(columns=list(EDIT_COLUMNS)).astype(object).fillna("")
-    by_row: dict[int, list[str]] = {}
-    for line in problems:
-        _, _, rest = line.partition(":")
-        number, _, message = rest.partition(": ")
-        if number.isdigit():
-            by_row.setdefault(int(number) - 2, []).append(message)
+    by_row = appstate.problems_by_row(text, problems)  # rows, not lines: cells span lines
     frame[PROBLEM_COLUMN] = ["; ".join(by_row.get(k, [])) for k in range(len(frame))]
     return frame
 
 
 def validate_edits(text: str) -> tuple[appstate.LoadResult, tuple[str, ...]]:
     """The edited events checked like a file (strictly: the map shows them once all is good)."""
-    result = appstate.load_uploads(appstate.Upload("edited events", text.encode()),
-                                   tracks=session().tracks, strict=True)
+    s = session()
+    result = appstate.load_uploads(appstate.Upload(appstate.EDITED_NAME, text.encode()),
+                                   **dict(s.references), tracks=s.tracks, strict=True,
+                                   read_track=appstate.track_reader(shared()))
     return result, result.problems or ((result.error,) if result.error else ())
 
 
@@ -704,7 +720,8 @@ def apply_edits(text: str) -> None:
     result, problems = validate_edits(text)
     update(edited=text, edit_problems=problems)
     if not problems and result.dataset is not None:
-        key = "edit:" + hashlib.sha256(text.encode()).hexdigest()
+        s = session()  # the key: the text and every file the edits were checked with
+        key = appstate.edit_key(text, dict(s.references), s.tracks)
         n = len(result.dataset.events)
         set_session(session().with_data(result, key, f"your edited events ({n:,} events)"))
 

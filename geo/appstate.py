@@ -8,14 +8,18 @@ so every piece is testable on its own.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
+import sys
 import threading
+import types
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geo.dataset import Dataset, load_dataset
 from geo.io import MAX_BYTES, too_big_message
@@ -25,6 +29,10 @@ from geo.query import Filters, span_of
 from geo.regions import region_or_none
 from geo.table import flight_text, normalize, track_lines
 from geo.timeline import is_zone, last_day, parse_date_bound, time_in_zone
+
+if TYPE_CHECKING:
+    from geo.tracks.model import TrackSet
+    from geo.tracks.read import TrackInput
 
 DateRange = tuple[date, date]
 
@@ -283,17 +291,45 @@ class Upload:
     data: bytes
 
 
+MAX_KEPT_PROBLEMS = 10_000
+"""Problems a load keeps (the app shows fewer); the rest are only counted, so a small file
+with millions of bad rows holds no more than these in the server."""
+
+
 @dataclass(frozen=True, slots=True)
 class LoadResult:
-    """A new dataset, or why there is none: ``FILE:LINE: column: message`` lines or an error."""
+    """A new dataset, or why there is none: ``FILE:LINE: column: message`` lines or an error.
+
+    At most :data:`MAX_KEPT_PROBLEMS` problems are kept (in ``problems`` when the load was
+    refused, in the dataset's when it loaded leniently); ``more_problems`` counts the others
+    and ``summary`` is the dataset's summary counting them all.
+    """
 
     dataset: Dataset | None
     problems: tuple[str, ...] = ()
     error: str = ""
+    more_problems: int = 0
+    summary: str = ""
 
     @property
     def ok(self) -> bool:
         return self.dataset is not None
+
+    @staticmethod
+    def loaded(dataset: Dataset) -> LoadResult:
+        """A loaded dataset with its problems bounded (the summary still counts them all)."""
+        found = len(dataset.problems)
+        if found <= MAX_KEPT_PROBLEMS:
+            return LoadResult(dataset, summary=dataset.summary)
+        summary = dataset.summary
+        kept = replace(dataset, problems=dataset.problems[:MAX_KEPT_PROBLEMS])
+        return LoadResult(kept, more_problems=found - MAX_KEPT_PROBLEMS, summary=summary)
+
+    @staticmethod
+    def refused(problems: Sequence[object], error: str = "") -> LoadResult:
+        """A refused load: its first problems as lines, the others counted."""
+        lines = tuple(str(p) for p in problems[:MAX_KEPT_PROBLEMS])
+        return LoadResult(None, lines, error, more_problems=len(problems) - len(lines))
 
 
 def is_own_record(event: Event) -> bool:
@@ -316,6 +352,20 @@ def upload_key(uploads: Mapping[str, Upload | None], tracks: Sequence[Upload] = 
     return h.hexdigest()
 
 
+EDITED_NAME = "edited events"
+"""The editor's events as problem lines name them."""
+
+
+def edit_key(
+    text: str, references: Mapping[str, Upload] | None = None, tracks: Sequence[Upload] = ()
+) -> str:
+    """The data key of edited events: a digest of everything that made the dataset (the
+    edited text, the reader's uploaded reference files and tracks), never of the text alone,
+    so two sessions' same edit over other files are two datasets."""
+    given = {**(references or {}), "events": Upload(EDITED_NAME, text.encode("utf-8"))}
+    return "edit:" + upload_key(given, tracks)
+
+
 def load_uploads(
     events: Upload | None = None,
     airports: Upload | None = None,
@@ -324,10 +374,12 @@ def load_uploads(
     *,
     tracks: Sequence[Upload] = (),
     strict: bool = False,
+    read_track: Callable[[TrackInput], TrackSet] | None = None,
 ) -> LoadResult:
     """Validate uploaded files in memory; the shipped events stand in when none are uploaded,
     and uploaded airports, places and sources add to the shipped ones; recorded ``tracks``
-    (:mod:`geo.tracks`) are linked to the flights they record.
+    (:mod:`geo.tracks`) are linked to the flights they record, each read by ``read_track``
+    (:func:`track_reader`: once per server).
 
     Lenient unless ``strict``: the valid rows load and the others are listed in the
     dataset's ``problems``. Never raises: a file over :data:`geo.io.MAX_BYTES` is refused
@@ -340,7 +392,7 @@ def load_uploads(
         if up is not None and len(up.data) > MAX_BYTES
     ]
     if refused:
-        return LoadResult(None, tuple(refused))
+        return LoadResult.refused(refused)
     names = {key: up.name for key, up in given.items() if up is not None}
     try:
         dataset = load_dataset(
@@ -351,13 +403,59 @@ def load_uploads(
             tracks=[(up.name, up.data) for up in tracks],
             names=names,
             strict=strict,
+            read_track=read_track,
         )
     except DataError as err:
-        return LoadResult(None, tuple(str(p) for p in err.problems))
+        return LoadResult.refused(err.problems)
     except Exception as exc:  # shown to the user; the last good data stays
         files = ", ".join(names.values()) or "the files"
         return LoadResult(None, error=f"{files}: could not be loaded ({type(exc).__name__}: {exc})")
-    return LoadResult(dataset)
+    return LoadResult.loaded(dataset)
+
+
+def track_reader(cache: ByteCache) -> Callable[[TrackInput], TrackSet]:
+    """A reader of uploaded tracks that reads each file once while ``cache`` keeps it (its
+    key: a digest of the file's name and bytes, everything its reading depends on), so an
+    edit of the events re-links the parsed tracks instead of reading them again. A file that
+    cannot be read is read again each time (its problems are not kept)."""
+    from geo.tracks import TrackSet, load_tracks
+
+    def read(given: TrackInput) -> TrackSet:
+        if not isinstance(given, tuple):  # a path: files change, never remembered
+            return load_tracks([given])
+        name, data = given
+        key = "track:" + hashlib.sha256(
+            name.encode("utf-8", "surrogatepass") + b"\x00" + data
+        ).hexdigest()
+        cached = cache.get(key)
+        if isinstance(cached, TrackSet):
+            return cached
+        found = load_tracks([given])
+        cache.put(key, found)
+        return found
+
+    return read
+
+
+def problems_by_row(text: str, problems: Sequence[str]) -> dict[int, list[str]]:
+    """The problems of an events file (``NAME:LINE: column: message``) by the index of the row
+    they are on (0: the first row after the header), each as ``column: message``. A row
+    starts on a line of its own; a cell with a line break makes it span more than one, so
+    rows are counted as the CSV reader reads them, not as lines."""
+    starts: dict[int, int] = {}
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line = 1  # where the record being read starts
+    for k, _ in enumerate(reader):
+        if k:
+            starts[line] = k - 1
+        line = reader.line_num + 1
+    by_row: dict[int, list[str]] = {}
+    for problem in problems:
+        _, _, rest = problem.partition(":")
+        number, _, message = rest.partition(": ")
+        if number.isdigit() and int(number) in starts:
+            by_row.setdefault(starts[int(number)], []).append(message)
+    return by_row
 
 
 # ---- the session ---------------------------------------------------------------------------
@@ -391,9 +489,14 @@ class Session:
     map_seen: object = None  # the map's last value handled (its counter)
     table_seen: tuple[str, ...] = ()  # the table's last selection handled
     tracks: tuple[Upload, ...] = ()  # the recorded tracks uploaded with the data
+    references: tuple[tuple[str, Upload], ...] = ()  # uploaded airports/places/sources by key
     edited: str | None = None  # the editor's events as CSV text, until discarded
     edit_problems: tuple[str, ...] = ()
     edit_sig: str = ""  # the edited text the problems are of
+    more_problems: int = 0  # the refused load's problems beyond ``problems`` (counted only)
+    data_summary: str = ""  # the dataset's summary as loaded (counting every problem)
+    data_more_problems: int = 0  # the dataset's problems beyond those it keeps
+
     @property
     def shipped(self) -> bool:
         return self.data_key.startswith("shipped:")
@@ -404,7 +507,7 @@ class Session:
         data = self.dataset
         if data is None or not data.problems:
             return ""
-        return data.summary
+        return self.data_summary or data.summary
 
     def with_data(self, result: LoadResult, key: str, label: str) -> Session:
         """The session after a load: the new data, or the old with the load's problems."""
@@ -412,39 +515,114 @@ class Session:
             return replace(
                 self,
                 problems=result.problems,
+                more_problems=result.more_problems,
                 problem_error=result.error or ("" if result.problems else "the data has problems"),
             )
         return replace(
             self, dataset=result.dataset, data_key=key, data_label=label, problems=(),
-            problem_error="",
+            problem_error="", more_problems=0,
+            data_summary=result.summary or result.dataset.summary,
+            data_more_problems=result.more_problems,
         )
 
 
 # ---- text is text ---------------------------------------------------------------------------
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+WORD_JOINER = "\u2060"
+_AUTOLINK_START = re.compile(r"(?i)(?:https?|ftp|mailto|xmpp)(?=:)|www(?=\.)|@")
+"""Where GitHub-flavoured Markdown starts a link of its own in plain text (``http://``,
+``www.``, an address's ``@``): Streamlit's Markdown links these even when escaped."""
 
 
 def md_text(text: object) -> str:
     """Any string from a file or a link, for a place Streamlit reads as Markdown (a label, a
     message, a table cell): every ASCII punctuation character backslash-escaped (CommonMark
     allows it for each), so no link, image, emphasis, HTML tag, ``:color[...]`` directive or
-    KaTeX ``$...$`` comes alive; line breaks become spaces. The one escaping helper of the app.
+    KaTeX ``$...$`` comes alive; an invisible word joiner after each place a bare URL or
+    address would start (``https\u2060://``, ``www\u2060.``, ``@\u2060``), so none is
+    auto-linked; line breaks become spaces. The one escaping helper of the app.
     """
-    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+    flat = " ".join(str(text).split())
+    joined = _AUTOLINK_START.sub(lambda m: m.group(0) + WORD_JOINER, flat)
+    return _PUNCTUATION.sub(r"\\\1", joined)
+
+
+TILE_SOURCES = ("https://tile.openstreetmap.org", "https://*.tile.openstreetmap.org")
+"""Where the map's online tiles come from (folium's OpenStreetMap layer)."""
+
+
+def map_policy(basemap: Basemap) -> str:
+    """The content security policy of the app's map frame (a sandboxed frame of its own): the
+    document's own inline script and style, its ``data:`` images (Leaflet's icons) and
+    nothing else; images from the tile server only when the basemap has tiles."""
+    images = " ".join(("data:", *(TILE_SOURCES if basemap == "tiles" else ())))
+    return (
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        f"img-src {images}; font-src data:; base-uri 'none'; form-action 'none'"
+    )
 
 
 # ---- a cache sized by bytes -----------------------------------------------------------------
 
+SAMPLED_ITEMS = 256
+"""A sequence longer than this is sized by this many of its items, evenly spaced."""
+
+
+def deep_size(value: object) -> int:
+    """The bytes ``value`` holds, measured: every object it reaches (``sys.getsizeof``; a
+    NumPy array's buffer, a DataFrame's deep memory usage), each counted once. A tuple, list,
+    set or dict longer than :data:`SAMPLED_ITEMS` is measured on that many items, evenly
+    spaced, and scaled to its length (a dataset of a million events is sized in milliseconds).
+    Classes, modules and functions are not part of a value and are not counted."""
+    seen: set[int] = set()
+    skip = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType,
+            types.MethodType)
+    leaves = (str, bytes, bytearray, int, float, complex, bool, type(None), date, memoryview)
+
+    def size(obj: object) -> int:
+        if id(obj) in seen or isinstance(obj, skip):
+            return 0
+        seen.add(id(obj))
+        if isinstance(obj, leaves):
+            return sys.getsizeof(obj)
+        if hasattr(obj, "memory_usage") and hasattr(obj, "columns"):  # a DataFrame
+            return int(obj.memory_usage(deep=True).sum())
+        if hasattr(obj, "nbytes") and hasattr(obj, "dtype"):  # an array: its buffer too
+            return sys.getsizeof(obj) + int(getattr(obj, "nbytes", 0))
+        items: list[object]
+        if isinstance(obj, dict):
+            items = [x for kv in obj.items() for x in kv]
+        elif isinstance(obj, tuple | list | set | frozenset | OrderedDict):
+            items = list(obj)
+        else:
+            items = [getattr(obj, name) for name in _slots(type(obj)) if hasattr(obj, name)]
+            items += list(getattr(obj, "__dict__", {}).values())
+        own = sys.getsizeof(obj)
+        if len(items) <= SAMPLED_ITEMS:
+            return own + sum(size(x) for x in items)
+        step = len(items) / SAMPLED_ITEMS
+        picked = [items[int(k * step)] for k in range(SAMPLED_ITEMS)]
+        return own + int(sum(size(x) for x in picked) * len(items) / SAMPLED_ITEMS)
+
+    return size(value)
+
+
+def _slots(cls: type) -> list[str]:
+    return [name for klass in cls.__mro__ for name in getattr(klass, "__slots__", ())
+            if isinstance(name, str) and not name.startswith("__")]
+
 
 class ByteCache:
-    """The datasets and documents sessions share, kept while they fit in ``budget`` bytes
-    (each entry's size as estimated by its caller): the least recently used go first. One
-    lock: a Streamlit server runs each session's script on a thread of its own."""
+    """The datasets, documents, tables and selections sessions share, kept while their
+    measured sizes (:func:`deep_size`) fit in ``budget`` bytes: the least recently used go
+    first, and a value over a quarter of the budget is not kept at all. One lock: a
+    Streamlit server runs each session's script on a thread of its own."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self._items: OrderedDict[str, tuple[object, int]] = OrderedDict()
+        self._total = 0
         self._lock = threading.Lock()
 
     def get(self, key: str) -> object | None:
@@ -455,22 +633,30 @@ class ByteCache:
             self._items.move_to_end(key)
             return item[0]
 
-    def put(self, key: str, value: object, size: int) -> None:
+    def put(self, key: str, value: object, size: int | None = None) -> int:
+        """Keep ``value`` (its size measured unless given); the bytes it was counted as."""
+        n = deep_size(value) if size is None else size
         with self._lock:
-            self._items[key] = (value, size)
-            self._items.move_to_end(key)
-            total = sum(n for _, n in self._items.values())
-            while total > self.budget and len(self._items) > 1:
-                _, (_, n) = self._items.popitem(last=False)
-                total -= n
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._total -= old[1]
+            if n > self.budget // 4:
+                return n
+            self._items[key] = (value, n)
+            self._total += n
+            while self._total > self.budget and self._items:
+                _, (_, gone) = self._items.popitem(last=False)
+                self._total -= gone
+        return n
 
     @property
     def size(self) -> int:
         with self._lock:
-            return sum(n for _, n in self._items.values())
+            return self._total
 
     def __len__(self) -> int:
-        return len(self._items)
+        with self._lock:
+            return len(self._items)
 
 
 # ---- what the page shows -------------------------------------------------------------------

@@ -23,7 +23,7 @@ from geo.dataset import Dataset, default_paths, load_dataset
 from geo.formats import EXPORT_FORMATS, format_for_path
 from geo.model import KINDS, STATUSES, DataError, Event, Problem, visible
 from geo.options import BASEMAPS
-from geo.output import OutputError, refuse_inputs, write_atomically
+from geo.output import STDOUT_NAMES, OutputError, refuse_inputs, shown, write_output
 from geo.query import Filters, select
 from geo.regions import region
 from geo.table import flat, normalize
@@ -117,7 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_files(exp)
     add_tracks_from_options(exp)
     _add_filters(exp)
-    exp.add_argument("--out", required=True, metavar="FILE", help="output file ('-' = stdout)")
+    exp.add_argument(
+        "--out", required=True, metavar="FILE",
+        help="output file ('-' = stdout); only a regular file is ever replaced: a device or "
+        "pipe is written as a stream, a symbolic link is followed to what it names",
+    )
     exp.add_argument(
         "--format",
         choices=tuple(EXPORT_FORMATS),
@@ -254,8 +258,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     if not is_zone(args.tz):
         raise UsageError(f"--tz: '{args.tz}' is not an IANA time zone (e.g. 'Europe/Moscow')")
+    if not args.out:
+        raise UsageError("--out: an empty name; give a file name, or '-' for standard output")
     fmt = args.format or format_for_path(args.out)
-    if args.out != "-":  # before any work: never write over an input
+    if args.out not in STDOUT_NAMES:  # before any work: never write over an input
         try:
             refuse_inputs(args.out, _inputs(args))
         except OutputError as exc:
@@ -274,15 +280,18 @@ def _cmd_export(args: argparse.Namespace) -> int:
         export_to(out, events, fmt, tz=args.tz, title=args.title, basemap=args.basemap,
                   views=data.views, at=at)
 
-    if args.out == "-":
+    if args.out in STDOUT_NAMES:
         write(sys.stdout.buffer)
         return 0
     try:
-        size = write_atomically(args.out, write)
-    except OSError as exc:
-        print(f"{args.out}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        size = write_output(args.out, write)
+    except OutputError as exc:
+        print(exc, file=sys.stderr)
         return 1
-    print(f"{args.out}: {len(events)} events, {fmt}, {size:,} bytes")
+    except OSError as exc:
+        print(f"{shown(args.out)}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"{shown(args.out)}: {len(events)} events, {fmt}, {size:,} bytes")
     return 0
 
 

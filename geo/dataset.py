@@ -9,7 +9,7 @@ line; events naming it say so instead of "unknown place", and the good rows stil
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,6 +79,7 @@ def load_dataset(
     tracks: Sequence[TrackInput] = (),
     names: dict[str, str] | None = None,
     strict: bool = True,
+    read_track: Callable[[TrackInput], TrackSet] | None = None,
 ) -> Dataset:
     """Load and validate the files; every problem in all of them, at once.
 
@@ -87,7 +88,9 @@ def load_dataset(
     is a problem on the user's line). ``views`` are the document's views (chapters); with the
     shipped events and no ``views``, the shipped ``views.csv``. ``tracks``: recorded flight
     tracks (files, folders, or ``(name, bytes)`` uploads; :mod:`geo.tracks`), linked to the
-    flights they record, the others flights of their own.
+    flights they record, the others flights of their own; ``read_track`` reads one of them
+    (default :func:`geo.tracks.load_tracks` of it; the app passes one that remembers what it
+    read, so an edit of the events does not read the tracks again).
 
     ``strict`` (the API's default): any problem raises one :class:`DataError`. Lenient
     (``strict=False``, the CLI's and the app's default): every valid row is loaded and the
@@ -152,7 +155,7 @@ def load_dataset(
         raise DataError(problems)
     notes: tuple[str, ...] = ()
     if tracks:
-        event_rows, notes = _with_tracks(event_rows, tracks, problems, strict)
+        event_rows, notes = _with_tracks(event_rows, tracks, problems, strict, read_track)
     return Dataset(
         tuple(event_rows), gazetteer, ev_name, bibliography, tuple(view_rows),
         tuple(problems), skipped, notes,
@@ -160,14 +163,20 @@ def load_dataset(
 
 
 def _with_tracks(
-    events: list[Event], inputs: Sequence[TrackInput], problems: list[Problem], strict: bool
+    events: list[Event], inputs: Sequence[TrackInput], problems: list[Problem], strict: bool,
+    read_track: Callable[[TrackInput], TrackSet] | None = None,
 ) -> tuple[list[Event], tuple[str, ...]]:
     """The events with the recorded tracks linked; each input read on its own, so one bad
     file leaves the others (a lenient load lists its problems)."""
+
+    def read_one(given: TrackInput) -> TrackSet:
+        return load_tracks([given])
+
+    reader = read_track or read_one
     read: list[TrackSet] = []
     for given in inputs:
         try:
-            read.append(load_tracks([given]))
+            read.append(reader(given))
         except DataError as err:
             if strict:
                 raise DataError([*problems, *err.problems]) from None

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from geo.appstate import map_policy
 from geo.dataset import load_dataset
 from geo.export import export
 from geo.layers import epoch_ms
@@ -61,10 +62,13 @@ def test_the_component_shows_focuses_and_reports(browser: Any, tmp_path: Path) -
     harness.write_text(HARNESS.format(src=COMPONENT.as_uri()), encoding="utf-8")
     state = open_offline(browser, viewport=(1100, 800))
     page = state.page
+    console: list[str] = []
+    page.on("console", lambda msg: console.append(msg.text))
     try:
         page.goto(harness.as_uri())
         page.wait_for_function("window.sent.some(m => m.type === 'streamlit:componentReady')")
-        page.evaluate("args => window.render(args)", {"html": html, "height": 650})
+        policy = map_policy("tiles")  # the app's policy for this document: it works under it
+        page.evaluate("args => window.render(args)", {"html": html, "height": 650, "csp": policy})
         page.wait_for_function("window.sent.some(m => m.type === 'streamlit:setFrameHeight')")
         frame = None
         for _ in range(100):
@@ -74,10 +78,14 @@ def test_the_component_shows_focuses_and_reports(browser: Any, tmp_path: Path) -
             page.wait_for_timeout(100)
         assert frame is not None, "the document did not load in the component"
         assert frame.evaluate("geoTimeline.label()") == "13 Mar 2025, 22:54 UTC"
+        assert frame.evaluate(
+            "() => document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]')"
+            ".content") == policy
 
         # the table selected a row: the map goes to it, and opens it
         page.evaluate("args => window.render(args)",
-                      {"html": html, "height": 650, "focus": {"ids": ["dunford-gerasimov-2017"]}})
+                      {"html": html, "height": 650, "csp": policy,
+                       "focus": {"ids": ["dunford-gerasimov-2017"]}})
         frame.wait_for_function("document.querySelector('.geo-popup[data-event]') !== null")
         meeting = next(e for e in data.events if e.id == "dunford-gerasimov-2017")
         assert frame.evaluate("geoTimeline.time()") == epoch_ms(meeting.start_utc)
@@ -112,7 +120,8 @@ def test_the_component_shows_focuses_and_reports(browser: Any, tmp_path: Path) -
             "window.states.some(s => decodeURIComponent(s).includes('t=2025-03-14T00:12'))"
         )
         other = export(data.events[:20], "html", views=data.views).decode("utf-8")
-        page.evaluate("args => window.render(args)", {"html": other, "height": 650})
+        page.evaluate("args => window.render(args)",
+                      {"html": other, "height": 650, "csp": policy})
         frame = None
         for _ in range(100):
             frame = _map_frame(page)
@@ -124,6 +133,8 @@ def test_the_component_shows_focuses_and_reports(browser: Any, tmp_path: Path) -
             datetime(2025, 3, 14, 0, 12, tzinfo=UTC)
         )
         assert state.errors == [], state.errors
+        refused = [t for t in console if "Content Security Policy" in t]
+        assert refused == [], refused
         json.dumps(values)  # plain data only
     finally:
         page.context.close()

@@ -4,8 +4,10 @@ the cases an adversarial pass found (issue 19), each with the behaviour it must 
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -241,3 +243,138 @@ def test_a_carriage_return_survives_the_kml() -> None:
     ns = {"k": "http://www.opengis.net/kml/2.2"}
     names = [n.text for n in root.iterfind(".//k:Placemark/k:name", ns)]
     assert names == ["one\rtwo"]
+
+
+# ---- outputs only ever replace a regular file the user named (issue 27 items 4, 5, 15) -----
+
+
+def _read_fifo(path: Path, into: list[bytes]) -> threading.Thread:
+    def read() -> None:
+        with open(path, "rb") as fh:
+            into.append(fh.read())
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread
+
+
+def _csv_export(capsys, *args: str) -> bytes:
+    assert main(["export", "--format", "csv", "--out", "-", *args]) == 0
+    return capsys.readouterr().out.encode()
+
+
+def test_a_fifo_is_written_as_a_stream_not_replaced(tmp_path: Path, capsys) -> None:
+    expected = _csv_export(capsys)
+    fifo = tmp_path / "out.csv"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = _read_fifo(fifo, got)
+    assert main(["export", "--format", "csv", "--out", str(fifo)]) == 0
+    reader.join(timeout=120)
+    assert got == [expected]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still the pipe
+    assert f"{fifo}: " in capsys.readouterr().out and sorted(os.listdir(tmp_path)) == ["out.csv"]
+
+
+def test_a_device_is_written_as_a_stream_not_replaced(tmp_path: Path) -> None:
+    null = tmp_path / "null"  # a node of the null device of our own (never the real one)
+    try:
+        os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except (PermissionError, OSError) as exc:
+        pytest.skip(f"cannot make a device node here: {exc}")
+    assert main(["export", "--format", "csv", "--out", str(null)]) == 0
+    assert stat.S_ISCHR(os.lstat(null).st_mode)
+    assert sorted(os.listdir(tmp_path)) == ["null"]
+
+
+def test_dev_stdout_is_standard_output() -> None:
+    dash = _run("export", "--format", "csv", "--out", "-")
+    named = _run("export", "--format", "csv", "--out", "/dev/stdout")
+    assert dash.returncode == named.returncode == 0, named.stderr
+    assert named.stdout == dash.stdout and named.stdout.startswith("id,")
+
+
+def test_a_symlink_is_followed_to_what_it_names(tmp_path: Path, capsys) -> None:
+    """Documented: links are resolved. A link to a map replaces the map and stays a link; a
+    link to a pipe writes into the pipe."""
+    expected = _csv_export(capsys)
+    real = tmp_path / "real.csv"
+    real.write_bytes(b"the old map")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    assert main(["export", "--format", "csv", "--out", str(link)]) == 0
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_bytes() == expected
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    to_pipe = tmp_path / "to-pipe.csv"
+    to_pipe.symlink_to(fifo)
+    got: list[bytes] = []
+    reader = _read_fifo(fifo, got)
+    assert main(["export", "--format", "csv", "--out", str(to_pipe)]) == 0
+    reader.join(timeout=120)
+    assert got == [expected] and to_pipe.is_symlink() and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_a_folder_is_refused(tmp_path: Path, capsys) -> None:
+    assert main(["export", "--format", "csv", "--out", str(tmp_path)]) == 1
+    assert "is a folder" in capsys.readouterr().err
+
+
+def _track_folder(tmp_path: Path) -> tuple[Path, Path]:
+    import gzip
+
+    from tests.test_tracks_fixtures import GYD, VKO, flight, readsb_json
+
+    folder = tmp_path / "tracks"
+    (folder / "day").mkdir(parents=True)
+    fixes = flight(VKO, GYD, 1741906440.0 + 240.0, minutes=150.0)
+    trace = folder / "day" / "trace_full_a0b1c2.json"
+    trace.write_bytes(readsb_json(fixes, registration="N103WG"))
+    (folder / "other.json.gz").write_bytes(gzip.compress(trace.read_bytes()))
+    return folder, trace
+
+
+def test_an_output_inside_a_tracks_folder_is_refused(tmp_path: Path, capsys) -> None:
+    folder, trace = _track_folder(tmp_path)
+    before = trace.read_bytes()
+    code = main(["export", "--tracks", str(folder), "--format", "geojson", "--out", str(trace)])
+    assert code == 2 and trace.read_bytes() == before
+    assert "is inside the input folder" in capsys.readouterr().err
+    for out in (folder / "all.csv", folder / "day" / "new.json"):  # not an input yet
+        code = main(["export", "--tracks", str(folder), "--format", "fixes-csv", "--out",
+                     str(out)])
+        assert code == 2 and not out.exists()
+        assert "is inside the input folder" in capsys.readouterr().err
+    beside = tmp_path / "all.csv"  # beside the folder: written, and run twice, the same bytes
+    runs = []
+    for _ in range(2):
+        assert main(["export", "--tracks", str(folder), "--format", "fixes-csv", "--out",
+                     str(beside)]) == 0
+        runs.append(beside.read_bytes())
+    assert runs[0] == runs[1] and runs[0].count(b"\n") > 100
+
+
+def test_a_250_byte_name_is_written(tmp_path: Path) -> None:
+    out = tmp_path / ("m" * 246 + ".csv")
+    assert len(out.name.encode()) == 250
+    assert main(["export", "--format", "csv", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"id,") and sorted(os.listdir(tmp_path)) == [out.name]
+    long = tmp_path / ("é" * 125 + ".csv")  # 254 bytes of two-byte characters
+    assert main(["export", "--format", "csv", "--out", str(long)]) == 0
+    assert long.exists()
+
+
+def test_an_empty_out_is_a_usage_error(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["export", "--out", ""])
+    assert exit_.value.code == 2
+    assert "--out: an empty name" in capsys.readouterr().err
+
+
+def test_the_written_name_is_printed_safely(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "map\x1b[31m\n.csv"
+    assert main(["export", "--format", "csv", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "\x1b" not in printed and "\\x1b[31m\\n.csv: " in printed
+    assert printed.count("\n") == 1

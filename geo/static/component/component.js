@@ -11,6 +11,7 @@
 
   var frame = document.getElementById("geo-map");
   var shown = null, height = 0, focus = null, loaded = false, told = 0, state = null;
+  var rendered = false;  // a render came: Streamlit knows this frame
 
   function send(type, data) {
     var msg = { isStreamlitMessage: true, type: type };
@@ -42,6 +43,20 @@
     } catch (e) { /* a parent of another origin: Streamlit's own update stands */ }
   }
 
+  // The document with the app's content security policy (geo.appstate.map_policy) as its
+  // first element: it binds everything the document loads or runs after it. The frame is
+  // sandboxed besides (index.html): scripts, and links opening in a tab, nothing else.
+  function withPolicy(html, csp) {
+    if (typeof csp !== "string" || !csp) return html;
+    var meta = '<meta http-equiv="Content-Security-Policy" content="' +
+      csp.replace(/&/g, "&amp;").replace(/"/g, "&quot;") + '">';
+    var head = /<head\b[^>]*>/i.exec(html);
+    if (head) return html.slice(0, head.index + head[0].length) + meta + html.slice(head.index + head[0].length);
+    var doctype = /^\s*<!doctype[^>]*>/i.exec(html);
+    var at = doctype ? doctype[0].length : 0;
+    return html.slice(0, at) + "<head>" + meta + "</head>" + html.slice(at);
+  }
+
   function tell(value) {
     told += 1;  // a new value each time, even for the same event again
     value.n = told;
@@ -52,6 +67,7 @@
     var d = ev.data;
     if (!d || typeof d !== "object") return;
     if (d.type === "streamlit:render" && ev.source === window.parent) {
+      rendered = true;
       var args = d.args || {};
       if (args.height && args.height !== height) {
         height = args.height;
@@ -61,8 +77,9 @@
       var next = args.focus && args.focus.ids && args.focus.ids.length ? args.focus : null;
       var changed = JSON.stringify(next) !== JSON.stringify(focus);
       focus = next;
-      if (typeof args.html === "string" && args.html !== shown) {
-        shown = args.html;
+      var doc = typeof args.html === "string" ? withPolicy(args.html, args.csp) : null;
+      if (doc !== null && doc !== shown) {
+        shown = doc;
         loaded = false;
         frame.srcdoc = shown;  // the focus goes in once the new document has loaded
       } else if (changed) {
@@ -75,5 +92,16 @@
     }
   });
 
-  send("streamlit:componentReady", { apiVersion: 1 });
+  // Ready, and again until the first render comes: Streamlit may load this frame before it
+  // has registered it (a warning or problem list put above the map remounts the frame), and
+  // drops a message from a frame it does not know yet ("Received component message for
+  // unregistered ComponentInstance!"): told once, the map would stay blank.
+  var readyDelay = 50;
+  function ready() {
+    if (rendered) return;
+    send("streamlit:componentReady", { apiVersion: 1 });
+    readyDelay = Math.min(readyDelay * 2, 1000);
+    setTimeout(ready, readyDelay);
+  }
+  ready();
 })();

@@ -1,0 +1,198 @@
+"""The map appears after every upload (issue 27 item 2), in headless Chromium against
+``streamlit run app.py``: an events file with a bad row puts a warning and its problem line
+above the map, which remounts the map's component; the component must still be drawn.
+
+Waits are for page states (the map's document with the upload's events), never for a time;
+the timeouts are guards against a hang, generous for a busy machine.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.load_app import ServerError, serve_app
+from tests.conftest import open_offline
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT_S = 300.0
+MAP_TIMEOUT_S = 120.0  # a guard against a map that never comes, not a budget
+UPLOADS = 20
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    try:
+        with serve_app(log, start_timeout_s=START_TIMEOUT_S) as url:
+            yield url
+    except ServerError as exc:
+        pytest.fail(str(exc))
+
+
+def upload_with_a_bad_row(good: int) -> bytes:
+    """``good`` valid shipped rows, then one with an unknown kind."""
+    text = (ROOT / "data" / "events.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    chosen = [*rows[:good], {**rows[good], "kind": "meating"}]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(chosen)
+    return buf.getvalue().encode("utf-8")
+
+
+def map_count(page: Any) -> int | None:
+    """The number of events in the map's document, when a map is drawn (else ``None``)."""
+    for frame in page.frames:
+        try:
+            n = frame.evaluate(
+                "() => window.geoTimeline && window.L && document.querySelector("
+                "'.leaflet-container') ? window.geoTimeline.model.n : null"
+            )
+        except Exception:  # a frame being replaced by a rerun
+            continue
+        if isinstance(n, int):
+            return n
+    return None
+
+
+def wait_for_map(page: Any, n: int, what: str) -> None:
+    deadline = time.monotonic() + MAP_TIMEOUT_S
+    while map_count(page) != n:
+        assert time.monotonic() < deadline, (
+            f"{what}: no map of {n} events (last {map_count(page)}); "
+            f"{len(page.frames)} frames: {[f.url[:60] for f in page.frames]}"
+        )
+        page.wait_for_timeout(200)  # polling a page state, not waiting for a time
+
+
+def test_the_map_is_drawn_after_each_of_20_uploads_with_a_bad_row(
+    browser: Any, app_url: str
+) -> None:
+    state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"))
+    page = state.page
+    console: list[str] = []
+    page.on("console", lambda msg: console.append(msg.text))
+    try:
+        page.goto(app_url, wait_until="domcontentloaded")
+        page.get_by_text("Use your own files").click()
+        for k in range(UPLOADS):
+            good = 2 + k  # each upload its own events: the map drawn is the new one
+            uploader = page.locator('[data-testid="stFileUploader"]').filter(
+                has=page.get_by_text("events.csv", exact=True)
+            )
+            uploader.locator('input[type="file"]').set_input_files(
+                files=[{"name": f"bad-{k}.csv", "mimeType": "text/csv",
+                        "buffer": upload_with_a_bad_row(good)}]
+            )
+            page.get_by_text(f"bad-{k}.csv:{good + 2}: kind: 'meating'").first.wait_for(
+                timeout=MAP_TIMEOUT_S * 1000
+            )
+            wait_for_map(page, good, f"upload {k + 1}")
+        unregistered = [t for t in console if "unregistered ComponentInstance" in t]
+        assert state.errors == [], state.errors
+        assert len(unregistered) <= UPLOADS  # said, harmless: the component asks again
+    finally:
+        page.context.close()
+
+
+PROBE = """url => new Promise(resolve => {
+  document.addEventListener("securitypolicyviolation", e => resolve(e.blockedURI));
+  const img = new Image();
+  img.onload = () => resolve("loaded");
+  img.src = url;
+})"""
+PARENT = """() => { try { return String(window.parent.document.title); }
+                  catch (e) { return "blocked"; } }"""
+
+
+def map_frame(page: Any) -> Any:
+    deadline = time.monotonic() + MAP_TIMEOUT_S
+    while True:
+        for frame in page.frames:
+            try:
+                if frame.evaluate("() => !!(window.geoTimeline && window.L)"):
+                    return frame
+            except Exception:  # a frame being replaced by a rerun
+                continue
+        assert time.monotonic() < deadline, "no map frame"
+        page.wait_for_timeout(200)  # polling a page state
+
+
+def test_the_map_frame_is_sandboxed_and_held_to_its_policy(browser: Any, app_url: str) -> None:
+    from geo.appstate import map_policy
+
+    state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"))
+    page = state.page
+    console: list[str] = []
+    page.on("console", lambda msg: console.append(msg.text))
+    try:
+        page.goto(app_url + "?basemap=outlines", wait_until="domcontentloaded")
+        frame = map_frame(page)
+        host = frame.parent_frame
+        sandbox = host.locator("#geo-map").get_attribute("sandbox")
+        assert set(sandbox.split()) == {"allow-scripts", "allow-popups",
+                                        "allow-popups-to-escape-sandbox"}
+        policy = frame.evaluate(
+            "() => document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]')"
+            ".content")
+        assert policy == map_policy("outlines")
+        assert frame.evaluate(PARENT) == "blocked"  # not the app's origin
+        # outlines only: not even the tile server; nothing else ever
+        for url in ("https://tile.openstreetmap.org/0/0/0.png", "https://evil.example/x.png"):
+            assert frame.evaluate(PROBE, url) == url
+        assert frame.locator(".leaflet-container").count() == 1  # and the map works under it
+
+        page.goto(app_url, wait_until="domcontentloaded")  # tiles: the tile server allowed
+        frame = map_frame(page)
+        assert frame.evaluate(
+            "() => document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]')"
+            ".content") == map_policy("tiles")
+        assert frame.evaluate(PROBE, "https://evil.example/y.png") == "https://evil.example/y.png"
+        assert state.errors == [], state.errors
+        violations = [t for t in console if "Content Security Policy" in t
+                      and "evil.example" not in t and "tile.openstreetmap" not in t]
+        assert violations == [], violations
+    finally:
+        page.context.close()
+
+
+def test_a_url_in_an_upload_is_text_on_the_page(browser: Any, app_url: str) -> None:
+    text = (ROOT / "data" / "events.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    flight = next(r for r in rows if r["kind"] == "flight")
+    hostile = {**flight, "title": "Flight https://evil.example/a www.evil.example ops@evil.example",
+               "notes": "https://evil.example/notes"}
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(hostile)
+    state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"))
+    page = state.page
+    try:
+        page.goto(app_url + "?tz=https://evil.example/tz&kind=www.evil.example",
+                  wait_until="domcontentloaded")
+        page.get_by_text("Some link parameters were ignored").wait_for(
+            timeout=MAP_TIMEOUT_S * 1000)
+        page.get_by_text("Use your own files").click()
+        uploader = page.locator('[data-testid="stFileUploader"]').filter(
+            has=page.get_by_text("events.csv", exact=True))
+        uploader.locator('input[type="file"]').set_input_files(
+            files=[{"name": "hostile.csv", "mimeType": "text/csv",
+                    "buffer": buf.getvalue().encode("utf-8")}])
+        page.get_by_text("Flights in range (1)").wait_for(timeout=MAP_TIMEOUT_S * 1000)
+        page.get_by_text("evil.example/a", exact=False).first.wait_for(
+            timeout=MAP_TIMEOUT_S * 1000)
+        links = page.locator("a").evaluate_all("els => els.map(a => a.href)")
+        assert not [h for h in links if "evil.example" in h], links
+    finally:
+        page.context.close()
