@@ -112,6 +112,39 @@ def render_image(
     data's; ``title`` to the first view's title; ``size`` is in pixels at ``dpi``.
     """
     import matplotlib
+
+    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
+        fig = map_figure(events, at=at, title=title, views=views, extent=extent, size=size,
+                         dpi=dpi)
+        buf = io.BytesIO()
+        if fmt == "svg":
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        else:
+            fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+_RC: dict[str, Any] = {
+    "svg.hashsalt": "geo-static-map",
+    "svg.fonttype": "path",
+    "font.family": "DejaVu Sans",
+    "lines.scale_dashes": False,
+    "path.simplify": False,
+}
+
+
+def map_figure(
+    events: Sequence[Event],
+    *,
+    at: datetime,
+    title: str | None = None,
+    views: Sequence[MapView] = (),
+    extent: tuple[float, float, float, float] | None = None,
+    size: tuple[int, int] = (1600, 1000),
+    dpi: int = 200,
+) -> Any:
+    """The matplotlib ``Figure`` :func:`render_image` saves (the map in its first axes)."""
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -122,14 +155,7 @@ def render_image(
     shown = [e for e in events if state_at(e, at) != "hidden"]
     precedents = precedent_ids(events)
     heading = title or (views[0].title if views else "") or "Flights and diplomacy"
-    rc: dict[str, Any] = {
-        "svg.hashsalt": "geo-static-map",
-        "svg.fonttype": "path",
-        "font.family": "DejaVu Sans",
-        "lines.scale_dashes": False,
-        "path.simplify": False,
-    }
-    with matplotlib.rc_context(rc):  # type: ignore[arg-type]
+    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
         fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi)
         FigureCanvasAgg(fig)
         fig.patch.set_facecolor("white")
@@ -159,12 +185,7 @@ def render_image(
         data = _outlets(shown)
         fig.text(0.01, 0.045, f"{ATTRIBUTION}. Data: {data or 'none shown'}.", fontsize=6,
                  va="center", color="#444444")
-        buf = io.BytesIO()
-        if fmt == "svg":
-            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-        else:
-            fig.savefig(buf, format="png", metadata={"Software": None})
-    return buf.getvalue()
+    return fig
 
 
 def _draw_arcs(ax: Any, shown: Sequence[Event]) -> None:
@@ -216,6 +237,7 @@ def _draw_flights(ax: Any, shown: Sequence[Event], at: datetime) -> None:
                        facecolor=MARK.airport_fill, edgecolor=ks.color,
                        linewidth=MARK.weight * PX_PT, zorder=6)
         if state_at(ev, at) == "underway":
+            _draw_trail(ax, ev, at)
             pos = aircraft_at(ev, at)
             plane = MarkerStyle(  # an arrowhead, turned clockwise from north to the heading
                 [(0, 1), (0.55, -0.8), (0, -0.4), (-0.55, -0.8), (0, 1)],
@@ -224,6 +246,30 @@ def _draw_flights(ax: Any, shown: Sequence[Event], at: datetime) -> None:
             ax.scatter([pos.lon], [pos.lat], marker=plane,
                        s=(MARK.aircraft_size_px * PX_PT) ** 2, color=MARK.aircraft_color,
                        edgecolor="white", linewidth=0.6, zorder=9)
+
+
+def _draw_trail(ax: Any, ev: Event, at: datetime) -> None:
+    """The fading trail behind the aircraft, the page's rule (``GEO.trailAt``): the last
+    ``trail_share`` of the flight's time in ``trail_steps`` pieces, fainter the older."""
+    span = exclusive_end(ev) - ev.start_utc
+    lo = max(ev.start_utc, at - span * MARK.trail_share)
+    if at <= lo:
+        return
+    steps, samples = MARK.trail_steps, 4
+    times = [lo + (at - lo) * q / (steps * samples) for q in range(steps * samples + 1)]
+    points = [aircraft_at(ev, t) for t in times]
+    lons = [p.lon for p in points]
+    for q in range(len(lons) - 2, -1, -1):  # unwrapped toward the aircraft
+        while lons[q] - lons[q + 1] > 180:
+            lons[q] -= 360
+        while lons[q + 1] - lons[q] > 180:
+            lons[q] += 360
+    for s in range(steps):
+        u = (s + 1) / steps
+        piece = slice(s * samples, (s + 1) * samples + 1)
+        ax.plot(lons[piece], [p.lat for p in points[piece]], color=KIND_STYLE["flight"].color,
+                alpha=MARK.trail_opacity * u, linewidth=MARK.trail_weight * (0.4 + 0.6 * u)
+                * PX_PT, solid_capstyle="butt", zorder=5.5)
 
 
 def _draw_markers(
@@ -286,6 +332,11 @@ def _legend(fig: Any, shown: Sequence[Event], precedents: set[str], line2d: Any)
             ks = KIND_STYLE[kind]
             handles.append(line2d([], [], color=ks.color, linewidth=ks.weight * PX_PT,
                                   linestyle=_dashes(ks.dash, ks.weight), label=ks.label))
+    if any(e.is_flight for e in shown):  # the route ahead, as the page draws it
+        handles.append(line2d([], [], color=MARK.route_color, alpha=MARK.route_opacity,
+                              linewidth=MARK.route_weight * PX_PT,
+                              linestyle=_dashes(MARK.route_dash, MARK.route_weight),
+                              label="a flight's route ahead (faint)"))
     for status, st in STATUS_STYLE.items():
         if any(e.status == status for e in shown):
             handles.append(line2d([], [], marker="o", linestyle="none", markersize=6,

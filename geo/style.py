@@ -66,9 +66,15 @@ class MarkStyle:
     underway_fill: float = 0.0
     underway_weight: float = 2.5
     route_color: str = "#0072B2"  # a flight's whole route, under the part flown
-    route_weight: float = 1.5
-    route_opacity: float = 0.35
-    route_dash: str = "2 6"
+    route_weight: float = 2.0
+    route_opacity: float = 0.3  # the route ahead: faint and solid, never a statement's dots
+    route_dash: str = ""
+    # the fading trail behind the aircraft (as deck.gl's trips layer): the last `trail_share`
+    # of the flight's time, in `trail_steps` pieces from faint to `trail_opacity`
+    trail_share: float = 0.25
+    trail_steps: int = 5
+    trail_weight: float = 7.0
+    trail_opacity: float = 0.45
     airport_radius: float = 4.0
     airport_fill: str = "#ffffff"
     cluster_color: str = "#333333"  # a marker standing for several events at one spot

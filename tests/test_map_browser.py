@@ -324,3 +324,38 @@ def test_on_a_phone_no_two_controls_overlap(browser, map_file) -> None:
         assert all(r <= 390 and bottom <= 844 for _n, _l, _t, r, bottom in boxes)
     finally:
         state.page.context.close()
+
+
+PANE_Z = "el => Number(getComputedStyle(el.closest('.leaflet-pane')).zIndex)"
+
+
+def test_the_flight_is_drawn_above_the_arcs_in_its_own_style(
+    offline_page: OfflinePage, map_file
+) -> None:
+    open_map(offline_page, map_file)
+    page = offline_page.page
+    # mid-flight: the route ahead faint and solid (not a statement's dots), the flown part
+    # solid, a fading trail behind the aircraft, the aircraft above every marker and cluster
+    page.evaluate(f"geoTimeline.setTime({epoch_ms(DEPARTURE) + 78 * 60000})")
+    route = page.locator("path.geo-flight-route").first
+    assert route.get_attribute("stroke-dasharray") in (None, "", "none")
+    assert float(route.get_attribute("stroke-opacity")) < 0.5
+    track = page.locator("path.geo-flight-track")
+    assert track.get_attribute("stroke-dasharray") in (None, "", "none")
+    trail = page.locator("path.geo-flight-trail")
+    assert trail.count() == 5
+    opacities = [float(trail.nth(k).get_attribute("stroke-opacity")) for k in range(5)]
+    assert opacities == sorted(opacities) and opacities[0] < opacities[-1]
+    statement = page.evaluate("geoTimeline.model.meta.style.kinds.statement.dash")
+    assert statement and route.get_attribute("stroke-dasharray") != statement
+    arcs_z = page.locator("path.geo-arc").first.evaluate(PANE_Z)
+    assert route.evaluate(PANE_Z) > arcs_z and track.evaluate(PANE_Z) > arcs_z
+    markers_z = page.evaluate(
+        "Number(getComputedStyle(geoTimeline.map.getPane('geoMarkers')).zIndex)"
+    )
+    assert page.locator(".geo-aircraft").evaluate(PANE_Z) > markers_z
+    # after the landing: the flown flight stays above the contact arcs
+    page.evaluate("geoTimeline.setTime(Date.UTC(2025, 2, 14, 12, 0))")
+    done = page.locator("path.geo-flight-done").first
+    assert done.get_attribute("stroke-dasharray") in (None, "", "none")
+    assert done.evaluate(PANE_Z) > page.locator("path.geo-arc").first.evaluate(PANE_Z)

@@ -76,6 +76,8 @@
         txt.textContent = "8";
         cl.appendChild(txt);
         row(cl, "several events at one spot: click for the list");
+        row(line(mk.route_color, mk.route_dash, mk.route_opacity, mk.route_weight),
+            "a flight's route ahead (faint); flown: solid, a fading trail behind the aircraft");
         row(line("#333", "", 0.9, 2), "a line's darkness: how many contacts or flights it stands for");
         var plane = el("span", "geo-legend-plane");
         plane.innerHTML = GEO.planeIcon(mk.aircraft_color, 18);
