@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from geo import geodesy, geometry
+from geo.labels import labels_payload
 from geo.model import (
     COARSER,
     KINDS,
@@ -289,6 +290,7 @@ def _payload(
         "svgLimit": SVG_LIMIT,
         "aircraftLimit": AIRCRAFT_LIMIT,
         "views": _views(views),
+        "labels": labels_payload(events),
         "blob": blob_meta,
     }
     return meta, blob

@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from geo import geometry
+from geo.labels import COUNTRY_MAX_ZOOM, PLACE_OFFSETS, country_labels, place, place_labels
 from geo.layers import precedent_ids
 from geo.model import Event, MapView
 from geo.options import ImageFormat
@@ -178,6 +179,7 @@ def map_figure(
         _draw_arcs(ax, shown)
         _draw_flights(ax, shown, at)
         _draw_markers(ax, [e for e in shown if not e.is_flight], at, precedents)
+        _draw_labels(ax, events, shown, precedents, (minlon, minlat, maxlon, maxlat))
         _legend(fig, shown, precedents, Line2D)
         fig.text(0.01, 0.955, heading, fontsize=11, weight="bold", va="center")
         fig.text(0.01, 0.915, f"{at.astimezone(UTC):%d %b %Y, %H:%M} UTC · {len(shown)} of "
@@ -303,6 +305,85 @@ def _draw_markers(
         if not underway:  # the fill at the status' opacity, the outline at its own
             ax.collections[-1].set_facecolor(_rgba(ks.color, st.fill))
         ax.collections[-1].set_edgecolor(_rgba(ks.color, st.opacity))
+
+
+LABEL_PT = 6.5  # a place's name; a country's is smaller, italic
+COUNTRY_PT = 5.5
+
+
+def _draw_labels(
+    ax: Any, events: Sequence[Event], shown: Sequence[Event], precedents: set[str],
+    extent: tuple[float, ...],
+) -> None:
+    """The page's names (:mod:`geo.labels`): the places the events name, and the countries
+    when the image is as wide as the page shows them (zoom <= COUNTRY_MAX_ZOOM), placed
+    greedily without overlap, clear of the markers."""
+    fig = ax.figure
+    px_per_pt: float = fig.dpi / 72
+    height_px = fig.bbox.height
+    minlon, minlat, maxlon, maxlat = extent
+    width_px = ax.bbox.width
+    # the page's zoom for this many degrees across this many pixels (256 px for 360° at 0)
+    zoom = math.log2(width_px * 360 / (256 * max(maxlon - minlon, 1e-6)))
+
+    def screen(lon: float, lat: float) -> tuple[float, float]:
+        x, y = ax.transData.transform((lon, lat))
+        return float(x), float(height_px - y)
+
+    def inside(lon: float, lat: float) -> bool:
+        return minlon <= lon <= maxlon and minlat <= lat <= maxlat
+
+    places = [lb for lb in place_labels(events) if inside(lb.lon, lb.lat)]
+    countries = [lb for lb in country_labels() if inside(lb.lon, lb.lat)]
+    if zoom > COUNTRY_MAX_ZOOM:
+        countries = []
+    spots: dict[tuple[float, float], list[Event]] = {}
+    for ev in shown:
+        if not ev.is_flight:
+            spots.setdefault((ev.destination.lon, ev.destination.lat), []).append(ev)
+
+    def radius_px(lon: float, lat: float) -> float:  # the marker drawn there (_draw_markers)
+        here = spots.get((lon, lat), [])
+        r = MARK.cluster_radius if len(here) > 1 else MARK.radius
+        if any(e.id in precedents for e in here):
+            r += MARK.precedent_radius - MARK.radius
+        return float((r + 2) * PX_PT * px_per_pt)
+
+    taken = []
+    options: list[list[tuple[float, float, float, float]]] = []
+    for lb in places:
+        x, y = screen(lb.lon, lb.lat)
+        marker = radius_px(lb.lon, lb.lat)
+        taken.append((x - marker, y - marker, x + marker, y + marker))
+        w, h = 0.62 * LABEL_PT * px_per_pt * len(lb.text), 1.3 * LABEL_PT * px_per_pt
+        boxes = []
+        for anchor, off_x, off_y in PLACE_OFFSETS:  # beside the marker, as the page puts them
+            dx = math.copysign(max(abs(off_x) * PX_PT * px_per_pt, marker), off_x) if off_x else 0.0
+            dy = math.copysign(max(abs(off_y) * PX_PT * px_per_pt, marker), off_y) if off_y else 0.0
+            ox = dx + (0 if anchor == "left" else -w if anchor == "right"
+                                           else -w / 2)
+            oy = dy + (0 if anchor == "top" else -h if anchor == "bottom"
+                                           else -h / 2)
+            boxes.append((x + ox, y + oy, x + ox + w, y + oy + h))
+        options.append(boxes)
+    for lb in countries:
+        x, y = screen(lb.lon, lb.lat)
+        w, h = 0.55 * COUNTRY_PT * px_per_pt * len(lb.text), 1.3 * COUNTRY_PT * px_per_pt
+        options.append([(x - w / 2, y - h / 2, x + w / 2, y + h / 2)])
+    labels = [*places, *countries]
+    inverse = ax.transData.inverted()
+    for k, j in place(options, taken):
+        x0, y0, x1, y1 = options[k][j]
+        lon, lat = inverse.transform(((x0 + x1) / 2, height_px - (y0 + y1) / 2))
+        country = k >= len(places)
+        ax.text(lon, lat, labels[k].text, ha="center", va="center",
+                fontsize=COUNTRY_PT if country else LABEL_PT,
+                style="italic" if country else "normal",
+                weight="normal" if country else "bold",
+                color="#5b6b78" if country else "#222222", zorder=7, clip_on=True)
+        if labels[k].dot:
+            ax.scatter([labels[k].lon], [labels[k].lat], s=(5 * PX_PT) ** 2, facecolor="white",
+                       edgecolor="#333333", linewidth=0.5, zorder=6.5)
 
 
 def _rgba(color: str, alpha: float) -> tuple[float, float, float, float]:

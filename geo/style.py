@@ -73,7 +73,7 @@ class MarkStyle:
     # of the flight's time, in `trail_steps` pieces from faint to `trail_opacity`
     trail_share: float = 0.25
     trail_steps: int = 5
-    trail_weight: float = 7.0
+    trail_weight: float = 6.0
     trail_opacity: float = 0.45
     airport_radius: float = 4.0
     airport_fill: str = "#ffffff"

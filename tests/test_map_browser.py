@@ -359,3 +359,36 @@ def test_the_flight_is_drawn_above_the_arcs_in_its_own_style(
     done = page.locator("path.geo-flight-done").first
     assert done.get_attribute("stroke-dasharray") in (None, "", "none")
     assert done.evaluate(PANE_Z) > page.locator("path.geo-arc").first.evaluate(PANE_Z)
+
+
+VISIBLE_LABELS = """() => {
+  const box = geoTimeline.map.getContainer().getBoundingClientRect();
+  return Array.from(document.querySelectorAll('.geo-label'))
+    .filter(el => el.style.display !== 'none')
+    .map(el => { const r = el.getBoundingClientRect();
+                 return [el.textContent, r.left >= box.left && r.right <= box.right &&
+                         r.top >= box.top && r.bottom <= box.bottom, r.left, r.top, r.right,
+                         r.bottom]; });
+}"""
+
+
+def test_names_on_the_map_offline_at_the_opening_view(offline_page: OfflinePage, map_file) -> None:
+    open_map(offline_page, map_file)
+    page = offline_page.page
+    labels = page.evaluate(VISIBLE_LABELS)
+    inside = {text for text, within, *_ in labels if within}
+    # Baku and Moscow by their points; Washington where its arcs leave the view
+    assert {"Baku", "Moscow", "Washington"} <= inside, labels
+    assert {"Georgia", "Kazakhstan", "Turkey", "Iran"} & inside  # country names at this zoom
+    for a in range(len(labels)):  # no two names overlap
+        for b in range(a + 1, len(labels)):
+            _, _, l1, t1, r1, b1 = labels[a]
+            _, _, l2, t2, r2, b2 = labels[b]
+            assert not (l1 < r2 - 0.5 and l2 < r1 - 0.5 and t1 < b2 - 0.5 and t2 < b1 - 0.5), (
+                labels[a], labels[b])
+    # zoomed in on Baku: no country names, the place names stay
+    page.evaluate("geoTimeline.map.setView([40.4, 49.9], 9, {animate: false})")
+    texts = {text for text, within, *_ in page.evaluate(VISIBLE_LABELS) if within}
+    assert "Baku" in texts and not texts & {"Georgia", "Iran", "Armenia", "Azerbaijan"}
+    assert offline_page.errors == []
+    page.screenshot(path="/tmp/mapui-labels.png")

@@ -125,3 +125,10 @@ def test_the_flight_is_drawn_as_its_legend_says_above_the_arcs() -> None:
     assert handles["a flight's route ahead (faint)"].get_linestyle() == "-"
     statement = KIND_STYLE["statement"]
     assert statement.dash and MARK.route_dash != statement.dash
+
+
+def test_the_image_names_places_and_countries() -> None:
+    data = CORPORA["shipped"]()
+    texts = _texts(render_image(data.events, at=MID_FLIGHT, fmt="svg", views=data.views))
+    assert {"Baku", "Moscow", "Yerevan"} <= set(texts)
+    assert {"Georgia", "Ukraine", "Belarus"} <= set(texts)

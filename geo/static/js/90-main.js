@@ -103,6 +103,7 @@
     };
     var layers = canvas ? new GEO.CanvasLayers(map, scene, groups, ctx)
       : new GEO.SvgLayers(map, scene, groups, ctx);
+    var labels = new GEO.Labels(map, m, scene, layers);  // names on the map
     var timeline = new GEO.Timeline(map, m, clock, scene, { copyLink: copyLink });
     new GEO.Legend(map, m, { position: narrow ? "topright" : "bottomright", collapsed: opts.legendCollapsed });
     if (meta.title) {
@@ -197,6 +198,7 @@
       scene.update(clock.t, clock.mode, clock.windowMs, hidden);
       timeline.hidden = hidden;
       layers.render();
+      labels.update();
       timeline.update();
       if (popup && popup.isOpen()) {  // an open flight's profile marks the clock's time
         var el = popup.getElement(), box = el && el.querySelector(".geo-profile");
@@ -253,7 +255,7 @@
     function index(id) { return m.id.indexOf(id); }
     var api = {
       clock: clock, map: map, model: m, scene: scene, layers: layers, views: views,
-      notes: notes, canvas: canvas,
+      notes: notes, canvas: canvas, labels: labels,
       time: function () { return clock.t; },
       setTime: function (t) { clock.setTime(t); },
       label: function () { return timeline.label.textContent; },
