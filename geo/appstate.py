@@ -19,7 +19,7 @@ from typing import Any
 
 from geo.io import MAX_BYTES, Dataset, load_dataset, too_big_message
 from geo.model import KINDS, STATUSES, DataError, Event, Problem
-from geo.options import BASEMAPS, Basemap, Format, parse_basemap
+from geo.options import BASEMAPS, DEFAULT_BASEMAP, Basemap, Format, parse_basemap
 from geo.query import Filters, span_of
 from geo.table import flight_text, normalize, track_lines
 from geo.timeline import is_zone, last_day, parse_date_bound, time_in_zone
@@ -58,7 +58,7 @@ class View:
     statuses: tuple[str, ...] = ()
     q: str = ""
     tz: str = "UTC"
-    basemap: Basemap = "tiles"
+    basemap: Basemap = DEFAULT_BASEMAP
     within: str = ""  # a region (geo.regions): a country, a box, a polygon file
 
     def filters(self) -> Filters:
@@ -84,7 +84,7 @@ class View:
             args.append(f"--within={self.within.strip()}")
         if self.tz != "UTC":
             args += ["--tz", self.tz]
-        if self.basemap != "tiles":
+        if self.basemap != DEFAULT_BASEMAP:
             args += ["--basemap", self.basemap]
         return args
 
@@ -155,14 +155,14 @@ def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, li
             f"tz: '{shown_value(tz)}' is not an IANA time zone (e.g. 'Asia/Baku'); UTC is used"
         )
         tz = "UTC"
-    basemap_text = (_last(params, "basemap") or "tiles").strip() or "tiles"
-    basemap: Basemap = "tiles"
+    basemap_text = (_last(params, "basemap") or DEFAULT_BASEMAP).strip() or DEFAULT_BASEMAP
+    basemap: Basemap = DEFAULT_BASEMAP
     try:
         basemap = parse_basemap(basemap_text)
     except ValueError:
         notes.append(
             f"basemap: '{shown_value(basemap_text)}' is not one of {', '.join(BASEMAPS)}; "
-            "tiles are used"
+            f"{BASEMAPS[DEFAULT_BASEMAP].lower()} is used"
         )
     within = (_last(params, "within") or "").strip()[:MAX_QUERY_TEXT]
     if within:
@@ -203,7 +203,7 @@ def view_to_query(view: View) -> dict[str, str]:
         out["within"] = view.within.strip()
     if view.tz != "UTC":
         out["tz"] = view.tz
-    if view.basemap != "tiles":
+    if view.basemap != DEFAULT_BASEMAP:
         out["basemap"] = view.basemap
     return out
 

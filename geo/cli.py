@@ -15,7 +15,7 @@ from typing import IO
 
 from geo.io import Dataset, default_paths, load_dataset
 from geo.model import KINDS, STATUSES, DataError, Event, Problem, visible
-from geo.options import BASEMAPS, FORMATS, format_for_path
+from geo.options import BASEMAPS, DEFAULT_BASEMAP, FORMATS, format_for_path
 from geo.output import OutputError, refuse_inputs, write_atomically
 from geo.query import Filters, select
 from geo.table import flat, normalize
@@ -121,8 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--basemap",
         choices=tuple(BASEMAPS),
-        default="tiles",
-        help="online tiles over the shipped outlines, or outlines only",
+        default=DEFAULT_BASEMAP,
+        help="the shipped outlines with names, offline (default), or online OpenStreetMap "
+        "tiles over them (the tile requests reveal the area viewed)",
     )
     return parser
 

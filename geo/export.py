@@ -26,6 +26,7 @@ from geo.geojson import geojson_features, write_geojson
 from geo.kml import write_kml
 from geo.model import Event, MapView
 from geo.options import (
+    DEFAULT_BASEMAP,
     MEDIA_TYPES,
     Basemap,
     Format,
@@ -139,7 +140,7 @@ def export_to(
     *,
     tz: str = "UTC",
     title: str | None = None,
-    basemap: Basemap | str = "tiles",
+    basemap: Basemap | str = DEFAULT_BASEMAP,
     views: Sequence[MapView] = (),
     at: datetime | None = None,
 ) -> None:
@@ -168,7 +169,7 @@ def export(
     *,
     tz: str = "UTC",
     title: str | None = None,
-    basemap: Basemap | str = "tiles",
+    basemap: Basemap | str = DEFAULT_BASEMAP,
     views: Sequence[MapView] = (),
     at: datetime | None = None,
 ) -> bytes:

@@ -3,7 +3,8 @@
 Leaflet's JS and CSS are inlined from the ``xstatic-leaflet`` package (its images as data:
 URIs); none of folium's CDN defaults (jQuery, Bootstrap, awesome-markers, Font Awesome) are
 kept. The shipped Natural Earth country outlines make the map readable with no tiles; online
-tiles are an optional base layer. The page's own script (``geo/static/js/*.js``, small files
+tiles are an explicit choice (``basemap="tiles"``: their requests reveal the area viewed), an
+overlay the reader can switch off. The page's own script (``geo/static/js/*.js``, small files
 by role, concatenated here in name order) and its vendored libraries (``geo/static/vendor``:
 GeographicLib's geodesics, fflate's inflate) are inlined after Leaflet, fed by one small JSON
 block and one base64 blob (:mod:`geo.pack`).
@@ -29,7 +30,7 @@ from branca.element import Element, MacroElement
 
 from geo.layers import bounds, map_payload
 from geo.model import Event, MapView
-from geo.options import Basemap
+from geo.options import DEFAULT_BASEMAP, Basemap
 from geo.shipped import shipped
 from geo.style import MARK
 
@@ -198,7 +199,7 @@ def build_map(
     *,
     tz: str = "UTC",
     title: str | None = None,
-    basemap: Basemap = "tiles",
+    basemap: Basemap = DEFAULT_BASEMAP,
     views: Sequence[MapView] = (),
 ) -> folium.Map:
     """The folium map of ``events``: outlines, optional tiles, event layers, time slider."""
@@ -216,9 +217,10 @@ def build_map(
     figure: Any = fmap.get_root()
     figure.title = html.escape(title)
     figure.header.add_child(_inline_leaflet(), name="inline_leaflet")
-    if basemap == "tiles":
+    if basemap == "tiles":  # an overlay, so the reader can switch the requests off
         folium.TileLayer(
-            "OpenStreetMap", name="OpenStreetMap tiles (online)", control=True, show=True
+            "OpenStreetMap", name="OpenStreetMap tiles (online: requests reveal the area)",
+            control=True, show=True, overlay=True,
         ).add_to(fmap)
     folium.GeoJson(
         country_outlines(),
@@ -265,7 +267,7 @@ def to_html(
     *,
     tz: str = "UTC",
     title: str | None = None,
-    basemap: Basemap = "tiles",
+    basemap: Basemap = DEFAULT_BASEMAP,
     views: Sequence[MapView] = (),
 ) -> str:
     """The self-contained HTML document (what the app shows and the CLI exports)."""
@@ -277,7 +279,7 @@ def to_html_bytes(
     *,
     tz: str = "UTC",
     title: str | None = None,
-    basemap: Basemap = "tiles",
+    basemap: Basemap = DEFAULT_BASEMAP,
     views: Sequence[MapView] = (),
 ) -> bytes:
     """:func:`to_html` as UTF-8: the rendered document with the data blob (base64, made as

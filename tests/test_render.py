@@ -25,8 +25,11 @@ def test_html_is_self_contained() -> None:
     js, css = leaflet_assets()
     assert js in html and "url(images/" not in css and "data:image/png;base64," in css
     assert "geoTimelineInit(" in html
-    # only tile URLs point outside the file
+    # by default nothing points outside the file; with tiles, only tile URLs
     urls = set(re.findall(r"https?://[^\s\"'\\)]+", html.replace(js, "")))
+    assert not {u for u in urls if "{z}" in u}
+    tiled = geo.to_html(shipped_events(), basemap="tiles")
+    urls = set(re.findall(r"https?://[^\s\"'\\)]+", tiled.replace(js, "")))
     assert {u for u in urls if "{z}" in u} == {"https://tile.openstreetmap.org/{z}/{x}/{y}.png"}
 
 
@@ -34,6 +37,16 @@ def test_outlines_only_has_no_tiles_but_the_outline_layer() -> None:
     html = geo.to_html(shipped_events(), basemap="outlines")
     assert "tile.openstreetmap.org" not in html
     assert "Country outlines (offline)" in html and '"Azerbaijan"' in html
+
+
+def test_the_default_is_outlines_and_tiles_are_an_overlay_one_can_switch_off() -> None:
+    assert geo.to_html(shipped_events()) == geo.to_html(shipped_events(), basemap="outlines")
+    tiled = geo.to_html(shipped_events(), basemap="tiles")
+    layer = re.search(r"L\.tileLayer\([^;]*", tiled)
+    assert layer and "tile.openstreetmap.org" in layer.group(0)
+    # a LayerControl overlay (a checkbox), not the only base layer (a radio that stays on)
+    control = re.search(r"overlays\s*:\s*\{[^}]*\}", tiled)
+    assert control and "OpenStreetMap tiles" in control.group(0)
 
 
 def test_popups_carry_local_and_utc_times_and_sources() -> None:
