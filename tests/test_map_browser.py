@@ -390,3 +390,41 @@ def test_names_on_the_map_offline_at_the_opening_view(offline_page: OfflinePage,
     assert "Baku" in texts and not texts & {"Georgia", "Iran", "Armenia", "Azerbaijan"}
     assert offline_page.errors == []
     page.screenshot(path="/tmp/mapui-labels.png")
+
+
+TICKS = """() => { const axis = document.querySelector('.geo-axis').getBoundingClientRect();
+  return Array.from(document.querySelectorAll('.geo-axis .geo-tick')).map(el => {
+    const r = el.getBoundingClientRect();
+    return [el.textContent, Number(el.dataset.t), r.left >= axis.left - 0.5 &&
+            r.right <= axis.right + 0.5 && r.width > 0]; }); }"""
+
+
+def test_the_slider_has_dated_ticks_for_the_chapter_and_the_whole_span(
+    offline_page: OfflinePage, map_file
+) -> None:
+    open_map(offline_page, map_file)
+    page = offline_page.page
+    ticks = page.evaluate(TICKS)  # the flight night: a day or two, hours and a date
+    assert len(ticks) >= 3 and all(inside for *_, inside in ticks), ticks
+    assert any(label == "14 Mar" for label, *_ in ticks)
+    assert [t for _, t, _ in ticks] == sorted(t for _, t, _ in ticks)
+    hours = [label for label, *_ in ticks if ":" in label]
+    assert hours and all(label.endswith(":00") for label in hours)
+    page.locator("button.geo-span").click()  # the whole span: years
+    page.wait_for_function("document.querySelector('.geo-axis .geo-tick').textContent.length == 4")
+    ticks = page.evaluate(TICKS)
+    years = [label for label, *_ in ticks]
+    assert len(years) >= 3 and all(y.isdigit() for y in years), years
+    assert {"2018", "2024"} & set(years)
+    for label, t, _ in ticks:  # each on 1 January of its year, UTC
+        assert datetime.fromtimestamp(t / 1000, tz=UTC) == datetime(int(label), 1, 1, tzinfo=UTC)
+    # in another zone the ticks move to its midnights
+    page.select_option("select.geo-tz", "Asia/Baku")
+    label, t, _ = page.evaluate(TICKS)[0]
+    assert datetime.fromtimestamp(t / 1000, tz=UTC) == datetime(int(label) - 1, 12, 31, 20,
+                                                                 tzinfo=UTC)
+    # a histogram bin says its span and count on hover
+    hist = page.locator("canvas.geo-histogram")
+    box = hist.bounding_box()
+    hist.hover(position={"x": 2, "y": box["height"] / 2})
+    assert "event" in hist.get_attribute("title")
