@@ -13,7 +13,7 @@ from geo.export import export
 from geo.io import load_dataset
 from geo.layers import epoch_ms
 from geo.timeline import exclusive_end
-from tests.conftest import OfflinePage, at_rest, open_offline
+from tests.conftest import OfflinePage, at_rest, no_popup, open_offline
 from tests.helpers import shipped_events
 
 pytestmark = pytest.mark.browser
@@ -428,3 +428,33 @@ def test_the_slider_has_dated_ticks_for_the_chapter_and_the_whole_span(
     box = hist.bounding_box()
     hist.hover(position={"x": 2, "y": box["height"] / 2})
     assert "event" in hist.get_attribute("title")
+
+
+def test_on_a_phone_every_card_fits_with_a_reachable_close_button(browser, map_file) -> None:
+    state = open_offline(browser, viewport=(390, 844))
+    try:
+        open_map(state, map_file)
+        page = state.page
+        page.evaluate("geoTimeline.setSpan(geoTimeline.span[0], geoTimeline.span[1])")
+        page.evaluate("geoTimeline.setTime(geoTimeline.span[1])")  # every event shown
+        ids = page.evaluate("geoTimeline.model.id")
+        assert len(ids) == len(shipped_events())
+        for event_id in ids:
+            assert page.evaluate(f"geoTimeline.openPopup({event_id!r})"), event_id
+            at_rest(page)
+            box = page.locator(".leaflet-popup").bounding_box()
+            assert box["x"] >= 0 and box["y"] >= 0, (event_id, box)
+            assert box["x"] + box["width"] <= 390 and box["y"] + box["height"] <= 844, (
+                event_id, box)
+            card = page.locator(".geo-popup[data-event]")
+            # the important lines first: the title, then kind · status, then when
+            lines = card.inner_text().split("\n")
+            assert lines[1].split(" · ")[0] in {"flight", "meeting", "visit", "call",
+                                                "agreement", "statement", "report", "letter",
+                                                "ruling"}, lines[:3]
+            assert lines[2] == "When", lines[:3]
+            page.locator(".leaflet-popup-close-button").click()  # reachable: not covered
+            no_popup(page)
+        assert state.errors == []
+    finally:
+        state.page.context.close()

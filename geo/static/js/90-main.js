@@ -64,11 +64,13 @@
       var tl = timeline.box.getBoundingClientRect();
       bottom = Math.max(bottom, box.bottom - tl.top + 10);
       var height = Math.max(120, box.height - top - bottom - 40);
+      // as wide as the map allows (a phone's card stays on screen, its close button too)
+      var width = Math.max(160, Math.min(360, box.width - 60));
       return { autoPanPaddingTopLeft: L.point(10, top), autoPanPaddingBottomRight: L.point(10, bottom),
-               maxHeight: height };
+               maxHeight: height, maxWidth: width, minWidth: Math.min(220, width) };
     }
     function openPopup(content, latlng) {
-      popup = L.popup(L.extend({ maxWidth: 360, minWidth: 220, className: "geo-popup-box" }, popupRoom()))
+      popup = L.popup(L.extend({ className: "geo-popup-box" }, popupRoom()))
         .setLatLng(latlng).setContent(content).openOn(map);
       return popup;
     }
