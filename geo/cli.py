@@ -222,6 +222,7 @@ def _selected(args: argparse.Namespace, data: Dataset) -> list[Event]:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from geo.export import export_to
+    from geo.layers import left_out_lines
 
     if not is_zone(args.tz):
         raise UsageError(f"--tz: '{args.tz}' is not an IANA time zone (e.g. 'Europe/Moscow')")
@@ -240,10 +241,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
             raise UsageError(f"--at: {exc}") from None
     data = _dataset(args)
     events = _selected(args, data)
+    left_out = left_out_lines(data.problems, data.rows_skipped, data.events_name)
 
     def write(out: IO[bytes]) -> None:  # GeoJSON and KML stream, batch by batch
         export_to(out, events, fmt, tz=args.tz, title=args.title, basemap=args.basemap,
-                  views=data.views, at=at)
+                  views=data.views, at=at, left_out=left_out)
 
     if args.out == "-":
         write(sys.stdout.buffer)

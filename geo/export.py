@@ -143,13 +143,15 @@ def export_to(
     basemap: Basemap | str = DEFAULT_BASEMAP,
     views: Sequence[MapView] = (),
     at: datetime | None = None,
+    left_out: Sequence[str] = (),
 ) -> None:
     """Write one export to ``out``. GeoJSON and KML are streamed batch by batch, so a large
     one never sits in memory whole; the other formats are written at once.
 
     ``fmt`` and ``basemap`` are checked here (``ValueError`` for an unknown one). ``at`` is
     the moment an image (png, svg) shows (default: :func:`geo.static_map.default_time`, the
-    first view's clock); the other formats ignore it.
+    first view's clock); the other formats ignore it. ``left_out``: what the map says was
+    left out of its input (:func:`geo.layers.left_out_lines`; the HTML map shows it).
     """
     fmt = parse_format(fmt)
     basemap = parse_basemap(basemap)
@@ -159,7 +161,8 @@ def export_to(
         write_kml(events, out)
     else:
         out.write(
-            export(events, fmt, tz=tz, title=title, basemap=basemap, views=views, at=at)
+            export(events, fmt, tz=tz, title=title, basemap=basemap, views=views, at=at,
+                   left_out=left_out)
         )
 
 
@@ -172,6 +175,7 @@ def export(
     basemap: Basemap | str = DEFAULT_BASEMAP,
     views: Sequence[MapView] = (),
     at: datetime | None = None,
+    left_out: Sequence[str] = (),
 ) -> bytes:
     """The bytes of one export; the CLI writes them, the app's download buttons serve them.
 
@@ -183,7 +187,8 @@ def export(
     if fmt == "html":
         from geo.render import to_html_bytes
 
-        return to_html_bytes(events, tz=tz, title=title, basemap=basemap, views=views)
+        return to_html_bytes(events, tz=tz, title=title, basemap=basemap, views=views,
+                             left_out=left_out)
     if fmt in ("geojson", "kml"):
         buf = io.BytesIO()
         (write_geojson if fmt == "geojson" else write_kml)(events, buf)

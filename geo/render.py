@@ -201,6 +201,7 @@ def build_map(
     title: str | None = None,
     basemap: Basemap = DEFAULT_BASEMAP,
     views: Sequence[MapView] = (),
+    left_out: Sequence[str] = (),
 ) -> folium.Map:
     """The folium map of ``events``: outlines, optional tiles, event layers, time slider."""
     title = DEFAULT_TITLE if title is None else title
@@ -239,7 +240,7 @@ def build_map(
     flights = folium.FeatureGroup(name="Flights")
     for group in (arcs, places, flights):
         group.add_to(fmap)
-    meta, blob = map_payload(events, tz=tz, title=title, views=views)
+    meta, blob = map_payload(events, tz=tz, title=title, views=views, left_out=left_out)
     time_layers = _TimeLayers(meta, blob, flights, places, arcs)
     if box is not None:
         # fitted by the page before it draws anything, without a zoom animation (when the
@@ -269,9 +270,12 @@ def to_html(
     title: str | None = None,
     basemap: Basemap = DEFAULT_BASEMAP,
     views: Sequence[MapView] = (),
+    left_out: Sequence[str] = (),
 ) -> str:
     """The self-contained HTML document (what the app shows and the CLI exports)."""
-    return to_html_bytes(events, tz=tz, title=title, basemap=basemap, views=views).decode("utf-8")
+    return to_html_bytes(
+        events, tz=tz, title=title, basemap=basemap, views=views, left_out=left_out
+    ).decode("utf-8")
 
 
 def to_html_bytes(
@@ -281,10 +285,11 @@ def to_html_bytes(
     title: str | None = None,
     basemap: Basemap = DEFAULT_BASEMAP,
     views: Sequence[MapView] = (),
+    left_out: Sequence[str] = (),
 ) -> bytes:
     """:func:`to_html` as UTF-8: the rendered document with the data blob (base64, made as
     bytes, never as a text copy of megabytes) spliced in."""
-    fmap = build_map(events, tz=tz, title=title, basemap=basemap, views=views)
+    fmap = build_map(events, tz=tz, title=title, basemap=basemap, views=views, left_out=left_out)
     layers = next(c for c in fmap._children.values() if isinstance(c, _TimeLayers))
     layers.defer_data = True
     text: str = fmap.get_root().render()

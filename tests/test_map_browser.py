@@ -458,3 +458,19 @@ def test_on_a_phone_every_card_fits_with_a_reachable_close_button(browser, map_f
         assert state.errors == []
     finally:
         state.page.context.close()
+
+
+def test_a_file_with_skipped_rows_makes_a_map_that_says_so(
+    offline_page: OfflinePage, tmp_path: Path
+) -> None:
+    from geo.cli import main
+
+    out = tmp_path / "typo.html"
+    assert main(["export", "tests/data/bad/many_problems.csv", "--out", str(out)]) == 0
+    open_map(offline_page, out)
+    note = offline_page.page.locator(".geo-left-out")
+    assert note.count() == 1
+    text = note.inner_text()
+    assert "4 rows of tests/data/bad/many_problems.csv were left out:" in text
+    assert "many_problems.csv:6: start: '2025-13-01' is not a real date" in text
+    assert offline_page.page.evaluate("geoTimeline.model.n") == 1

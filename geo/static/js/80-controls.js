@@ -290,14 +290,15 @@
     this.next.disabled = k >= this.views.length - 1;
   };
 
-  // A note on the map (what a link asked for and could not have), with a close button.
-  GEO.note = function (map, lines) {
+  // A note on the map (what a link asked for and could not have; what the input left out),
+  // with a close button.
+  GEO.note = function (map, lines, heading, cls) {
     var Control = L.Control.extend({
       options: { position: "topleft" },
       onAdd: function () {
-        var box = el("div", "geo-note leaflet-bar");
+        var box = el("div", "geo-note leaflet-bar" + (cls ? " " + cls : ""));
         box.setAttribute("role", "status");
-        box.appendChild(el("div", "geo-note-head", "Some of the link was ignored:"));
+        box.appendChild(el("div", "geo-note-head", heading || "Some of the link was ignored:"));
         var ul = el("ul");
         lines.slice(0, 8).forEach(function (line) { ul.appendChild(el("li", null, line)); });
         if (lines.length > 8) ul.appendChild(el("li", null, "and " + (lines.length - 8) + " more"));

@@ -187,6 +187,9 @@
     if (viewAtStart) current.view = viewAtStart;
     var notes = parsed.notes;
     if (notes.length) GEO.note(map, notes);
+    // a map made from files with skipped rows says so (geo.layers.left_out_lines)
+    var leftOut = meta.leftOut || [];
+    if (leftOut.length) GEO.note(map, leftOut.slice(1), leftOut[0], "geo-left-out");
 
     // ---- drawing -----------------------------------------------------------------------
     var frame = null;
