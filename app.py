@@ -35,7 +35,12 @@ from geo.model import EVENT_COLUMNS, KINDS, STATUSES, DataError, Event, MapView
 from geo.options import BASEMAPS, EXTENSIONS, FORMAT_LABELS, FORMATS, MEDIA_TYPES, Format
 from geo.query import select
 
-MAP_HEIGHT = 650
+MAP_HEIGHT = 650  # the map's height where the component cannot measure the window
+# A compact header: the map (which fills the window's height below its top) starts high
+COMPACT_HEADER = (
+    "<style>.block-container { padding-top: 2.2rem; padding-bottom: 1rem; }"
+    " .block-container h4 { padding: 0 0 0.2rem; }</style>"
+)
 BOUND_KEYS = frozenset({"q"})  # widgets bound to their query parameter (bind="query-params")
 MAX_FLIGHT_PANELS = 12
 MAX_PROBLEM_LINES = 200  # shown in the app; the count says how many more
@@ -724,7 +729,8 @@ def discard_edits() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Flights and diplomacy", page_icon="✈️", layout="wide")
-    st.title("Flights and diplomacy")
+    st.markdown(COMPACT_HEADER, unsafe_allow_html=True)  # fixed CSS, no data in it
+    st.markdown("#### Flights and diplomacy")
     if "session" not in ss:
         init_from_query()
     if session().dataset is None:

@@ -245,7 +245,8 @@
       }, 250);
     }
     function copyLink(btn) {
-      var url = location.href.split("#")[0] + "#" + fragment();
+      // inside the app, the app's URL (its filters) with the map's state; else this file's
+      var url = (GEO.embed.base || location.href.split("#")[0]) + "#" + fragment();
       var done = function () { btn.textContent = "✓"; setTimeout(function () { btn.textContent = "Link"; }, 1500); };
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(url).then(done, function () { window.prompt("Copy this link:", url); });
