@@ -49,6 +49,8 @@ CACHE_BUDGET = 3 * 2**30  # bytes of datasets and documents the sessions share, 
 DATASET_BYTES_PER_INPUT_BYTE = 40  # a loaded dataset's size, per byte of its files (measured)
 DOWNLOADS: tuple[Format, ...] = FORMATS
 HEAVY: frozenset[Format] = frozenset({"gpkg", "parquet", "png", "svg"})  # made when clicked
+# two CSVs, two names (the normalized table keeps the plain one)
+DOWNLOAD_SUFFIXES: dict[Format, str] = {"events-csv": "-events", "fixes-csv": "-fixes"}
 GEO_MAP = components.declare_component(
     "geo_map", path=str(Path(__file__).resolve().parent / "geo" / "static" / "component")
 )
@@ -541,7 +543,7 @@ def downloads(events: Sequence[Event], view: View, html: bytes, views: Sequence[
         col.download_button(
             f"Download {FORMAT_LABELS[fmt]}",
             data=data,
-            file_name=f"flights-diplomacy{'-events' if fmt == 'events-csv' else ''}"
+            file_name=f"flights-diplomacy{DOWNLOAD_SUFFIXES.get(fmt, '')}"
             f".{EXTENSIONS[fmt]}",
             mime=MEDIA_TYPES[fmt],
             key=f"download_{fmt}",

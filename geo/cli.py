@@ -196,13 +196,15 @@ def _cmd_list(args: argparse.Namespace) -> int:
         out.write(to_csv(events))
     else:
         widths = {"id": 22, "kind": 9, "when": 30, "destination": 28, "status": 11}
+        # the id column as wide as the longest id (ids are what `--search` and links use)
+        widths["id"] = max([22, *(len(visible(flat(r["id"]))) for r in rows)])
         header = "  ".join(c.upper().ljust(w) for c, w in widths.items()) + "  TITLE"
         print(header)
         for row in rows:
             # the table is for a terminal: no ESC sequences, line breaks or bidi overrides
             cells = [visible(flat(row[c]))[:w].ljust(w) for c, w in widths.items()]
             print("  ".join(cells) + "  " + visible(flat(row["title"])))
-        print(f"{len(rows)} events")
+        print(f"{len(rows):,} event{'s' if len(rows) != 1 else ''}")
     return 0
 
 
@@ -255,7 +257,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"{args.out}: cannot write: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    print(f"{args.out}: {len(events)} events, {fmt}, {size:,} bytes")
+    n = len(events)
+    print(f"{args.out}: {n:,} event{'s' if n != 1 else ''}, {fmt}, {size:,} bytes")
     return 0
 
 

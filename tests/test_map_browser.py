@@ -474,3 +474,64 @@ def test_a_file_with_skipped_rows_makes_a_map_that_says_so(
     assert "4 rows of tests/data/bad/many_problems.csv were left out:" in text
     assert "many_problems.csv:6: start: '2025-13-01' is not a real date" in text
     assert offline_page.page.evaluate("geoTimeline.model.n") == 1
+
+
+EMBEDDING = """<!doctype html><html><body style="margin:0">
+<iframe id="m" src="{src}" style="width:1200px;height:760px;border:0"></iframe>
+<script>
+  window.told = [];
+  window.addEventListener("message", function (ev) {{
+    if (ev.data && ev.data.geo) window.told.push(ev.data);
+  }});
+</script></body></html>"""
+
+
+def test_an_event_opened_from_a_cluster_list_is_told_to_the_app(
+    browser, map_file, tmp_path: Path
+) -> None:
+    """The app selects the table row of an event opened on the map, from a list too."""
+    host = tmp_path / "host.html"
+    host.write_text(EMBEDDING.format(src=map_file.as_uri()), encoding="utf-8")
+    state = open_offline(browser, viewport=(1240, 800))
+    try:
+        page = state.page
+        page.goto(host.as_uri())
+        frame = page.frame_locator("#m")
+        page.wait_for_function("window.told.some(m => m.geo === 'state')", timeout=20000)
+        inner = next(f for f in page.frames if f.url.startswith(map_file.as_uri()))
+        point = inner.evaluate("geoTimeline.pointAt('dunford-gerasimov-2017')")
+        assert not inner.evaluate("geoTimeline.map.scrollWheelZoom.enabled()")  # embedded
+        frame.locator(".leaflet-container").click(position={"x": point["x"], "y": point["y"]})
+        frame.locator(".geo-list").wait_for(timeout=5000)
+        inner.wait_for_function("!document.querySelector('.leaflet-map-pane.leaflet-pan-anim')")
+        frame.locator(".geo-list-item[data-event='dunford-gerasimov-2017']").click()
+        page.wait_for_function(
+            "window.told.some(m => m.geo === 'opened' && m.id === 'dunford-gerasimov-2017')",
+            timeout=10000,
+        )
+        # inside the app the wheel scrolls the page until the map is clicked
+        assert inner.evaluate("geoTimeline.map.scrollWheelZoom.enabled()")  # clicked above
+        assert state.errors == []
+    finally:
+        page.context.close()
+
+
+def test_smaller_items_in_the_air_legend_collapsed_pause_glyph(browser, map_file) -> None:
+    state = open_offline(browser, viewport=(1440, 900))
+    try:
+        open_map(state, map_file)
+        page = state.page
+        # the legend starts collapsed on a large screen too (the README's word)
+        assert not page.evaluate("document.querySelector('.geo-legend details').open")
+        # a flight known to the minute, between its times, is in the air, not "possibly"
+        page.evaluate(f"geoTimeline.setTime({epoch_ms(DEPARTURE) + 10 * 60000})")
+        assert page.evaluate("geoTimeline.openPopup('flight-vko-gyd-2025-03-14')")
+        text = page.locator(".geo-popup[data-event='flight-vko-gyd-2025-03-14']").inner_text()
+        assert "in the air at the clock's time" in text and "possibly" not in text
+        # a pause glyph Debian's fonts have (U+23F8 drew an empty box)
+        page.evaluate("geoTimeline.play()")
+        assert page.locator("button.geo-play").inner_text() == "❚❚"
+        page.evaluate("geoTimeline.pause()")
+        assert page.locator("button.geo-play").inner_text() == "▶"
+    finally:
+        state.page.context.close()

@@ -15,6 +15,7 @@
 
   var PHASE_WORDS = ["", "not yet, at the clock's time", "possibly under way at the clock's time",
                      "done, at the clock's time"];
+  var IN_THE_AIR = "in the air at the clock's time";  // a flight known to the minute
 
   // event i's card, the important lines first: what, its kind, status and state at the
   // clock's time, when (local, then UTC), a flight's facts and its claim against the record,
@@ -32,7 +33,9 @@
     head.appendChild(el("span", "geo-status-" + status, status));
     if (phase) {
       head.appendChild(document.createTextNode(" · "));
-      head.appendChild(el("span", "geo-phase geo-phase-" + phase, PHASE_WORDS[phase]));
+      var airborne = phase === GEO.PHASE.UNDERWAY && m.flightOf[i] >= 0 &&
+        m.precision[i] === meta.precisions.indexOf("minute");
+      head.appendChild(el("span", "geo-phase geo-phase-" + phase, airborne ? IN_THE_AIR : PHASE_WORDS[phase]));
     }
     root.appendChild(head);
     var dl = el("dl");

@@ -163,7 +163,7 @@
     var c = this.clock, m = this.m;
     this.slider.value = String(Math.round((c.t - c.lo) / Math.max(1, c.hi - c.lo) * RESOLUTION));
     this.label.textContent = GEO.clockLabel(m, c.t, c.tz, this.formatters);
-    this.playBtn.textContent = c.playing ? "⏸" : "▶";
+    this.playBtn.textContent = c.playing ? "❚❚" : "▶";  // U+23F8 is missing from DejaVu
     this.modeSel.value = c.mode;
     this.winSel.value = String(c.windowMs);
     this.winSel.disabled = c.mode !== "window";

@@ -28,7 +28,7 @@
         var box = el("div", "geo-legend leaflet-bar");
         var details = el("details");
         var size = map.getSize();
-        details.open = !opts.collapsed && size.x >= 1400 && size.y >= 900;  // else on demand
+        details.open = opts.collapsed === false && size.x >= 1400 && size.y >= 900;  // on demand
         details.appendChild(el("summary", null, "Legend"));
         function row(icon, text) {
           var r = el("div", "geo-legend-row");

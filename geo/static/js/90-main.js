@@ -82,6 +82,7 @@
       openList: function (events, heading, latlng) {
         var list = GEO.eventList(m, events, heading, function (i) {
           var card = GEO.eventCard(m, i, actions);
+          GEO.embed.tell("opened", { id: m.id[i] });  // the app selects its table row
           var back = GEO.el("button", "geo-back", "‹ " + heading);
           back.type = "button";
           back.addEventListener("click", function (ev) { ev.stopPropagation(); popup.setContent(list); });
