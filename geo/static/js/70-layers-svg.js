@@ -183,7 +183,8 @@
             (flight ? " geo-flight-done" : " geo-arc") + (recorded ? " geo-recorded" : "")
         });
         line._group = g;
-        line._extra = recorded ? this._recordedExtras(recorded, "geoFlightLines") : [];
+        line._extra = recorded ? this._recordedExtras(recorded, "geoFlightLines")
+          .concat(this._altitudeRuns(recorded, undefined, null, "geoFlightLines")) : [];
         line.on("click", function (ev) { self._openLine(this._group, ev.latlng); });
         line.bindTooltip(function (layer) { return self.ctx.tip(sc.eventsOf(layer._group)); },
                          { sticky: true });
@@ -213,6 +214,16 @@
     return [gaps, reference];
   };
 
+  // A recorded track's runs coloured by altitude (27-altitude.js), over its solid line.
+  GEO.SvgLayers.prototype._altitudeRuns = function (shape, k, tail, pane) {
+    var ks = this.m.meta.style.kinds.flight, self = this;
+    return GEO.altitudeRuns(this.m, shape.recorded, shape, k, tail).map(function (run) {
+      return L.polyline(run.points, {
+        renderer: self._renderer(pane), pane: pane, color: run.color, weight: ks.weight,
+        opacity: 0.95, className: "geo-alt-run", interactive: false });
+    });
+  };
+
   GEO.SvgLayers.prototype._openLine = function (g, latlng) {
     var sc = this.scene, events = sc.eventsOf(g), G = sc.groups, S = this.m.strings;
     if (events.length === 1) { this.ctx.openEvent(events[0], latlng); return; }
@@ -229,7 +240,7 @@
     Object.keys(this.flightLayers).forEach(function (f) {
       if (!air[f]) {
         var x = self.flightLayers[f];
-        [x.route, x.progress, x.plane].concat(x.ends, x.extra, x.trail).forEach(function (l) {
+        [x.route, x.progress, x.plane, x.alt].concat(x.ends, x.extra, x.trail).forEach(function (l) {
           self.groups.flights.removeLayer(l);
         });
         delete self.flightLayers[f];
@@ -250,6 +261,7 @@
             className: "geo-flight-route" + (recorded ? " geo-recorded-route" : ""),
             interactive: false }),
           extra: recorded ? self._recordedExtras(shape, "geoFlights", true) : [],
+          alt: L.layerGroup(),  // a recorded track flown so far, coloured by altitude
           trail: GEO.trailPieces(mk).map(function (piece) {
             return L.polyline([], {
               renderer: self._renderer("geoFlights"), pane: "geoFlights", color: ks.color,
@@ -275,7 +287,7 @@
         x.progress.on("click", function (ev) { self.ctx.openEvent(i, ev.latlng); });
         x.plane.on("click", function () { self.ctx.openEvent(i, x.plane.getLatLng()); });
         x.progress.bindTooltip(function () { return self.ctx.tip([i]); }, { sticky: true });
-        [x.route].concat(x.trail, [x.progress, x.plane], x.ends, x.extra).forEach(function (l) {
+        [x.route].concat(x.trail, [x.progress, x.alt, x.plane], x.ends, x.extra).forEach(function (l) {
           if (many && l === x.plane) return;
           self.groups.flights.addLayer(l);
         });
@@ -285,6 +297,10 @@
         var flown = GEO.track.pieces(shape, pos.k, [pos.lat, pos.lon]);
         x.progress.setLatLngs(flown.solid);
         x.extra[0].setLatLngs(flown.gaps);
+        x.alt.clearLayers();
+        self._altitudeRuns(shape, pos.k, [pos.lat, pos.lon], "geoFlights").forEach(function (l) {
+          x.alt.addLayer(l);
+        });
       } else {
         x.progress.setLatLngs(latlngs(shape.points, pos.k, [pos.lat, pos.lon]));
       }
