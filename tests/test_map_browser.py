@@ -535,3 +535,14 @@ def test_smaller_items_in_the_air_legend_collapsed_pause_glyph(browser, map_file
         assert page.locator("button.geo-play").inner_text() == "▶"
     finally:
         state.page.context.close()
+
+
+def test_the_chapter_panel_follows_the_clock(offline_page: OfflinePage, map_file) -> None:
+    open_map(offline_page, map_file)
+    page = offline_page.page
+    assert "The flight night" in page.locator(".geo-chapter-title").inner_text()
+    # the app's table selects a 2018 row: the clock goes there, and so does the panel
+    assert page.evaluate("geoTimeline.focus(['scaparrotti-gerasimov-2018-12'])")
+    assert "Baku precedents" in page.locator(".geo-chapter-title").inner_text()
+    page.wait_for_function("location.hash.indexOf('view=baku-precedents') >= 0", timeout=5000)
+    assert "at this time" in page.locator(".geo-count").inner_text()

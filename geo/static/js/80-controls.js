@@ -173,7 +173,8 @@
       if (!Array.prototype.some.call(this.tzSel.options, function (o) { return o.value === c.tz; })) option(this.tzSel, c.tz, c.tz);
       this.tzSel.value = c.tz;
     }
-    this.count.textContent = this.scene.shown + " of " + m.n + " events";
+    // the events shown at the clock's time, of the document's (the app's selection)
+    this.count.textContent = this.scene.shown + " of " + m.n + " events at this time";
     this.drawHistogram();
     this.drawAxis();
   };

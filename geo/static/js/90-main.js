@@ -218,7 +218,21 @@
     }
     function schedule() { if (!frame) frame = requestAnimationFrame(render); }
     // at once, not on the next frame: a step of the slider is drawn before the next one
+    // The chapter panel follows the clock: a moment outside the chapter shown names the
+    // chapter it lies in (the first whose span holds it), or none; the map is not moved.
+    function followChapter() {
+      if (!chapters) return;
+      var inside = function (v) {
+        return (v.start === null || ms(v.start) <= clock.t) && (v.end === null || clock.t < ms(v.end));
+      };
+      var k = viewIds.indexOf(current.view);
+      if (k >= 0 && inside(views[k])) return;
+      k = views.findIndex(inside);
+      current.view = k >= 0 ? views[k].id : null;
+      chapters.show(k);
+    }
     clock.on("change", function (what) {
+      followChapter();
       render();
       if (what.tz) GEO.embed.tell("zone", { tz: clock.tz });
     });
