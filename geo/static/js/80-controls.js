@@ -174,7 +174,7 @@
       this.tzSel.value = c.tz;
     }
     // the events shown at the clock's time, of the document's (the app's selection)
-    this.count.textContent = this.scene.shown + " of " + m.n + " events at this time";
+    this.count.textContent = this.scene.shown + " of " + m.n + " shown";
     this.drawHistogram();
     this.drawAxis();
   };
