@@ -37,13 +37,20 @@ from geo.model import EVENT_FILE, EVENT_FILE_COLUMNS, KINDS, STATUSES, DataError
 from geo.options import BASEMAPS
 from geo.query import select
 
-MAP_HEIGHT = 650
+MAP_HEIGHT = 650  # the map's height where the component cannot measure the window
+# A compact header: the map (which fills the window's height below its top) starts high
+COMPACT_HEADER = (
+    "<style>.block-container { padding-top: 2.2rem; padding-bottom: 1rem; }"
+    " .block-container h4 { padding: 0 0 0.2rem; }</style>"
+)
 BOUND_KEYS = frozenset({"q"})  # widgets bound to their query parameter (bind="query-params")
 MAX_FLIGHT_PANELS = 12
 MAX_PROBLEM_LINES = 200  # shown in the app; the count says how many more
 EAGER_DOWNLOAD_LIMIT = 2_000  # larger selections build their exports only when clicked
 CACHE_BUDGET = 2**30  # bytes the sessions share (datasets, documents, tables), measured
 DOWNLOAD_COLUMNS = 5  # download buttons per row: one per format of geo.formats' table
+# two CSVs, two names (the normalized table keeps the plain one)
+DOWNLOAD_SUFFIXES: dict[str, str] = {"events-csv": "-events", "fixes-csv": "-fixes"}
 GEO_MAP = components.declare_component(
     "geo_map", path=str(Path(__file__).resolve().parent / "geo" / "static" / "component")
 )
@@ -551,8 +558,7 @@ def downloads(events: Sequence[Event], view: View, html: bytes, views: Sequence[
         col.download_button(
             f"Download {row.label}",
             data=data,
-            file_name=f"flights-diplomacy{'-events' if fmt == 'events-csv' else ''}"
-            f".{row.extension}",
+            file_name=f"flights-diplomacy{DOWNLOAD_SUFFIXES.get(fmt, '')}.{row.extension}",
             mime=row.media_type,
             key=f"download_{fmt}",
             on_click="ignore",
@@ -791,7 +797,8 @@ def find_aircraft_panel(dataset: Dataset) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Flights and diplomacy", page_icon="✈️", layout="wide")
-    st.title("Flights and diplomacy")
+    st.markdown(COMPACT_HEADER, unsafe_allow_html=True)  # fixed CSS, no data in it
+    st.markdown("#### Flights and diplomacy")
     if "session" not in ss:
         init_from_query()
     if session().dataset is None:

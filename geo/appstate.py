@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from geo.dataset import Dataset, load_dataset
 from geo.io import MAX_BYTES, too_big_message
 from geo.model import KINDS, STATUSES, DataError, Event, Problem
-from geo.options import BASEMAPS, Basemap, Format, parse_basemap
+from geo.options import BASEMAPS, DEFAULT_BASEMAP, Basemap, Format, parse_basemap
 from geo.query import Filters, span_of
 from geo.regions import region_or_none
 from geo.table import flight_text, normalize, track_lines
@@ -68,7 +68,7 @@ class View:
     statuses: tuple[str, ...] = ()
     q: str = ""
     tz: str = "UTC"
-    basemap: Basemap = "tiles"
+    basemap: Basemap = DEFAULT_BASEMAP
     within: str = ""  # a region (geo.regions): a country, a box, a polygon file
 
     def filters(self) -> Filters:
@@ -95,7 +95,7 @@ class View:
             args.append(f"--within={self.within.strip()}")
         if self.tz != "UTC":
             args += ["--tz", self.tz]
-        if self.basemap != "tiles":
+        if self.basemap != DEFAULT_BASEMAP:
             args += ["--basemap", self.basemap]
         return args
 
@@ -166,14 +166,14 @@ def view_from_query(params: Mapping[str, str | Sequence[str]]) -> tuple[View, li
             f"tz: '{shown_value(tz)}' is not an IANA time zone (e.g. 'Asia/Baku'); UTC is used"
         )
         tz = "UTC"
-    basemap_text = (_last(params, "basemap") or "tiles").strip() or "tiles"
-    basemap: Basemap = "tiles"
+    basemap_text = (_last(params, "basemap") or DEFAULT_BASEMAP).strip() or DEFAULT_BASEMAP
+    basemap: Basemap = DEFAULT_BASEMAP
     try:
         basemap = parse_basemap(basemap_text)
     except ValueError:
         notes.append(
             f"basemap: '{shown_value(basemap_text)}' is not one of {', '.join(BASEMAPS)}; "
-            "tiles are used"
+            f"{BASEMAPS[DEFAULT_BASEMAP].lower()} is used"
         )
     within = (_last(params, "within") or "").strip()[:MAX_QUERY_TEXT]
     if within:
@@ -214,7 +214,7 @@ def view_to_query(view: View) -> dict[str, str]:
         out["within"] = view.within.strip()
     if view.tz != "UTC":
         out["tz"] = view.tz
-    if view.basemap != "tiles":
+    if view.basemap != DEFAULT_BASEMAP:
         out["basemap"] = view.basemap
     return out
 

@@ -22,7 +22,7 @@ from geo.archive.cli import (
 from geo.dataset import Dataset, default_paths, load_dataset
 from geo.formats import EXPORT_FORMATS, format_for_path
 from geo.model import KINDS, STATUSES, DataError, Event, Problem, visible
-from geo.options import BASEMAPS
+from geo.options import BASEMAPS, DEFAULT_BASEMAP
 from geo.output import STDOUT_NAMES, OutputError, refuse_inputs, shown, write_output
 from geo.query import Filters, select
 from geo.regions import region
@@ -139,8 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--basemap",
         choices=tuple(BASEMAPS),
-        default="tiles",
-        help="online tiles over the shipped outlines, or outlines only",
+        default=DEFAULT_BASEMAP,
+        help="the shipped outlines with names, offline (default), or online OpenStreetMap "
+        "tiles over them (the tile requests reveal the area viewed)",
     )
     add_archive_parser(sub)
     from geo.match.cli import add_parser as add_match_parser
@@ -238,13 +239,15 @@ def _cmd_list(args: argparse.Namespace) -> int:
         out.write(to_csv(events))
     else:
         widths = {"id": 22, "kind": 9, "when": 30, "destination": 28, "status": 11}
+        # the id column as wide as the longest id (ids are what `--search` and links use)
+        widths["id"] = max([22, *(len(visible(flat(r["id"]))) for r in rows)])
         header = "  ".join(c.upper().ljust(w) for c, w in widths.items()) + "  TITLE"
         print(header)
         for row in rows:
             # the table is for a terminal: no ESC sequences, line breaks or bidi overrides
             cells = [visible(flat(row[c]))[:w].ljust(w) for c, w in widths.items()]
             print("  ".join(cells) + "  " + visible(flat(row["title"])))
-        print(f"{len(rows)} events")
+        print(f"{len(rows):,} event{'s' if len(rows) != 1 else ''}")
     return 0
 
 
@@ -255,6 +258,7 @@ def _selected(args: argparse.Namespace, data: Dataset) -> list[Event]:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from geo.export import export_to
+    from geo.layers import left_out_lines
 
     if not is_zone(args.tz):
         raise UsageError(f"--tz: '{args.tz}' is not an IANA time zone (e.g. 'Europe/Moscow')")
@@ -275,10 +279,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
             raise UsageError(f"--at: {exc}") from None
     data = _dataset(args)
     events = _selected(args, data)
+    left_out = left_out_lines(data.problems, data.rows_skipped, data.events_name)
 
     def write(out: IO[bytes]) -> None:  # GeoJSON and KML stream, batch by batch
         export_to(out, events, fmt, tz=args.tz, title=args.title, basemap=args.basemap,
-                  views=data.views, at=at)
+                  views=data.views, at=at, left_out=left_out)
 
     if args.out in STDOUT_NAMES:
         write(sys.stdout.buffer)
@@ -291,7 +296,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"{shown(args.out)}: cannot write: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    print(f"{shown(args.out)}: {len(events)} events, {fmt}, {size:,} bytes")
+    n = len(events)
+    print(f"{shown(args.out)}: {n:,} event{'s' if n != 1 else ''}, {fmt}, {size:,} bytes")
     return 0
 
 

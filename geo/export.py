@@ -22,7 +22,7 @@ from geo.formats import EXPORT_FORMATS, ExportOptions, export_format
 from geo.geojson import geojson_features, write_geojson
 from geo.kml import write_kml
 from geo.model import Event, MapView
-from geo.options import Basemap, parse_basemap
+from geo.options import DEFAULT_BASEMAP, Basemap, parse_basemap
 
 MEDIA_TYPES: dict[str, str] = {f.name: f.media_type for f in EXPORT_FORMATS.values()}
 """Each built-in format's media type (the table, :data:`geo.formats.EXPORT_FORMATS`, has
@@ -63,9 +63,10 @@ def export_to(
     *,
     tz: str = "UTC",
     title: str | None = None,
-    basemap: Basemap | str = "tiles",
+    basemap: Basemap | str = DEFAULT_BASEMAP,
     views: Sequence[MapView] = (),
     at: datetime | None = None,
+    left_out: Sequence[str] = (),
 ) -> None:
     """Write one export to ``out`` with its format's writer (:data:`geo.formats.EXPORT_FORMATS`).
     GeoJSON and KML are streamed batch by batch, so a large one never sits in memory whole;
@@ -73,10 +74,13 @@ def export_to(
 
     ``fmt`` and ``basemap`` are checked here (``ValueError`` for an unknown one). ``at`` is
     the moment an image (png, svg) shows (default: :func:`geo.static_map.default_time`, the
-    first view's clock); the other formats ignore it.
+    first view's clock); the other formats ignore it. ``left_out``: what the map says was
+    left out of its input (:func:`geo.layers.left_out_lines`; the HTML map shows it).
     """
     writer = export_format(fmt).write
-    options = ExportOptions(tz, title, parse_basemap(basemap), tuple(views), at)
+    options = ExportOptions(
+        tz, title, parse_basemap(basemap), tuple(views), at, tuple(left_out)
+    )
     writer(out, events, options)
 
 
@@ -86,9 +90,10 @@ def export(
     *,
     tz: str = "UTC",
     title: str | None = None,
-    basemap: Basemap | str = "tiles",
+    basemap: Basemap | str = DEFAULT_BASEMAP,
     views: Sequence[MapView] = (),
     at: datetime | None = None,
+    left_out: Sequence[str] = (),
 ) -> bytes:
     """The bytes of one export; the CLI writes them, the app's download buttons serve them.
 
@@ -96,5 +101,6 @@ def export(
     for :func:`export_to`.
     """
     buf = io.BytesIO()
-    export_to(buf, events, fmt, tz=tz, title=title, basemap=basemap, views=views, at=at)
+    export_to(buf, events, fmt, tz=tz, title=title, basemap=basemap, views=views, at=at,
+              left_out=left_out)
     return buf.getvalue()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from geo.model import Event, MapView
-from geo.options import Basemap
+from geo.options import DEFAULT_BASEMAP, Basemap
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +27,10 @@ class ExportOptions:
 
     tz: str = "UTC"  # the display zone (IANA)
     title: str | None = None
-    basemap: Basemap = "tiles"
+    basemap: Basemap = DEFAULT_BASEMAP
     views: tuple[MapView, ...] = ()
     at: datetime | None = None  # an image's moment (None: the first view's clock)
+    left_out: tuple[str, ...] = ()  # what the map says was left out of its input
 
 
 Writer = Callable[[IO[bytes], Sequence[Event], ExportOptions], None]
@@ -53,7 +54,10 @@ class ExportFormat:
 def _html(out: IO[bytes], events: Sequence[Event], o: ExportOptions) -> None:
     from geo.render import to_html_bytes
 
-    out.write(to_html_bytes(events, tz=o.tz, title=o.title, basemap=o.basemap, views=o.views))
+    out.write(
+        to_html_bytes(events, tz=o.tz, title=o.title, basemap=o.basemap, views=o.views,
+                      left_out=o.left_out)
+    )
 
 
 def _geojson(out: IO[bytes], events: Sequence[Event], o: ExportOptions) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from geo import geodesy, geometry
+from geo.labels import labels_payload
 from geo.model import (
     COARSER,
     KINDS,
@@ -168,10 +169,32 @@ def map_payload(
     title: str = "",
     views: Sequence[MapView] = (),
     compress: bool = True,
+    left_out: Sequence[str] = (),
 ) -> tuple[dict[str, Any], bytes]:
-    """Everything the page draws: the JSON block (small) and the blob (base64)."""
+    """Everything the page draws: the JSON block (small) and the blob (base64); ``left_out``:
+    what the map says was left out of its input (:func:`left_out_lines`)."""
     with paused_gc():
-        return _payload(events, tz=tz, title=title, views=views, compress=compress)
+        meta, blob = _payload(events, tz=tz, title=title, views=views, compress=compress)
+    meta["leftOut"] = list(left_out)
+    return meta, blob
+
+
+LEFT_OUT_SHOWN = 7  # problems listed on the map; the rest counted
+
+
+def left_out_lines(problems: Sequence[Any], rows_skipped: int, events_name: str) -> list[str]:
+    """What a map made from a lenient load says was left out: ``4 rows of typo.csv were left
+    out:`` then the problems (``FILE:LINE: column: message``), at most LEFT_OUT_SHOWN."""
+    if not problems:
+        return []
+    rows = f"{rows_skipped:,} row{'s' if rows_skipped != 1 else ''}"
+    verb = "was" if rows_skipped == 1 else "were"
+    head = (f"{rows} of {events_name} {verb} left out:" if rows_skipped
+            else f"{len(problems):,} problem{'s' if len(problems) != 1 else ''} in the input:")
+    lines = [head, *(str(p) for p in problems[:LEFT_OUT_SHOWN])]
+    if len(problems) > LEFT_OUT_SHOWN:
+        lines.append(f"and {len(problems) - LEFT_OUT_SHOWN:,} more (python -m geo check)")
+    return lines
 
 
 def _payload(
@@ -289,6 +312,7 @@ def _payload(
         "svgLimit": SVG_LIMIT,
         "aircraftLimit": AIRCRAFT_LIMIT,
         "views": _views(views),
+        "labels": labels_payload(events),
         "blob": blob_meta,
     }
     return meta, blob

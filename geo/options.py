@@ -32,7 +32,13 @@ TimeMode = Literal["cumulative", "window"]
 TIME_MODES: tuple[TimeMode, ...] = get_args(TimeMode)
 
 Basemap = Literal["tiles", "outlines"]
-BASEMAPS: dict[Basemap, str] = {"tiles": "Tiles + outlines", "outlines": "Outlines only"}
+BASEMAPS: dict[Basemap, str] = {
+    "outlines": "Outlines + names (offline)",
+    "tiles": "OpenStreetMap tiles (online)",
+}
+DEFAULT_BASEMAP: Basemap = "outlines"
+"""No request leaves the file unless asked: a tile's coordinates tell the tile server which
+area is being studied (operational security), so tiles are an explicit choice."""
 
 ImageFormat = Literal["png", "svg"]
 """The image formats (:mod:`geo.static_map`)."""

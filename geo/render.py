@@ -3,7 +3,8 @@
 Leaflet's JS and CSS are inlined from the ``xstatic-leaflet`` package (its images as data:
 URIs); none of folium's CDN defaults (jQuery, Bootstrap, awesome-markers, Font Awesome) are
 kept. The shipped Natural Earth country outlines make the map readable with no tiles; online
-tiles are an optional base layer. The page's own script (``geo/static/js/*.js``, small files
+tiles are an explicit choice (``basemap="tiles"``: their requests reveal the area viewed), an
+overlay the reader can switch off. The page's own script (``geo/static/js/*.js``, small files
 by role, concatenated here in name order) and its vendored libraries (``geo/static/vendor``:
 GeographicLib's geodesics, fflate's inflate) are inlined after Leaflet, fed by one small JSON
 block and one base64 blob (:mod:`geo.pack`).
@@ -29,7 +30,7 @@ from branca.element import Element, MacroElement
 
 from geo.layers import bounds, map_payload
 from geo.model import Event, MapView
-from geo.options import Basemap
+from geo.options import DEFAULT_BASEMAP, Basemap
 from geo.shipped import shipped
 from geo.style import MARK
 
@@ -198,8 +199,9 @@ def build_map(
     *,
     tz: str = "UTC",
     title: str | None = None,
-    basemap: Basemap = "tiles",
+    basemap: Basemap = DEFAULT_BASEMAP,
     views: Sequence[MapView] = (),
+    left_out: Sequence[str] = (),
 ) -> folium.Map:
     """The folium map of ``events``: outlines, optional tiles, event layers, time slider."""
     title = DEFAULT_TITLE if title is None else title
@@ -216,9 +218,10 @@ def build_map(
     figure: Any = fmap.get_root()
     figure.title = html.escape(title)
     figure.header.add_child(_inline_leaflet(), name="inline_leaflet")
-    if basemap == "tiles":
+    if basemap == "tiles":  # an overlay, so the reader can switch the requests off
         folium.TileLayer(
-            "OpenStreetMap", name="OpenStreetMap tiles (online)", control=True, show=True
+            "OpenStreetMap", name="OpenStreetMap tiles (online: requests reveal the area)",
+            control=True, show=True, overlay=True,
         ).add_to(fmap)
     folium.GeoJson(
         country_outlines(),
@@ -237,7 +240,7 @@ def build_map(
     flights = folium.FeatureGroup(name="Flights")
     for group in (arcs, places, flights):
         group.add_to(fmap)
-    meta, blob = map_payload(events, tz=tz, title=title, views=views)
+    meta, blob = map_payload(events, tz=tz, title=title, views=views, left_out=left_out)
     time_layers = _TimeLayers(meta, blob, flights, places, arcs)
     if box is not None:
         # fitted by the page before it draws anything, without a zoom animation (when the
@@ -265,11 +268,14 @@ def to_html(
     *,
     tz: str = "UTC",
     title: str | None = None,
-    basemap: Basemap = "tiles",
+    basemap: Basemap = DEFAULT_BASEMAP,
     views: Sequence[MapView] = (),
+    left_out: Sequence[str] = (),
 ) -> str:
     """The self-contained HTML document (what the app shows and the CLI exports)."""
-    return to_html_bytes(events, tz=tz, title=title, basemap=basemap, views=views).decode("utf-8")
+    return to_html_bytes(
+        events, tz=tz, title=title, basemap=basemap, views=views, left_out=left_out
+    ).decode("utf-8")
 
 
 def to_html_bytes(
@@ -277,12 +283,13 @@ def to_html_bytes(
     *,
     tz: str = "UTC",
     title: str | None = None,
-    basemap: Basemap = "tiles",
+    basemap: Basemap = DEFAULT_BASEMAP,
     views: Sequence[MapView] = (),
+    left_out: Sequence[str] = (),
 ) -> bytes:
     """:func:`to_html` as UTF-8: the rendered document with the data blob (base64, made as
     bytes, never as a text copy of megabytes) spliced in."""
-    fmap = build_map(events, tz=tz, title=title, basemap=basemap, views=views)
+    fmap = build_map(events, tz=tz, title=title, basemap=basemap, views=views, left_out=left_out)
     layers = next(c for c in fmap._children.values() if isinstance(c, _TimeLayers))
     layers.defer_data = True
     text: str = fmap.get_root().render()

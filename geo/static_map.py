@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from geo import geometry
+from geo.labels import COUNTRY_MAX_ZOOM, PLACE_OFFSETS, country_labels, place, place_labels
 from geo.layers import precedent_ids
 from geo.model import Event, MapView
 from geo.options import ImageFormat
@@ -112,6 +113,39 @@ def render_image(
     data's; ``title`` to the first view's title; ``size`` is in pixels at ``dpi``.
     """
     import matplotlib
+
+    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
+        fig = map_figure(events, at=at, title=title, views=views, extent=extent, size=size,
+                         dpi=dpi)
+        buf = io.BytesIO()
+        if fmt == "svg":
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        else:
+            fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+_RC: dict[str, Any] = {
+    "svg.hashsalt": "geo-static-map",
+    "svg.fonttype": "path",
+    "font.family": "DejaVu Sans",
+    "lines.scale_dashes": False,
+    "path.simplify": False,
+}
+
+
+def map_figure(
+    events: Sequence[Event],
+    *,
+    at: datetime,
+    title: str | None = None,
+    views: Sequence[MapView] = (),
+    extent: tuple[float, float, float, float] | None = None,
+    size: tuple[int, int] = (1600, 1000),
+    dpi: int = 200,
+) -> Any:
+    """The matplotlib ``Figure`` :func:`render_image` saves (the map in its first axes)."""
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -122,14 +156,7 @@ def render_image(
     shown = [e for e in events if state_at(e, at) != "hidden"]
     precedents = precedent_ids(events)
     heading = title or (views[0].title if views else "") or "Flights and diplomacy"
-    rc: dict[str, Any] = {
-        "svg.hashsalt": "geo-static-map",
-        "svg.fonttype": "path",
-        "font.family": "DejaVu Sans",
-        "lines.scale_dashes": False,
-        "path.simplify": False,
-    }
-    with matplotlib.rc_context(rc):  # type: ignore[arg-type]
+    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
         fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi)
         FigureCanvasAgg(fig)
         fig.patch.set_facecolor("white")
@@ -152,6 +179,7 @@ def render_image(
         _draw_arcs(ax, shown)
         _draw_flights(ax, shown, at)
         _draw_markers(ax, [e for e in shown if not e.is_flight], at, precedents)
+        _draw_labels(ax, events, shown, precedents, (minlon, minlat, maxlon, maxlat))
         _legend(fig, shown, precedents, Line2D)
         fig.text(0.01, 0.955, heading, fontsize=11, weight="bold", va="center")
         fig.text(0.01, 0.915, f"{at.astimezone(UTC):%d %b %Y, %H:%M} UTC · {len(shown)} of "
@@ -159,12 +187,7 @@ def render_image(
         data = _outlets(shown)
         fig.text(0.01, 0.045, f"{ATTRIBUTION}. Data: {data or 'none shown'}.", fontsize=6,
                  va="center", color="#444444")
-        buf = io.BytesIO()
-        if fmt == "svg":
-            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-        else:
-            fig.savefig(buf, format="png", metadata={"Software": None})
-    return buf.getvalue()
+    return fig
 
 
 def _draw_arcs(ax: Any, shown: Sequence[Event]) -> None:
@@ -216,6 +239,7 @@ def _draw_flights(ax: Any, shown: Sequence[Event], at: datetime) -> None:
                        facecolor=MARK.airport_fill, edgecolor=ks.color,
                        linewidth=MARK.weight * PX_PT, zorder=6)
         if state_at(ev, at) == "underway":
+            _draw_trail(ax, ev, at)
             pos = aircraft_at(ev, at)
             plane = MarkerStyle(  # an arrowhead, turned clockwise from north to the heading
                 [(0, 1), (0.55, -0.8), (0, -0.4), (-0.55, -0.8), (0, 1)],
@@ -224,6 +248,30 @@ def _draw_flights(ax: Any, shown: Sequence[Event], at: datetime) -> None:
             ax.scatter([pos.lon], [pos.lat], marker=plane,
                        s=(MARK.aircraft_size_px * PX_PT) ** 2, color=MARK.aircraft_color,
                        edgecolor="white", linewidth=0.6, zorder=9)
+
+
+def _draw_trail(ax: Any, ev: Event, at: datetime) -> None:
+    """The fading trail behind the aircraft, the page's rule (``GEO.trailAt``): the last
+    ``trail_share`` of the flight's time in ``trail_steps`` pieces, fainter the older."""
+    span = exclusive_end(ev) - ev.start_utc
+    lo = max(ev.start_utc, at - span * MARK.trail_share)
+    if at <= lo:
+        return
+    steps, samples = MARK.trail_steps, 4
+    times = [lo + (at - lo) * q / (steps * samples) for q in range(steps * samples + 1)]
+    points = [aircraft_at(ev, t) for t in times]
+    lons = [p.lon for p in points]
+    for q in range(len(lons) - 2, -1, -1):  # unwrapped toward the aircraft
+        while lons[q] - lons[q + 1] > 180:
+            lons[q] -= 360
+        while lons[q + 1] - lons[q] > 180:
+            lons[q] += 360
+    for s in range(steps):
+        u = (s + 1) / steps
+        piece = slice(s * samples, (s + 1) * samples + 1)
+        ax.plot(lons[piece], [p.lat for p in points[piece]], color=KIND_STYLE["flight"].color,
+                alpha=MARK.trail_opacity * u, linewidth=MARK.trail_weight * (0.4 + 0.6 * u)
+                * PX_PT, solid_capstyle="butt", zorder=5.5)
 
 
 def _draw_markers(
@@ -259,6 +307,85 @@ def _draw_markers(
         ax.collections[-1].set_edgecolor(_rgba(ks.color, st.opacity))
 
 
+LABEL_PT = 6.5  # a place's name; a country's is smaller, italic
+COUNTRY_PT = 5.5
+
+
+def _draw_labels(
+    ax: Any, events: Sequence[Event], shown: Sequence[Event], precedents: set[str],
+    extent: tuple[float, ...],
+) -> None:
+    """The page's names (:mod:`geo.labels`): the places the events name, and the countries
+    when the image is as wide as the page shows them (zoom <= COUNTRY_MAX_ZOOM), placed
+    greedily without overlap, clear of the markers."""
+    fig = ax.figure
+    px_per_pt: float = fig.dpi / 72
+    height_px = fig.bbox.height
+    minlon, minlat, maxlon, maxlat = extent
+    width_px = ax.bbox.width
+    # the page's zoom for this many degrees across this many pixels (256 px for 360° at 0)
+    zoom = math.log2(width_px * 360 / (256 * max(maxlon - minlon, 1e-6)))
+
+    def screen(lon: float, lat: float) -> tuple[float, float]:
+        x, y = ax.transData.transform((lon, lat))
+        return float(x), float(height_px - y)
+
+    def inside(lon: float, lat: float) -> bool:
+        return minlon <= lon <= maxlon and minlat <= lat <= maxlat
+
+    places = [lb for lb in place_labels(events) if inside(lb.lon, lb.lat)]
+    countries = [lb for lb in country_labels() if inside(lb.lon, lb.lat)]
+    if zoom > COUNTRY_MAX_ZOOM:
+        countries = []
+    spots: dict[tuple[float, float], list[Event]] = {}
+    for ev in shown:
+        if not ev.is_flight:
+            spots.setdefault((ev.destination.lon, ev.destination.lat), []).append(ev)
+
+    def radius_px(lon: float, lat: float) -> float:  # the marker drawn there (_draw_markers)
+        here = spots.get((lon, lat), [])
+        r = MARK.cluster_radius if len(here) > 1 else MARK.radius
+        if any(e.id in precedents for e in here):
+            r += MARK.precedent_radius - MARK.radius
+        return float((r + 2) * PX_PT * px_per_pt)
+
+    taken = []
+    options: list[list[tuple[float, float, float, float]]] = []
+    for lb in places:
+        x, y = screen(lb.lon, lb.lat)
+        marker = radius_px(lb.lon, lb.lat)
+        taken.append((x - marker, y - marker, x + marker, y + marker))
+        w, h = 0.62 * LABEL_PT * px_per_pt * len(lb.text), 1.3 * LABEL_PT * px_per_pt
+        boxes = []
+        for anchor, off_x, off_y in PLACE_OFFSETS:  # beside the marker, as the page puts them
+            dx = math.copysign(max(abs(off_x) * PX_PT * px_per_pt, marker), off_x) if off_x else 0.0
+            dy = math.copysign(max(abs(off_y) * PX_PT * px_per_pt, marker), off_y) if off_y else 0.0
+            ox = dx + (0 if anchor == "left" else -w if anchor == "right"
+                                           else -w / 2)
+            oy = dy + (0 if anchor == "top" else -h if anchor == "bottom"
+                                           else -h / 2)
+            boxes.append((x + ox, y + oy, x + ox + w, y + oy + h))
+        options.append(boxes)
+    for lb in countries:
+        x, y = screen(lb.lon, lb.lat)
+        w, h = 0.55 * COUNTRY_PT * px_per_pt * len(lb.text), 1.3 * COUNTRY_PT * px_per_pt
+        options.append([(x - w / 2, y - h / 2, x + w / 2, y + h / 2)])
+    labels = [*places, *countries]
+    inverse = ax.transData.inverted()
+    for k, j in place(options, taken):
+        x0, y0, x1, y1 = options[k][j]
+        lon, lat = inverse.transform(((x0 + x1) / 2, height_px - (y0 + y1) / 2))
+        country = k >= len(places)
+        ax.text(lon, lat, labels[k].text, ha="center", va="center",
+                fontsize=COUNTRY_PT if country else LABEL_PT,
+                style="italic" if country else "normal",
+                weight="normal" if country else "bold",
+                color="#5b6b78" if country else "#222222", zorder=7, clip_on=True)
+        if labels[k].dot:
+            ax.scatter([labels[k].lon], [labels[k].lat], s=(5 * PX_PT) ** 2, facecolor="white",
+                       edgecolor="#333333", linewidth=0.5, zorder=6.5)
+
+
 def _rgba(color: str, alpha: float) -> tuple[float, float, float, float]:
     r, g, b = (int(color[k : k + 2], 16) / 255 for k in (1, 3, 5))
     return (r, g, b, alpha)
@@ -286,6 +413,11 @@ def _legend(fig: Any, shown: Sequence[Event], precedents: set[str], line2d: Any)
             ks = KIND_STYLE[kind]
             handles.append(line2d([], [], color=ks.color, linewidth=ks.weight * PX_PT,
                                   linestyle=_dashes(ks.dash, ks.weight), label=ks.label))
+    if any(e.is_flight for e in shown):  # the route ahead, as the page draws it
+        handles.append(line2d([], [], color=MARK.route_color, alpha=MARK.route_opacity,
+                              linewidth=MARK.route_weight * PX_PT,
+                              linestyle=_dashes(MARK.route_dash, MARK.route_weight),
+                              label="a flight's route ahead (faint)"))
     for status, st in STATUS_STYLE.items():
         if any(e.status == status for e in shown):
             handles.append(line2d([], [], marker="o", linestyle="none", markersize=6,

@@ -66,9 +66,15 @@ class MarkStyle:
     underway_fill: float = 0.0
     underway_weight: float = 2.5
     route_color: str = "#0072B2"  # a flight's whole route, under the part flown
-    route_weight: float = 1.5
-    route_opacity: float = 0.35
-    route_dash: str = "2 6"
+    route_weight: float = 2.0
+    route_opacity: float = 0.3  # the route ahead: faint and solid, never a statement's dots
+    route_dash: str = ""
+    # the fading trail behind the aircraft (as deck.gl's trips layer): the last `trail_share`
+    # of the flight's time, in `trail_steps` pieces from faint to `trail_opacity`
+    trail_share: float = 0.25
+    trail_steps: int = 5
+    trail_weight: float = 6.0
+    trail_opacity: float = 0.45
     airport_radius: float = 4.0
     airport_fill: str = "#ffffff"
     cluster_color: str = "#333333"  # a marker standing for several events at one spot
@@ -91,6 +97,53 @@ class MarkStyle:
 
 MARK = MarkStyle()
 
+# A recorded track coloured by altitude on tar1090's scale (its defaults.js ColorByAlt): the hue
+# interpolated in altitude (ft) between these stops, saturation 88 %, the lightness
+# interpolated in hue (so every hue reads about as dark on the map).
+ALTITUDE_HUES: tuple[tuple[float, float], ...] = (
+    (0, 20), (2000, 32.5), (4000, 43), (6000, 54), (8000, 72), (9000, 85), (11000, 140),
+    (40000, 300), (51000, 360),
+)
+ALTITUDE_LIGHTNESS: tuple[tuple[float, float], ...] = (
+    (0, 53), (20, 50), (32, 54), (40, 52), (46, 51), (50, 46), (60, 43), (80, 41), (100, 41),
+    (120, 41), (140, 41), (160, 40), (180, 40), (190, 44), (198, 50), (200, 58), (220, 58),
+    (240, 58), (255, 55), (266, 55), (270, 58), (280, 58), (290, 47), (300, 43), (310, 48),
+    (320, 48), (340, 52), (360, 53),
+)
+ALTITUDE_SATURATION = 88.0
+ALTITUDE_BAND_FT = 1000  # the page colours a track's segments by 1,000 ft bands
+ALTITUDE_UNKNOWN = "#9e9e9e"  # a segment with no altitude in the record
+
+
+def _interpolate(stops: tuple[tuple[float, float], ...], x: float) -> float:
+    if x <= stops[0][0]:
+        return stops[0][1]
+    for (x0, y0), (x1, y1) in zip(stops, stops[1:], strict=False):
+        if x <= x1:
+            return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    return stops[-1][1]
+
+
+def altitude_color(alt_ft: float) -> str:
+    """``#rrggbb`` of an altitude in feet on tar1090's scale (orange low, green, blue,
+    magenta at 40,000 ft, red above)."""
+    import colorsys
+
+    hue = _interpolate(ALTITUDE_HUES, alt_ft)
+    light = _interpolate(ALTITUDE_LIGHTNESS, hue)
+    r, g, b = colorsys.hls_to_rgb((hue % 360) / 360, light / 100, ALTITUDE_SATURATION / 100)
+    return "#" + "".join(f"{round(c * 255):02x}" for c in (r, g, b))
+
+
+def altitude_payload() -> dict[str, Any]:
+    """The altitude colours the page reads: one per band from 0 to the scale's top."""
+    top = int(ALTITUDE_HUES[-1][0])
+    return {
+        "band_ft": ALTITUDE_BAND_FT,
+        "colors": [altitude_color(ft) for ft in range(0, top + 1, ALTITUDE_BAND_FT)],
+        "unknown": ALTITUDE_UNKNOWN,
+    }
+
 
 def style_payload() -> dict[str, Any]:
     """The style tables as the page reads them (camelCase-free: the page uses these keys)."""
@@ -98,6 +151,7 @@ def style_payload() -> dict[str, Any]:
         "kinds": {k: asdict(s) for k, s in KIND_STYLE.items()},
         "statuses": {k: asdict(s) for k, s in STATUS_STYLE.items()},
         "mark": asdict(MARK),
+        "altitude": altitude_payload(),
     }
 
 

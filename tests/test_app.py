@@ -193,10 +193,10 @@ def test_downloads_are_the_cli_exports(at: Any, media: dict[str, bytes]) -> None
     at.slider(key="range").set_value((date(2025, 3, 13), date(2025, 3, 14)))
     at.multiselect(key="statuses").set_value(["confirmed", "reported"])
     at.selectbox(key="tz").set_value("Asia/Baku")
-    at.radio(key="basemap").set_value("outlines")
+    at.radio(key="basemap").set_value("tiles")  # not the default (outlines)
     run_ok(at)
     args = ["--start", "2025-03-13", "--end", "2025-03-14", "--status", "confirmed"]
-    args += ["--status", "reported", "--tz", "Asia/Baku", "--basemap", "outlines"]
+    args += ["--status", "reported", "--tz", "Asia/Baku", "--basemap", "tiles"]
     for fmt in ("csv", "geojson", "kml", "html"):
         assert download(at, media, fmt) == cli_export("--format", fmt, *args), fmt
     assert map_html(at) == download(at, media, "html")
@@ -211,7 +211,7 @@ def test_query_params_restore_the_view(at: Any) -> None:
     at.query_params["status"] = "confirmed,reported"
     at.query_params["q"] = "Witkoff"
     at.query_params["tz"] = "Europe/Moscow"
-    at.query_params["basemap"] = "outlines"
+    at.query_params["basemap"] = "tiles"
     run_ok(at)
     assert not at.warning
     assert at.slider(key="range").value == (date(2025, 3, 13), date(2025, 3, 14))
@@ -220,7 +220,7 @@ def test_query_params_restore_the_view(at: Any) -> None:
     assert at.multiselect(key="statuses").value == ["confirmed", "reported"]
     assert at.text_input(key="q").value == "Witkoff"
     assert at.selectbox(key="tz").value == "Europe/Moscow"
-    assert at.radio(key="basemap").value == "outlines"
+    assert at.radio(key="basemap").value == "tiles"
     view = View(
         date(2025, 3, 13),
         date(2025, 3, 14),
@@ -232,7 +232,7 @@ def test_query_params_restore_the_view(at: Any) -> None:
     assert table_ids(at) == [e.id for e in expected]
     assert {"flight-vko-gyd-2025-03-14", "witkoff-baku-2025-03-14"} <= set(table_ids(at))
     assert map_html(at) == export(
-        expected, "html", tz="Europe/Moscow", basemap="outlines", views=SHIPPED.views
+        expected, "html", tz="Europe/Moscow", basemap="tiles", views=SHIPPED.views
     )
     # the URL is rewritten in one canonical form, and reopens the same view
     assert at.query_params["kind"] == "flight,visit,meeting"

@@ -149,3 +149,67 @@ def test_quick_search_edits_end_on_the_last_value(browser: Any, app_url: str) ->
         assert shown_count(page) == 1
     finally:
         page.context.close()
+
+
+def _map_frame_box(page: Any) -> dict:
+    box = page.locator("iframe[title='geo_map.geo_map'], iframe[title*='geo_map']").first
+    return box.bounding_box()
+
+
+def test_the_map_and_its_clock_fill_the_window_without_scrolling(
+    browser: Any, app_url: str
+) -> None:
+    state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"),
+                         viewport=(1366, 768))
+    try:
+        page = state.page
+        page.goto(app_url, wait_until="domcontentloaded")
+        in_map(page, "() => window.geoTimeline.label()", timeout_s=60)
+        page.wait_for_function(
+            "() => { const f = document.querySelector('iframe[title*=\"geo_map\"]');"
+            " return f && f.getBoundingClientRect().height > 420; }", timeout=30000)
+        outer = _map_frame_box(page)
+        assert outer["y"] >= 0 and outer["y"] + outer["height"] <= 768, outer
+        assert outer["height"] >= 420 and outer["y"] < 300, outer
+        # the clock (the timeline control) is inside the map's frame, wholly visible
+        clock = in_map(page, "() => { const r = document.querySelector('.geo-timeline')"
+                             ".getBoundingClientRect(); return [r.top, r.bottom, innerHeight]; }")
+        top, bottom, inner = clock
+        assert top >= 0 and bottom <= inner and outer["y"] + bottom <= 768, (clock, outer)
+        assert page.evaluate("document.scrollingElement.scrollTop") == 0
+    finally:
+        state.page.context.close()
+
+
+def test_the_apps_link_reopens_the_same_clock_zoom_and_mode(browser: Any, app_url: str) -> None:
+    state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"))
+    try:
+        page = state.page
+        page.goto(app_url, wait_until="domcontentloaded")
+        in_map(page, "() => window.geoTimeline.label()", timeout_s=60)
+        in_map(page, "() => { geoTimeline.setMode('window', 86400000);"
+                     " geoTimeline.setSpan(geoTimeline.span[0], geoTimeline.span[1]);"
+                     " geoTimeline.setTime(Date.UTC(2018, 11, 12, 10));"
+                     " geoTimeline.map.setZoom(6, {animate: false}); }")
+        page.wait_for_function("location.hash.indexOf('t=2018-12-12T10') >= 0", timeout=30000)
+        link = page.evaluate("location.href")
+        assert "mode=window" in link and "zoom=6" in link
+        # the map's own "Link" copies the app's URL, not the frame's about:srcdoc
+        copied = in_map(page, "() => { document.querySelector('.geo-copy-link').click();"
+                              " return geoTimeline.lastLink; }")
+        assert copied.startswith(app_url) and "mode=window" in copied, copied
+    finally:
+        state.page.context.close()
+    state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"))
+    try:
+        page = state.page
+        page.goto(link, wait_until="domcontentloaded")
+        in_map(page, "() => window.geoTimeline.label()", timeout_s=60)
+        deadline = time.monotonic() + 30
+        while in_map(page, "() => geoTimeline.clock.mode") != "window":
+            assert time.monotonic() < deadline, "the link's mode was not restored"
+            time.sleep(0.2)
+        assert in_map(page, "() => geoTimeline.label()") == "12 Dec 2018, 10:00 UTC"
+        assert in_map(page, "() => geoTimeline.map.getZoom()") == 6
+    finally:
+        state.page.context.close()

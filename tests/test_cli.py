@@ -151,7 +151,9 @@ def test_list_table(capsys):
     lines = out.splitlines()
     assert lines[0].startswith("ID")
     assert lines[1].startswith("flight-vko-gyd-2025-03")
-    assert lines[-1] == "1 events"
+    assert lines[-1] == "1 event"
+    # ids are never cut
+    assert lines[1].split()[0] == "flight-vko-gyd-2025-03-14"
 
 
 @pytest.mark.parametrize(

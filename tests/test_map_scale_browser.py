@@ -52,7 +52,7 @@ def test_canvas_mode_shows_everything_and_the_slider_filters(offline_page: Offli
     page = offline_page.page
     assert offline_page.errors == [] and offline_page.blocked == []
     assert page.evaluate("geoTimeline.canvas")
-    assert page.locator("canvas.geo-canvas").count() == 3
+    assert page.locator("canvas.geo-canvas").count() == 4  # lines, flights, markers, aircraft
     assert page.locator("path.geo-marker").count() == 0  # no SVG element per marker
     assert page.evaluate("geoTimeline.shownCount()") == len(events)  # opens at the end
     mid = sorted(e.start_utc for e in events)[len(events) // 2]

@@ -25,8 +25,11 @@ def test_html_is_self_contained() -> None:
     js, css = leaflet_assets()
     assert js in html and "url(images/" not in css and "data:image/png;base64," in css
     assert "geoTimelineInit(" in html
-    # only tile URLs point outside the file
+    # by default nothing points outside the file; with tiles, only tile URLs
     urls = set(re.findall(r"https?://[^\s\"'\\)]+", html.replace(js, "")))
+    assert not {u for u in urls if "{z}" in u}
+    tiled = geo.to_html(shipped_events(), basemap="tiles")
+    urls = set(re.findall(r"https?://[^\s\"'\\)]+", tiled.replace(js, "")))
     assert {u for u in urls if "{z}" in u} == {"https://tile.openstreetmap.org/{z}/{x}/{y}.png"}
 
 
@@ -34,6 +37,16 @@ def test_outlines_only_has_no_tiles_but_the_outline_layer() -> None:
     html = geo.to_html(shipped_events(), basemap="outlines")
     assert "tile.openstreetmap.org" not in html
     assert "Country outlines (offline)" in html and '"Azerbaijan"' in html
+
+
+def test_the_default_is_outlines_and_tiles_are_an_overlay_one_can_switch_off() -> None:
+    assert geo.to_html(shipped_events()) == geo.to_html(shipped_events(), basemap="outlines")
+    tiled = geo.to_html(shipped_events(), basemap="tiles")
+    layer = re.search(r"L\.tileLayer\([^;]*", tiled)
+    assert layer and "tile.openstreetmap.org" in layer.group(0)
+    # a LayerControl overlay (a checkbox), not the only base layer (a radio that stays on)
+    control = re.search(r"overlays\s*:\s*\{[^}]*\}", tiled)
+    assert control and "OpenStreetMap tiles" in control.group(0)
 
 
 def test_popups_carry_local_and_utc_times_and_sources() -> None:
@@ -102,3 +115,34 @@ def test_template_syntax_in_data_is_not_evaluated() -> None:
     title = page_data(html)["events"]["title"][0]
     assert title == "{{7*7}} {% if true %}IF{% endif %} ${1+1}"
     assert "<title>{{ 6*7 }}</title>" in html and "42" not in html.split("<title>")[1][:20]
+
+
+def test_a_map_from_files_with_skipped_rows_says_so_in_its_metadata(tmp_path) -> None:
+    from geo.cli import main
+    from tests.helpers import document_parts
+
+    out = tmp_path / "map.html"
+    assert main(["export", "tests/data/bad/many_problems.csv", "--out", str(out)]) == 0
+    meta, _blob = document_parts(out.read_text(encoding="utf-8"))
+    left_out = meta["leftOut"]
+    assert left_out[0] == "4 rows of tests/data/bad/many_problems.csv were left out:"
+    assert "tests/data/bad/many_problems.csv:6: start: '2025-13-01' is not a real date" in (
+        " ".join(left_out))
+    assert len(left_out) == 1 + 6  # the heading and each of the six problems
+    # a clean load says nothing
+    clean = tmp_path / "clean.html"
+    assert main(["export", "--out", str(clean)]) == 0
+    assert document_parts(clean.read_text(encoding="utf-8"))[0]["leftOut"] == []
+
+
+def test_left_out_lines_count_and_cap() -> None:
+    from geo.layers import LEFT_OUT_SHOWN, left_out_lines
+    from geo.model import Problem
+
+    problems = [Problem("x.csv", k, "start", "bad") for k in range(2, 20)]
+    lines = left_out_lines(problems, 1, "x.csv")
+    assert lines[0] == "1 row of x.csv was left out:"
+    assert lines[1] == "x.csv:2: start: bad"
+    assert len(lines) == 1 + LEFT_OUT_SHOWN + 1
+    assert lines[-1] == f"and {18 - LEFT_OUT_SHOWN} more (python -m geo check)"
+    assert left_out_lines([], 0, "x.csv") == []

@@ -95,3 +95,40 @@ def test_before_the_flight_there_is_no_aircraft_and_fewer_events() -> None:
 def test_a_naive_time_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
         render_image([], at=datetime(2025, 1, 1), fmt="png")  # noqa: DTZ001 - on purpose
+
+
+def test_the_flight_is_drawn_as_its_legend_says_above_the_arcs() -> None:
+    """The legend and the map agree: the flight's lines are solid (never a statement's dots),
+    its route ahead faint, and every flight line above every contact arc."""
+    from matplotlib.colors import to_hex
+
+    from geo.static_map import map_figure
+    from geo.style import KIND_STYLE, MARK
+
+    data = CORPORA["shipped"]()
+    fig = map_figure(data.events, at=MID_FLIGHT, views=data.views)
+    ax = fig.axes[0]
+    flight = KIND_STYLE["flight"].color.lower()
+    flight_lines = [ln for ln in ax.lines if to_hex(ln.get_color()) == flight]
+    arc_colors = {KIND_STYLE[k].color.lower() for k in ("meeting", "visit", "statement")}
+    arcs = [ln for ln in ax.lines if to_hex(ln.get_color()) in arc_colors]
+    assert flight_lines and arcs
+    assert {ln.get_linestyle() for ln in flight_lines} == {"-"}
+    route = [ln for ln in flight_lines if ln.get_alpha() == MARK.route_opacity]
+    assert route, "the route ahead is drawn, faint"
+    trail = [ln for ln in flight_lines if ln.get_zorder() == 5.5]
+    assert len(trail) == MARK.trail_steps  # the fading trail behind the aircraft
+    assert [ln.get_alpha() for ln in trail] == sorted(ln.get_alpha() for ln in trail)
+    assert min(ln.get_zorder() for ln in flight_lines) > max(ln.get_zorder() for ln in arcs)
+    handles = {h.get_label(): h for h in fig.legends[0].legend_handles}
+    assert handles[KIND_STYLE["flight"].label].get_linestyle() == "-"
+    assert handles["a flight's route ahead (faint)"].get_linestyle() == "-"
+    statement = KIND_STYLE["statement"]
+    assert statement.dash and MARK.route_dash != statement.dash
+
+
+def test_the_image_names_places_and_countries() -> None:
+    data = CORPORA["shipped"]()
+    texts = _texts(render_image(data.events, at=MID_FLIGHT, fmt="svg", views=data.views))
+    assert {"Baku", "Moscow", "Yerevan"} <= set(texts)
+    assert {"Georgia", "Ukraine", "Belarus"} <= set(texts)

@@ -108,3 +108,25 @@ def test_a_flight_without_a_track_says_so(offline_page: OfflinePage, tmp_path: P
         "computed great circle, constant speed: no recorded track"
     )
     assert page.locator(".geo-profile").count() == 0
+
+
+def test_a_recorded_track_is_coloured_by_altitude(offline_page: OfflinePage, recorded) -> None:
+    """tar1090's scale: low orange, climbing through green and blue; a legend row says so."""
+    path, event = recorded
+    leg = event.recorded.leg
+    _open(offline_page, path)
+    page = offline_page.page
+    colours = (
+        "Array.from(document.querySelectorAll('path.geo-alt-run'), p => p.getAttribute('stroke'))"
+    )
+    page.evaluate(f"geoTimeline.setTime({round((float(leg.t[0]) + 40 * 60) * 1000)})")
+    flying = page.evaluate(colours)  # flown so far, in the air
+    assert len(set(flying)) >= 2, flying
+    page.evaluate(f"geoTimeline.setTime({round((float(leg.t[-1]) + 3600) * 1000)})")
+    landed = page.evaluate(colours)  # the whole record, done
+    scale = page.evaluate("geoTimeline.model.meta.style.altitude")
+    assert len(set(landed)) >= 3 and set(landed) <= {*scale["colors"], scale["unknown"]}
+    assert scale["colors"][0] in landed or scale["colors"][1] in landed  # near the ground
+    page.locator(".geo-legend summary").click()
+    assert "recorded track by altitude" in page.locator(".geo-legend").inner_text()
+    assert offline_page.errors == []

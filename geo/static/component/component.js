@@ -12,6 +12,52 @@
   var frame = document.getElementById("geo-map");
   var shown = null, height = 0, focus = null, loaded = false, told = 0, state = null;
   var rendered = false;  // a render came: Streamlit knows this frame
+  var MIN_HEIGHT = 420, BOTTOM_GAP = 16;
+
+  // ---- the link: the map's state is the app's link ----------------------------------------
+  // The app's URL carries the map's fragment (clock, zoom, centre, mode, view) after its
+  // filters: a copied app URL reopens the same map. On the first document, a fragment in the
+  // app's URL is the state to restore; the document's "Link" copies the app's URL.
+  try {
+    var opening = window.parent.location.hash.replace(/^#/, "");
+    if (opening) state = opening.slice(0, 2000);
+  } catch (e) { /* a parent of another origin: no link state */ }
+  function appBase() {
+    try {
+      var top = window.parent.location;
+      return top.origin + top.pathname + top.search;
+    } catch (e) { return null; }
+  }
+  function keepHash(fragment) {
+    try {
+      var top = window.parent;
+      var wanted = fragment ? "#" + fragment : "";
+      if (top.location.hash !== wanted) {
+        top.history.replaceState(top.history.state, "", top.location.pathname + top.location.search + wanted);
+      }
+    } catch (e) { /* a parent of another origin */ }
+  }
+  function sendBase() {
+    var base = appBase();
+    if (loaded && base && frame.contentWindow) frame.contentWindow.postMessage({ geo: "base", url: base }, "*");
+  }
+
+  // ---- the height: the map fills the window below where it starts ------------------------
+  function fittedHeight(fallback) {
+    try {
+      var top = window.parent, box = window.frameElement.getBoundingClientRect();
+      var start = box.top + top.scrollY;  // in the app's page, wherever it is scrolled to
+      return Math.max(MIN_HEIGHT, Math.round(top.innerHeight - start - BOTTOM_GAP));
+    } catch (e) { return fallback; }
+  }
+  function fit(fallback) {
+    var wanted = fittedHeight(fallback || height || MIN_HEIGHT);
+    if (wanted && wanted !== height) {
+      height = wanted;
+      send("streamlit:setFrameHeight", { height: height });
+    }
+  }
+  try { window.parent.addEventListener("resize", function () { fit(); }); } catch (e) { /* no */ }
 
   function send(type, data) {
     var msg = { isStreamlitMessage: true, type: type };
@@ -28,6 +74,7 @@
   frame.addEventListener("load", function () {
     loaded = true;
     if (state && frame.contentWindow) frame.contentWindow.postMessage({ geo: "restore", fragment: state }, "*");
+    sendBase();
     sendFocus();
   });
 
@@ -37,8 +84,9 @@
     try {
       var top = window.parent;
       var wanted = query ? "?" + query : "";
-      if (top.location.search !== wanted) {
-        top.history.replaceState(top.history.state, "", top.location.pathname + wanted + top.location.hash);
+      var hash = state ? "#" + state : top.location.hash;  // the map's state stays in the link
+      if (top.location.search !== wanted || top.location.hash !== hash) {
+        top.history.replaceState(top.history.state, "", top.location.pathname + wanted + hash);
       }
     } catch (e) { /* a parent of another origin: Streamlit's own update stands */ }
   }
@@ -69,11 +117,8 @@
     if (d.type === "streamlit:render" && ev.source === window.parent) {
       rendered = true;
       var args = d.args || {};
-      if (args.height && args.height !== height) {
-        height = args.height;
-        send("streamlit:setFrameHeight", { height: height });
-      }
-      if (typeof args.query === "string") keepQuery(args.query);
+      fit(args.height);  // the window's height below the map's top (args.height: no parent)
+      if (typeof args.query === "string") { keepQuery(args.query); sendBase(); }
       var next = args.focus && args.focus.ids && args.focus.ids.length ? args.focus : null;
       var changed = JSON.stringify(next) !== JSON.stringify(focus);
       focus = next;
@@ -88,7 +133,7 @@
     } else if (ev.source === frame.contentWindow) {
       if (d.geo === "opened") tell({ event: String(d.id) });
       else if (d.geo === "zone") tell({ zone: String(d.tz) });
-      else if (d.geo === "state") state = String(d.fragment);
+      else if (d.geo === "state") { state = String(d.fragment).slice(0, 2000); keepHash(state); }
     }
   });
 

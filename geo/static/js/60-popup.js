@@ -15,13 +15,29 @@
 
   var PHASE_WORDS = ["", "not yet, at the clock's time", "possibly under way at the clock's time",
                      "done, at the clock's time"];
+  var IN_THE_AIR = "in the air at the clock's time";  // a flight known to the minute
 
-  // event i's card; actions: {phase(i), zoomTo(i), follow(i), following(i)}
+  // event i's card, the important lines first: what, its kind, status and state at the
+  // clock's time, when (local, then UTC), a flight's facts and its claim against the record,
+  // where and who, the sources; actions: {phase(i), zoomTo(i), follow(i), following(i)}
   GEO.eventCard = function (m, i, actions) {
     var S = m.strings, meta = m.meta;
     var root = el("div", "geo-popup");
     root.setAttribute("data-event", m.id[i]);
     root.appendChild(el("div", "geo-popup-title", m.title[i] || m.id[i]));
+    var kind = meta.kinds[m.kind[i]], status = meta.statuses[m.status[i]];
+    var phase = actions && actions.phase ? actions.phase(i) : 0;
+    var head = el("div", "geo-popup-meta");
+    head.appendChild(el("span", "geo-kind", kind));
+    head.appendChild(document.createTextNode(" · "));
+    head.appendChild(el("span", "geo-status-" + status, status));
+    if (phase) {
+      head.appendChild(document.createTextNode(" · "));
+      var airborne = phase === GEO.PHASE.UNDERWAY && m.flightOf[i] >= 0 &&
+        m.precision[i] === meta.precisions.indexOf("minute");
+      head.appendChild(el("span", "geo-phase geo-phase-" + phase, airborne ? IN_THE_AIR : PHASE_WORDS[phase]));
+    }
+    root.appendChild(head);
     var dl = el("dl");
     function row(label, value) {
       if (value === undefined || value === null || value === "" ||
@@ -31,18 +47,8 @@
       dl.appendChild(dd);
       return dd;
     }
-    var kind = meta.kinds[m.kind[i]], status = meta.statuses[m.status[i]];
-    row("When", S[m.when[i]]);
-    row("Local", S[m.local[i]]);
-    row("UTC", S[m.utc[i]]);
-    var phase = actions && actions.phase ? actions.phase(i) : 0;
-    if (phase) row("Now", PHASE_WORDS[phase]).className = "geo-phase geo-phase-" + phase;
-    row("Kind", kind);
-    row("Place", S[m.places.label[m.place[i]]]);
-    row("From", m.origin.of(i).map(function (k) { return S[m.places.label[k]]; }));
-    row("Who", m.who.of(i).map(function (k) { return S[k]; }));
-    var st = row("Status", status);
-    if (st) st.className = "geo-status-" + status;
+    var when = row("When", S[m.local[i]] || S[m.when[i]]);  // local, the UTC under it
+    if (when && S[m.utc[i]]) when.appendChild(el("div", "geo-utc", S[m.utc[i]]));
     var f = m.flightOf[i];
     if (f >= 0) {
       dl.appendChild(el("dt", null, "Flight"));
@@ -76,6 +82,9 @@
       if (m.recOf[f] >= 0) td.appendChild(GEO.profile(m, m.recOf[f], actions && actions.time ? actions.time() : NaN));
       dl.appendChild(td);
     }
+    row("Place", S[m.places.label[m.place[i]]]);
+    row("From", m.origin.of(i).map(function (k) { return S[m.places.label[k]]; }));
+    row("Who", m.who.of(i).map(function (k) { return S[k]; }));
     dl.appendChild(el("dt", null, "Sources"));
     var sd = el("dd"), ul = el("ul", "geo-sources");
     m.src.of(i).forEach(function (k) {

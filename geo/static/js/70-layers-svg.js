@@ -95,12 +95,47 @@
   }
   GEO.latlngs = latlngs;
 
+  // ---- the fading trail behind an aircraft (deck.gl's trips layer): the last trail_share of
+  // the flight's time, in trail_steps pieces, fainter and thinner the older they are -------
+  var TRAIL_SAMPLES = 4;  // positions per piece
+  GEO.trailPieces = function (mk) {  // each piece's style, oldest first
+    var out = [];
+    for (var s = 0; s < mk.trail_steps; s++) {
+      var u = (s + 1) / mk.trail_steps;
+      out.push({ opacity: mk.trail_opacity * u, weight: mk.trail_weight * (0.4 + 0.6 * u) });
+    }
+    return out;
+  };
+  // The trail's pieces at t: for each, [[lat, lon], ...] (empty before departure); a piece
+  // never crosses the antimeridian jump (the positions are unwrapped onto the aircraft's).
+  GEO.trailAt = function (shapes, f, t, mk) {
+    var c = shapes.flight(f), span = Math.max(0, c.arr - c.dep);
+    var lo = Math.max(c.dep, t - mk.trail_share * span);
+    var steps = mk.trail_steps, n = steps * TRAIL_SAMPLES, pts = [];
+    for (var q = 0; q <= n; q++) {
+      var p = shapes.aircraft(f, lo + (t - lo) * q / n);
+      pts.push([p.lat, p.lon]);
+    }
+    for (q = pts.length - 2; q >= 0; q--) {  // unwrap toward the aircraft
+      while (pts[q][1] - pts[q + 1][1] > 180) pts[q][1] -= 360;
+      while (pts[q + 1][1] - pts[q][1] > 180) pts[q][1] += 360;
+    }
+    var out = [];
+    for (var s = 0; s < steps; s++) {
+      out.push(t > lo ? pts.slice(s * TRAIL_SAMPLES, (s + 1) * TRAIL_SAMPLES + 1) : []);
+    }
+    return out;
+  };
+
   GEO.SvgLayers = function (map, scene, groups, ctx) {
     this.map = map; this.scene = scene; this.groups = groups; this.ctx = ctx;
     this.shapes = new GEO.Shapes(scene);
     this.m = scene.m;
-    this.renderer = L.svg({ padding: 0.5 });
+    // one SVG renderer per pane: a path's pane decides what it is drawn above (a single
+    // renderer would put every path in one <svg>, in the order they were added)
+    this.renderers = {};
     map.createPane("geoLines").style.zIndex = 410;
+    map.createPane("geoFlightLines").style.zIndex = 420;  // flights flown: above the arcs
     map.createPane("geoFlights").style.zIndex = 430;
     map.createPane("geoMarkers").style.zIndex = 620;  // markers take clicks before lines
     map.createPane("geoAircraft").style.zIndex = 640;  // the aircraft above the markers
@@ -109,6 +144,10 @@
     this.flightLayers = {}; // flight -> {route, progress, plane, ends}
     groups.events.addLayer(this.markers);
     this.mark = this.m.meta.style.mark;
+  };
+
+  GEO.SvgLayers.prototype._renderer = function (pane) {
+    return this.renderers[pane] || (this.renderers[pane] = L.svg({ padding: 0.5, pane: pane }));
   };
 
   GEO.SvgLayers.prototype.render = function () {
@@ -138,12 +177,14 @@
         var path = recorded ? GEO.track.pieces(recorded).solid
           : latlngs(this.shapes.linePoints(g, zoom));
         line = this.lines[g] = L.polyline(path, {
-          renderer: this.renderer, pane: "geoLines", interactive: true,
+          renderer: this._renderer(flight ? "geoFlightLines" : "geoLines"),
+          pane: flight ? "geoFlightLines" : "geoLines", interactive: true,
           className: "geo-ev geo-kind-" + kinds[G.kind[g]] +
             (flight ? " geo-flight-done" : " geo-arc") + (recorded ? " geo-recorded" : "")
         });
         line._group = g;
-        line._extra = recorded ? this._recordedExtras(recorded, "geoLines") : [];
+        line._extra = recorded ? this._recordedExtras(recorded, "geoFlightLines")
+          .concat(this._altitudeRuns(recorded, undefined, null, "geoFlightLines")) : [];
         line.on("click", function (ev) { self._openLine(this._group, ev.latlng); });
         line.bindTooltip(function (layer) { return self.ctx.tip(sc.eventsOf(layer._group)); },
                          { sticky: true });
@@ -164,13 +205,23 @@
   GEO.SvgLayers.prototype._recordedExtras = function (shape, pane, upTo) {
     var mk = this.mark, ks = this.m.meta.style.kinds.flight;
     var gaps = L.polyline(upTo ? [] : GEO.track.pieces(shape).gaps, {
-      renderer: this.renderer, pane: pane, color: ks.color, weight: ks.weight,
+      renderer: this._renderer(pane), pane: pane, color: ks.color, weight: ks.weight,
       dashArray: mk.recorded_gap_dash, className: "geo-recorded-gap", interactive: false });
     var reference = L.polyline(latlngs(shape.reference), {
-      renderer: this.renderer, pane: pane, color: mk.route_color, weight: mk.route_weight,
+      renderer: this._renderer(pane), pane: pane, color: mk.route_color, weight: mk.route_weight,
       opacity: mk.reference_opacity, dashArray: mk.route_dash,
       className: "geo-flight-route geo-great-circle", interactive: false });
     return [gaps, reference];
+  };
+
+  // A recorded track's runs coloured by altitude (27-altitude.js), over its solid line.
+  GEO.SvgLayers.prototype._altitudeRuns = function (shape, k, tail, pane) {
+    var ks = this.m.meta.style.kinds.flight, self = this;
+    return GEO.altitudeRuns(this.m, shape.recorded, shape, k, tail).map(function (run) {
+      return L.polyline(run.points, {
+        renderer: self._renderer(pane), pane: pane, color: run.color, weight: ks.weight,
+        opacity: 0.95, className: "geo-alt-run", interactive: false });
+    });
   };
 
   GEO.SvgLayers.prototype._openLine = function (g, latlng) {
@@ -189,7 +240,7 @@
     Object.keys(this.flightLayers).forEach(function (f) {
       if (!air[f]) {
         var x = self.flightLayers[f];
-        [x.route, x.progress, x.plane].concat(x.ends, x.extra).forEach(function (l) {
+        [x.route, x.progress, x.plane, x.alt].concat(x.ends, x.extra, x.trail).forEach(function (l) {
           self.groups.flights.removeLayer(l);
         });
         delete self.flightLayers[f];
@@ -203,15 +254,22 @@
         x = self.flightLayers[f] = {
           // the whole route ahead: the great circle, or the recorded path (solid, faint)
           route: L.polyline(recorded ? GEO.track.pieces(shape).solid : latlngs(shape.points), {
-            renderer: self.renderer, pane: "geoFlights",
+            renderer: self._renderer("geoFlights"), pane: "geoFlights",
             color: recorded ? mk.recorded_color : mk.route_color,
             weight: mk.route_weight, opacity: mk.route_opacity,
             dashArray: recorded ? null : mk.route_dash,
             className: "geo-flight-route" + (recorded ? " geo-recorded-route" : ""),
             interactive: false }),
           extra: recorded ? self._recordedExtras(shape, "geoFlights", true) : [],
+          alt: L.layerGroup(),  // a recorded track flown so far, coloured by altitude
+          trail: GEO.trailPieces(mk).map(function (piece) {
+            return L.polyline([], {
+              renderer: self._renderer("geoFlights"), pane: "geoFlights", color: ks.color,
+              weight: piece.weight, opacity: piece.opacity, lineCap: "butt",
+              className: "geo-flight-trail", interactive: false });
+          }),
           progress: L.polyline([], {
-            renderer: self.renderer, pane: "geoFlights", color: ks.color, weight: ks.weight,
+            renderer: self._renderer("geoFlights"), pane: "geoFlights", color: ks.color, weight: ks.weight,
             opacity: ss.opacity, dashArray: ss.dash || null,
             className: "geo-ev geo-flight-track geo-kind-flight geo-status-" +
               m.meta.statuses[m.status[i]] }),
@@ -220,7 +278,7 @@
                               html: GEO.planeIcon(mk.aircraft_color, mk.aircraft_size_px) }),
             keyboard: false, pane: "geoAircraft" }),
           ends: [[shape.geo.lat1, shape.geo.lon1], [shape.geo.lat2, shape.geo.lon2]].map(function (ll) {
-            return L.circleMarker(ll, { renderer: self.renderer, pane: "geoFlights",
+            return L.circleMarker(ll, { renderer: self._renderer("geoFlights"), pane: "geoFlights",
               radius: mk.airport_radius, color: mk.route_color, weight: mk.weight,
               fillColor: mk.airport_fill, fillOpacity: 1, className: "geo-airport",
               interactive: false });
@@ -229,7 +287,7 @@
         x.progress.on("click", function (ev) { self.ctx.openEvent(i, ev.latlng); });
         x.plane.on("click", function () { self.ctx.openEvent(i, x.plane.getLatLng()); });
         x.progress.bindTooltip(function () { return self.ctx.tip([i]); }, { sticky: true });
-        [x.route, x.progress, x.plane].concat(x.ends, x.extra).forEach(function (l) {
+        [x.route].concat(x.trail, [x.progress, x.alt, x.plane], x.ends, x.extra).forEach(function (l) {
           if (many && l === x.plane) return;
           self.groups.flights.addLayer(l);
         });
@@ -239,9 +297,15 @@
         var flown = GEO.track.pieces(shape, pos.k, [pos.lat, pos.lon]);
         x.progress.setLatLngs(flown.solid);
         x.extra[0].setLatLngs(flown.gaps);
+        x.alt.clearLayers();
+        self._altitudeRuns(shape, pos.k, [pos.lat, pos.lon], "geoFlights").forEach(function (l) {
+          x.alt.addLayer(l);
+        });
       } else {
         x.progress.setLatLngs(latlngs(shape.points, pos.k, [pos.lat, pos.lon]));
       }
+      var trail = GEO.trailAt(self.shapes, f, t, mk);
+      x.trail.forEach(function (l, s) { l.setLatLngs(trail[s]); });
       x.plane.setLatLng([pos.lat, pos.lon]);
       x.heading = pos.azi;
       var node = x.plane.getElement && x.plane.getElement();
@@ -278,7 +342,7 @@
           m.meta.statuses[m.status[i]] + (st.precedent ? " geo-precedent" : "") +
           (st.open ? " geo-underway" : "");
         var marker = L.circleMarker(ll, {
-          renderer: self.renderer, pane: "geoMarkers", radius: st.radius, weight: st.weight,
+          renderer: self._renderer("geoMarkers"), pane: "geoMarkers", radius: st.radius, weight: st.weight,
           color: st.color, opacity: st.opacity, fillColor: st.fillColor,
           fillOpacity: st.fillOpacity, dashArray: st.dash || null, className: cls });
         marker.on("click", function () { self.ctx.openEvent(i, L.latLng(ll)); });

@@ -71,6 +71,7 @@
     map.createPane("geoLines").style.zIndex = 410;
     map.createPane("geoFlights").style.zIndex = 430;
     map.createPane("geoMarkers").style.zIndex = 620;
+    map.createPane("geoAircraft").style.zIndex = 640;  // the aircraft above the clusters
     var self = this;
     this._xy = {};  // group -> {coarse: mercator xy}
     this._sprites = {};
@@ -78,8 +79,10 @@
     this.linesLayer = new Canvas("geoLines", function (c, o, size) { self._drawLines(c, o, size); });
     this.flightsLayer = new Canvas("geoFlights", function (c, o, size) { self._drawFlights(c, o, size); });
     this.markersLayer = new Canvas("geoMarkers", function (c, o, size) { self._drawMarkers(c, o, size); });
+    this.planesLayer = new Canvas("geoAircraft", function (c, o, size) { self._drawPlanes(c, o, size); });
     groups.arcs.addLayer(this.linesLayer);
     groups.flights.addLayer(this.flightsLayer);
+    groups.flights.addLayer(this.planesLayer);
     groups.events.addLayer(this.markersLayer);
     map.on("click", function (ev) { self._click(ev); });
     map.on("mousemove", function (ev) { self._hover(ev); });
@@ -89,6 +92,7 @@
     this.linesLayer.redraw();
     this.flightsLayer.redraw();
     this.markersLayer.redraw();
+    this.planesLayer.redraw();
   };
   GEO.CanvasLayers.prototype.redrawAll = GEO.CanvasLayers.prototype.render;
 
@@ -115,7 +119,8 @@
       var g = entries[e][0], st = entries[e][1];
       if (this.scene.groups.recorded[g]) { recorded.push(entries[e]); continue; }
       var level = Math.max(1, Math.round(st.opacity * OPACITY_STEPS));
-      var key = st.color + "|" + st.weight + "|" + (dashed ? st.dash : "") + "|" + level;
+      var flightLine = this.scene.groups.kind[g] === this.scene.isFlightKind;
+      var key = (flightLine ? "1|" : "0|") + st.color + "|" + st.weight + "|" + (dashed ? st.dash : "") + "|" + level;
       var b = buckets[key];
       if (!b) { b = buckets[key] = { style: st, level: level, members: [] }; keys.push(key); }
       b.members.push(g);
@@ -342,9 +347,33 @@
       for (v = 2; v <= 2 * pos.k; v += 2) ctx.lineTo(o.x + xy[v] * o.s, o.y + xy[v + 1] * o.s);
       ctx.lineTo(hx, hy);
       ctx.stroke();
+      self._drawTrail(ctx, o, f, t, ks.color);
     });
     ctx.setLineDash([]);
     ctx.globalAlpha = 1;
+  };
+
+  // The fading trail behind the aircraft (GEO.trailAt, the SVG layers' rule).
+  GEO.CanvasLayers.prototype._drawTrail = function (ctx, o, f, t, color) {
+    var pieces = GEO.trailAt(this.shapes, f, t, this.mark), styles = GEO.trailPieces(this.mark);
+    ctx.setLineDash([]);
+    ctx.strokeStyle = color;
+    pieces.forEach(function (pts, s) {
+      if (pts.length < 2) return;
+      ctx.globalAlpha = styles[s].opacity; ctx.lineWidth = styles[s].weight;
+      ctx.beginPath();
+      pts.forEach(function (p, q) {
+        var xy = GEO.mercator(p[0], p[1]), x = o.x + xy[0] * o.s, y = o.y + xy[1] * o.s;
+        if (q) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+      });
+      ctx.stroke();
+    });
+  };
+
+  // The aircraft, on a canvas of their own above the markers (never hidden by a cluster).
+  GEO.CanvasLayers.prototype._drawPlanes = function (ctx, o, size) {
+    var m = this.m, mk = this.mark, many = this.scene.airborne.length > m.meta.aircraftLimit;
+    if (!this.map.hasLayer(this.flightsLayer)) return;
     var sprite = this._plane(mk.aircraft_size_px), half = mk.aircraft_size_px / 2;
     this._air.forEach(function (a) {
       if (a.x < -half || a.y < -half || a.x > size.x + half || a.y > size.y + half) return;

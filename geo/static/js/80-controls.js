@@ -95,7 +95,11 @@
     this.linkBtn = button("geo-copy-link", "Link", "Copy a link to this view");
     [this.modeSel, this.winSel, this.speedSel, this.tzSel, this.count, this.spanBtn, this.linkBtn]
       .forEach(function (x) { row2.appendChild(x); });
-    [row1, this.hist, this.slider, row2].forEach(function (x) { box.appendChild(x); });
+    this.axis = el("div", "geo-axis");  // dated ticks under the slider (32-ticks.js)
+    this.axis.setAttribute("aria-hidden", "true");
+    this.axisNow = el("span", "geo-axis-now");
+    [row1, this.hist, this.slider, this.axis, row2].forEach(function (x) { box.appendChild(x); });
+    this.hist.addEventListener("mousemove", function (ev) { self._binTitle(ev); });
 
     this.prevBtn.addEventListener("click", function () { clock.jump(-1); });
     this.nextBtn.addEventListener("click", function () { clock.jump(1); });
@@ -159,7 +163,7 @@
     var c = this.clock, m = this.m;
     this.slider.value = String(Math.round((c.t - c.lo) / Math.max(1, c.hi - c.lo) * RESOLUTION));
     this.label.textContent = GEO.clockLabel(m, c.t, c.tz, this.formatters);
-    this.playBtn.textContent = c.playing ? "⏸" : "▶";
+    this.playBtn.textContent = c.playing ? "❚❚" : "▶";  // U+23F8 is missing from DejaVu
     this.modeSel.value = c.mode;
     this.winSel.value = String(c.windowMs);
     this.winSel.disabled = c.mode !== "window";
@@ -169,8 +173,45 @@
       if (!Array.prototype.some.call(this.tzSel.options, function (o) { return o.value === c.tz; })) option(this.tzSel, c.tz, c.tz);
       this.tzSel.value = c.tz;
     }
-    this.count.textContent = this.scene.shown + " of " + m.n + " events";
+    // the events shown at the clock's time, of the document's (the app's selection)
+    this.count.textContent = this.scene.shown + " of " + m.n + " shown";
     this.drawHistogram();
+    this.drawAxis();
+  };
+
+  // ---- the axis: dated ticks adapted to the span and the zone; the clock's position ------
+  var THUMB_PX = 8;  // a range input's track starts and ends half a thumb in
+  GEO.Timeline.prototype.drawAxis = function () {
+    var c = this.clock, width = this.slider.clientWidth || 300, axis = this.axis;
+    var key = [c.lo, c.hi, width, c.tz].join(",");
+    var x = function (t) {
+      return THUMB_PX + (t - c.lo) / Math.max(1, c.hi - c.lo) * (width - 2 * THUMB_PX);
+    };
+    if (this._axisKey !== key) {
+      this._axisKey = key;
+      while (axis.firstChild) axis.removeChild(axis.firstChild);
+      GEO.timeTicks(c.lo, c.hi, width, c.tz).forEach(function (k) {
+        var tick = el("span", "geo-tick" + (k.major ? " geo-tick-major" : ""), k.label);
+        var at = x(k.t);
+        tick.style.left = at.toFixed(1) + "px";
+        if (at < 24) tick.classList.add("geo-tick-start");  // kept inside the axis
+        else if (at > width - 24) tick.classList.add("geo-tick-end");
+        tick.setAttribute("data-t", String(k.t));
+        axis.appendChild(tick);
+      });
+      axis.appendChild(this.axisNow);
+    }
+    this.axisNow.style.left = x(c.t).toFixed(1) + "px";
+  };
+
+  // The histogram's bin under the pointer, in words (its span in the zone and its count).
+  GEO.Timeline.prototype._binTitle = function (ev) {
+    var h = this._hist, c = this.clock;
+    if (!h) return;
+    var r = this.hist.getBoundingClientRect(), u = GEO.clamp((ev.clientX - r.left) / r.width, 0, 1);
+    var b = Math.min(h.counts.length - 1, Math.floor(u * h.counts.length));
+    var from = c.lo + b * h.size;
+    this.hist.title = GEO.binLabel(from, from + h.size, h.counts[b], c.tz) + " — click to go there";
   };
 
   GEO.Timeline.prototype.drawHistogram = function () {
@@ -250,14 +291,15 @@
     this.next.disabled = k >= this.views.length - 1;
   };
 
-  // A note on the map (what a link asked for and could not have), with a close button.
-  GEO.note = function (map, lines) {
+  // A note on the map (what a link asked for and could not have; what the input left out),
+  // with a close button.
+  GEO.note = function (map, lines, heading, cls) {
     var Control = L.Control.extend({
       options: { position: "topleft" },
       onAdd: function () {
-        var box = el("div", "geo-note leaflet-bar");
+        var box = el("div", "geo-note leaflet-bar" + (cls ? " " + cls : ""));
         box.setAttribute("role", "status");
-        box.appendChild(el("div", "geo-note-head", "Some of the link was ignored:"));
+        box.appendChild(el("div", "geo-note-head", heading || "Some of the link was ignored:"));
         var ul = el("ul");
         lines.slice(0, 8).forEach(function (line) { ul.appendChild(el("li", null, line)); });
         if (lines.length > 8) ul.appendChild(el("li", null, "and " + (lines.length - 8) + " more"));

@@ -28,7 +28,7 @@
         var box = el("div", "geo-legend leaflet-bar");
         var details = el("details");
         var size = map.getSize();
-        details.open = !opts.collapsed && size.x >= 1400 && size.y >= 900;  // else on demand
+        details.open = opts.collapsed === false && size.x >= 1400 && size.y >= 900;  // on demand
         details.appendChild(el("summary", null, "Legend"));
         function row(icon, text) {
           var r = el("div", "geo-legend-row");
@@ -76,7 +76,21 @@
         txt.textContent = "8";
         cl.appendChild(txt);
         row(cl, "several events at one spot: click for the list");
+        row(line(mk.route_color, mk.route_dash, mk.route_opacity, mk.route_weight),
+            "a flight's route ahead (faint); flown: solid, a fading trail behind the aircraft");
         row(line("#333", "", 0.9, 2), "a line's darkness: how many contacts or flights it stands for");
+        if (m.recorded && m.recorded.flight.length) {  // tar1090's altitude colours
+          var alt = st.altitude, bar = svg(34, 12), grad = shape("linearGradient",
+            { id: "geo-alt-grad", x1: 0, x2: 1, y1: 0, y2: 0 });
+          [0, 10, 20, 30, 40].forEach(function (k) {
+            grad.appendChild(shape("stop", { offset: (k / 40).toFixed(2),
+              "stop-color": alt.colors[Math.min(alt.colors.length - 1, k * 1000 / alt.band_ft)] }));
+          });
+          bar.appendChild(grad);
+          bar.appendChild(shape("rect", { x: 2, y: 3, width: 30, height: 6, fill: "url(#geo-alt-grad)" }));
+          row(bar, "recorded track by altitude: 0 ft (orange) → 10,000 (green) → 20,000 (blue) " +
+              "→ 40,000 ft (magenta), as tar1090");
+        }
         var plane = el("span", "geo-legend-plane");
         plane.innerHTML = GEO.planeIcon(mk.aircraft_color, 18);
         row(plane, "aircraft on its WGS84 great-circle track (computed, constant speed)");

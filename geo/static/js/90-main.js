@@ -64,11 +64,13 @@
       var tl = timeline.box.getBoundingClientRect();
       bottom = Math.max(bottom, box.bottom - tl.top + 10);
       var height = Math.max(120, box.height - top - bottom - 40);
+      // as wide as the map allows (a phone's card stays on screen, its close button too)
+      var width = Math.max(160, Math.min(360, box.width - 60));
       return { autoPanPaddingTopLeft: L.point(10, top), autoPanPaddingBottomRight: L.point(10, bottom),
-               maxHeight: height };
+               maxHeight: height, maxWidth: width, minWidth: Math.min(220, width) };
     }
     function openPopup(content, latlng) {
-      popup = L.popup(L.extend({ maxWidth: 360, minWidth: 220, className: "geo-popup-box" }, popupRoom()))
+      popup = L.popup(L.extend({ className: "geo-popup-box" }, popupRoom()))
         .setLatLng(latlng).setContent(content).openOn(map);
       return popup;
     }
@@ -80,6 +82,7 @@
       openList: function (events, heading, latlng) {
         var list = GEO.eventList(m, events, heading, function (i) {
           var card = GEO.eventCard(m, i, actions);
+          GEO.embed.tell("opened", { id: m.id[i] });  // the app selects its table row
           var back = GEO.el("button", "geo-back", "‹ " + heading);
           back.type = "button";
           back.addEventListener("click", function (ev) { ev.stopPropagation(); popup.setContent(list); });
@@ -103,6 +106,7 @@
     };
     var layers = canvas ? new GEO.CanvasLayers(map, scene, groups, ctx)
       : new GEO.SvgLayers(map, scene, groups, ctx);
+    var labels = new GEO.Labels(map, m, scene, layers);  // names on the map
     var timeline = new GEO.Timeline(map, m, clock, scene, { copyLink: copyLink });
     new GEO.Legend(map, m, { position: narrow ? "topright" : "bottomright", collapsed: opts.legendCollapsed });
     if (meta.title) {
@@ -184,6 +188,9 @@
     if (viewAtStart) current.view = viewAtStart;
     var notes = parsed.notes;
     if (notes.length) GEO.note(map, notes);
+    // a map made from files with skipped rows says so (geo.layers.left_out_lines)
+    var leftOut = meta.leftOut || [];
+    if (leftOut.length) GEO.note(map, leftOut.slice(1), leftOut[0], "geo-left-out");
 
     // ---- drawing -----------------------------------------------------------------------
     var frame = null;
@@ -197,6 +204,7 @@
       scene.update(clock.t, clock.mode, clock.windowMs, hidden);
       timeline.hidden = hidden;
       layers.render();
+      labels.update();
       timeline.update();
       if (popup && popup.isOpen()) {  // an open flight's profile marks the clock's time
         var el = popup.getElement(), box = el && el.querySelector(".geo-profile");
@@ -210,7 +218,21 @@
     }
     function schedule() { if (!frame) frame = requestAnimationFrame(render); }
     // at once, not on the next frame: a step of the slider is drawn before the next one
+    // The chapter panel follows the clock: a moment outside the chapter shown names the
+    // chapter it lies in (the first whose span holds it), or none; the map is not moved.
+    function followChapter() {
+      if (!chapters) return;
+      var inside = function (v) {
+        return (v.start === null || ms(v.start) <= clock.t) && (v.end === null || clock.t < ms(v.end));
+      };
+      var k = viewIds.indexOf(current.view);
+      if (k >= 0 && inside(views[k])) return;
+      k = views.findIndex(inside);
+      current.view = k >= 0 ? views[k].id : null;
+      chapters.show(k);
+    }
     clock.on("change", function (what) {
+      followChapter();
       render();
       if (what.tz) GEO.embed.tell("zone", { tz: clock.tz });
     });
@@ -238,7 +260,8 @@
       }, 250);
     }
     function copyLink(btn) {
-      var url = location.href.split("#")[0] + "#" + fragment();
+      // inside the app, the app's URL (its filters) with the map's state; else this file's
+      var url = (GEO.embed.base || location.href.split("#")[0]) + "#" + fragment();
       var done = function () { btn.textContent = "✓"; setTimeout(function () { btn.textContent = "Link"; }, 1500); };
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(url).then(done, function () { window.prompt("Copy this link:", url); });
@@ -253,7 +276,7 @@
     function index(id) { return m.id.indexOf(id); }
     var api = {
       clock: clock, map: map, model: m, scene: scene, layers: layers, views: views,
-      notes: notes, canvas: canvas,
+      notes: notes, canvas: canvas, labels: labels,
       time: function () { return clock.t; },
       setTime: function (t) { clock.setTime(t); },
       label: function () { return timeline.label.textContent; },

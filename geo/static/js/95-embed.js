@@ -10,6 +10,10 @@
   var embedded = typeof window !== "undefined" && window.parent && window.parent !== window;
 
   function handle(d) {
+    if (d.geo === "base" && typeof d.url === "string" && /^https?:\/\//.test(d.url)) {
+      GEO.embed.base = d.url.slice(0, 4000);  // the app's URL: the "Link" is the app's link
+      return;
+    }
     if (d.geo === "focus" && Array.isArray(d.ids)) api.focus(d.ids.map(String).slice(0, 1000));
     else if (d.geo === "restore" && typeof d.fragment === "string") api.restore(d.fragment.slice(0, 2000));
   }
@@ -24,6 +28,7 @@
 
   GEO.embed = {
     embedded: embedded,
+    base: null,
     tell: function (type, data) {
       if (!embedded) return;
       var msg = { geo: type };
@@ -32,6 +37,12 @@
     },
     attach: function (timeline) {
       api = timeline;
+      // inside the app, the mouse wheel scrolls the app's page until the map is clicked
+      var map = timeline.map;
+      if (embedded && map && map.scrollWheelZoom) {
+        map.scrollWheelZoom.disable();
+        map.once("click mousedown", function () { map.scrollWheelZoom.enable(); });
+      }
       pending.splice(0).forEach(handle);
     }
   };
