@@ -37,11 +37,11 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("geo.tracks",),  # recorded tracks: one reader per format, legs, comparison, linking
     ("geo.io",),  # leaf readers: events, reference files, views; the one input boundary
     ("geo.geodesy", "geo.query"),
-    ("geo.timeline", "geo.places", "geo.style", "geo.batches", "geo.regions"),
     (
-        "geo.model", "geo.cells", "geo.ids", "geo.options", "geo.output", "geo.pack",
-        "geo.perf", "geo.shipped",
+        "geo.timeline", "geo.places", "geo.style", "geo.batches", "geo.regions", "geo.labels",
+        "geo.output",
     ),
+    ("geo.model", "geo.cells", "geo.ids", "geo.options", "geo.pack", "geo.perf", "geo.shipped"),
 )
 """The layers, top first: each a tuple of units (a module, or a package and all inside it)."""
 
