@@ -431,3 +431,12 @@ def test_a_flight_end_written_as_coordinates_loads(ref: str, lat_lon: tuple[floa
     bad = data.replace(ref.encode(), "٥٢.69,40.17".encode())
     with pytest.raises(DataError):
         load_dataset(bad, names={"events": "e.csv"}, strict=True)
+
+
+def test_a_long_json_value_is_quoted_cut_with_its_length() -> None:
+    doc = readsb_doc(icao="a" * 5000)
+    (line,) = problems_of("t.json", json.dumps(doc).encode())
+    assert line == (
+        f't.json:1: icao: "{"a" * 36}... (5,002 characters) is not a 24-bit address in hex '
+        '(like "a0b1c2")'
+    )

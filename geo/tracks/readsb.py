@@ -55,7 +55,7 @@ def _json_text(value: Any) -> str:
         text = json.dumps(value)
     except (ValueError, TypeError):
         text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return text if len(text) <= 40 else f"{text[:37]}... ({len(text):,} characters)"
 
 
 def _where(text: str) -> tuple[dict[str, int], list[int]]:
