@@ -166,17 +166,21 @@ def _with_tracks(
     events: list[Event], inputs: Sequence[TrackInput], problems: list[Problem], strict: bool,
     read_track: Callable[[TrackInput], TrackSet] | None = None,
 ) -> tuple[list[Event], tuple[str, ...]]:
-    """The events with the recorded tracks linked; each input read on its own, so one bad
-    file leaves the others (a lenient load lists its problems)."""
-
-    def read_one(given: TrackInput) -> TrackSet:
-        return load_tracks([given])
-
-    reader = read_track or read_one
+    """The events with the recorded tracks linked; each file read on its own, so one bad
+    file (in a folder too) leaves the others (a lenient load lists its problems).
+    ``read_track``: the app's reader of one upload (it keeps parsed uploads); without it
+    every input is read at once, so a file given twice is read once."""
+    if read_track is None:
+        found_problems: list[Problem] = []
+        found = load_tracks(inputs, problems=found_problems)
+        if found_problems and strict:
+            raise DataError([*problems, *found_problems])
+        problems.extend(found_problems)
+        return link(events, found), found.notes
     read: list[TrackSet] = []
     for given in inputs:
         try:
-            read.append(reader(given))
+            read.append(read_track(given))
         except DataError as err:
             if strict:
                 raise DataError([*problems, *err.problems]) from None

@@ -18,6 +18,22 @@ from geo.model import Airport, Location, Place
 _IATA = re.compile(r"^[A-Z]{3}$")
 _ICAO = re.compile(r"^[A-Z0-9]{4}$")
 _CODE_ANY_CASE = re.compile(r"^[A-Za-z0-9]{3,4}$")
+_COORDINATES = re.compile(
+    r"(?:unknown )?\(?\s*([+-]?\d{1,2}(?:\.\d+)?)\s*,\s*([+-]?\d{1,3}(?:\.\d+)?)\s*\)?", re.ASCII
+)
+
+
+def coordinates_location(ref: str) -> Location | None:
+    """A place written as coordinates, ``lat, lon`` in degrees: ``52.69,40.17``, or
+    ``unknown (52.69, 40.17)`` as a recorded leg's end away from any airport is written
+    (zone UTC, no country, no airport); None when ``ref`` is not such a place."""
+    found = _COORDINATES.fullmatch(ref.strip())
+    if found is None:
+        return None
+    lat, lon = float(found.group(1)), float(found.group(2))
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+        return None
+    return Location(name=ref.strip(), lat=lat, lon=lon, tz="UTC", country="")
 
 
 @lru_cache(maxsize=2)
@@ -93,13 +109,17 @@ class Gazetteer:
         """The location a reference names, or None.
 
         An upper-case code is an airport first; otherwise a place name, then a code.
+        Coordinates (``52.69,40.17``, ``unknown (52.69, 40.17)``) name a point (see
+        :func:`coordinates_location`).
         """
         ref = ref.strip()
         if ref in self._cache:
             return self._cache[ref]
-        found: Location | None = None
+        found = coordinates_location(ref)
         airport = self.airport(ref) if (_IATA.match(ref) or _ICAO.match(ref)) else None
-        if airport is not None:
+        if found is not None:
+            pass
+        elif airport is not None:
             found = airport_location(airport)
         else:
             place = self.place(ref)

@@ -81,7 +81,7 @@ def test_the_cache_is_sized_by_measured_bytes_and_evicts_the_oldest() -> None:
 
 
 def test_deep_size_counts_what_a_dataset_holds() -> None:
-    from geo.io import load_dataset
+    from geo.dataset import load_dataset
 
     data = load_dataset()
     measured = deep_size(data)

@@ -21,7 +21,7 @@ import geo.io.source
 from geo.cli import main
 from geo.dataset import load_dataset
 from geo.io import load_events
-from geo.model import DataError
+from geo.model import DataError, Problem
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "data" / "bad"
@@ -454,4 +454,33 @@ def test_bad_source_rows_are_reported_all_at_once() -> None:
         "s.csv:5: published: '2025-13' is not a real date (month must be in 1..12)",
         "s.csv:5: url: 'javascript:alert(1)' is not an http(s) URL; leave it empty where the "
         "address is not known",
+    ]
+
+
+@pytest.mark.parametrize("extent", ["35,39,５３,57", "35,39,٥٣,57", "3_5,39,53,57"])
+def test_view_extents_take_ascii_digits_only(extent: str) -> None:
+    from geo.io.views import read_views
+
+    data = (
+        "id,title,text,time,start,end,extent,mode,window\n"
+        f'night,"The night",,,,,"{extent}",cumulative,\n'
+    ).encode()
+    problems: list[Problem] = []
+    assert read_views(data, "views.csv", problems) == []
+    assert [str(p) for p in problems] == [
+        f"views.csv:2: extent: '{extent}' is not four numbers (minlon,minlat,maxlon,maxlat)"
+    ]
+
+
+def test_the_boundary_refuses_a_fifo_before_opening_it(tmp_path) -> None:
+    from geo.io.source import read_bytes
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    pipe = tmp_path / "events.csv"
+    os.mkfifo(pipe)
+    problems: list[Problem] = []
+    assert read_bytes(pipe, "events.csv", problems) is None  # returns: nothing waits
+    assert [str(p) for p in problems] == [
+        "events.csv:1: file: is a pipe, socket or device, not a file; give the path of a file"
     ]

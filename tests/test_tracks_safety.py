@@ -388,3 +388,55 @@ def test_a_new_track_format_is_one_row(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert problems_of("x.txt", b"hello\n") == [
         f"x.txt:1: file: not a track file; {formats_help()}"
     ]
+
+
+# --------------------------------------------------------------------------- a leg's end as a place
+
+
+def test_a_leg_ending_away_from_an_airport_round_trips_through_events_csv() -> None:
+    from geo.export import export
+    from geo.dataset import load_dataset
+    from tests.test_tracks_fixtures import VKO
+
+    fixes = flight(VKO, (40.17, 52.69), n=60, ground_ends=False, end_ft=20_000)
+    header = b"id,kind,title,start,end,origin,destination,participants,status,sources,notes\n"
+    first = load_dataset(
+        header, names={"events": "e.csv"}, tracks=[("t.json", readsb_json(fixes))]
+    )
+    (event,) = first.events
+    assert event.destination.name == "unknown (52.69, 40.17)"
+    written = export(first.events, "events-csv")
+    assert b'"unknown (52.69, 40.17)"' in written
+    again = load_dataset(written, names={"events": "export.csv"})
+    assert again.problems == ()
+    (back,) = again.events
+    assert (back.destination.lat, back.destination.lon) == (52.69, 40.17)
+    assert back.destination.tz == "UTC" and not back.destination.airport
+    assert export(again.events, "events-csv") == written
+
+
+@pytest.mark.parametrize(
+    "ref, lat_lon",
+    [("52.69,40.17", (52.69, 40.17)), ("unknown (-33.9, 151.2)", (-33.9, 151.2))],
+)
+def test_a_flight_end_written_as_coordinates_loads(ref: str, lat_lon: tuple[float, float]) -> None:
+    from geo.dataset import load_dataset
+
+    data = (
+        "id,kind,title,start,end,origin,destination,participants,status,sources,notes\n"
+        f'f,flight,F,2025-03-14T01:54Z,2025-03-14T05:30Z,VKO,"{ref}",,reported,s,\n'
+    ).encode()
+    (event,) = load_dataset(data, names={"events": "e.csv"}).events
+    assert (event.destination.lat, event.destination.lon) == lat_lon
+    bad = data.replace(ref.encode(), "٥٢.69,40.17".encode())
+    with pytest.raises(DataError):
+        load_dataset(bad, names={"events": "e.csv"}, strict=True)
+
+
+def test_a_long_json_value_is_quoted_cut_with_its_length() -> None:
+    doc = readsb_doc(icao="a" * 5000)
+    (line,) = problems_of("t.json", json.dumps(doc).encode())
+    assert line == (
+        f't.json:1: icao: "{"a" * 36}... (5,002 characters) is not a 24-bit address in hex '
+        '(like "a0b1c2")'
+    )

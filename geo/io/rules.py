@@ -27,7 +27,7 @@ from geo.model import (
     Reference,
     free_reference,
 )
-from geo.places import Gazetteer
+from geo.places import Gazetteer, coordinates_location
 from geo.timeline import TimeSpan, iso_utc, parse_time, parse_times
 
 BULK_TIMES = 1000
@@ -211,7 +211,7 @@ def _flight_joins_airports(rows: Rows) -> None:
         if len(rows.origin_refs[k]) == 1:
             ends.insert(0, ("origin", rows.origin_refs[k][0], rows.origins[k][0]))
         for column, ref, loc in ends:
-            if loc is not None and not loc.airport:
+            if loc is not None and not loc.airport and coordinates_location(ref) is None:
                 rows.problem(
                     k,
                     column,

@@ -14,7 +14,7 @@ import math
 import re
 from datetime import timedelta
 
-from geo.io.csvfile import in_line_order, read_records
+from geo.io.csvfile import in_line_order, plain_number, read_records
 from geo.io.source import Source, default_name
 from geo.model import SOURCE_ID, VIEW_COLUMNS, DataError, MapView, Problem
 from geo.options import TIME_MODES
@@ -50,6 +50,8 @@ def _extent(text: str) -> tuple[float, float, float, float]:
     if len(parts) != 4:
         raise ValueError(f"'{text}' is not an extent; write minlon,minlat,maxlon,maxlat")
     try:
+        if not all(map(plain_number, parts)):  # float() takes '５５', '٥٥' and '3_7'
+            raise ValueError(text)
         w, s, e, n = (float(p) for p in parts)
     except ValueError:
         raise ValueError(f"'{text}' is not four numbers (minlon,minlat,maxlon,maxlat)") from None

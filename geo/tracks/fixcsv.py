@@ -16,9 +16,11 @@ export writes text) is read without it.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import numpy as np
 
+from geo.io.csvfile import quoted
 from geo.tracks._common import (
     ALT_FT,
     GS_KT,
@@ -31,7 +33,6 @@ from geo.tracks._common import (
     not_a_number,
     parse_floats,
     parse_iso,
-    quoted,
     to_float,
 )
 from geo.tracks.build import make_trace
@@ -169,6 +170,6 @@ def _texts(table: CsvTable, column: str, what: str, problems: Collector) -> list
         if ok is None:
             ok = checked[value] = check_text(value, what, lambda _m: None) == value
         if not ok:
-            check_text(value, what, lambda m, k=k: report(k, m))
+            check_text(value, what, partial(report, k))
             values[k] = ""
     return values

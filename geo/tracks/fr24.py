@@ -12,8 +12,11 @@ registration or address: the callsign is the aircraft's only name.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
+from geo.io.csvfile import quoted
 from geo.tracks._common import (
     ALT_FT,
     GS_KT,
@@ -26,7 +29,6 @@ from geo.tracks._common import (
     check_times,
     parse_floats,
     parse_iso,
-    quoted,
     to_float,
 )
 from geo.tracks.build import make_trace
@@ -108,7 +110,7 @@ def read_fr24(table: CsvTable, problems: Collector) -> list[Trace]:
     checked: set[str] = set()
     for k, callsign in enumerate(callsigns):
         if callsign not in checked:
-            if check_text(callsign, "callsign", lambda m, k=k: report_callsign(k, m)):
+            if check_text(callsign, "callsign", partial(report_callsign, k)):
                 checked.add(callsign)
         if callsign not in checked:
             callsigns[k] = ""

@@ -27,6 +27,7 @@ from xml.parsers import expat
 
 import numpy as np
 
+from geo.io.csvfile import quoted
 from geo.tracks._common import (
     ALT_FT,
     FEET_PER_METRE,
@@ -34,7 +35,6 @@ from geo.tracks._common import (
     check_range,
     check_times,
     parse_iso,
-    quoted,
     to_float,
 )
 from geo.tracks.build import make_trace
@@ -147,7 +147,7 @@ def read_kml(data: bytes, problems: Collector) -> list[Trace]:
         )
         return []
     if root != "kml":
-        problems.add(1, "file", f"XML, but not KML (the root element is <{root}>, not <kml>)")
+        problems.add(1, "file", f"XML, but not KML (the root element is <{root[:60]}>, not <kml>)")
         return []
     if not tracks:
         problems.add(

@@ -200,7 +200,15 @@ def read_track_bytes(data: bytes, name: str, problems: list[Problem]) -> list[Tr
     """The traces in one file's bytes (plain or gzip); problems are appended to
     ``problems`` (and then no trace is returned)."""
     found = Collector(name)
-    traces = _read(data, found)
+    try:
+        traces = _read(data, found)
+    except MemoryError:  # 64 MiB of tiny rows can need more than a small machine has
+        traces = []
+        found.add(
+            1,
+            "file",
+            f"needs more memory than is free to read ({len(data):,} bytes); split the file",
+        )
     problems.extend(found.listed())
     return [] if found else traces
 

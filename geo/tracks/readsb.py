@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -54,7 +55,7 @@ def _json_text(value: Any) -> str:
         text = json.dumps(value)
     except (ValueError, TypeError):
         text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return text if len(text) <= 40 else f"{text[:37]}... ({len(text):,} characters)"
 
 
 def _where(text: str) -> tuple[dict[str, int], list[int]]:
@@ -202,7 +203,7 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
             top(key, f"{_json_text(value)} is not text")
         what = "registration" if key == "r" else "type"
         texts[key] = (
-            check_text(value.strip(), what, lambda m, key=key: top(key, m))
+            check_text(value.strip(), what, partial(top, key))
             if isinstance(value, str)
             else ""
         )
@@ -285,7 +286,7 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
             continue
         callsign = flight.strip().upper()
         if callsign and callsign not in names:
-            callsign = check_text(callsign, "callsign", lambda m, k=k: at(k, m))
+            callsign = check_text(callsign, "callsign", partial(at, k))
         if callsign:
             codes[k] = names.setdefault(callsign, len(names))
 
