@@ -72,6 +72,10 @@ _SLOW_CHECK_MIN_KM = 300.0
 _MAX_PLAUSIBLE_MINUTES = 22 * 60.0
 _JET_KMH = 450.0
 _ZERO_LENGTH_KM = 1e-3  # below 1 m the route is treated as zero-length
+TRACK_STEP_MINUTES = 5.0
+"""A computed track's vertices: at most this much flight time apart (the one spacing rule)."""
+TRACK_STEP_KM = 100.0
+"""...and at most this far apart."""
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -372,8 +376,8 @@ def flight_track(
     lon2: float,
     lat2: float,
     arr_utc: datetime,
-    step_minutes: float = 5.0,
-    max_step_km: float = 100.0,
+    step_minutes: float = TRACK_STEP_MINUTES,
+    max_step_km: float = TRACK_STEP_KM,
 ) -> tuple[TrackPoint, ...]:
     """Timed points along the geodesic, flown at uniform ground speed.
 
@@ -396,8 +400,8 @@ def flight_track(
 def track_segments(
     total_km: npt.ArrayLike,
     total_minutes: npt.ArrayLike,
-    step_minutes: float = 5.0,
-    max_step_km: float = 100.0,
+    step_minutes: float = TRACK_STEP_MINUTES,
+    max_step_km: float = TRACK_STEP_KM,
 ) -> npt.NDArray[np.int64]:
     """How many segments a track gets: at most ``step_minutes`` of flight time and
     ``max_step_km`` each, and at least one (one rule for single and batched tracks)."""
@@ -415,8 +419,8 @@ def flight_track_arrays(
     lon2: float,
     lat2: float,
     arr_utc: datetime,
-    step_minutes: float = 5.0,
-    max_step_km: float = 100.0,
+    step_minutes: float = TRACK_STEP_MINUTES,
+    max_step_km: float = TRACK_STEP_KM,
 ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]:
     """:func:`flight_track` as arrays: lons, lats, and microseconds since departure."""
     if not step_minutes > 0.0:

@@ -51,11 +51,6 @@ FLAG_PRECEDENT = 1
 FLAG_FLIGHT = 2
 
 
-def epoch_ms(dt: datetime) -> int:
-    """Milliseconds since the epoch of an aware datetime."""
-    return int(round(dt.timestamp() * 1000))
-
-
 def flight_lines(event: Event) -> list[str]:
     """A flight's facts as the popup words them (from :func:`geo.table.flight_text`)."""
     text = flight_text(event)

@@ -13,7 +13,8 @@ import pytest
 from geo import geodesy
 from geo.dataset import load_dataset
 from geo.export import export
-from geo.layers import SVG_LIMIT, epoch_ms
+from geo.layers import SVG_LIMIT
+from geo.timeline import epoch_ms
 from tests.conftest import OfflinePage, at_rest, drawn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
