@@ -35,6 +35,7 @@ from geo.model import (
     is_http_url,
 )
 from geo.pack import Packer
+from geo.payload import PART_TYPES
 from geo.perf import paused_gc
 from geo.query import EVENT_ORDER
 from geo.style import style_payload
@@ -181,7 +182,7 @@ def _payload(
         field = _transposed(events)
     n = len(events)
     strings = _Strings()
-    pack = Packer()
+    pack = Packer(declared=PART_TYPES)  # the declared parts, each once (geo.payload)
 
     # places: every destination and origin, once each
     dests: tuple[Location, ...] = field["destination"]

@@ -39,7 +39,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("geo.timeline", "geo.places", "geo.style", "geo.batches", "geo.regions"),
     (
         "geo.model", "geo.cells", "geo.ids", "geo.options", "geo.output", "geo.pack",
-        "geo.perf", "geo.shipped",
+        "geo.payload", "geo.perf", "geo.shipped",
     ),
 )
 """The layers, top first: each a tuple of units (a module, or a package and all inside it)."""
