@@ -30,7 +30,7 @@ from geo.model import Event, Location
 from geo.timeline import epoch_ms
 
 ARC_STEP_KM = 100.0
-SAME_PLACE_KM = 0.001  # an origin closer than 1 m to the place is the place itself
+SAME_PLACE_KM = geodesy.ZERO_LENGTH_KM  # closer than that to the place is the place itself
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
