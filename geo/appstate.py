@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 from geo.dataset import Dataset, load_dataset
 from geo.io import MAX_BYTES, too_big_message
+from geo.io.views import date_presets, load_views
 from geo.model import KINDS, STATUSES, DataError, Event, Problem
 from geo.options import BASEMAPS, DEFAULT_BASEMAP, Basemap, Format, parse_basemap
 from geo.query import Filters, span_of
 from geo.regions import region_or_none
+from geo.shipped import shipped
 from geo.table import flight_text, normalize, track_lines
 from geo.timeline import is_zone, last_day, parse_date_bound, time_in_zone
 
@@ -38,11 +40,7 @@ DateRange = tuple[date, date]
 
 ALL = "All"
 CUSTOM = "Custom range"
-PRESETS: dict[str, DateRange | None] = {
-    ALL: None,
-    "Flight night (13–14 Mar 2025)": (date(2025, 3, 13), date(2025, 3, 14)),
-    "Baku precedents (2017–2018)": (date(2017, 1, 1), date(2018, 12, 31)),
-}
+PRESETS: dict[str, DateRange | None] = {ALL: None, **date_presets(load_views(shipped("views.csv")))}
 QUERY_KEYS: tuple[str, ...] = (
     "start", "end", "kind", "status", "q", "within", "tz", "basemap",
 )

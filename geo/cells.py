@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import re
 
-FORMULA_START = "=+-@\t\r"
-"""The first characters that make a spreadsheet read a cell as a formula."""
-
 _NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")
 _QUOTED = re.compile(r"'+[=+\-@\t\r]")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z", re.ASCII)

@@ -39,20 +39,14 @@ from geo.model import Event
 from geo.options import FRAME_SUFFIXES as SUFFIXES
 from geo.options import FrameFormat, frame_format
 from geo.query import in_order
-from geo.table import record
+from geo.table import LAYER_COLUMNS, record
 from geo.vertices import split_lines
 
 LAYERS: tuple[str, ...] = ("events", "arcs", "tracks")
 CRS = "EPSG:4326"
 
-EVENT_LAYER_COLUMNS: tuple[str, ...] = (
-    "id", "kind", "title", "start", "end", "when", "start_local", "end_local", "start_utc",
-    "end_utc", "precision", "timezone", "origin", "destination", "destination_lat",
-    "destination_lon", "participants", "status", "sources", "references", "notes", "aircraft",
-    "arrival_timezone", "distance_km", "duration_minutes", "duration", "avg_speed_kmh",
-    "plausible", "plausibility", "precedent", "track_omitted", "arcs_omitted",
-)
-"""The events layer's columns, in order (the GeoJSON export's event properties)."""
+EVENT_LAYER_COLUMNS: tuple[str, ...] = LAYER_COLUMNS
+"""The events layer's columns, in order: :data:`geo.table.RECORD_COLUMNS`' (declared once)."""
 _FLOATS = ("destination_lat", "destination_lon", "distance_km", "duration_minutes",
            "avg_speed_kmh")
 _LINE_COLUMNS = ("event_id", "kind", "status", "from", "to", "start_utc", "end_utc")

@@ -71,7 +71,12 @@ _MIN_PLAUSIBLE_KMH = 100.0
 _SLOW_CHECK_MIN_KM = 300.0
 _MAX_PLAUSIBLE_MINUTES = 22 * 60.0
 _JET_KMH = 450.0
-_ZERO_LENGTH_KM = 1e-3  # below 1 m the route is treated as zero-length
+ZERO_LENGTH_KM = 1e-3
+"""Below 1 m a route is zero-length: its two ends are one spot (the one threshold)."""
+TRACK_STEP_MINUTES = 5.0
+"""A computed track's vertices: at most this much flight time apart (the one spacing rule)."""
+TRACK_STEP_KM = 100.0
+"""...and at most this far apart."""
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -185,7 +190,7 @@ def flight_facts(
     arr = _to_utc(arr_utc, "arr_utc")
     minutes = (arr - dep).total_seconds() / 60.0
     dist = distance_km(lon1, lat1, lon2, lat2)
-    zero_length = dist < _ZERO_LENGTH_KM
+    zero_length = dist < ZERO_LENGTH_KM
     if zero_length:
         dist = 0.0
 
@@ -372,8 +377,8 @@ def flight_track(
     lon2: float,
     lat2: float,
     arr_utc: datetime,
-    step_minutes: float = 5.0,
-    max_step_km: float = 100.0,
+    step_minutes: float = TRACK_STEP_MINUTES,
+    max_step_km: float = TRACK_STEP_KM,
 ) -> tuple[TrackPoint, ...]:
     """Timed points along the geodesic, flown at uniform ground speed.
 
@@ -396,8 +401,8 @@ def flight_track(
 def track_segments(
     total_km: npt.ArrayLike,
     total_minutes: npt.ArrayLike,
-    step_minutes: float = 5.0,
-    max_step_km: float = 100.0,
+    step_minutes: float = TRACK_STEP_MINUTES,
+    max_step_km: float = TRACK_STEP_KM,
 ) -> npt.NDArray[np.int64]:
     """How many segments a track gets: at most ``step_minutes`` of flight time and
     ``max_step_km`` each, and at least one (one rule for single and batched tracks)."""
@@ -415,8 +420,8 @@ def flight_track_arrays(
     lon2: float,
     lat2: float,
     arr_utc: datetime,
-    step_minutes: float = 5.0,
-    max_step_km: float = 100.0,
+    step_minutes: float = TRACK_STEP_MINUTES,
+    max_step_km: float = TRACK_STEP_KM,
 ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]:
     """:func:`flight_track` as arrays: lons, lats, and microseconds since departure."""
     if not step_minutes > 0.0:
@@ -457,7 +462,7 @@ def position_at(
     if arr <= dep:
         raise ValueError(f"arrival {arr.isoformat()} is not after departure {dep.isoformat()}")
     az12, dist_m = _inv(lon1, lat1, lon2, lat2)
-    if dist_m < _ZERO_LENGTH_KM * 1000.0:
+    if dist_m < ZERO_LENGTH_KM * 1000.0:
         return Position(_normalize_lon(lon1), float(lat1), 0.0)
     if t <= dep:
         fraction = 0.0

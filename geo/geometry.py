@@ -25,12 +25,12 @@ import numpy as np
 import numpy.typing as npt
 
 from geo import geodesy
+from geo.geodesy import TRACK_STEP_KM, TRACK_STEP_MINUTES
 from geo.model import Event, Location
+from geo.timeline import epoch_ms
 
 ARC_STEP_KM = 100.0
-TRACK_STEP_MINUTES = 5.0
-TRACK_STEP_KM = 100.0
-SAME_PLACE_KM = 0.001  # an origin closer than 1 m to the place is the place itself
+SAME_PLACE_KM = geodesy.ZERO_LENGTH_KM  # closer than that to the place is the place itself
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -146,18 +146,11 @@ def contact_arcs(events: Sequence[Event]) -> Lines:
     )
 
 
-def epoch_ms(events: Sequence[Event], field: str) -> IntArray:
+def _times_ms(events: Sequence[Event], field: str) -> IntArray:
     """``start_utc`` or ``end_utc`` of each event in ms since the epoch."""
     return np.fromiter(
-        (round(getattr(e, field).timestamp() * 1000) for e in events),
-        dtype=np.int64,
-        count=len(events),
+        (epoch_ms(getattr(e, field)) for e in events), dtype=np.int64, count=len(events)
     )
-
-
-def track_segments(km: npt.ArrayLike, minutes: npt.ArrayLike) -> IntArray:
-    """How many segments a flight track gets (the one spacing rule)."""
-    return geodesy.track_segments(km, minutes, TRACK_STEP_MINUTES, TRACK_STEP_KM)
 
 
 def flight_tracks(events: Sequence[Event]) -> Lines:
@@ -185,10 +178,10 @@ def _computed_tracks(events: Sequence[Event], flights: list[int]) -> Lines:
         [(f.origin[0].lon, f.origin[0].lat, f.destination.lon, f.destination.lat) for f in chosen],
         dtype=np.float64,
     )
-    t0 = epoch_ms(chosen, "start_utc")
-    duration = epoch_ms(chosen, "end_utc") - t0
+    t0 = _times_ms(chosen, "start_utc")
+    duration = _times_ms(chosen, "end_utc") - t0
     km = geodesy.distances_km(table[:, 0], table[:, 1], table[:, 2], table[:, 3])
-    segments = track_segments(km, duration / 60_000)
+    segments = geodesy.track_segments(km, duration / 60_000)
     counts = segments + 1
     lons, lats = geodesy.arcs_ragged(table[:, 0], table[:, 1], table[:, 2], table[:, 3], counts)
     ends = np.cumsum(counts)

@@ -36,6 +36,7 @@ from geo.model import (
     is_http_url,
 )
 from geo.pack import Packer
+from geo.payload import PART_TYPES
 from geo.perf import paused_gc
 from geo.query import EVENT_ORDER
 from geo.style import style_payload
@@ -50,11 +51,6 @@ VERSION = 2
 
 FLAG_PRECEDENT = 1
 FLAG_FLIGHT = 2
-
-
-def epoch_ms(dt: datetime) -> int:
-    """Milliseconds since the epoch of an aware datetime."""
-    return int(round(dt.timestamp() * 1000))
 
 
 def flight_lines(event: Event) -> list[str]:
@@ -209,7 +205,7 @@ def _payload(
         field = _transposed(events)
     n = len(events)
     strings = _Strings()
-    pack = Packer()
+    pack = Packer(declared=PART_TYPES)  # the declared parts, each once (geo.payload)
 
     # places: every destination and origin, once each
     dests: tuple[Location, ...] = field["destination"]

@@ -49,3 +49,24 @@ def parse_basemap(text: str) -> Basemap:
     if text not in BASEMAPS:
         raise ValueError(f"unknown basemap '{text}'; use one of {', '.join(BASEMAPS)}")
     return text
+
+
+_MOVED = {
+    "FORMATS": "EXPORT_FORMATS (its keys)",
+    "MEDIA_TYPES": "EXPORT_FORMATS[name].media_type",
+    "FORMAT_LABELS": "EXPORT_FORMATS[name].label",
+    "EXTENSIONS": "EXPORT_FORMATS[name].extension",
+    "IMAGE_FORMATS": "EXPORT_FORMATS",
+    "parse_format": "export_format",
+    "format_for_path": "format_for_path",
+}
+
+
+def __getattr__(name: str) -> object:
+    """The export formats moved to their own table, :mod:`geo.formats`: say where."""
+    if name in _MOVED:  # an ImportError, so `from geo.options import ...` shows this message
+        raise ImportError(
+            f"geo.options.{name} moved to the table of export formats: "
+            f"geo.formats.{_MOVED[name]}"
+        )
+    raise AttributeError(f"module 'geo.options' has no attribute {name!r}")

@@ -29,9 +29,12 @@ class Packer:
     parts: list[bytes] = field(default_factory=list)
     index: dict[str, dict[str, Any]] = field(default_factory=dict)
     size: int = 0
+    declared: dict[str, str] | None = None  # name -> type: the only parts it takes, all of them
 
     def _add(self, name: str, data: bytes, kind: str, length: int) -> None:
         assert name not in self.index, f"part {name!r} added twice"
+        if self.declared is not None and self.declared.get(name) != kind:
+            raise ValueError(f"part {name!r} ({kind}) is not declared so (geo.payload.PARTS)")
         pad = -self.size % 8
         if pad:
             self.parts.append(b"\0" * pad)
@@ -58,6 +61,9 @@ class Packer:
 
     def finish(self, *, compress: bool = True) -> tuple[dict[str, Any], bytes]:
         """The index (for the JSON block) and the blob as base64 (ASCII bytes)."""
+        missing = [n for n in self.declared or () if n not in self.index]
+        if missing:
+            raise ValueError(f"declared parts not written: {', '.join(missing)}")
         raw = b"".join(self.parts)
         data = zlib.compress(raw, LEVEL) if compress else raw
         meta = {

@@ -13,52 +13,76 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, NamedTuple
 
 from geo.model import EVENT_FILE_COLUMNS, Event, Location, Reference
 from geo.timeline import format_duration, iso_local, iso_utc, precision_label, zone
 
-TABLE_COLUMNS: tuple[str, ...] = (
-    "id",
-    "kind",
-    "title",
-    "when",
-    "start_local",
-    "end_local",
-    "start_utc",
-    "end_utc",
-    "precision",
-    "timezone",
-    "origin",
-    "destination",
-    "destination_lat",
-    "destination_lon",
-    "participants",
-    "status",
-    "sources",
-    "references",
-    "notes",
-    "aircraft",
-    "distance_km",
-    "duration_minutes",
-    "duration",
-    "avg_speed_kmh",
-    "plausible",
-    "plausibility",
-    "track",
-    "track_source",
-    "track_points",
-    "takeoff_utc",
-    "landing_utc",
-    "takeoff_delta_minutes",
-    "landing_delta_minutes",
-    "recorded_distance_km",
-    "detour_ratio",
-    "max_offtrack_km",
-    "coverage_gaps",
-    "outliers",
+
+@dataclass(frozen=True, slots=True)
+class RecordColumn:
+    """A column of the normalized record (:func:`normalize`, :func:`record`): its name, what it
+    holds, and which outputs carry it."""
+
+    name: str
+    meaning: str
+    table: bool = True  # the normalized table: ``list --format csv|json``, the CSV export
+    layer: bool = True  # the events layer of the frames (GeoPackage, GeoParquet)
+
+
+RECORD_COLUMNS: tuple[RecordColumn, ...] = (
+    RecordColumn("id", "the event's id"),
+    RecordColumn("kind", "flight, visit, meeting, …"),
+    RecordColumn("title", "the title"),
+    RecordColumn("start", "the start as written", table=False),
+    RecordColumn("end", "the end as written", table=False),
+    RecordColumn("when", "the time in words, at its precision"),
+    RecordColumn("start_local", "the start in local time, as precise as written"),
+    RecordColumn("end_local", "the end in local time (a period's last day, month or year)"),
+    RecordColumn("start_utc", "the start, RFC 3339 UTC"),
+    RecordColumn("end_utc", "the end, RFC 3339 UTC (exclusive for a period)"),
+    RecordColumn("precision", "year, month, day, minute or second"),
+    RecordColumn("timezone", "the zone the times were written in"),
+    RecordColumn("origin", "where the parties came from (labels)"),
+    RecordColumn("destination", "where it happened (a label)"),
+    RecordColumn("destination_lat", "the place's latitude, degrees"),
+    RecordColumn("destination_lon", "the place's longitude, degrees"),
+    RecordColumn("participants", "who took part"),
+    RecordColumn("status", "confirmed, reported or speculative"),
+    RecordColumn("sources", "the sources as written"),
+    RecordColumn("references", "each source as a citation"),
+    RecordColumn("notes", "free text"),
+    RecordColumn("aircraft", "a flight's registration, ICAO hex or callsign"),
+    RecordColumn("arrival_timezone", "a flight's arrival zone", table=False),
+    RecordColumn("distance_km", "a flight's great-circle distance"),
+    RecordColumn("duration_minutes", "a flight's duration"),
+    RecordColumn("duration", "a flight's duration in words"),
+    RecordColumn("avg_speed_kmh", "a flight's average ground speed"),
+    RecordColumn("plausible", "whether the flight's times and route are plausible"),
+    RecordColumn("plausibility", "why, in words"),
+    RecordColumn("precedent", "an earlier meeting where a flight lands", table=False),
+    RecordColumn("track_omitted", "why a flight has no track (one place)", table=False),
+    RecordColumn("arcs_omitted", "the origins that draw no arc", table=False),
+    RecordColumn("track", "the drawn path in words: recorded or computed", layer=False),
+    RecordColumn("track_source", "where the recorded track comes from", layer=False),
+    RecordColumn("track_points", "how many fixes the recorded leg has", layer=False),
+    RecordColumn("takeoff_utc", "the recorded takeoff", layer=False),
+    RecordColumn("landing_utc", "the recorded landing", layer=False),
+    RecordColumn("takeoff_delta_minutes", "recorded minus reported takeoff", layer=False),
+    RecordColumn("landing_delta_minutes", "recorded minus reported landing", layer=False),
+    RecordColumn("recorded_distance_km", "the recorded path's length", layer=False),
+    RecordColumn("detour_ratio", "recorded length over the great circle", layer=False),
+    RecordColumn("max_offtrack_km", "the farthest fix from the great circle", layer=False),
+    RecordColumn("coverage_gaps", "the gaps in coverage, ISO 8601 intervals", layer=False),
+    RecordColumn("outliers", "fixes left out as impossible", layer=False),
 )
+"""The normalized record's columns, declared once, in the order every output gives them."""
+TABLE_COLUMNS: tuple[str, ...] = tuple(c.name for c in RECORD_COLUMNS if c.table)
+"""The normalized table's columns (``list``, the CSV export)."""
+LAYER_COLUMNS: tuple[str, ...] = tuple(c.name for c in RECORD_COLUMNS if c.layer)
+"""The frames' events layer's columns (the GeoJSON export's event properties)."""
 
 
 def _local_text(event: Event, which: str) -> str:

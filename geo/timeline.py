@@ -328,11 +328,6 @@ def iso_local(dt: datetime, tz_name: str) -> str:
     return dt.astimezone(zone(tz_name)).isoformat(timespec="seconds")
 
 
-def zone_abbreviation(dt: datetime, tz_name: str) -> str:
-    """``MSK``, ``EST``; tzdata's numeric form (``+04``) where no abbreviation is in use."""
-    return dt.astimezone(zone(tz_name)).tzname() or tz_name
-
-
 def format_instant(dt: datetime, tz_name: str) -> str:
     """``01:54 MSK 14 Mar 2025``: a clock time with its zone abbreviation."""
     local = dt.astimezone(zone(tz_name))
@@ -452,6 +447,11 @@ def event_times(event: Event) -> EventTimes:
     )
     stop = f"{precision_label(event, short=True)} ({event.destination.name})"
     return EventTimes(when, local, utc, stop)
+
+
+def epoch_ms(dt: datetime) -> int:
+    """Milliseconds since the epoch of an aware datetime (the page's clock counts in these)."""
+    return round(dt.timestamp() * 1000)
 
 
 def format_duration(minutes: float) -> str:

@@ -14,6 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Tests no load can break: no hypothesis deadline and no health check that times the machine
+# (a busy 2-core CI runner makes any example "too slow"). Every @settings(...) in the tests
+# starts from this profile, so a test that names only max_examples gets it too.
+settings.register_profile(
+    "geo", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("geo")
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [

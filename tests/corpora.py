@@ -1,5 +1,5 @@
 """The three data sets every export is checked on: the shipped data, the hostile corpus and
-a generated file of 2,000 events (benchmarks/generate.py, seeded)."""
+a generated file of 2,000 events (tests/synthetic.py, seeded)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def hostile() -> Dataset:
 def generated_file() -> Path:
     import tempfile
 
-    from benchmarks.generate import write
+    from tests.synthetic import write
 
     path = Path(tempfile.mkdtemp(prefix="geo-generated-")) / "events.csv"
     write(path, *GENERATED_ARGS)

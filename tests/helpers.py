@@ -36,8 +36,10 @@ def page_data(source: str | tuple[dict, bytes]) -> dict:
     ``geo.layers.map_payload``'s (meta, blob). Columns are lists; string indices are the
     strings; list fields are a list per event; times in ms."""
     from geo.pack import unpack
+    from geo.payload import part_problems
 
     meta, blob = document_parts(source) if isinstance(source, str) else source
+    assert part_problems(meta["blob"]["parts"]) == []  # the declared parts (geo.payload)
     p = unpack(meta["blob"], blob)
     strings = p["strings"]
     n = meta["counts"]["events"]

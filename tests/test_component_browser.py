@@ -14,7 +14,7 @@ import pytest
 from geo.appstate import map_policy
 from geo.dataset import load_dataset
 from geo.export import export
-from geo.layers import epoch_ms
+from geo.timeline import epoch_ms
 from tests.conftest import open_offline
 
 pytestmark = pytest.mark.browser

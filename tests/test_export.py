@@ -130,7 +130,12 @@ def test_hostile_text_is_escaped_in_kml() -> None:
     )
     text = to_kml(events)
     assert "<script>" not in text and "<b>" not in text
-    assert ET.fromstring(text) is not None
+    (placemark,) = ET.fromstring(text).iter(f"{KML}Placemark")
+    assert placemark.findtext(f"{KML}name") == "<script>alert(1)</script>"  # text, as written
+    card = placemark.findtext(f"{KML}description")
+    assert card.startswith("<h3>&lt;script&gt;alert(1)&lt;/script&gt;</h3>")  # shown, not run
+    assert "<td>javascript:alert(1)</td>" in card and "href" not in card  # no link made
+    assert "<td>]]&gt;&lt;/description&gt;&lt;b&gt;x&lt;/b&gt;</td>" in card
 
 
 ZERO = events_from_csv(

@@ -41,7 +41,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "geo.timeline", "geo.places", "geo.style", "geo.batches", "geo.regions", "geo.labels",
         "geo.output",
     ),
-    ("geo.model", "geo.cells", "geo.ids", "geo.options", "geo.pack", "geo.perf", "geo.shipped"),
+    (
+        "geo.model", "geo.cells", "geo.ids", "geo.options", "geo.pack", "geo.payload",
+        "geo.perf", "geo.shipped",
+    ),
 )
 """The layers, top first: each a tuple of units (a module, or a package and all inside it)."""
 

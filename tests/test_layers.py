@@ -7,9 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.geodesy import distance_km
-from geo.layers import PRECEDENT_RADIUS_KM, epoch_ms, map_payload, precedent_ids
+from geo.layers import PRECEDENT_RADIUS_KM, map_payload, precedent_ids
 from geo.model import Event, Location, is_http_url
 from geo.style import KIND_STYLE, STATUS_STYLE
+from geo.timeline import epoch_ms
 from tests.helpers import page_data, shipped_events
 
 

@@ -11,8 +11,7 @@ import pytest
 from geo import geodesy
 from geo.dataset import load_dataset
 from geo.export import export
-from geo.layers import epoch_ms
-from geo.timeline import exclusive_end
+from geo.timeline import epoch_ms, exclusive_end
 from tests.conftest import OfflinePage, at_rest, no_popup, open_offline
 from tests.helpers import shipped_events
 

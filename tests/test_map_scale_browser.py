@@ -3,7 +3,6 @@ layers, with the same clusters, links and clock as the small map."""
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,11 +12,10 @@ import pytest
 from geo import geodesy
 from geo.dataset import load_dataset
 from geo.export import export
-from geo.layers import SVG_LIMIT, epoch_ms
+from geo.layers import SVG_LIMIT
+from geo.timeline import epoch_ms
 from tests.conftest import OfflinePage, at_rest, drawn
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from generate import write  # noqa: E402
+from tests.synthetic import write
 
 pytestmark = pytest.mark.browser
 

@@ -4,6 +4,7 @@ import json
 import re
 
 import folium
+import pytest
 
 import geo
 from geo.render import json_for_script, leaflet_assets
@@ -14,7 +15,30 @@ CDN_HOSTS = ("cdn.jsdelivr.net", "code.jquery.com", "cdnjs.cloudflare.com", "boo
 
 
 def test_build_map_returns_folium_map() -> None:
-    assert isinstance(geo.build_map(shipped_events()), folium.Map)
+    events = shipped_events()
+    fmap = geo.build_map(events)
+    assert isinstance(fmap, folium.Map)
+    layers = list(fmap._children.values())
+    assert [getattr(c, "layer_name", None) for c in layers[:5]] == [
+        "OpenStreetMap tiles (online)",
+        "Country outlines (offline)",
+        "Capital-to-capital contacts (arcs)",
+        "Meetings, visits, statements",
+        "Flights",
+    ]
+    (time_layers,) = [c for c in layers if type(c).__name__ == "_TimeLayers"]
+    counts = time_layers.meta["counts"]
+    assert counts["events"] == len(events) > 20
+    assert counts["flights"] == sum(e.is_flight for e in events) >= 1
+    assert (counts["recorded"], counts["fixes"]) == (0, 0)  # no --tracks
+    places = [loc for e in events for loc in (e.destination, *e.origin)]
+    lats, lons = [p.lat for p in places], [p.lon for p in places]
+    south, west, north, east = min(lats), min(lons), max(lats), max(lons)
+    pad = time_layers.fit[1][0] - north
+    (s, w), (n, e) = time_layers.fit  # every place the events name, with a margin
+    assert pad > 0 and [s, w, n, e] == pytest.approx(
+        [south - pad, west - pad, north + pad, east + pad]
+    )
 
 
 def test_html_is_self_contained() -> None:

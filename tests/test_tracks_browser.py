@@ -11,7 +11,7 @@ import pytest
 from geo import geodesy
 from geo.dataset import load_dataset
 from geo.export import export
-from geo.layers import epoch_ms
+from geo.timeline import epoch_ms
 from geo.tracks import positions_at
 from tests.conftest import OfflinePage
 

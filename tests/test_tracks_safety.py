@@ -394,8 +394,8 @@ def test_a_new_track_format_is_one_row(monkeypatch: pytest.MonkeyPatch, tmp_path
 
 
 def test_a_leg_ending_away_from_an_airport_round_trips_through_events_csv() -> None:
-    from geo.export import export
     from geo.dataset import load_dataset
+    from geo.export import export
     from tests.test_tracks_fixtures import VKO
 
     fixes = flight(VKO, (40.17, 52.69), n=60, ground_ends=False, end_ft=20_000)

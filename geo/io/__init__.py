@@ -37,3 +37,16 @@ __all__ = [
     "split_lists",
     "too_big_message",
 ]
+
+_MOVED = frozenset({"Dataset", "load_dataset", "default_paths", "SHIPPED_FILES"})
+
+
+def __getattr__(name: str) -> object:
+    """A name that moved up to :mod:`geo.dataset` says where it went (no import runs back up:
+    ``geo.io`` is read by ``geo.dataset``, never the other way)."""
+    if name in _MOVED:  # an ImportError, so `from geo.io import ...` shows this message
+        raise ImportError(
+            f"geo.io.{name} moved to geo.dataset (the assembly sits above the readers): "
+            f"from geo.dataset import {name}"
+        )
+    raise AttributeError(f"module 'geo.io' has no attribute {name!r}")

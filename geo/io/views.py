@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import date, timedelta
 
 from geo.io.csvfile import in_line_order, plain_number, read_records
 from geo.io.source import Source, default_name
@@ -141,3 +142,14 @@ def load_views(source: Source, name: str | None = None) -> list[MapView]:
     if problems:
         raise DataError(in_line_order(problems))
     return views
+
+
+def date_presets(views: Sequence[MapView]) -> dict[str, tuple[date, date]]:
+    """Each view with a span as a date range to pick: its title -> its first and last UTC
+    day (the app's presets are the document's chapters, not a list of their own)."""
+    out: dict[str, tuple[date, date]] = {}
+    for view in views:
+        if view.start_utc is not None and view.end_utc is not None:
+            last = view.end_utc - timedelta(microseconds=1)  # the end is exclusive
+            out.setdefault(view.title, (view.start_utc.date(), last.date()))
+    return out

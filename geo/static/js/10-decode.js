@@ -7,6 +7,39 @@
   var ARRAYS = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i32: Int32Array,
                  f64: Float64Array };
 
+  // The parts the page reads, by name and type: geo/payload.py's PARTS, the one declaration
+  // (tests/test_payload.py holds the two together). A document whose parts differ is refused
+  // with a message naming each missing, extra or mistyped part, never drawn with an undefined
+  // column.
+  var PARTS = {
+    "pl.lat": "i32", "pl.lon": "i32", "pl.label": "u32", "pl.zone": "u32", "ev.dt0": "f64",
+    "ev.len": "f64", "ev.kind": "u8", "ev.status": "u8", "ev.precision": "u8", "ev.flags": "u8",
+    "ev.place": "u32", "ev.id": "json", "ev.title": "json", "ev.notes": "u32", "ev.when": "u32",
+    "ev.local": "u32", "ev.utc": "u32", "ev.stop": "u32", "ev.origin.n": "u16",
+    "ev.origin.items": "u32", "ev.who.n": "u16", "ev.who.items": "u32", "ev.src.n": "u16",
+    "ev.src.items": "u32", "arc.event": "u32", "arc.from": "u32", "fl.event": "u32",
+    "fl.from": "u32", "fl.facts": "u32", "fl.rec.n": "u16", "fl.rec.items": "u32",
+    "rec.flight": "u32", "rec.n": "u32", "rec.lat": "i32", "rec.lon": "i32", "rec.t": "f64",
+    "rec.gap": "u8", "rec.caption": "u32", "pr.n": "u32", "pr.t": "f64", "pr.alt": "i32",
+    "pr.gs": "i32", "strings": "json", "links": "json"
+  };
+
+  function partProblems(index) {  // -> ["missing part 'ev.dt0'", ...], as geo.payload says it
+    var out = [];
+    Object.keys(PARTS).forEach(function (name) {
+      if (!Object.prototype.hasOwnProperty.call(index, name)) out.push("missing part '" + name + "'");
+    });
+    Object.keys(index).forEach(function (name) {
+      if (!Object.prototype.hasOwnProperty.call(PARTS, name)) out.push("extra part '" + name + "'");
+      else if (index[name].type !== PARTS[name]) {
+        out.push("part '" + name + "' is " + index[name].type + ", not " + PARTS[name]);
+      }
+    });
+    return out;
+  }
+  GEO.PARTS = PARTS;
+  GEO.partProblems = partProblems;
+
   function bytesOf(b64) {  // base64 text -> Uint8Array
     if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(b64);
     var bin = atob(b64), out = new Uint8Array(bin.length);
@@ -99,6 +132,10 @@
 
   // meta (the parsed JSON block) and the blob's base64 text -> Promise<model>
   GEO.decode = function (meta, b64) {
+    var wrong = partProblems(meta.blob.parts);
+    if (wrong.length) {
+      return Promise.reject(new Error("the data does not match this page: " + wrong.join("; ")));
+    }
     return inflate(bytesOf(b64.trim()), meta.blob.encoding).then(function (buffer) {
       return GEO.model(meta, parts(meta.blob, buffer));
     });
