@@ -196,3 +196,62 @@ def test_a_url_in_an_upload_is_text_on_the_page(browser: Any, app_url: str) -> N
         assert not [h for h in links if "evil.example" in h], links
     finally:
         page.context.close()
+
+
+def _track_file(days_late: float, icao: str, registration: str) -> dict[str, Any]:
+    import gzip
+
+    from tests.test_tracks_fixtures import GYD, VKO, flight, readsb_json
+
+    fixes = flight(VKO, GYD, 1741906440.0 + days_late * 86400.0, minutes=150.0)
+    data = gzip.compress(readsb_json(fixes, icao=icao, registration=registration))
+    return {"name": f"trace_full_{icao}.json.gz", "mimeType": "application/gzip",
+            "buffer": data}
+
+
+def _upload_track(page: Any, file: dict[str, Any]) -> None:
+    page.get_by_text("Use your own files").click()
+    uploader = page.locator('[data-testid="stFileUploader"]').filter(
+        has=page.get_by_text("Recorded tracks (ADS-B)", exact=True))
+    uploader.locator('input[type="file"]').set_input_files(files=[file])
+
+
+def _edit_first_id(page: Any, new_id: str) -> None:
+    """The editor's first cell (the first row's id) typed over, as a reader does."""
+    page.get_by_text("Edit the events").click()
+    grid = page.locator('[data-testid="stDataFrame"]').filter(
+        has=page.locator("canvas")).last
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # below the header: row 0, column id
+    page.keyboard.type(new_id)
+    page.keyboard.press("Enter")
+
+
+def test_two_readers_making_the_same_edit_each_see_their_own_track(
+    browser: Any, app_url: str
+) -> None:
+    """Issue 27 item 1 in the browser: A and B upload other tracks and make the same edit."""
+    pages = []
+    try:
+        for reg, icao, days in (("RA-AAAAA", "aaa111", 1), ("RA-BBBBB", "bbb222", 2)):
+            state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"))
+            page = state.page
+            pages.append(page)
+            page.goto(app_url, wait_until="domcontentloaded")
+            map_frame(page)
+            _upload_track(page, _track_file(days, icao, reg))
+            page.get_by_text(f"{reg} (recorded)", exact=False).first.wait_for(
+                timeout=MAP_TIMEOUT_S * 1000)
+            _edit_first_id(page, "same-edit-in-both")
+            page.get_by_text("your edited events", exact=False).first.wait_for(
+                timeout=MAP_TIMEOUT_S * 1000)
+            page.get_by_text(f"{reg} (recorded)", exact=False).first.wait_for(
+                timeout=MAP_TIMEOUT_S * 1000)
+        a, b = pages
+        assert b.get_by_text("RA-AAAAA", exact=False).count() == 0  # none of A's in B's page
+        assert a.get_by_text("RA-BBBBB", exact=False).count() == 0
+    finally:
+        for page in pages:
+            page.context.close()
