@@ -29,7 +29,7 @@ from geo.options import BASEMAPS, DEFAULT_BASEMAP, Basemap, Format, parse_basema
 from geo.query import Filters, span_of
 from geo.regions import region_or_none
 from geo.shipped import shipped
-from geo.table import flight_text, normalize, track_lines
+from geo.table import flat, flight_text, normalize, track_lines
 from geo.timeline import is_zone, last_day, parse_date_bound, time_in_zone
 
 if TYPE_CHECKING:
@@ -694,14 +694,13 @@ def shown_column(tz: str) -> str:
 
 
 def _cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return "; ".join(v["citation"] if isinstance(v, dict) else str(v) for v in value)
-    return value
+    return flat(value) if isinstance(value, list) else value
 
 
 def table_rows(events: Iterable[Event], tz: str = "UTC") -> list[dict[str, Any]]:
     """:func:`geo.table.normalize` rows in table order, list cells joined with ``; ``
-    (sources as their citations), and each event's time in the display zone ``tz``."""
+    (sources as their citations and addresses: :func:`geo.table.flat`), and each event's
+    time in the display zone ``tz``."""
     rows = []
     for ev in events:
         row = normalize(ev)

@@ -18,9 +18,10 @@ from geo.cells import protect
 from geo.model import Event
 from geo.query import in_order
 from geo.table import SOURCE_COLUMNS, TABLE_COLUMNS, flat, normalize, source_row
-from geo.tracks.fixcsv import FIX_COLUMNS, FIX_OPTIONAL
+from geo.tracks.fixcsv import FIX_COLUMNS, FIX_GROUND, FIX_OPTIONAL
+from geo.tracks.model import IntArray, Trace
 
-FIX_HEADER = FIX_COLUMNS + FIX_OPTIONAL
+FIX_HEADER = FIX_COLUMNS + FIX_OPTIONAL + FIX_GROUND
 """The fixes CSV's columns: :mod:`geo.tracks.fixcsv`'s, all of them."""
 
 
@@ -64,17 +65,48 @@ def _number(value: float, digits: int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+GROUND_KEPT_S = 3600.0
+"""How far before a leg's first airborne fix (and after its last) the fixes CSV keeps the
+aircraft's ground fixes: the taxi that names the airports and dates liftoff and touchdown."""
+
+
+def _with_ground(trace: Trace, index: IntArray) -> list[int]:
+    """The leg's fixes with the ground fixes that run up to it and away from it (no outlier,
+    no fix of another leg, within :data:`GROUND_KEPT_S`)."""
+    if index.shape[0] == 0:
+        return []
+    first, last = int(index[0]), int(index[-1])
+    t0, t1 = float(trace.t[first]), float(trace.t[last])
+    before: list[int] = []
+    k = first - 1
+    while k >= 0 and trace.on_ground[k] and t0 - trace.t[k] <= GROUND_KEPT_S:
+        if not trace.outlier[k]:
+            before.append(k)
+        if trace.new_leg[k]:
+            break
+        k -= 1
+    after: list[int] = []
+    k = last + 1
+    while (k < len(trace) and trace.on_ground[k] and not trace.new_leg[k]
+           and trace.t[k] - t1 <= GROUND_KEPT_S):  # fmt: skip
+        if not trace.outlier[k]:
+            after.append(k)
+        k += 1
+    return [*reversed(before), *index.tolist(), *after]
+
+
 def to_fixes_csv(events: Sequence[Event]) -> str:
     """The recorded fixes of every flight with a track (outliers left out, as on the map),
-    flight after flight in the event order, in the plain fix format (:data:`FIX_HEADER`):
-    ``--tracks`` reads the file back as the same legs."""
+    flight after flight in the event order, in the plain fix format (:data:`FIX_HEADER`),
+    with the ground fixes either side of the leg and each fix's ``on_ground``: ``--tracks``
+    reads the file back as the same legs, from the same airports."""
     rows: list[list[str]] = []
     for ev in in_order(events):
         if ev.recorded is None:
             continue
         leg = ev.recorded.leg
         trace = leg.trace
-        for k in leg.index.tolist():
+        for k in _with_ground(trace, leg.index):
             code = int(trace.callsign_code[k])
             rows.append([
                 _fix_time(float(trace.t[k])),
@@ -85,5 +117,6 @@ def to_fixes_csv(events: Sequence[Event]) -> str:
                 trace.callsigns[code] if code >= 0 else "",
                 trace.registration,
                 ("~" if trace.non_icao else "") + trace.icao24,
+                "true" if trace.on_ground[k] else "false",
             ])
     return _csv_text(FIX_HEADER, rows)

@@ -237,12 +237,21 @@ def record_fields(event: Event) -> dict[str, Any]:
     return out
 
 
+def cited(fields: dict[str, str]) -> str:
+    """A source as one line of text: its citation, then its address where it has one
+    (``Report.az, ..., 17 Feb 2017 <https://report.az/...>``), so a flat table or file still
+    leads the reader to the page."""
+    url = fields.get("url") or ""
+    return f"{fields['citation']} <{url}>" if url else fields["citation"]
+
+
 def flat(value: Any) -> str:
-    """A table cell as text: lists joined with ``; ``, None empty."""
+    """A table cell as text: lists joined with ``; `` (a source as :func:`cited`), None
+    empty."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return "; ".join(v["citation"] if isinstance(v, dict) else str(v) for v in value)
+        return "; ".join(cited(v) if isinstance(v, dict) else str(v) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

@@ -122,6 +122,28 @@ def test_list_json_links_the_verified_sources(capsys):
     assert caliber["citation"].startswith("Caliber.Az, “The Jerusalem Post: Trump’s envoy")
 
 
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "kml"])
+def test_every_flat_export_and_the_app_table_give_each_verified_address(fmt, tmp_path, capsys):
+    """Not only the map's cards: the normalized CSV, GeoJSON (and so GeoPackage and
+    GeoParquet, which hold the same record), KML and the app's table carry each source's
+    address beside its citation."""
+    from geo import appstate
+    from geo.dataset import load_dataset
+
+    events = load_dataset().events
+    urls = {ref.url for ev in events for ref in ev.references if ref.url}
+    assert len(urls) == 15
+    out = tmp_path / f"map.{fmt}"
+    assert main(["export", "--format", fmt, "--out", str(out)]) == 0
+    capsys.readouterr()
+    text = out.read_text(encoding="utf-8")
+    if fmt == "kml":
+        text = text.replace("&amp;", "&")
+    assert [u for u in sorted(urls) if u not in text] == []
+    table = " ".join(str(row["references"]) for row in appstate.table_rows(events))
+    assert [u for u in sorted(urls) if f"<{u}>" not in table] == []
+
+
 def test_the_knesset_debate_covers_5_and_6_march(events):
     e = events["knesset-debate-2025-03-05"]
     assert (e.start_text, e.end_text) == ("2025-03-05", "2025-03-06")

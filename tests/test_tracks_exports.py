@@ -93,9 +93,13 @@ def test_kml_track_has_altitudes_and_validates(events, tmp_path: Path) -> None:
 def test_fixes_csv_reads_back_as_the_same_leg(events, tmp_path: Path) -> None:
     text = to_fixes_csv(events)
     lines = text.splitlines()
-    assert lines[0] == "time,lat,lon,altitude_ft,speed_kt,callsign,registration,icao24"
-    assert lines[1] == "2025-03-13T22:58:10Z,55.5915,37.2615,400,150,N103WG,N103WG,a0b1c2"
-    assert len(lines) == 1 + 292
+    assert lines[0] == "time,lat,lon,altitude_ft,speed_kt,callsign,registration,icao24,on_ground"
+    # the taxi before the leg (and after it) is kept, flagged, so the airports and the
+    # liftoff and touchdown estimates read back the same (issue 27, item 7)
+    assert lines[1] == "2025-03-13T22:56:10Z,55.5915,37.2615,,12,,N103WG,a0b1c2,true"
+    assert "2025-03-13T22:58:10Z,55.5915,37.2615,400,150,N103WG,N103WG,a0b1c2,false" in lines
+    assert sum(line.endswith(",true") for line in lines) == 4
+    assert len(lines) == 1 + 292 + 4
     path = tmp_path / "fixes.csv"
     path.write_text(text, encoding="utf-8", newline="")
     again = flight(load_dataset(tracks=[path]).events)
@@ -103,6 +107,7 @@ def test_fixes_csv_reads_back_as_the_same_leg(events, tmp_path: Path) -> None:
     assert a is not None and b is not None
     assert (b.track_points, b.takeoff_utc, b.landing_utc) == (a.track_points, a.takeoff_utc,
                                                               a.landing_utc)
+    assert again.origin == flight(events).origin
     assert b.recorded_distance_km == pytest.approx(a.recorded_distance_km, abs=1e-3)
     assert b.outliers == 0  # the outlier was left out of the file, as of the map
 

@@ -43,7 +43,7 @@ __all__ = ["FIX_COLUMNS", "FIX_GROUND", "FIX_OPTIONAL", "MAX_AIRCRAFT", "read_fi
 FIX_COLUMNS = ("time", "lat", "lon")
 FIX_OPTIONAL = ("altitude_ft", "speed_kt", "callsign", "registration", "icao24")
 FIX_GROUND = ("on_ground",)
-"""Read when present; not (yet) written by the fixes-csv export."""
+"""Read when present; written by the fixes-csv export (:mod:`geo.csvwriters`)."""
 MAX_AIRCRAFT = 1_000
 """Aircraft (``icao24``, ``registration`` pairs) one fixes CSV may hold."""
 _HEX = re.compile(r"~?[0-9a-fA-F]{6}")
