@@ -263,7 +263,8 @@ def _split_one(trace: Trace, index: AirportIndex) -> LegSplit:
     touch_runs = np.zeros(0, dtype=np.int64)
     if g_first.size:
         fast = np.where(np.isnan(speed), 0.0, speed)
-        min_speed = np.minimum.reduceat(fast, g_first) if m else np.zeros(0)
+        bounds = np.column_stack([g_first, g_last + 1]).ravel()
+        min_speed = np.minimum.reduceat(np.append(fast, 0.0), bounds)[::2]  # per run
         inner = (g_first > 0) & (g_last < m - 1)
         pf, nl = np.maximum(g_first - 1, 0), np.minimum(g_last + 1, m - 1)
         is_touch = (
