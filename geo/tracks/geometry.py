@@ -143,20 +143,28 @@ def offtrack_km(
 
 
 def _spherical_offtrack_m(p: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
-    """Distance (m, on the mean sphere) of unit vectors ``p`` from the arc ``a``-``b``."""
-    normal = np.cross(a, b)
-    norm = float(np.linalg.norm(normal))
+    """Distance (m, on the mean sphere) of unit vectors ``p`` (N, 3) from the arc ``a``-``b``
+    (two unit 3-vectors): matrix-vector products only, no per-point cross products."""
     to_a = np.arccos(np.clip(p @ a, -1.0, 1.0))
     to_b = np.arccos(np.clip(p @ b, -1.0, 1.0))
     ends = np.minimum(to_a, to_b)
+    normal = np.cross(a, b)
+    norm = float(np.linalg.norm(normal))
     if norm < 1e-12:
         return np.asarray(ends * EARTH_RADIUS_M, dtype=np.float64)
     normal = normal / norm
-    cross = np.arcsin(np.clip(p @ normal, -1.0, 1.0))
-    foot = p - np.outer(p @ normal, normal)
-    # the foot is on the arc when it is on a's side of b and b's side of a
-    inside = (np.cross(a, foot) @ normal >= 0.0) & (np.cross(foot, b) @ normal >= 0.0)
-    inside &= foot @ (a + b) > 0.0
+    pn = p @ normal
+    cross = np.arcsin(np.clip(pn, -1.0, 1.0))
+
+    def foot_dot(v: FloatArray) -> FloatArray:  # (p - (p.n) n) . v
+        return np.asarray(p @ v - pn * float(normal @ v), dtype=np.float64)
+
+    # the foot is on the arc: past a towards b, before b, on the arc's side of the sphere
+    inside = (
+        (foot_dot(np.cross(normal, a)) >= 0.0)
+        & (foot_dot(np.cross(b, normal)) >= 0.0)
+        & (foot_dot(a + b) > 0.0)
+    )
     return np.asarray(np.where(inside, np.abs(cross), ends) * EARTH_RADIUS_M, dtype=np.float64)
 
 
