@@ -252,9 +252,9 @@ def _split_one(trace: Trace, index: AirportIndex) -> LegSplit:
     cand = np.flatnonzero(slow & ~ground)
     if cand.size:
         field = _field_ft(index, lat[cand], lon[cand])
-        a = alt[cand]
+        cand_alt = alt[cand]
         with np.errstate(invalid="ignore"):
-            ground[cand] = np.isnan(a) | (a - field < GROUND_FT)
+            ground[cand] = np.isnan(cand_alt) | (cand_alt - field < GROUND_FT)
 
     # touch-and-goes: brief ground runs at speed, airborne on both sides
     near = GAP_MINUTES * 60.0
