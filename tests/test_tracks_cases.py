@@ -566,3 +566,24 @@ def test_the_largest_offtrack_among_nearly_equal_offsets() -> None:
         assert max_offtrack_km(p_lon, p_lat, lon1, lat1, lon2, lat2) == pytest.approx(
             every, abs=1e-6
         )
+
+
+def test_an_unclaimed_legs_facts_are_measured_once_and_shown(monkeypatch) -> None:
+    import sys
+
+    compare_module = sys.modules["geo.tracks.compare"]
+    calls: list[int] = []
+    real = compare_module.leg_facts
+
+    def counting(leg):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(leg)
+
+    monkeypatch.setattr(compare_module, "leg_facts", counting)
+    monkeypatch.setattr(sys.modules["geo.tracks.link"], "leg_facts", counting)
+    (own,) = link([], track_set([readsb_trace(flight())]))
+    recorded = own.recorded
+    assert recorded is not None and recorded.facts is not None
+    for _ in range(3):  # the popup, the panel, the exports: no new measurement
+        assert recorded.clauses()[1].startswith("recorded 1,926 km")
+    assert calls == [1]
