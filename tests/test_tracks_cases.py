@@ -587,3 +587,15 @@ def test_an_unclaimed_legs_facts_are_measured_once_and_shown(monkeypatch) -> Non
     for _ in range(3):  # the popup, the panel, the exports: no new measurement
         assert recorded.clauses()[1].startswith("recorded 1,926 km")
     assert calls == [1]
+
+
+def test_a_kml_clamped_to_the_ground_still_has_its_flight() -> None:
+    """Spec: the taxi and flight of ``taxi_flight`` as a KML path with every altitude 0
+    (clamped to the ground): speed alone decides, the flight is still there."""
+    fixes, _ = taxi_flight()
+    fixes.ground[:] = True  # the writer puts 0 for ground fixes: every coordinate at 0
+    (trace,) = read_track_file(("f.kml", kml([("AZG123", fixes)])))
+    assert not np.any(trace.alt_ft)
+    (leg,) = split_legs(trace).legs
+    assert (leg.origin.code, leg.destination.code) == ("UUWW", "UBBB")
+    assert abs(leg.takeoff_utc.timestamp() - T0) <= 60.0

@@ -8,8 +8,9 @@ Rules, applied to the fixes that are not outliers, in time order:
    field*: an altitude within :data:`GROUND_FT` = 1,500 ft of the **elevation of the nearest
    airport** (within :data:`FIELD_KM` = 25 km; sea level when there is none), never the
    pressure altitude alone (Denver is at 5,434 ft). Where no fix of the trace carries a
-   ground flag (a plain fixes CSV, a KML), altitude 0 is the ground. A ground fix is in no
-   leg; the airborne fixes between two ground contacts are one leg.
+   ground flag (a plain fixes CSV, a KML), altitude 0 is the ground (unless every altitude
+   is 0: a path clamped to the ground says nothing of height, and speed decides). A ground
+   fix is in no leg; the airborne fixes between two ground contacts are one leg.
 2. A **touch-and-go** (a run of ground fixes at speed, :data:`TAXI_KT` or more, lasting at
    most :data:`TOUCH_AND_GO_SECONDS` = 90 s, airborne on both sides) is inside the leg,
    counted in ``touch_and_goes``. A **go-around** (a low pass: a lowest point under
@@ -247,7 +248,9 @@ def _split_one(trace: Trace, index: AirportIndex) -> LegSplit:
     with np.errstate(invalid="ignore"):
         slow = speed < TAXI_KT  # NaN: not known to be slow
     ground = flagged.copy()
-    if not flagged.any():
+    with np.errstate(invalid="ignore"):
+        heights = bool(np.any(alt > 0.0))
+    if not flagged.any() and heights:
         ground |= alt == 0.0  # a plain fixes CSV or a KML: altitude 0 is the ground
     cand = np.flatnonzero(slow & ~ground)
     if cand.size:
