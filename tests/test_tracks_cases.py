@@ -546,3 +546,56 @@ def test_the_largest_offtrack_is_the_exact_one() -> None:
         assert max_offtrack_km(p_lon, p_lat, lon1, lat1, lon2, lat2) == pytest.approx(
             every, abs=1e-6
         )
+
+
+def test_the_largest_offtrack_among_nearly_equal_offsets() -> None:
+    """Points at nearly the same offset (within 1 %) along routes up to 15,000 km, where the
+    sphere's great circle strays from the geodesic by tens of km: still the exact largest."""
+    rng = np.random.default_rng(5)
+    for _ in range(150):
+        lat1, lon1, az = rng.uniform(-75, 75), rng.uniform(-180, 180), rng.uniform(0, 360)
+        length, off = rng.uniform(100e3, 15000e3), 10 ** rng.uniform(3, 6.5)
+        lon2, lat2, _ = GEOD.fwd(lon1, lat1, az, length)
+        f = rng.uniform(-0.1, 1.1, 60)
+        b_lon, b_lat, b_az = GEOD.fwd(
+            np.full(60, lon1), np.full(60, lat1), np.full(60, az), f * length
+        )
+        o = off * (1 + rng.uniform(-0.01, 0.01, 60)) * rng.choice([-1, 1], 60)
+        p_lon, p_lat, _ = GEOD.fwd(b_lon, b_lat, b_az + 90, o)
+        every = float(np.max(offtrack_km(p_lon, p_lat, lon1, lat1, lon2, lat2)))
+        assert max_offtrack_km(p_lon, p_lat, lon1, lat1, lon2, lat2) == pytest.approx(
+            every, abs=1e-6
+        )
+
+
+def test_an_unclaimed_legs_facts_are_measured_once_and_shown(monkeypatch) -> None:
+    import sys
+
+    compare_module = sys.modules["geo.tracks.compare"]
+    calls: list[int] = []
+    real = compare_module.leg_facts
+
+    def counting(leg):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(leg)
+
+    monkeypatch.setattr(compare_module, "leg_facts", counting)
+    monkeypatch.setattr(sys.modules["geo.tracks.link"], "leg_facts", counting)
+    (own,) = link([], track_set([readsb_trace(flight())]))
+    recorded = own.recorded
+    assert recorded is not None and recorded.facts is not None
+    for _ in range(3):  # the popup, the panel, the exports: no new measurement
+        assert recorded.clauses()[1].startswith("recorded 1,926 km")
+    assert calls == [1]
+
+
+def test_a_kml_clamped_to_the_ground_still_has_its_flight() -> None:
+    """Spec: the taxi and flight of ``taxi_flight`` as a KML path with every altitude 0
+    (clamped to the ground): speed alone decides, the flight is still there."""
+    fixes, _ = taxi_flight()
+    fixes.ground[:] = True  # the writer puts 0 for ground fixes: every coordinate at 0
+    (trace,) = read_track_file(("f.kml", kml([("AZG123", fixes)])))
+    assert not np.any(trace.alt_ft)
+    (leg,) = split_legs(trace).legs
+    assert (leg.origin.code, leg.destination.code) == ("UUWW", "UBBB")
+    assert abs(leg.takeoff_utc.timestamp() - T0) <= 60.0

@@ -240,21 +240,21 @@ def leg_facts(leg: Leg) -> LegFacts:
     )
 
 
-def leg_words(leg: Leg) -> tuple[str, ...]:
+def leg_words(leg: Leg, facts: LegFacts | None = None) -> tuple[str, ...]:
     """A leg's own findings, claimed or not: its ends (with alternatives within 5 km),
     distance, detour and off-track, what happened inside it, and what was not observed."""
     out = [
         f"took off {leg.takeoff_utc:%Y-%m-%dT%H:%M:%SZ} from "
         f"{leg.origin.alternative_words}, landed {leg.landing_utc:%Y-%m-%dT%H:%M:%SZ} at "
         f"{leg.destination.alternative_words}",
-        "; ".join(leg_facts(leg).clauses()),
+        "; ".join((facts or leg_facts(leg)).clauses()),
     ]
     out += leg.event_words
     out += leg.observation_words
     return tuple(out)
 
 
-def leg_event(leg: Leg) -> Event:
+def leg_event(leg: Leg, facts: LegFacts | None = None) -> Event:
     """A confirmed flight event for a leg no report describes: id ``track-<hex>-<takeoff>``,
     title ``N103WG (recorded) UUWW → UBBB``, times to the second (UTC, the leg's one
     rounding rule), the track file as its source, and the leg's own facts in its notes."""
@@ -265,7 +265,7 @@ def leg_event(leg: Leg) -> Event:
         f"{trace.format or 'track'} format); times are the estimated liftoff and touchdown "
         "(else the first and last airborne fix)"
     ]
-    notes += leg_words(leg)
+    notes += leg_words(leg, facts)
     if leg.gaps:
         notes.append(gap_words(len(leg.gaps), max(g.duration_minutes for g in leg.gaps)))
     return Event(
@@ -290,16 +290,18 @@ def leg_event(leg: Leg) -> Event:
     )
 
 
-def leg_events(legs: Iterable[Leg], taken: Iterable[str] = ()) -> list[Event]:
+def leg_events(
+    legs: Iterable[Leg], taken: Iterable[str] = (), facts: Sequence[LegFacts] | None = None
+) -> list[Event]:
     """:func:`leg_event` of each leg, ids made unique in input order: the same aircraft
     read from two files (two feeders' traces of one flight) gives ``track-…-2``. ``taken``:
     ids already in use (the given events'): a generated id never equals one of them (it
-    gets the next free suffix)."""
+    gets the next free suffix). ``facts``: each leg's :func:`leg_facts`, when known."""
     used = set(taken)
     seen: dict[str, int] = {}
     out: list[Event] = []
-    for leg in legs:
-        event = leg_event(leg)
+    for k, leg in enumerate(legs):
+        event = leg_event(leg, None if facts is None else facts[k])
         count = seen.get(event.id, 0) + 1
         new_id = event.id if count == 1 else f"{event.id}-{count}"
         while new_id in used:

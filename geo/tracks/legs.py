@@ -8,8 +8,9 @@ Rules, applied to the fixes that are not outliers, in time order:
    field*: an altitude within :data:`GROUND_FT` = 1,500 ft of the **elevation of the nearest
    airport** (within :data:`FIELD_KM` = 25 km; sea level when there is none), never the
    pressure altitude alone (Denver is at 5,434 ft). Where no fix of the trace carries a
-   ground flag (a plain fixes CSV, a KML), altitude 0 is the ground. A ground fix is in no
-   leg; the airborne fixes between two ground contacts are one leg.
+   ground flag (a plain fixes CSV, a KML), altitude 0 is the ground (unless every altitude
+   is 0: a path clamped to the ground says nothing of height, and speed decides). A ground
+   fix is in no leg; the airborne fixes between two ground contacts are one leg.
 2. A **touch-and-go** (a run of ground fixes at speed, :data:`TAXI_KT` or more, lasting at
    most :data:`TOUCH_AND_GO_SECONDS` = 90 s, airborne on both sides) is inside the leg,
    counted in ``touch_and_goes``. A **go-around** (a low pass: a lowest point under
@@ -247,14 +248,16 @@ def _split_one(trace: Trace, index: AirportIndex) -> LegSplit:
     with np.errstate(invalid="ignore"):
         slow = speed < TAXI_KT  # NaN: not known to be slow
     ground = flagged.copy()
-    if not flagged.any():
+    with np.errstate(invalid="ignore"):
+        heights = bool(np.any(alt > 0.0))
+    if not flagged.any() and heights:
         ground |= alt == 0.0  # a plain fixes CSV or a KML: altitude 0 is the ground
     cand = np.flatnonzero(slow & ~ground)
     if cand.size:
         field = _field_ft(index, lat[cand], lon[cand])
-        a = alt[cand]
+        cand_alt = alt[cand]
         with np.errstate(invalid="ignore"):
-            ground[cand] = np.isnan(a) | (a - field < GROUND_FT)
+            ground[cand] = np.isnan(cand_alt) | (cand_alt - field < GROUND_FT)
 
     # touch-and-goes: brief ground runs at speed, airborne on both sides
     near = GAP_MINUTES * 60.0
@@ -263,7 +266,8 @@ def _split_one(trace: Trace, index: AirportIndex) -> LegSplit:
     touch_runs = np.zeros(0, dtype=np.int64)
     if g_first.size:
         fast = np.where(np.isnan(speed), 0.0, speed)
-        min_speed = np.minimum.reduceat(fast, g_first) if m else np.zeros(0)
+        bounds = np.column_stack([g_first, g_last + 1]).ravel()
+        min_speed = np.minimum.reduceat(np.append(fast, 0.0), bounds)[::2]  # per run
         inner = (g_first > 0) & (g_last < m - 1)
         pf, nl = np.maximum(g_first - 1, 0), np.minimum(g_last + 1, m - 1)
         is_touch = (

@@ -18,10 +18,12 @@ from geo import geodesy
 from geo.model import Event
 from geo.tracks.compare import (
     Comparison,
+    LegFacts,
     LinkScore,
     compare,
     gap_words,
     leg_events,
+    leg_facts,
     leg_words,
     match_legs,
 )
@@ -42,6 +44,7 @@ class RecordedFlight:
     leg: Leg
     comparison: Comparison | None
     drawn: IntArray
+    facts: LegFacts | None = None  # the leg's own facts, measured once (own legs)
 
     @property
     def source_line(self) -> str:
@@ -59,7 +62,7 @@ class RecordedFlight:
             return self.comparison.clauses()
         leg = self.leg
         longest = max((g.duration_minutes for g in leg.gaps), default=0.0)
-        return (*leg_words(leg), gap_words(len(leg.gaps), longest))
+        return (*leg_words(leg, self.facts), gap_words(len(leg.gaps), longest))
 
     def lines(self) -> tuple[str, ...]:
         """The popup's lines: the source, then the findings."""
@@ -122,7 +125,8 @@ def link(events: Sequence[Event], tracks: TrackSet) -> list[Event]:
     """``events`` with their recorded legs attached, then the legs no event claims as
     flights of their own (confirmed, the track file as source)."""
     matches = match_legs(events, tracks.legs)
-    extra = leg_events(matches.unmatched_legs, taken=(e.id for e in events))
+    facts = [leg_facts(leg) for leg in matches.unmatched_legs]  # once per leg
+    extra = leg_events(matches.unmatched_legs, taken=(e.id for e in events), facts=facts)
     # each leg simplified once, however many events use it (by identity: legs are records)
     distinct: dict[int, Leg] = {}
     for leg in [leg for _, leg in matches.pairs] + list(matches.unmatched_legs):
@@ -137,7 +141,7 @@ def link(events: Sequence[Event], tracks: TrackSet) -> list[Event]:
     own = [drawn_of[id(leg)] for leg in matches.unmatched_legs]
     out = [e._replace(recorded=by_event[e.id]) if e.id in by_event else e for e in events]
     out += [
-        e._replace(recorded=RecordedFlight(leg, None, kept))
-        for e, leg, kept in zip(extra, matches.unmatched_legs, own, strict=True)
+        e._replace(recorded=RecordedFlight(leg, None, kept, fact))
+        for e, leg, kept, fact in zip(extra, matches.unmatched_legs, own, facts, strict=True)
     ]
     return out
