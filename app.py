@@ -529,8 +529,12 @@ def downloads(events: Sequence[Event], view: View, html: bytes, views: Sequence[
     st.subheader("Download")
     cols = [c for row in (st.columns(5), st.columns(5)) for c in row]
     eager = len(events) <= EAGER_DOWNLOAD_LIMIT
+    recorded = any(e.recorded is not None for e in events)
     for col, fmt in zip(cols, DOWNLOADS, strict=False):
         data: Any
+        if fmt == "fixes-csv" and not recorded:  # a header only: say why there is none
+            col.caption("No recorded tracks in this selection: no fixes CSV.")
+            continue
         if fmt == "html":
             data = html
         elif eager and fmt not in HEAVY:

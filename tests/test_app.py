@@ -622,3 +622,10 @@ def test_within_a_country_like_the_cli(at: Any) -> None:
     run_ok(at)
     assert "not a file" in shown(at.sidebar.error[0].value)
     assert table_ids(at) == SHIPPED_IDS
+
+
+def test_no_fixes_csv_without_recorded_tracks(at: Any) -> None:
+    run_ok(at)  # the shipped data has no recorded track
+    keys = {b.key for b in at.get("download_button")}
+    assert "download_fixes-csv" not in keys and {"download_csv", "download_events-csv"} <= keys
+    assert any("no fixes CSV" in c.value for c in at.caption)
