@@ -50,6 +50,7 @@ DATASET_BYTES_PER_INPUT_BYTE = 40  # a loaded dataset's size, per byte of its fi
 DOWNLOADS: tuple[Format, ...] = FORMATS
 HEAVY: frozenset[Format] = frozenset({"gpkg", "parquet", "png", "svg"})  # made when clicked
 # two CSVs, two names (the normalized table keeps the plain one)
+MAX_FOCUS = 1000  # events the map is told to show at once (the page takes no more)
 DOWNLOAD_SUFFIXES: dict[Format, str] = {"events-csv": "-events", "fixes-csv": "-fixes"}
 GEO_MAP = components.declare_component(
     "geo_map", path=str(Path(__file__).resolve().parent / "geo" / "static" / "component")
@@ -273,6 +274,7 @@ def apply_preset() -> None:
     if ss.preset != appstate.CUSTOM:
         ss.range = appstate.preset_range(ss.preset, _bounds())
         ss.range_start, ss.range_end = ss.range
+        ss.fit_preset = True  # the map fits the preset's events, once
 
 
 def sync_from_slider() -> None:
@@ -609,6 +611,8 @@ def main_area(dataset: Dataset, view: View) -> None:
     shown_ids = [e.id for e in events]
     here = set(shown_ids)
     focus = [i for i in s.focus if i in here]
+    if ss.pop("fit_preset", False) and shown_ids:  # a preset: the map around its events
+        focus = shown_ids[:MAX_FOCUS]
     picked = [shown_ids.index(i) for i in s.selected if i in here]
     GEO_MAP(
         html=html.decode("utf-8"), height=MAP_HEIGHT,
