@@ -99,7 +99,7 @@
   GEO.Labels.prototype.update = function (force) {
     var map = this.map, D = this.data, size = map.getSize(), zoom = map.getZoom();
     var off = this.group && !map.hasLayer(this.group);
-    var key = this.scene.shown + "|" + this.scene.t + "|" + off;
+    var key = this.scene.shown + "|" + off;  // the lines shown change with the events shown
     if (!force && key === this._key) return;
     this._key = key;
     this.pane.style.display = off ? "none" : "";
