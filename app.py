@@ -388,6 +388,8 @@ def filters_section(dataset: Dataset) -> None:
                     on_change=sync_from_boxes, format="YYYY-MM-DD")
     right.date_input("To", min_value=bounds[0], max_value=bounds[1], key="range_end",
                      on_change=sync_from_boxes, format="YYYY-MM-DD")
+    # a date typed outside the data's span is refused by the boxes (red): say which dates
+    st.caption(f"The data spans {bounds[0]:%d %b %Y} to {bounds[1]:%d %b %Y} (UTC dates).")
     st.multiselect("Kind", KINDS, key="kinds", placeholder="All kinds")
     st.multiselect("Status", STATUSES, key="statuses", placeholder="All statuses")
     st.text_input(

@@ -629,3 +629,9 @@ def test_no_fixes_csv_without_recorded_tracks(at: Any) -> None:
     keys = {b.key for b in at.get("download_button")}
     assert "download_fixes-csv" not in keys and {"download_csv", "download_events-csv"} <= keys
     assert any("no fixes CSV" in c.value for c in at.caption)
+
+
+def test_the_date_boxes_say_the_datas_span(at: Any) -> None:
+    run_ok(at)
+    first = min(e.start_utc for e in SHIPPED.events).date()
+    assert any(c.value.startswith(f"The data spans {first:%d %b %Y} to ") for c in at.caption)
