@@ -548,9 +548,12 @@ def downloads(events: Sequence[Event], view: View, html: bytes, views: Sequence[
                 export, tuple(events), fmt, tz=view.tz, title=None, basemap=view.basemap,
                 views=views,
             )
+        # the short name on the button (a long one was cut), the parenthesis as its tooltip
+        name, _, note = FORMAT_LABELS[fmt].partition(" (")
         col.download_button(
-            f"Download {FORMAT_LABELS[fmt]}",
+            f"Download {name}",
             data=data,
+            help=note.rstrip(")") or None,
             file_name=f"flights-diplomacy{DOWNLOAD_SUFFIXES.get(fmt, '')}"
             f".{EXTENSIONS[fmt]}",
             mime=MEDIA_TYPES[fmt],

@@ -635,3 +635,11 @@ def test_the_date_boxes_say_the_datas_span(at: Any) -> None:
     run_ok(at)
     first = min(e.start_utc for e in SHIPPED.events).date()
     assert any(c.value.startswith(f"The data spans {first:%d %b %Y} to ") for c in at.caption)
+
+
+def test_download_labels_are_short_with_the_rest_as_help(at: Any) -> None:
+    run_ok(at)
+    buttons = {b.key: b for b in at.get("download_button")}
+    events_csv = buttons["download_events-csv"].proto
+    assert events_csv.label == "Download events CSV"
+    assert events_csv.help == "re-importable"
