@@ -50,6 +50,7 @@ EAGER_DOWNLOAD_LIMIT = 2_000  # larger selections build their exports only when 
 CACHE_BUDGET = 2**30  # bytes the sessions share (datasets, documents, tables), measured
 DOWNLOAD_COLUMNS = 5  # download buttons per row: one per format of geo.formats' table
 # two CSVs, two names (the normalized table keeps the plain one)
+MAX_FOCUS = 1000  # events the map is told to show at once (the page takes no more)
 DOWNLOAD_SUFFIXES: dict[str, str] = {"events-csv": "-events", "fixes-csv": "-fixes"}
 GEO_MAP = components.declare_component(
     "geo_map", path=str(Path(__file__).resolve().parent / "geo" / "static" / "component")
@@ -282,6 +283,7 @@ def apply_preset() -> None:
     if ss.preset != appstate.CUSTOM:
         ss.range = appstate.preset_range(ss.preset, _bounds())
         ss.range_start, ss.range_end = ss.range
+        ss.fit_preset = True  # the map fits the preset's events, once
 
 
 def sync_from_slider() -> None:
@@ -395,6 +397,8 @@ def filters_section(dataset: Dataset) -> None:
                     on_change=sync_from_boxes, format="YYYY-MM-DD")
     right.date_input("To", min_value=bounds[0], max_value=bounds[1], key="range_end",
                      on_change=sync_from_boxes, format="YYYY-MM-DD")
+    # a date typed outside the data's span is refused by the boxes (red): say which dates
+    st.caption(f"The data spans {bounds[0]:%d %b %Y} to {bounds[1]:%d %b %Y} (UTC dates).")
     st.multiselect("Kind", KINDS, key="kinds", placeholder="All kinds")
     st.multiselect("Status", STATUSES, key="statuses", placeholder="All statuses")
     st.text_input(
@@ -541,11 +545,15 @@ def downloads(events: Sequence[Event], view: View, html: bytes, views: Sequence[
     st.subheader("Download")
     formats = list(EXPORT_FORMATS.values())
     eager = len(events) <= EAGER_DOWNLOAD_LIMIT
+    recorded = any(e.recorded is not None for e in events)
     for k, row in enumerate(formats):
         if k % DOWNLOAD_COLUMNS == 0:
             cols = st.columns(DOWNLOAD_COLUMNS)
         col, fmt = cols[k % DOWNLOAD_COLUMNS], row.name
         data: Any
+        if fmt == "fixes-csv" and not recorded:  # a header only: say why there is none
+            col.caption("No recorded tracks in this selection: no fixes CSV.")
+            continue
         if fmt == "html":
             data = html
         elif eager and not row.heavy:  # a heavy one is made when clicked
@@ -555,9 +563,12 @@ def downloads(events: Sequence[Event], view: View, html: bytes, views: Sequence[
                 export, tuple(events), fmt, tz=view.tz, title=None, basemap=view.basemap,
                 views=views,
             )
+        # the short name on the button (a long one was cut), the parenthesis as its tooltip
+        name, _, note = row.label.partition(" (")
         col.download_button(
-            f"Download {row.label}",
+            f"Download {name}",
             data=data,
+            help=note.rstrip(")") or None,
             file_name=f"flights-diplomacy{DOWNLOAD_SUFFIXES.get(fmt, '')}.{row.extension}",
             mime=row.media_type,
             key=f"download_{fmt}",
@@ -619,6 +630,8 @@ def main_area(dataset: Dataset, view: View) -> None:
     shown_ids = [e.id for e in events]
     here = set(shown_ids)
     focus = [i for i in s.focus if i in here]
+    if ss.pop("fit_preset", False) and shown_ids:  # a preset: the map around its events
+        focus = shown_ids[:MAX_FOCUS]
     picked = [shown_ids.index(i) for i in s.selected if i in here]
     GEO_MAP(
         html=html.decode("utf-8"), height=MAP_HEIGHT,

@@ -218,6 +218,19 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"{n:,} problem{'s' if n != 1 else ''} found", file=sys.stderr)
         return 2
     print(data.summary)
+    if args.tracks:  # what the tracks gave: each linked flight's record, what was noticed
+        from geo.table import track_lines
+
+        linked = [e for e in data.events if e.is_flight and e.recorded is not None]
+        for ev in linked:
+            lines = track_lines(ev)
+            print(f"{visible(ev.id)}: {visible(lines[0])}")
+            for line in lines[1:]:
+                print(f"  {visible(line)}")
+        for note in data.track_notes:
+            print(visible(note))
+        if not linked:
+            print("no flight in the events is linked to a recorded track")
     return 0
 
 

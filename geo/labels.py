@@ -25,6 +25,7 @@ from geo.model import Event, Location
 from geo.shipped import shipped
 
 COUNTRY_MAX_ZOOM = 6  # country names from the widest view down to this zoom
+MAX_PLACE_LABELS = 1000  # the most named places the page may label (placed at every view)
 PLACE_OFFSETS: tuple[tuple[str, int, int], ...] = (
     # where a place's name may go, tried in this order: (anchor, dx, dy) in px from the point
     ("left", 9, 0),  # to the right of the point, vertically centred
@@ -94,7 +95,10 @@ def country_labels() -> tuple[Label, ...]:
 def labels_payload(events: Sequence[Event]) -> dict[str, Any]:
     """The labels as the page reads them: ``[lon, lat, text, rank, dot]`` rows."""
     return {
-        "places": [[lb.lon, lb.lat, lb.text, lb.rank, lb.dot] for lb in place_labels(events)],
+        "places": [
+            [lb.lon, lb.lat, lb.text, lb.rank, lb.dot]
+            for lb in place_labels(events)[:MAX_PLACE_LABELS]
+        ],
         "countries": [[lb.lon, lb.lat, lb.text, lb.rank] for lb in country_labels()],
         "countryMaxZoom": COUNTRY_MAX_ZOOM,
         "offsets": [list(o) for o in PLACE_OFFSETS],

@@ -143,6 +143,7 @@ class _TimeLayers(MacroElement):
         flights: folium.FeatureGroup,
         events: folium.FeatureGroup,
         arcs: folium.FeatureGroup,
+        names: folium.FeatureGroup | None = None,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "GeoTimeline"
@@ -150,6 +151,7 @@ class _TimeLayers(MacroElement):
         self.fit: list[list[float]] | None = None  # the view to fit when there is no view
         self.defer_data = False
         self.flights, self.events, self.arcs = flights, events, arcs
+        self.names = names
 
     def render(self, **kwargs: Any) -> str:
         figure: Any = self.get_root()
@@ -164,9 +166,10 @@ class _TimeLayers(MacroElement):
             ),
             name=f"{self.get_name()}_data",
         )
+        names = f", names: {self.names.get_name()}" if self.names is not None else ""
         groups = (
             f"{{flights: {self.flights.get_name()}, events: {self.events.get_name()}, "
-            f"arcs: {self.arcs.get_name()}}}"
+            f"arcs: {self.arcs.get_name()}{names}}}"
         )
         options = json.dumps({"metaId": "geo-meta", "blobId": "geo-blob", "fit": self.fit})
         figure.script.add_child(
@@ -238,10 +241,11 @@ def build_map(
     arcs = folium.FeatureGroup(name="Capital-to-capital contacts (arcs)")
     places = folium.FeatureGroup(name="Meetings, visits, statements")
     flights = folium.FeatureGroup(name="Flights")
-    for group in (arcs, places, flights):
+    names = folium.FeatureGroup(name="Names of places and countries (offline)")
+    for group in (arcs, places, flights, names):
         group.add_to(fmap)
     meta, blob = map_payload(events, tz=tz, title=title, views=views, left_out=left_out)
-    time_layers = _TimeLayers(meta, blob, flights, places, arcs)
+    time_layers = _TimeLayers(meta, blob, flights, places, arcs, names)
     if box is not None:
         # fitted by the page before it draws anything, without a zoom animation (when the
         # document has no view of its own to open on)

@@ -623,3 +623,24 @@ def test_within_a_country_like_the_cli(at: Any) -> None:
     run_ok(at)
     assert "not a file" in shown(at.sidebar.error[0].value)
     assert table_ids(at) == SHIPPED_IDS
+
+
+def test_no_fixes_csv_without_recorded_tracks(at: Any) -> None:
+    run_ok(at)  # the shipped data has no recorded track
+    keys = {b.key for b in at.get("download_button")}
+    assert "download_fixes-csv" not in keys and {"download_csv", "download_events-csv"} <= keys
+    assert any("no fixes CSV" in c.value for c in at.caption)
+
+
+def test_the_date_boxes_say_the_datas_span(at: Any) -> None:
+    run_ok(at)
+    first = min(e.start_utc for e in SHIPPED.events).date()
+    assert any(c.value.startswith(f"The data spans {first:%d %b %Y} to ") for c in at.caption)
+
+
+def test_download_labels_are_short_with_the_rest_as_help(at: Any) -> None:
+    run_ok(at)
+    buttons = {b.key: b for b in at.get("download_button")}
+    events_csv = buttons["download_events-csv"].proto
+    assert events_csv.label == "Download events CSV"
+    assert events_csv.help == "re-importable"

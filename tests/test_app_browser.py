@@ -213,3 +213,23 @@ def test_the_apps_link_reopens_the_same_clock_zoom_and_mode(browser: Any, app_ur
         assert in_map(page, "() => geoTimeline.map.getZoom()") == 6
     finally:
         state.page.context.close()
+
+
+def test_a_preset_fits_the_map_to_its_events(browser: Any, app_url: str) -> None:
+    state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"))
+    try:
+        page = state.page
+        page.goto(app_url, wait_until="domcontentloaded")
+        in_map(page, "() => window.geoTimeline.label()", timeout_s=60)
+        box = page.get_by_label("Period")
+        box.click()
+        page.get_by_role("option", name="Baku precedents (2017–2018)").click()
+        deadline = time.monotonic() + 60
+        script = ("() => geoTimeline.model.n < 27 && [[40.378, 49.892], [50.454, 3.952],"
+                  " [38.895, -77.036]].every(p => geoTimeline.map.getBounds().contains(p))")
+        while not in_map(page, script, timeout_s=60):  # Baku, Mons and Washington in view
+            assert time.monotonic() < deadline, "the map did not fit the preset's events"
+            time.sleep(0.2)
+        assert state.errors == []
+    finally:
+        state.page.context.close()

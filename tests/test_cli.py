@@ -229,3 +229,13 @@ def test_events_from_a_geopackage_and_an_image_at_a_time(tmp_path: Path, capsys)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(SystemExit):
         main(["export", "--out", str(png), "--at", "soon"])
+
+
+def test_check_with_tracks_says_what_the_track_gave(capsys):
+    assert main(["check", "--tracks", "docs/examples/synthetic-trace_full_n103wg.json"]) == 0
+    out, _ = capsys.readouterr()
+    lines = out.splitlines()
+    assert lines[0] == "data/events.csv: 27 events OK"
+    assert lines[1].startswith("flight-vko-gyd-2025-03-14: recorded track: 292 fixes (readsb)")
+    assert "  1 coverage gap (23 min)" in lines
+    assert any("outlier fix" in line for line in lines[2:])

@@ -575,3 +575,16 @@ def test_the_chapter_panel_follows_the_clock(offline_page: OfflinePage, map_file
     assert "Baku precedents" in page.locator(".geo-chapter-title").inner_text()
     page.wait_for_function("location.hash.indexOf('view=baku-precedents') >= 0", timeout=5000)
     assert page.locator(".geo-count").inner_text().endswith(" shown")
+
+
+def test_the_names_can_be_switched_off_in_the_layer_control(
+    offline_page: OfflinePage, map_file
+) -> None:
+    open_map(offline_page, map_file)
+    page = offline_page.page
+    assert page.locator(".geo-label", has_text="Baku").is_visible()
+    page.locator(".leaflet-control-layers").hover()
+    page.get_by_label("Names of places and countries (offline)").uncheck()
+    assert not page.locator(".geo-label", has_text="Baku").is_visible()
+    page.get_by_label("Names of places and countries (offline)").check()
+    assert page.locator(".geo-label", has_text="Baku").is_visible()

@@ -11,8 +11,9 @@
   var EDGE_MARGIN = 4;  // an edge label stays this far inside the view
   var EDGE_LINES = 400; // more shown lines than this: no edge labels (their cost grows)
 
-  GEO.Labels = function (map, m, scene, layers) {
+  GEO.Labels = function (map, m, scene, layers, group) {
     this.map = map; this.m = m; this.scene = scene; this.layers = layers;
+    this.group = group || null;  // the layer control's switch for the names
     var L_ = m.meta.labels || { places: [], countries: [], offsets: [], countryMaxZoom: 0 };
     this.data = L_;
     var pane = map.getPane("geoLabels") || map.createPane("geoLabels");
@@ -97,9 +98,12 @@
   // shown changed).
   GEO.Labels.prototype.update = function (force) {
     var map = this.map, D = this.data, size = map.getSize(), zoom = map.getZoom();
-    var key = this.scene.shown + "|" + this.scene.t;
+    var off = this.group && !map.hasLayer(this.group);
+    var key = this.scene.shown + "|" + off;  // the lines shown change with the events shown
     if (!force && key === this._key) return;
     this._key = key;
+    this.pane.style.display = off ? "none" : "";
+    if (off) return;
     var self = this, items = [], options = [], taken = [];
     // the controls (zoom, title, timeline, chapters, legend) and the markers stay clear
     var box = map.getContainer().getBoundingClientRect();

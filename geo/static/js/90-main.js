@@ -106,7 +106,7 @@
     };
     var layers = canvas ? new GEO.CanvasLayers(map, scene, groups, ctx)
       : new GEO.SvgLayers(map, scene, groups, ctx);
-    var labels = new GEO.Labels(map, m, scene, layers);  // names on the map
+    var labels = new GEO.Labels(map, m, scene, layers, groups.names);  // names on the map
     var timeline = new GEO.Timeline(map, m, clock, scene, { copyLink: copyLink });
     new GEO.Legend(map, m, { position: narrow ? "topright" : "bottomright", collapsed: opts.legendCollapsed });
     if (meta.title) {
