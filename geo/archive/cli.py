@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import IO, TYPE_CHECKING, Any
 
+from geo.cells import protect
 from geo.model import visible
 
 if TYPE_CHECKING:
@@ -233,6 +234,13 @@ def _table(records: list[dict[str, Any]], columns: Sequence[str], out: IO[str]) 
         print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip(), file=out)
 
 
+def _csv_cell(value: Any) -> Any:
+    """A CSV cell: text a spreadsheet would run as a formula is protected (geo.cells)."""
+    if value is None:
+        return ""
+    return protect(value) if isinstance(value, str) else value
+
+
 def _emit(
     sections: dict[str, pd.DataFrame],
     fmt: str,
@@ -256,9 +264,8 @@ def _emit(
                 writer.writerow((["section"] if named else []) + cols)
                 header_done = True
             for r in records[name]:
-                writer.writerow(
-                    ([name] if named else []) + ["" if r[c] is None else r[c] for c in cols]
-                )
+                cells = [_csv_cell(r[c]) for c in cols]
+                writer.writerow(([name] if named else []) + cells)
         return
     for name, frame in sections.items():
         if not single:
