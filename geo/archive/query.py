@@ -146,13 +146,20 @@ def legs(
     where: list[str] = []
     params: list[object] = [files]
     if aircraft is not None:
+        # the store holds icao24 in lower case, registrations and callsigns in upper case:
+        # plain equalities on the columns, which DuckDB pushes into the Parquet scan
         key = aircraft.strip()
         where.append(
-            "(lower(icao24) = lower(?) OR lower(icao24) = '~' || lower(?) "
-            "OR upper(registration) = upper(?) "
-            "OR list_contains(string_split(upper(callsigns), ';'), upper(?)))"
+            "(icao24 IN (?, ?) OR registration = ? "
+            "OR (contains(callsigns, ?) AND list_contains(string_split(callsigns, ';'), ?)))"
         )
-        params += [key, key, key, key]
+        params += [
+            key.lower(),
+            "~" + key.lower().lstrip("~"),
+            key.upper(),
+            key.upper(),
+            key.upper(),
+        ]
     for column, code in (("takeoff_airport", origin), ("landing_airport", destination)):
         if code is not None:
             where.append(f"{column} IN (SELECT unnest(?))")
