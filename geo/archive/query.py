@@ -24,7 +24,7 @@ from pyproj import Geod
 
 from geo.archive.airports import Airfield, resolve_airport
 from geo.archive.build import ArchiveError
-from geo.archive.schema import ARCHIVE_JSON, FILES, LEG_SCHEMA, hour_path, leg_day_path
+from geo.archive.schema import AIRCRAFT, ARCHIVE_JSON, FILES, LEG_SCHEMA, hour_path, leg_day_path
 
 __all__ = [
     "AT_GROUND_KM",
@@ -126,6 +126,22 @@ def _codes(field: Airfield) -> list[str]:
     return [c for c in (field.code, field.iata) if c]
 
 
+def _addresses(root: Path, key: str) -> list[str] | None:
+    """The addresses whose icao24, registration or a callsign is ``key`` (from
+    ``aircraft.parquet``; None when the store has none)."""
+    path = root / AIRCRAFT
+    if not path.exists():
+        return None
+    sql = (
+        "SELECT DISTINCT icao24 FROM read_parquet(?) WHERE icao24 IN (?, ?) "
+        "OR registration = ? OR callsign = ? ORDER BY icao24"
+    )
+    low, up = key.lower(), key.upper()
+    with _connect() as con:
+        rows = con.execute(sql, [os.fspath(path), low, "~" + low.lstrip("~"), up, up]).fetchall()
+    return [str(r[0]) for r in rows]
+
+
 def legs(
     store: Path | str,
     *,
@@ -149,6 +165,13 @@ def legs(
         # the store holds icao24 in lower case, registrations and callsigns in upper case:
         # plain equalities on the columns, which DuckDB pushes into the Parquet scan
         key = aircraft.strip()
+        hexes = _addresses(root, key)
+        if hexes is not None:
+            if not hexes:
+                nobody: pd.DataFrame = LEG_SCHEMA.empty_table().to_pandas()
+                return nobody
+            where.append("icao24 IN (SELECT unnest(?))")  # skips row groups (sorted)
+            params.append(hexes)
         where.append(
             "(icao24 IN (?, ?) OR registration = ? "
             "OR (contains(callsigns, ?) AND list_contains(string_split(callsigns, ';'), ?)))"
