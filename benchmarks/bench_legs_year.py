@@ -1,6 +1,7 @@
 """The legs query on a legs index of a year: ``--legs`` rows (70 million by default) written
 directly as the store's legs partitions (one file per UTC day, sorted by aircraft and time,
-the schema of ``geo.archive.schema.LEG_SCHEMA``), then ``geo.archive.legs`` timed.
+the schema of ``geo.archive.schema.LEG_SCHEMA``, row groups as the build writes them, and
+the ``aircraft.parquet`` identity table), then ``geo.archive.legs`` timed.
 
     python benchmarks/bench_legs_year.py --legs 70000000 --work /tmp/archive_year
 
@@ -27,7 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.archive import legs  # noqa: E402
-from geo.archive.schema import LEG_SCHEMA  # noqa: E402
+from geo.archive.build import LEG_ROW_GROUP  # noqa: E402
+from geo.archive.schema import AIRCRAFT as AIRCRAFT_FILE  # noqa: E402
+from geo.archive.schema import AIRCRAFT_SCHEMA, LEG_SCHEMA  # noqa: E402
 
 AIRCRAFT = 60_000
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -97,7 +100,17 @@ def generate(total: int, store: Path) -> None:
         name = (START + timedelta(days=day)).strftime("%Y-%m-%d")
         path = store / "legs" / f"day={name}" / "part-0.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, path, compression="zstd", row_group_size=1 << 17)
+        pq.write_table(table, path, compression="zstd", row_group_size=LEG_ROW_GROUP)
+    who = np.arange(AIRCRAFT)
+    aircraft = pa.table(
+        {
+            "icao24": np.char.mod("%06x", 0x300000 + who * 37),
+            "registration": np.char.add(np.char.add("N", who.astype(str)), "YR"),
+            "callsign": np.char.add("YR", who.astype(str)),
+        },
+        schema=AIRCRAFT_SCHEMA,
+    )
+    pq.write_table(aircraft.sort_by("icao24"), store / AIRCRAFT_FILE, compression="zstd")
     info = {"format": "geo-archive", "version": 1, "synthetic": True, "inputs": [],
             "days": [], "positions": 0, "legs": total}  # fmt: skip
     (store / "archive.json").write_text(json.dumps(info), encoding="utf-8")
