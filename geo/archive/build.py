@@ -405,10 +405,11 @@ def build_store(
     hours_written = 0
     leg_days: list[str] = []
     with _runner(workers, scheduler, bar, _stop_after) as run:
-        staged = run.map("read", stage_batch, [(os.fspath(store), b) for b in _batches(new)])
+        batches = _batches(new)
+        staged = run.map("read", stage_batch, [(os.fspath(store), b) for b in batches])
         pieces: dict[str, list[str]] = {}
         touched_icao: set[str] = set()
-        for batch, result in zip(_batches(new), staged, strict=True):
+        for batch, result in zip(batches, staged, strict=True):
             problems.extend(result["problems"])
             touched_icao.update(result["icao24"])
             for key in result["hours"]:
