@@ -284,10 +284,28 @@ def at_airport(store: Path | str, airport: str, start: datetime, end: datetime) 
     root = _root(store)
     field = _airfield(airport)
     start_s, end_s = _window(start, end)
-    arriving = legs(root, destination=field.code, between=(start, end))
-    arrivals = arriving[(arriving["landing_s"] >= start_s) & (arriving["landing_s"] < end_s)]
-    leaving = legs(root, origin=field.code, between=(start, end))
-    departures = leaving[(leaving["takeoff_s"] >= start_s) & (leaving["takeoff_s"] < end_s)]
+    codes = _codes(field)
+    files = _leg_files(root, (start_s, end_s))
+    if files:
+        sql = (
+            f"SELECT * FROM {FILES} WHERE "
+            "(landing_airport IN (SELECT unnest(?)) AND landing_s >= ? AND landing_s < ?) OR "
+            "(takeoff_airport IN (SELECT unnest(?)) AND takeoff_s >= ? AND takeoff_s < ?)"
+        )
+        with _connect() as con:
+            there = con.execute(sql, [files, codes, start_s, end_s, codes, start_s, end_s]).df()
+    else:
+        there = LEG_SCHEMA.empty_table().to_pandas()
+    arrivals = there[
+        there["landing_airport"].isin(codes)
+        & (there["landing_s"] >= start_s)
+        & (there["landing_s"] < end_s)
+    ]
+    departures = there[
+        there["takeoff_airport"].isin(codes)
+        & (there["takeoff_s"] >= start_s)
+        & (there["takeoff_s"] < end_s)
+    ]
     ground = _near(
         root, field.lon_deg, field.lat_deg, AT_GROUND_KM, start_s, end_s, "AND on_ground", []
     )
