@@ -223,11 +223,20 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
+def _shown(value: Any) -> str:
+    """A table cell: floats to 4 significant digits (JSON and CSV keep every digit)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
 def _table(records: list[dict[str, Any]], columns: Sequence[str], out: IO[str]) -> None:
     if not records:
         print("(none)", file=out)
         return
-    cells = [[visible("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in records]
+    cells = [[visible(_shown(r.get(c))) for c in columns] for r in records]
     widths = [max(len(c), *(len(row[k]) for row in cells)) for k, c in enumerate(columns)]
     print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(), file=out)
     for row in cells:
