@@ -1,4 +1,4 @@
-"""``python -m geo check | list | export``.
+"""``python -m geo check | list | export | archive`` (archive: :mod:`geo.archive.cli`).
 
 Exit codes: 0 success, 2 bad input (every problem on stderr as ``FILE:LINE: column: message``),
 1 an output file could not be written. Bad input never produces a traceback.

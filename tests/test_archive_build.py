@@ -202,3 +202,13 @@ def test_a_two_worker_dask_cluster_builds_the_same_bytes(
     ) as cluster:
         build_store(list(sources.values()), tmp_path / "dask", scheduler=cluster.scheduler_address)
     assert snapshot(tmp_path / "dask") == snapshot(store)
+
+
+def test_the_aircraft_table_lists_every_identity_of_the_legs(store: Path) -> None:
+    rows = pq.read_table(store / "aircraft.parquet").to_pylist()
+    assert {"icao24": "a0b1c2", "registration": "N103WG", "callsign": "AZG123"} in rows
+    assert {"icao24": "4ca7b5", "registration": None, "callsign": "RYR1"} in rows  # OpenSky
+    assert len(rows) == len(ALL)
+    assert rows == sorted(
+        rows, key=lambda r: (r["icao24"], r["registration"] or "~", r["callsign"])
+    )

@@ -215,3 +215,23 @@ def test_tracks_from_options_need_the_store(capsys: pytest.CaptureFixture[str]) 
         main(["list", "--tracks-aircraft", "N103WG"])
     assert exit_.value.code == 2
     assert "go with --tracks-from STORE" in capsys.readouterr().err
+
+
+def test_hostile_callsigns_stay_text_in_every_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixes = tmp_path / "fixes.csv"
+    rows = ["time,lat,lon,altitude_ft,speed_kt,callsign,registration,icao24"]
+    for k in range(6):
+        alt = 500 + 2000 * min(k, 5 - k)
+        rows.append(f"2025-03-14T10:0{k}:00Z,55.5915,{37.2615 + 0.1 * k},{alt},300,"
+                    f"=HYPERLINK(1),N1\u202eX,abc123")  # fmt: skip
+    fixes.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out_store = tmp_path / "s"
+    build_store([fixes], out_store)
+    code, out, _ = run(capsys, "legs", "--store", str(out_store), "--format", "csv")
+    assert code == 0
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert row["callsigns"] == "'=HYPERLINK(1)"  # geo.cells: shown as text by a spreadsheet
+    code, out, _ = run(capsys, "legs", "--store", str(out_store))
+    assert "\u202e" not in out  # the table shows the control character, not its effect

@@ -7,7 +7,7 @@ lists the others within :data:`ALTERNATIVE_KM` of the same fix.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from pyproj import Geod
 
-__all__ = ["ALTERNATIVE_KM", "Airfield", "alternatives", "resolve_airport"]
+__all__ = ["ALTERNATIVE_KM", "Airfield", "alternatives", "alternatives_many", "resolve_airport"]
 
 ALTERNATIVE_KM = 5.0
 _GEOD = Geod(ellps="WGS84")
@@ -71,28 +71,49 @@ def resolve_airport(code: str) -> Airfield | None:
     return None
 
 
+def alternatives_many(
+    lats: Sequence[float],
+    lons: Sequence[float],
+    chosen: Sequence[str],
+    km: float = ALTERNATIVE_KM,
+) -> list[str]:
+    """For each fix, ``RJCJ 1.9 km;RJCO 4.2 km``: the airfields within ``km`` of it other
+    than its ``chosen`` code, nearest first ("" if none); one geodesic call for all."""
+    q_lat = np.asarray(lats, dtype=np.float64)
+    q_lon = np.asarray(lons, dtype=np.float64)
+    n = int(q_lat.shape[0])
+    out = [""] * n
+    if not n:
+        return out
+    fields, f_lat, f_lon = _table()
+    band = km / 110.0 + 0.01
+    lo = np.searchsorted(f_lat, q_lat - band, side="left")
+    hi = np.searchsorted(f_lat, q_lat + band, side="right")
+    counts = hi - lo
+    total = int(counts.sum())
+    if not total:
+        return out
+    query = np.repeat(np.arange(n), counts)
+    cand = np.repeat(lo, counts) + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    cos_lat = np.maximum(np.cos(np.radians(np.minimum(np.abs(q_lat) + band, 89.9))), 1e-6)
+    wrapped = np.abs((f_lon[cand] - q_lon[query] + 180.0) % 360.0 - 180.0)
+    keep = wrapped <= band / cos_lat[query]
+    query, cand = query[keep], cand[keep]
+    if not query.size:
+        return out
+    _, _, dist_m = _GEOD.inv(q_lon[query], q_lat[query], f_lon[cand], f_lat[cand])
+    dist_km = np.asarray(dist_m, dtype=np.float64) / 1000.0
+    found: dict[int, list[tuple[float, str]]] = {}
+    for q, k, d in zip(query.tolist(), cand.tolist(), dist_km.tolist(), strict=True):
+        code = fields[k].code
+        if d <= km and code != chosen[q]:
+            found.setdefault(q, []).append((d, code))
+    for q, near in found.items():
+        out[q] = ";".join(f"{code} {d:.1f} km" for d, code in sorted(near))
+    return out
+
+
 def alternatives(lat: float, lon: float, chosen: str, km: float = ALTERNATIVE_KM) -> str:
     """``RJCJ 1.9 km;RJCO 4.2 km``: the airfields within ``km`` of the fix other than
     ``chosen``, nearest first ("" if none)."""
-    fields, lats, lons = _table()
-    band = km / 110.0 + 0.01
-    lo = int(np.searchsorted(lats, lat - band, side="left"))
-    hi = int(np.searchsorted(lats, lat + band, side="right"))
-    if hi <= lo:
-        return ""
-    cand = np.arange(lo, hi)
-    cos_lat = max(np.cos(np.radians(min(abs(lat) + band, 89.9))), 1e-6)
-    wrapped = np.abs((lons[cand] - lon + 180.0) % 360.0 - 180.0)
-    cand = cand[wrapped <= band / cos_lat]
-    if not cand.size:
-        return ""
-    _, _, dist_m = _GEOD.inv(
-        np.full(cand.shape[0], lon), np.full(cand.shape[0], lat), lons[cand], lats[cand]
-    )
-    dist_km = np.asarray(dist_m, dtype=np.float64) / 1000.0
-    near = sorted(
-        (float(d), fields[int(k)].code)
-        for k, d in zip(cand.tolist(), dist_km.tolist(), strict=True)
-        if d <= km and fields[int(k)].code != chosen
-    )
-    return ";".join(f"{code} {d:.1f} km" for d, code in near)
+    return alternatives_many([lat], [lon], [chosen], km)[0]

@@ -36,6 +36,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -45,9 +46,12 @@ from geo.archive.inputs import Input, Unit, discover
 from geo.archive.legtable import buckets, leg_rows
 from geo.archive.readers import read_positions
 from geo.archive.schema import (
+    AIRCRAFT,
+    AIRCRAFT_SCHEMA,
     ARCHIVE_JSON,
     CELL_RULE,
     DELTA_COLUMNS,
+    FILES,
     FORMAT,
     LEG_SCHEMA,
     LEGS,
@@ -67,6 +71,8 @@ R = TypeVar("R")
 BATCH_BYTES = 64 << 20
 BATCH_UNITS = 4000
 ROW_GROUP = 1 << 17
+LEG_ROW_GROUP = 1 << 12
+"""Legs files are sorted by aircraft: small row groups let ``icao24 IN (...)`` skip most."""
 WORK = "_work"
 
 
@@ -99,7 +105,9 @@ class Batch:
 # --- writing Parquet deterministically ---------------------------------------------------
 
 
-def _write_parquet(table: pa.Table, path: Path, *, delta: Sequence[str] = ()) -> None:
+def _write_parquet(
+    table: pa.Table, path: Path, *, delta: Sequence[str] = (), row_group: int = ROW_GROUP
+) -> None:
     """Write ``table`` to a hidden temporary file beside ``path``, then rename it into place
     (readers never see half a file). No time in the metadata: same table, same bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -112,7 +120,7 @@ def _write_parquet(table: pa.Table, path: Path, *, delta: Sequence[str] = ()) ->
         compression_level=6,
         use_dictionary=plain,
         column_encoding={c: "DELTA_BINARY_PACKED" for c in delta} or None,
-        row_group_size=ROW_GROUP,
+        row_group_size=row_group,
         write_statistics=True,
     )
     os.replace(tmp, path)
@@ -397,10 +405,11 @@ def build_store(
     hours_written = 0
     leg_days: list[str] = []
     with _runner(workers, scheduler, bar, _stop_after) as run:
-        staged = run.map("read", stage_batch, [(os.fspath(store), b) for b in _batches(new)])
+        batches = _batches(new)
+        staged = run.map("read", stage_batch, [(os.fspath(store), b) for b in batches])
         pieces: dict[str, list[str]] = {}
         touched_icao: set[str] = set()
-        for batch, result in zip(_batches(new), staged, strict=True):
+        for batch, result in zip(batches, staged, strict=True):
             problems.extend(result["problems"])
             touched_icao.update(result["icao24"])
             for key in result["hours"]:
@@ -426,6 +435,8 @@ def build_store(
         )
         legs_table = pa.concat_tables(tables) if tables else LEG_SCHEMA.empty_table()
         leg_days = _write_leg_days(store, span, legs_table, touched)
+        if leg_days or not (store / AIRCRAFT).exists():
+            _write_aircraft(store)
 
     inputs = {
         **done,
@@ -462,6 +473,26 @@ def build_store(
     )
 
 
+def _write_aircraft(store: Path) -> None:
+    """``aircraft.parquet``: every (icao24, registration, callsign) of the legs index, so a
+    question by registration or callsign finds the addresses first, then reads only their
+    legs (:func:`geo.archive.query.legs`)."""
+    files = sorted(os.fspath(p) for p in (store / LEGS).glob("day=*/part-0.parquet"))
+    if not files:
+        table = AIRCRAFT_SCHEMA.empty_table()
+    else:
+        with duckdb.connect(config={"threads": 1}) as con:
+            con.execute("SET enable_progress_bar = false")
+            table = con.sql(
+                "SELECT DISTINCT icao24, registration, unnest(CASE WHEN callsigns = '' "
+                "THEN [NULL] ELSE string_split(callsigns, ';') END) AS callsign "
+                f"FROM {FILES} ORDER BY ALL NULLS LAST",
+                params=[files],
+            ).to_arrow_table()
+        table = table.cast(AIRCRAFT_SCHEMA)
+    _write_parquet(table, store / AIRCRAFT)
+
+
 def _write_leg_days(
     store: Path, span: Sequence[str], new_rows: pa.Table, touched: list[str] | None
 ) -> list[str]:
@@ -486,7 +517,7 @@ def _write_leg_days(
             [("icao24", "ascending"), ("first_s", "ascending"), ("leg_id", "ascending")]
         )
         if table.num_rows:
-            _write_parquet(table, path)
+            _write_parquet(table, path, row_group=LEG_ROW_GROUP)
             written.append(day)
         elif path.exists():
             path.unlink()

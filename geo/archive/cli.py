@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import IO, TYPE_CHECKING, Any
 
+from geo.cells import protect
 from geo.model import visible
 
 if TYPE_CHECKING:
@@ -222,15 +223,31 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
+def _shown(value: Any) -> str:
+    """A table cell: floats to 4 significant digits (JSON and CSV keep every digit)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
 def _table(records: list[dict[str, Any]], columns: Sequence[str], out: IO[str]) -> None:
     if not records:
         print("(none)", file=out)
         return
-    cells = [[visible("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in records]
+    cells = [[visible(_shown(r.get(c))) for c in columns] for r in records]
     widths = [max(len(c), *(len(row[k]) for row in cells)) for k, c in enumerate(columns)]
     print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(), file=out)
     for row in cells:
         print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip(), file=out)
+
+
+def _csv_cell(value: Any) -> Any:
+    """A CSV cell: text a spreadsheet would run as a formula is protected (geo.cells)."""
+    if value is None:
+        return ""
+    return protect(value) if isinstance(value, str) else value
 
 
 def _emit(
@@ -256,9 +273,8 @@ def _emit(
                 writer.writerow((["section"] if named else []) + cols)
                 header_done = True
             for r in records[name]:
-                writer.writerow(
-                    ([name] if named else []) + ["" if r[c] is None else r[c] for c in cols]
-                )
+                cells = [_csv_cell(r[c]) for c in cols]
+                writer.writerow(([name] if named else []) + cells)
         return
     for name, frame in sections.items():
         if not single:

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geo.archive.airports import alternatives
+from geo.archive.airports import alternatives_many
 from geo.archive.schema import FILES, LEG_SCHEMA, POSITION_SORT
 from geo.tracks import AirportMatch, Leg, default_airports, make_trace, split_legs
 
@@ -48,11 +48,10 @@ def _most_common(values: npt.NDArray[np.generic]) -> str | None:
     return str(min(k for k, c in counts.items() if c == top))
 
 
-def _end(match: AirportMatch, observed: bool, t: float) -> tuple[int | None, str | None, str]:
+def _end(match: AirportMatch, observed: bool, t: float) -> tuple[int | None, str | None]:
     if not observed:
-        return None, None, ""
-    code = match.code or None
-    return int(t), code, alternatives(match.lat, match.lon, code or "")
+        return None, None
+    return int(t), match.code or None
 
 
 def _rows_for(
@@ -78,8 +77,8 @@ def _rows_for(
     sources = sorted(set(raw_source[lo:hi].tolist()))
     minutes = np.floor((t - t[0]) / 60.0).astype(np.int64)
     span_minutes = int(minutes[-1]) + 1
-    takeoff_s, takeoff_airport, takeoff_alt = _end(leg.origin, leg.takeoff_observed, t[0])
-    landing_s, landing_airport, landing_alt = _end(leg.destination, leg.landing_observed, t[-1])
+    takeoff_s, takeoff_airport = _end(leg.origin, leg.takeoff_observed, t[0])
+    landing_s, landing_airport = _end(leg.destination, leg.landing_observed, t[-1])
     return {
         "leg_id": leg.id,
         "icao24": icao24,
@@ -88,11 +87,13 @@ def _rows_for(
         "callsigns": ";".join(seen),
         "takeoff_s": takeoff_s,
         "takeoff_airport": takeoff_airport,
-        "takeoff_alternatives": takeoff_alt,
+        "takeoff_alternatives": (leg.origin.lat, leg.origin.lon) if takeoff_s is not None else "",
         "takeoff_observed": leg.takeoff_observed,
         "landing_s": landing_s,
         "landing_airport": landing_airport,
-        "landing_alternatives": landing_alt,
+        "landing_alternatives": (leg.destination.lat, leg.destination.lon)
+        if landing_s is not None
+        else "",
         "landing_observed": leg.landing_observed,
         "first_s": int(t[0]),
         "last_s": int(t[-1]),
@@ -196,4 +197,23 @@ def leg_rows(
             ends = np.concatenate([change, [icao.shape[0]]])
             for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
                 rows.extend(_aircraft_legs(frame, a, b, sha, synthetic))
+    _fill_alternatives(rows)
     return pa.Table.from_pylist(rows, schema=LEG_SCHEMA)
+
+
+def _fill_alternatives(rows: list[dict[str, object]]) -> None:
+    """Replace the observed ends' ``(lat, lon)`` placeholders by the other airfields near
+    them, all ends in one call."""
+    where: list[tuple[int, str, str]] = []
+    lats: list[float] = []
+    lons: list[float] = []
+    for k, row in enumerate(rows):
+        for end in ("takeoff", "landing"):
+            fix = row[f"{end}_alternatives"]
+            if isinstance(fix, tuple):
+                where.append((k, f"{end}_alternatives", str(row[f"{end}_airport"] or "")))
+                lats.append(float(fix[0]))
+                lons.append(float(fix[1]))
+    found = alternatives_many(lats, lons, [w[2] for w in where])
+    for (k, column, _), text in zip(where, found, strict=True):
+        rows[k][column] = text

@@ -24,7 +24,7 @@ from pyproj import Geod
 
 from geo.archive.airports import Airfield, resolve_airport
 from geo.archive.build import ArchiveError
-from geo.archive.schema import ARCHIVE_JSON, FILES, LEG_SCHEMA, hour_path, leg_day_path
+from geo.archive.schema import AIRCRAFT, ARCHIVE_JSON, FILES, LEG_SCHEMA, hour_path, leg_day_path
 
 __all__ = [
     "AT_GROUND_KM",
@@ -126,6 +126,22 @@ def _codes(field: Airfield) -> list[str]:
     return [c for c in (field.code, field.iata) if c]
 
 
+def _addresses(root: Path, key: str) -> list[str] | None:
+    """The addresses whose icao24, registration or a callsign is ``key`` (from
+    ``aircraft.parquet``; None when the store has none)."""
+    path = root / AIRCRAFT
+    if not path.exists():
+        return None
+    sql = (
+        "SELECT DISTINCT icao24 FROM read_parquet(?) WHERE icao24 IN (?, ?) "
+        "OR registration = ? OR callsign = ? ORDER BY icao24"
+    )
+    low, up = key.lower(), key.upper()
+    with _connect() as con:
+        rows = con.execute(sql, [os.fspath(path), low, "~" + low.lstrip("~"), up, up]).fetchall()
+    return [str(r[0]) for r in rows]
+
+
 def legs(
     store: Path | str,
     *,
@@ -146,13 +162,27 @@ def legs(
     where: list[str] = []
     params: list[object] = [files]
     if aircraft is not None:
+        # the store holds icao24 in lower case, registrations and callsigns in upper case:
+        # plain equalities on the columns, which DuckDB pushes into the Parquet scan
         key = aircraft.strip()
+        hexes = _addresses(root, key)
+        if hexes is not None:
+            if not hexes:
+                nobody: pd.DataFrame = LEG_SCHEMA.empty_table().to_pandas()
+                return nobody
+            where.append("icao24 IN (SELECT unnest(?))")  # skips row groups (sorted)
+            params.append(hexes)
         where.append(
-            "(lower(icao24) = lower(?) OR lower(icao24) = '~' || lower(?) "
-            "OR upper(registration) = upper(?) "
-            "OR list_contains(string_split(upper(callsigns), ';'), upper(?)))"
+            "(icao24 IN (?, ?) OR registration = ? "
+            "OR (contains(callsigns, ?) AND list_contains(string_split(callsigns, ';'), ?)))"
         )
-        params += [key, key, key, key]
+        params += [
+            key.lower(),
+            "~" + key.lower().lstrip("~"),
+            key.upper(),
+            key.upper(),
+            key.upper(),
+        ]
     for column, code in (("takeoff_airport", origin), ("landing_airport", destination)):
         if code is not None:
             where.append(f"{column} IN (SELECT unnest(?))")
@@ -254,10 +284,28 @@ def at_airport(store: Path | str, airport: str, start: datetime, end: datetime) 
     root = _root(store)
     field = _airfield(airport)
     start_s, end_s = _window(start, end)
-    arriving = legs(root, destination=field.code, between=(start, end))
-    arrivals = arriving[(arriving["landing_s"] >= start_s) & (arriving["landing_s"] < end_s)]
-    leaving = legs(root, origin=field.code, between=(start, end))
-    departures = leaving[(leaving["takeoff_s"] >= start_s) & (leaving["takeoff_s"] < end_s)]
+    codes = _codes(field)
+    files = _leg_files(root, (start_s, end_s))
+    if files:
+        sql = (
+            f"SELECT * FROM {FILES} WHERE "
+            "(landing_airport IN (SELECT unnest(?)) AND landing_s >= ? AND landing_s < ?) OR "
+            "(takeoff_airport IN (SELECT unnest(?)) AND takeoff_s >= ? AND takeoff_s < ?)"
+        )
+        with _connect() as con:
+            there = con.execute(sql, [files, codes, start_s, end_s, codes, start_s, end_s]).df()
+    else:
+        there = LEG_SCHEMA.empty_table().to_pandas()
+    arrivals = there[
+        there["landing_airport"].isin(codes)
+        & (there["landing_s"] >= start_s)
+        & (there["landing_s"] < end_s)
+    ]
+    departures = there[
+        there["takeoff_airport"].isin(codes)
+        & (there["takeoff_s"] >= start_s)
+        & (there["takeoff_s"] < end_s)
+    ]
     ground = _near(
         root, field.lon_deg, field.lat_deg, AT_GROUND_KM, start_s, end_s, "AND on_ground", []
     )

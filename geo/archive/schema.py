@@ -80,6 +80,13 @@ POSITION_SORT = (
 DELTA_COLUMNS = ("time_s", "lat_udeg", "lon_udeg")
 """Sorted by aircraft then time, these change little from row to row: delta-encoded."""
 
+AIRCRAFT = "aircraft.parquet"
+AIRCRAFT_SCHEMA = pa.schema(
+    [("icao24", pa.string()), ("registration", pa.string()), ("callsign", pa.string())]
+)
+"""``STORE/aircraft.parquet``: the identities the legs index holds, one row per distinct
+(icao24, registration, callsign): rewritten with the legs."""
+
 LEG_SCHEMA = pa.schema(
     [
         ("leg_id", pa.string()),

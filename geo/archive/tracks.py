@@ -10,6 +10,7 @@ import io
 import math
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from geo.archive.query import legs, positions
 
@@ -42,23 +43,25 @@ def leg_tracks(
             "(narrow with --tracks-aircraft or --tracks-between)"
         )
     out: list[tuple[str, bytes]] = []
-    for leg in found.itertuples(index=False):
-        start = datetime.fromtimestamp(int(leg.first_s), UTC)
-        end = datetime.fromtimestamp(int(leg.last_s) + 1, UTC)
-        fixes = positions(store, str(leg.icao24), start, end)
+    records: list[dict[Any, Any]] = found.to_dict(orient="records")
+    for leg in records:
+        start = datetime.fromtimestamp(int(leg["first_s"]), UTC)
+        end = datetime.fromtimestamp(int(leg["last_s"]) + 1, UTC)
+        fixes = positions(store, str(leg["icao24"]), start, end)
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(
             ["time", "lat", "lon", "altitude_ft", "speed_kt", "callsign", "registration", "icao24",
              "on_ground"]
         )  # fmt: skip
-        registration = _cell(leg.registration)
-        for row in fixes.itertuples(index=False):
-            stamp = datetime.fromtimestamp(int(row.time_s), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        registration = _cell(leg["registration"])
+        rows: list[dict[Any, Any]] = fixes.to_dict(orient="records")
+        for row in rows:
+            stamp = datetime.fromtimestamp(int(row["time_s"]), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             writer.writerow(
-                [stamp, repr(float(row.lat_deg)), repr(float(row.lon_deg)),
-                 _cell(row.alt_baro_ft), _cell(row.gs_kt), _cell(row.callsign),
-                 registration, str(leg.icao24), "true" if row.on_ground else "false"]
+                [stamp, repr(float(row["lat_deg"])), repr(float(row["lon_deg"])),
+                 _cell(row["alt_baro_ft"]), _cell(row["gs_kt"]), _cell(row["callsign"]),
+                 registration, str(leg["icao24"]), "true" if row["on_ground"] else "false"]
             )  # fmt: skip
-        out.append((f"{store}:{leg.leg_id}.csv", text.getvalue().encode("utf-8")))
+        out.append((f"{store}:{leg['leg_id']}.csv", text.getvalue().encode("utf-8")))
     return out
