@@ -13,6 +13,12 @@ import sys
 from collections.abc import Sequence
 from typing import IO
 
+from geo.archive.cli import (
+    add_archive_parser,
+    add_tracks_from_options,
+    archive_tracks,
+    run_archive,
+)
 from geo.io import Dataset, default_paths, load_dataset
 from geo.model import KINDS, STATUSES, DataError, Event, Problem, visible
 from geo.options import BASEMAPS, FORMATS, format_for_path
@@ -97,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     lst = sub.add_parser("list", help="print the normalized events")
     lst.add_argument("files", nargs="*", metavar="EVENTS_CSV", help="events file (optional)")
     _add_files(lst)
+    add_tracks_from_options(lst)
     _add_filters(lst)
     lst.add_argument("--format", choices=("table", "csv", "json"), default="table")
     from geo.match.cli import add_match_from
@@ -106,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="write the map or the data to a file")
     exp.add_argument("files", nargs="*", metavar="EVENTS_CSV", help="events file (optional)")
     _add_files(exp)
+    add_tracks_from_options(exp)
     _add_filters(exp)
     exp.add_argument("--out", required=True, metavar="FILE", help="output file ('-' = stdout)")
     exp.add_argument(
@@ -128,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="tiles",
         help="online tiles over the shipped outlines, or outlines only",
     )
+    add_archive_parser(sub)
     from geo.match.cli import add_parser as add_match_parser
 
     add_match_parser(sub)
@@ -141,7 +150,7 @@ def _dataset(args: argparse.Namespace) -> Dataset:
     events = args.events or (files[0] if files else None)
     data = load_dataset(
         events, args.airports, args.places, sources=args.sources, views=args.views,
-        tracks=args.tracks, strict=args.strict,
+        tracks=[*args.tracks, *_archive_tracks(args)], strict=args.strict,
     )
     if data.problems and args.command != "check":  # loaded leniently: say what was left out
         for line in report(data.problems, args.max_problems):
@@ -152,6 +161,13 @@ def _dataset(args: argparse.Namespace) -> Dataset:
 
         data = apply_match_from(args, data)
     return data
+
+
+def _archive_tracks(args: argparse.Namespace) -> list[tuple[str, bytes]]:
+    try:
+        return archive_tracks(args)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _inputs(args: argparse.Namespace) -> list[str]:
@@ -280,8 +296,13 @@ def _cmd_match(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    commands = {"check": _cmd_check, "list": _cmd_list, "export": _cmd_export,
-                "match": _cmd_match}
+    commands = {
+        "check": _cmd_check,
+        "list": _cmd_list,
+        "export": _cmd_export,
+        "archive": run_archive,
+        "match": _cmd_match,
+    }
     try:
         return commands[args.command](args)
     except BrokenPipeError:  # `python -m geo list | head`: the reader went away

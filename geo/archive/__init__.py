@@ -10,16 +10,43 @@ units), ``readers`` (a unit -> positions), ``build`` (the phases and the tasks),
 
 from __future__ import annotations
 
-from geo.archive.build import ArchiveError, BuildInterrupted, BuildReport, build_store
-from geo.archive.query import (
-    AirportReport,
-    aircraft_near,
-    at_airport,
-    box,
-    legs,
-    positions,
-    store_info,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from geo.archive.build import ArchiveError, BuildInterrupted, BuildReport, build_store
+    from geo.archive.query import (
+        AirportReport,
+        aircraft_near,
+        at_airport,
+        box,
+        legs,
+        positions,
+        store_info,
+    )
+
+_HOME = {
+    "ArchiveError": "geo.archive.build",
+    "BuildInterrupted": "geo.archive.build",
+    "BuildReport": "geo.archive.build",
+    "build_store": "geo.archive.build",
+    "AirportReport": "geo.archive.query",
+    "aircraft_near": "geo.archive.query",
+    "at_airport": "geo.archive.query",
+    "box": "geo.archive.query",
+    "legs": "geo.archive.query",
+    "positions": "geo.archive.query",
+    "store_info": "geo.archive.query",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The API, imported on first use: ``python -m geo list`` does not pay for DuckDB,
+    Arrow and Dask because ``archive`` is one of its subcommands."""
+    if name in _HOME:
+        return getattr(importlib.import_module(_HOME[name]), name)
+    raise AttributeError(f"module 'geo.archive' has no attribute {name!r}")
+
 
 __all__ = [
     "AirportReport",

@@ -7,6 +7,7 @@ lists the others within :data:`ALTERNATIVE_KM` of the same fix.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -35,7 +36,7 @@ class Airfield:
 def _table() -> tuple[list[Airfield], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     import airportsdata
 
-    rows: dict[str, dict[str, Any]] = airportsdata.load("ICAO")
+    rows: Mapping[str, Mapping[str, Any]] = airportsdata.load("ICAO")
     fields = sorted(
         (
             Airfield(
@@ -80,6 +81,11 @@ def alternatives(lat: float, lon: float, chosen: str, km: float = ALTERNATIVE_KM
     if hi <= lo:
         return ""
     cand = np.arange(lo, hi)
+    cos_lat = max(np.cos(np.radians(min(abs(lat) + band, 89.9))), 1e-6)
+    wrapped = np.abs((lons[cand] - lon + 180.0) % 360.0 - 180.0)
+    cand = cand[wrapped <= band / cos_lat]
+    if not cand.size:
+        return ""
     _, _, dist_m = _GEOD.inv(
         np.full(cand.shape[0], lon), np.full(cand.shape[0], lat), lons[cand], lats[cand]
     )

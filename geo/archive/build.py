@@ -10,9 +10,10 @@ Four phases, each safe to repeat, so a killed build resumed gives the same files
    :data:`geo.archive.schema.POSITION_SORT`, written to a hidden temporary file in the
    partition folder and renamed into place. Merging is idempotent, so repeating it after a
    kill, or adding a day to a store, gives the same bytes as one clean build.
-3. **legs** (one task per address bucket): the aircraft touched, over the run of
-   consecutive days around the days touched (a leg cannot cross a day without data), split
-   into legs by the ``--tracks`` rules; their days' legs files rewritten.
+3. **legs** (one task per group of addresses, :func:`geo.archive.legtable.buckets`): the
+   aircraft touched, over the run of consecutive days around the days touched (a leg
+   cannot cross a day without data), split into legs by the ``--tracks`` rules; their
+   days' legs files rewritten.
 4. **manifest**: ``archive.json`` lists the finished inputs; ``_work`` is removed.
 
 ``workers=0`` runs the tasks in this process; ``workers=N`` on a Dask ``LocalCluster`` of N
@@ -41,7 +42,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from geo.archive.inputs import Input, Unit, discover
-from geo.archive.legtable import BUCKETS, leg_rows
+from geo.archive.legtable import buckets, leg_rows
 from geo.archive.readers import read_positions
 from geo.archive.schema import (
     ARCHIVE_JSON,
@@ -251,7 +252,7 @@ class _Runner:
         from distributed import as_completed
 
         futures = [self.client.submit(fn, *args, pure=False, retries=2) for args in calls]
-        for done, _ in enumerate(as_completed(futures), start=1):
+        for done, _ in enumerate(as_completed(futures), start=1):  # type: ignore[no-untyped-call]
             self.progress.show(phase, done, len(calls))
         results: list[R] = self.client.gather(futures)
         return results
@@ -267,12 +268,14 @@ def _runner(
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
-        with Client(scheduler) as client:
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
             yield _Runner(progress, None, client)
         return
     with (
-        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True) as cluster,
-        Client(cluster) as client,
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
         yield _Runner(progress, None, client)
 
@@ -414,10 +417,12 @@ def build_store(
         everyone = not manifest.get("inputs")  # a first build: every aircraft is new
         touched = None if everyone else sorted(touched_icao)
         paths = _hour_files(store, span)
+        in_span = sum(_rows(Path(p)) for p in paths)
+        groups = buckets(in_span, workers if scheduler is None else 4)
         tables = run.map(
             "legs",
             legs_task,
-            [(paths, b, touched, sha, synthetic) for b in BUCKETS] if span else [],
+            [(paths, b, touched, sha, synthetic) for b in groups] if span else [],
         )
         legs_table = pa.concat_tables(tables) if tables else LEG_SCHEMA.empty_table()
         leg_days = _write_leg_days(store, span, legs_table, touched)
@@ -428,14 +433,16 @@ def build_store(
     }
     days = _store_days(store)
     legs_root = store / LEGS
+    positions_total = sum(_rows(Path(p)) for p in _hour_files(store, days))
+    legs_total = sum(_rows(p) for p in sorted(legs_root.glob("day=*/part-0.parquet")))
     result_manifest = {
         "format": FORMAT,
         "version": VERSION,
         "synthetic": synthetic,
         "inputs": [inputs[k] for k in sorted(inputs)],
         "days": days,
-        "positions": sum(_rows(Path(p)) for p in _hour_files(store, days)),
-        "legs": sum(_rows(p) for p in sorted(legs_root.glob("day=*/part-0.parquet"))),
+        "positions": positions_total,
+        "legs": legs_total,
         "cell": CELL_RULE,
         "units": {"lat_udeg": "micro-degrees", "time_s": "Unix seconds UTC"},
     }
@@ -447,8 +454,8 @@ def build_store(
         store=store,
         built=tuple(i.name for i in new),
         skipped=tuple(skipped),
-        positions=int(result_manifest["positions"]),
-        legs=int(result_manifest["legs"]),
+        positions=positions_total,
+        legs=legs_total,
         hours_written=hours_written,
         leg_days_written=len(leg_days),
         problems=tuple(problems),

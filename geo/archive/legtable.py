@@ -3,6 +3,7 @@ leg rules, one home) from every fix of one aircraft over the store's days and so
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 
 import duckdb
@@ -10,15 +11,27 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo.archive.airports import alternatives
-from geo.archive.schema import LEG_SCHEMA, POSITION_SORT
+from geo.archive.schema import FILES, LEG_SCHEMA, POSITION_SORT
 from geo.tracks import AirportMatch, Leg, default_airports, make_trace, split_legs
 
-__all__ = ["BUCKETS", "leg_rows"]
+__all__ = ["POSITIONS_PER_TASK", "buckets", "leg_rows"]
 
-BUCKETS = tuple("0123456789abcdef")
-"""Aircraft are split into tasks by the last hex digit of their address."""
+POSITIONS_PER_TASK = 2_000_000
+"""About this many positions per legs task (memory), and at least two tasks per worker."""
+
+
+def buckets(positions: int, workers: int) -> list[str]:
+    """Aircraft split into tasks by the last hex digit of their address: 1, 2, 4, 8 or 16
+    groups of digits (``"0123"``). Any split gives the same legs."""
+    want = max(-(-positions // POSITIONS_PER_TASK), 2 * workers, 1)
+    n = next(k for k in (1, 2, 4, 8, 16) if k >= min(want, 16))
+    digits = "0123456789abcdef"
+    size = 16 // n
+    return [digits[k : k + size] for k in range(0, 16, size)]
+
 
 _COLUMNS = (
     "time_s, icao24, lat_udeg, lon_udeg, alt_baro_ft, on_ground, gs_kt, track_deg, "
@@ -26,12 +39,12 @@ _COLUMNS = (
 )
 
 
-def _most_common(values: npt.NDArray[np.object_]) -> str | None:
-    known = [v for v in values.tolist() if v]
-    if not known:
+def _most_common(values: npt.NDArray[np.generic]) -> str | None:
+    """The most frequent non-empty value (ties: the first in sort order), or None."""
+    counts = Counter(v for v in values.tolist() if v)
+    if not counts:
         return None
-    counts = pd.Series(known).value_counts()
-    top = int(counts.max())
+    top = max(counts.values())
     return str(min(k for k, c in counts.items() if c == top))
 
 
@@ -45,7 +58,7 @@ def _end(match: AirportMatch, observed: bool, t: float) -> tuple[int | None, str
 def _rows_for(
     leg: Leg,
     raw_t: npt.NDArray[np.int64],
-    raw_source: npt.NDArray[np.object_],
+    raw_source: npt.NDArray[np.generic],
     registration: str | None,
     aircraft_type: str | None,
     icao24: str,
@@ -148,26 +161,30 @@ def leg_rows(
     sha: Mapping[str, str],
     synthetic: bool,
 ) -> pa.Table:
-    """The legs of the aircraft whose address ends in ``bucket`` (only ``touched`` ones,
+    """The legs of the aircraft whose address ends in a digit of ``bucket`` (only ``touched`` ones,
     when given) from the positions files ``paths``, in the legs schema."""
     rows: list[dict[str, object]] = []
     if paths:
-        con = duckdb.connect()
-        con.execute("SET threads TO 1")
-        where = "right(icao24, 1) = ?"
-        params: list[object] = [paths, bucket]
+        con = duckdb.connect(config={"threads": 1})
+        con.execute("SET enable_progress_bar = false")
+        where = "right(icao24, 1) IN (SELECT unnest(?))"
+        params: list[object] = [paths, list(bucket)]
         if touched is not None:
             con.register("touched", pd.DataFrame({"icao24": touched}))
             where += " AND icao24 IN (SELECT icao24 FROM touched)"
         order = ", ".join(c for c in ("icao24", "time_s", *POSITION_SORT) if c != "cell")
-        query = f"SELECT {_COLUMNS} FROM read_parquet(?) WHERE {where} ORDER BY {order}"
+        query = f"SELECT {_COLUMNS} FROM {FILES} WHERE {where} ORDER BY {order}"
         table = con.sql(query, params=params).to_arrow_table()
         con.close()
         frame: dict[str, npt.NDArray[np.generic]] = {}
         for name in table.column_names:
             column = table[name]
             if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-                frame[name] = np.array(column.to_pylist(), dtype=object)
+                # few distinct values: decode through a dictionary, not row by row
+                coded = pc.dictionary_encode(column.combine_chunks())
+                words = np.array([*coded.dictionary.to_pylist(), None], dtype=object)
+                index = coded.indices.fill_null(len(coded.dictionary)).to_numpy()
+                frame[name] = words[index]
             elif pa.types.is_boolean(column.type):
                 frame[name] = column.fill_null(False).to_numpy()
             else:

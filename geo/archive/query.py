@@ -24,7 +24,7 @@ from pyproj import Geod
 
 from geo.archive.airports import Airfield, resolve_airport
 from geo.archive.build import ArchiveError
-from geo.archive.schema import ARCHIVE_JSON, LEG_SCHEMA, hour_path, leg_day_path
+from geo.archive.schema import ARCHIVE_JSON, FILES, LEG_SCHEMA, hour_path, leg_day_path
 
 __all__ = [
     "AT_GROUND_KM",
@@ -110,7 +110,9 @@ def _leg_files(root: Path, window: tuple[int, int] | None) -> list[str]:
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(config={"threads": 2})
+    con = duckdb.connect(config={"threads": 2})
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def _airfield(code: str) -> Airfield:
@@ -139,17 +141,25 @@ def legs(
     window = _window(*between) if between is not None else None
     files = _leg_files(root, window)
     if not files:
-        return LEG_SCHEMA.empty_table().to_pandas()
+        empty: pd.DataFrame = LEG_SCHEMA.empty_table().to_pandas()
+        return empty
     where: list[str] = []
     params: list[object] = [files]
     if aircraft is not None:
+        # the store holds icao24 in lower case, registrations and callsigns in upper case:
+        # plain equalities on the columns, which DuckDB pushes into the Parquet scan
         key = aircraft.strip()
         where.append(
-            "(lower(icao24) = lower(?) OR lower(icao24) = '~' || lower(?) "
-            "OR upper(registration) = upper(?) "
-            "OR list_contains(string_split(upper(callsigns), ';'), upper(?)))"
+            "(icao24 IN (?, ?) OR registration = ? "
+            "OR (contains(callsigns, ?) AND list_contains(string_split(callsigns, ';'), ?)))"
         )
-        params += [key, key, key, key]
+        params += [
+            key.lower(),
+            "~" + key.lower().lstrip("~"),
+            key.upper(),
+            key.upper(),
+            key.upper(),
+        ]
     for column, code in (("takeoff_airport", origin), ("landing_airport", destination)):
         if code is not None:
             where.append(f"{column} IN (SELECT unnest(?))")
@@ -157,7 +167,7 @@ def legs(
     if window is not None:
         where.append("first_s < ? AND last_s >= ?")
         params += [window[1], window[0]]
-    sql = "SELECT * FROM read_parquet(?)"
+    sql = f"SELECT * FROM {FILES}"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY first_s, icao24, leg_id"
@@ -190,7 +200,7 @@ def _near(
     dlon = min(180.0, dlat / max(math.cos(math.radians(min(abs(lat) + dlat, 89.9))), 1e-6))
     sql = (
         "SELECT icao24, time_s, lat_udeg / 1e6 AS lat_deg, lon_udeg / 1e6 AS lon_deg "
-        "FROM read_parquet(?) WHERE time_s >= ? AND time_s < ? "
+        f"FROM {FILES} WHERE time_s >= ? AND time_s < ? "
         "AND lat_udeg BETWEEN ? AND ? AND lon_udeg BETWEEN ? AND ? " + extra
     )
     bounds = [
@@ -320,7 +330,8 @@ def box(
         sql = (
             "SELECT icao24, min(time_s) AS first_s, max(time_s) AS last_s, count(*) AS fixes, "
             "coalesce(string_agg(DISTINCT callsign, ';' ORDER BY callsign), '') AS callsigns "
-            f"FROM read_parquet(?) WHERE time_s >= ? AND time_s < ? AND {first_where} "
+            f"FROM {FILES} WHERE time_s >= ? AND time_s < ? "
+            f"AND {first_where} "
             "GROUP BY icao24 ORDER BY first_s, icao24"
         )
         with _connect() as con:
@@ -334,7 +345,7 @@ def box(
     if not files:
         return pd.DataFrame(columns=columns)
     sql = f"""
-        WITH p AS (SELECT icao24, time_s, callsign FROM read_parquet(?)),
+        WITH p AS (SELECT icao24, time_s, callsign, lat_udeg, lon_udeg FROM {FILES}),
         a AS (SELECT icao24, time_s FROM p
               WHERE time_s >= ? AND time_s < ? AND {first_where}),
         b AS (SELECT icao24, time_s, callsign FROM p
@@ -363,7 +374,7 @@ def positions(store: Path | str, icao24: str, start: datetime, end: datetime) ->
             columns=[c.split(" AS ")[-1].strip() for c in _POSITION_COLUMNS.split(",")]
         )
     sql = (
-        f"SELECT {_POSITION_COLUMNS} FROM read_parquet(?) "
+        f"SELECT {_POSITION_COLUMNS} FROM {FILES} "
         "WHERE icao24 = lower(?) AND time_s >= ? AND time_s < ? "
         "ORDER BY time_s, source, lat_deg, lon_deg"
     )

@@ -77,14 +77,14 @@ def _masked_float32(values: npt.NDArray[np.float64]) -> pa.Array:
     return pa.array(values.astype(np.float32), mask=~known)
 
 
-def _strings(values: list[str | None] | npt.NDArray[np.object_]) -> pa.Array:
+def _strings(values: list[str] | list[str | None] | npt.NDArray[np.object_]) -> pa.Array:
     return pa.array(values, type=pa.string())
 
 
 def _table(
     source: str,
     t: npt.NDArray[np.float64],
-    icao24: list[str] | npt.NDArray[np.object_],
+    icao24: npt.NDArray[np.object_],
     lat: npt.NDArray[np.float64],
     lon: npt.NDArray[np.float64],
     *,

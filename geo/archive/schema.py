@@ -33,6 +33,8 @@ ARCHIVE_JSON = "archive.json"
 POSITIONS = "positions"
 LEGS = "legs"
 PART = "part-0.parquet"
+FILES = "read_parquet(?, hive_partitioning = false)"
+"""How every query reads its list of partition files (the partition values are in the path)."""
 CELL_RULE = "(floor(lat_deg) + 90) * 360 + (floor(lon_deg) + 180)"
 
 POSITION_SCHEMA = pa.schema(
@@ -119,7 +121,8 @@ def cell_of(
     """The coarse spatial cell (1 degree, latitude band major) of micro-degree positions."""
     lat_band = np.clip(np.floor_divide(lat_udeg.astype(np.int64), 1_000_000) + 90, 0, 179)
     lon_band = np.clip(np.floor_divide(lon_udeg.astype(np.int64), 1_000_000) + 180, 0, 359)
-    return (lat_band * 360 + lon_band).astype(np.int32)
+    cells: npt.NDArray[np.int32] = (lat_band * 360 + lon_band).astype(np.int32)
+    return cells
 
 
 def day_hour(time_s: int) -> tuple[str, int]:

@@ -1,0 +1,232 @@
+"""The archive's three questions (legs, at an airport, in a box then another) on the test
+archive, through the Python API and ``python -m geo archive``: exact aircraft and times."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from archive_spec import FILLER, MIDNIGHT, TAR_FLIGHT, TWO_SOURCES, t, write_sources
+
+from geo.archive import aircraft_near, at_airport, box, build_store, legs, positions
+from geo.archive.airports import alternatives, resolve_airport
+from geo.cli import main
+
+
+def at(text: str) -> datetime:
+    return datetime.fromtimestamp(t(text), UTC)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("q")
+    sources = write_sources(root / "src")
+    build_store(list(sources.values()), root / "store")
+    return root / "store"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["archive", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_legs_by_aircraft_by_registration_hex_or_callsign_any_case(store: Path) -> None:
+    for key in ("n103wg", "A0B1C2", "azg123"):
+        assert legs(store, aircraft=key)["leg_id"].tolist() == ["track-a0b1c2-20250313T2254Z"]
+    assert legs(store, aircraft="nobody").empty
+
+
+def test_legs_from_to_by_iata_or_icao_and_in_a_window(store: Path) -> None:
+    vko = legs(store, origin="VKO")
+    assert vko["icao24"].tolist() == [MIDNIGHT.icao24, TWO_SOURCES.icao24, FILLER[3].icao24]
+    assert legs(store, origin="UUWW", destination="GYD")["icao24"].tolist() == [MIDNIGHT.icao24]
+    # overlapping the window: the leg that started the evening before is in
+    window = (at("2025-03-14T01:00:00Z"), at("2025-03-14T02:00:00Z"))
+    assert legs(store, between=window)["icao24"].tolist() == [MIDNIGHT.icao24]
+
+
+def test_at_an_airport_arrivals_departures_and_on_the_ground(store: Path) -> None:
+    report = at_airport(store, "GYD", at("2025-03-14T00:00:00Z"), at("2025-03-14T12:00:00Z"))
+    assert report.airport.code == "UBBB"
+    assert report.arrivals["icao24"].tolist() == [MIDNIGHT.icao24, FILLER[2].icao24]
+    assert report.arrivals["landing_s"].tolist() == [
+        t("2025-03-14T01:30:00Z"),
+        t("2025-03-14T10:15:00Z"),
+    ]
+    assert report.departures["icao24"].tolist() == [TAR_FLIGHT.icao24]
+    assert report.departures["takeoff_s"].tolist() == [t("2025-03-14T03:00:00Z")]
+    ground = report.on_ground.set_index("icao24")
+    assert ground.loc[MIDNIGHT.icao24, "first_s"] == t("2025-03-14T01:31:00Z")
+    assert ground.loc[MIDNIGHT.icao24, "fixes"] == 5
+    assert sorted(ground.index) == sorted([MIDNIGHT.icao24, TAR_FLIGHT.icao24, FILLER[2].icao24])
+
+
+def test_aircraft_near_an_airport_below_a_height(store: Path) -> None:
+    vko = resolve_airport("VKO")
+    assert vko is not None
+    near = aircraft_near(
+        store, vko.lon_deg, vko.lat_deg, 10.0, 3000.0,
+        at("2025-03-13T22:00:00Z"), at("2025-03-14T00:00:00Z"), elevation_ft=vko.elevation_ft,
+    )  # fmt: skip
+    # 5 ground fixes and the takeoff fix at 500 ft; a minute later (2,500 ft) it is 13 km out
+    assert near.to_dict(orient="records") == [
+        {"icao24": MIDNIGHT.icao24, "first_s": t("2025-03-13T22:49:00Z"),
+         "last_s": t("2025-03-13T22:54:00Z"), "fixes": 6}
+    ]  # fmt: skip
+
+
+def test_box_and_the_two_box_question(store: Path) -> None:
+    moscow = (36.0, 55.0, 38.0, 56.0)
+    baku = (49.0, 40.0, 51.0, 41.0)
+    window = (at("2025-03-13T22:00:00Z"), at("2025-03-14T12:00:00Z"))
+    seen = box(store, moscow, *window)
+    assert seen["icao24"].tolist() == [MIDNIGHT.icao24, TWO_SOURCES.icao24, FILLER[3].icao24]
+    then = box(store, moscow, *window, then=baku, within=timedelta(hours=4))
+    assert then.to_dict(orient="records") == [
+        {"icao24": MIDNIGHT.icao24, "box_s": t("2025-03-13T23:00:00Z"),
+         "then_s": t("2025-03-14T01:25:00Z"), "elapsed_s": 8700, "callsigns": "AZG123"}
+    ]  # fmt: skip
+    assert box(store, moscow, *window, then=baku, within=timedelta(hours=2)).empty
+
+
+def test_a_query_reads_only_the_partitions_of_its_window(store: Path) -> None:
+    from geo.archive.query import _hour_files, _leg_files
+
+    hours = _hour_files(store, t("2025-03-14T05:10:00Z"), t("2025-03-14T07:00:00Z"))
+    assert [Path(h).parent.name for h in hours] == ["hour=05", "hour=06"]
+    days = _leg_files(store, (t("2025-03-14T05:00:00Z"), t("2025-03-14T06:00:00Z")))
+    assert [Path(d).parent.name for d in days] == ["day=2025-03-13", "day=2025-03-14"]
+
+
+def test_positions_of_one_aircraft_in_degrees(store: Path) -> None:
+    fixes = positions(store, "A0B1C2", at("2025-03-13T22:00:00Z"), at("2025-03-13T22:50:00Z"))
+    assert fixes["time_s"].tolist() == [t("2025-03-13T22:49:00Z")]
+    assert (fixes["lat_deg"].iloc[0], fixes["lon_deg"].iloc[0]) == (55.5915, 37.2615)
+
+
+def test_alternatives_name_other_airfields_within_5_km(store: Path) -> None:
+    doha = resolve_airport("DOH")
+    assert doha is not None and doha.code == "OTHH"
+    assert alternatives(doha.lat_deg, doha.lon_deg, "OTHH") == "OTBD 4.9 km"
+    assert legs(store, aircraft="QTR1")["takeoff_alternatives"].tolist() == ["OTBD 4.5 km"]
+
+
+def test_cli_legs_table_json_csv(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "legs", "--store", str(store), "--aircraft", "RA-96022")
+    assert code == 0
+    assert out.splitlines()[1].split()[:9] == [
+        "track-151d8a-20250314T0500Z", "151d8a", "RA-96022", "IL96", "RSD022",
+        "2025-03-14T05:00:00Z", "UUWW", "2025-03-14T07:10:00Z", "URSS",
+    ]  # fmt: skip
+    code, out, _ = run(capsys, "legs", "--store", str(store), "--from", "VKO", "--to", "GYD",
+                       "--format", "json")  # fmt: skip
+    (leg,) = json.loads(out)
+    assert (leg["takeoff_s"], leg["landing_s"]) == ("2025-03-13T22:54:00Z", "2025-03-14T01:30:00Z")
+    window = ["2025-03-14T09:30:00Z", "2025-03-14T09:40:00Z"]
+    code, out, _ = run(capsys, "legs", "--store", str(store), "--between", *window,
+                       "--format", "csv")  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["icao24"] for r in rows] == [FILLER[2].icao24, "4ca7b5"]  # in the air then
+
+
+def test_cli_at_and_box(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    window = ["2025-03-14T00:00:00Z", "2025-03-14T12:00:00Z"]
+    code, out, _ = run(capsys, "at", "GYD", "--store", str(store), "--between", *window,
+                       "--format", "json")  # fmt: skip
+    doc = json.loads(out)
+    assert code == 0 and doc["airport"] == "UBBB"
+    assert [a["icao24"] for a in doc["arrivals"]] == [MIDNIGHT.icao24, FILLER[2].icao24]
+    code, out, _ = run(capsys, "box", "36,55,38,56", "--store", str(store), "--between",
+                       "2025-03-13T22:00:00Z", "2025-03-14T12:00:00Z", "--then", "49,40,51,41",
+                       "--within", "PT4H")  # fmt: skip
+    assert code == 0
+    assert out.splitlines()[1].split() == [
+        "a0b1c2", "2025-03-13T23:00:00Z", "2025-03-14T01:25:00Z", "8700", "AZG123"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["legs", "--between", "2025-03-14", "2025-03-15T00:00:00Z"], "has no offset"),
+        (["legs", "--between", "2025-03-15T00:00:00Z", "2025-03-14T00:00:00Z"], "is not after"),
+        (["legs", "--from", "ZZZZ"], "not a known IATA or ICAO code"),
+        (["box", "1,2,3", "--between", "2025-03-14T00:00:00Z", "2025-03-15T00:00:00Z"],
+         "is not MINLON,MINLAT,MAXLON,MAXLAT"),
+        (["box", "1,2,3,4", "--between", "2025-03-14T00:00:00Z", "2025-03-15T00:00:00Z",
+          "--then", "1,2,3,4", "--within", "4 hours"], "not an ISO 8601 duration"),
+        (["box", "1,2,3,4", "--between", "2025-03-14T00:00:00Z", "2025-03-15T00:00:00Z",
+          "--then", "1,2,3,4"], "--then needs --within"),
+    ],
+)  # fmt: skip
+def test_cli_usage_errors_exit_2_without_a_traceback(
+    store: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, *argv[:1], "--store", str(store), *argv[1:])
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_cli_a_folder_that_is_not_a_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "legs", "--store", str(tmp_path))
+    assert code == 2 and "not an archive store" in err
+
+
+def test_cli_build_reports_bad_members_and_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sources = write_sources(tmp_path / "src")
+    code, out, err = run(capsys, "build", str(sources["tar"]), "--out", str(tmp_path / "s"))
+    assert code == 0
+    assert "trace_full_badbad.json: gzip data is truncated" in err
+    assert "2 legs" in out
+
+
+def test_list_draws_a_leg_of_the_store_as_the_recorded_track(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["list", "--tracks-from", str(store), "--tracks-aircraft", "N103WG",
+                 "--format", "json"])  # fmt: skip
+    out, _ = capsys.readouterr()
+    assert code == 0
+    (flight,) = [e for e in json.loads(out) if e.get("aircraft") == "N103WG"]
+    assert flight["track_source"] == (
+        f"recorded track: 157 fixes (csv) from {store}:track-a0b1c2-20250313T2254Z.csv"
+    )
+    assert (flight["takeoff_utc"], flight["landing_utc"]) == (
+        "2025-03-13T22:54:00Z",
+        "2025-03-14T01:30:00Z",
+    )
+
+
+def test_tracks_from_options_need_the_store(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["list", "--tracks-aircraft", "N103WG"])
+    assert exit_.value.code == 2
+    assert "go with --tracks-from STORE" in capsys.readouterr().err
+
+
+def test_hostile_callsigns_stay_text_in_every_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixes = tmp_path / "fixes.csv"
+    rows = ["time,lat,lon,altitude_ft,speed_kt,callsign,registration,icao24"]
+    for k in range(6):
+        alt = 500 + 2000 * min(k, 5 - k)
+        rows.append(f"2025-03-14T10:0{k}:00Z,55.5915,{37.2615 + 0.1 * k},{alt},300,"
+                    f"=HYPERLINK(1),N1\u202eX,abc123")  # fmt: skip
+    fixes.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out_store = tmp_path / "s"
+    build_store([fixes], out_store)
+    code, out, _ = run(capsys, "legs", "--store", str(out_store), "--format", "csv")
+    assert code == 0
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert row["callsigns"] == "'=HYPERLINK(1)"  # geo.cells: shown as text by a spreadsheet
+    code, out, _ = run(capsys, "legs", "--store", str(out_store))
+    assert "\u202e" not in out  # the table shows the control character, not its effect
