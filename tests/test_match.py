@@ -332,3 +332,23 @@ def test_text_from_the_archive_is_inert_in_the_table(gazetteer):
     assert "\x1b" not in table and "\u202e" not in table
     assert all(line.isprintable() for line in table.splitlines())
     assert "EVIL\\nNEXT" in table
+
+
+def test_near_ties_are_ambiguous(gazetteer):
+    base = {
+        "type": "GLF6", "takeoff_s": 1741906690, "takeoff_airport": "UUWW",
+        "takeoff_alternatives": "", "takeoff_observed": True, "landing_s": 1741915660,
+        "landing_airport": "UBBB", "landing_alternatives": "", "landing_observed": True,
+        "first_s": 1741906390, "last_s": 1741915960, "first_lat_deg": 55.59,
+        "first_lon_deg": 37.26, "last_lat_deg": 40.47, "last_lon_deg": 50.05,
+        "largest_gap_s": 60, "sources": "a", "synthetic": False,
+    }
+    frame = pd.DataFrame([
+        {**base, "leg_id": "x", "icao24": "aaaaaa", "registration": "N1", "callsigns": "N1"},
+        {**base, "leg_id": "y", "icao24": "bbbbbb", "registration": "N2", "callsigns": "N2",
+         "takeoff_s": base["takeoff_s"] + 120},
+    ])
+    result = match_claim(_claim(gazetteer), _FrameArchive(frame, ["c1", "c2", "c3"]))
+    assert [c.registration for c in result.candidates] == ["N1", "N2"]
+    assert result.status == "ambiguous"
+    assert result.verdict.startswith("ambiguous: N1 (aaaaaa) scores 1.00 and N2 (bbbbbb)")
