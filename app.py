@@ -765,12 +765,11 @@ def find_aircraft_panel(dataset: Dataset) -> None:
     if not choices:
         return
     with st.expander("Find the aircraft", expanded=bool(ss.get("match_open"))):
-        left, right = st.columns(2)
-        event_id = left.selectbox("Reported flight", choices, key="match_event")
-        store = right.text_input(
-            "Archive store (empty: the synthetic demo store)", key="match_store",
-            help="A folder built by `python -m geo archive build`.",
-        )
+        event_id = st.selectbox("Reported flight", choices, key="match_event")
+        store = panel.server_store()  # the server's, never a path from the reader
+        st.caption(md_text(f"Archive: {store}" if store else
+                           "Archive: the synthetic demo store (set GEO_MATCH_STORE on the "
+                           "server for a real one)"))
         tz_unknown = st.checkbox("Time zone of the report unknown: try every reading",
                                  key="match_tz_unknown")
         if not st.button("Find the aircraft", key="match_run") and ss.get("match_key") != (
@@ -780,7 +779,7 @@ def find_aircraft_panel(dataset: Dataset) -> None:
         ss.match_open = True
         event = next(e for e in dataset.events if e.id == event_id)
         try:
-            result = panel.find_aircraft(event, dataset.gazetteer, store or None,
+            result = panel.find_aircraft(event, dataset.gazetteer, store,
                                          tz_unknown=tz_unknown)
         except ValueError as exc:
             st.error(md_text(str(exc)))
@@ -798,7 +797,7 @@ def find_aircraft_panel(dataset: Dataset) -> None:
         pick = st.selectbox("Candidate", list(labels), key="match_pick")
         chosen = result.candidates[list(labels).index(pick)]
         if st.checkbox("Draw this candidate beside the claim", key="match_draw"):
-            components.html(panel.candidate_map(event, chosen, store or None),
+            components.html(panel.candidate_map(event, chosen, store),
                             height=MAP_HEIGHT // 2)
         if st.button("Use this aircraft for the flight", key="match_use"):
             reported = [e for e in dataset.events if not appstate.is_own_record(e)]

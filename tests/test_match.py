@@ -291,3 +291,64 @@ def test_the_batch_query_gives_each_claim_its_own_answer(store, gazetteer):
     ]
     archive = open_store(store)
     assert match_claims(claims, archive) == [match_claim(c, archive) for c in claims]
+
+
+class _FrameArchive:
+    """An archive as a hand-made legs frame and a coverage function (no store)."""
+
+    def __init__(self, legs: pd.DataFrame, seen: list[str]) -> None:
+        self.legs, self.seen = legs, seen
+        self.name, self.synthetic = "hand-made", False
+
+    def candidate_legs(self, claim, start_s, end_s):
+        return self.legs
+
+    def aircraft_near(self, query):
+        return self.seen
+
+
+def test_text_from_the_archive_is_inert_in_the_table(gazetteer):
+    from geo.match.result import result_table
+
+    evil = "\x1b[2J\u202eEVIL\nNEXT"
+    frame = pd.DataFrame([{
+        "leg_id": "x", "icao24": "abc123", "registration": evil, "type": "=cmd|x",
+        "callsigns": evil, "takeoff_s": 1741906690, "takeoff_airport": "UUWW",
+        "takeoff_alternatives": "", "takeoff_observed": True, "landing_s": 1741915660,
+        "landing_airport": "UBBB", "landing_alternatives": "", "landing_observed": True,
+        "first_s": 1741906390, "last_s": 1741915960, "first_lat_deg": 55.59,
+        "first_lon_deg": 37.26, "last_lat_deg": 40.47, "last_lon_deg": 50.05,
+        "largest_gap_s": 60, "sources": evil, "synthetic": False,
+    }])
+    result = match_claim(_claim(gazetteer, aircraft="N103WG"),
+                         _FrameArchive(frame, ["abc123", "111111"]))
+    # the leg is not the named aircraft (0.5 < 0.7): 2 aircraft seen near VKO, poor coverage
+    assert result.coverage["origin"].aircraft_seen == 2 and result.status == "poor coverage"
+    assert result.verdict == (
+        "no matching flight recorded, but the archive's coverage there is poor (2 other "
+        "aircraft at VKO, 2 at GYD): absence of a record is weak evidence"
+    )
+    table = result_table(result)
+    assert "\x1b" not in table and "\u202e" not in table
+    assert all(line.isprintable() for line in table.splitlines())
+    assert "EVIL\\nNEXT" in table
+
+
+def test_near_ties_are_ambiguous(gazetteer):
+    base = {
+        "type": "GLF6", "takeoff_s": 1741906690, "takeoff_airport": "UUWW",
+        "takeoff_alternatives": "", "takeoff_observed": True, "landing_s": 1741915660,
+        "landing_airport": "UBBB", "landing_alternatives": "", "landing_observed": True,
+        "first_s": 1741906390, "last_s": 1741915960, "first_lat_deg": 55.59,
+        "first_lon_deg": 37.26, "last_lat_deg": 40.47, "last_lon_deg": 50.05,
+        "largest_gap_s": 60, "sources": "a", "synthetic": False,
+    }
+    frame = pd.DataFrame([
+        {**base, "leg_id": "x", "icao24": "aaaaaa", "registration": "N1", "callsigns": "N1"},
+        {**base, "leg_id": "y", "icao24": "bbbbbb", "registration": "N2", "callsigns": "N2",
+         "takeoff_s": base["takeoff_s"] + 120},
+    ])
+    result = match_claim(_claim(gazetteer), _FrameArchive(frame, ["c1", "c2", "c3"]))
+    assert [c.registration for c in result.candidates] == ["N1", "N2"]
+    assert result.status == "ambiguous"
+    assert result.verdict.startswith("ambiguous: N1 (aaaaaa) scores 1.00 and N2 (bbbbbb)")

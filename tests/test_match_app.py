@@ -42,14 +42,14 @@ def media(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     return stored
 
 
-def test_find_the_aircraft_choose_one_and_download(store, media, tmp_path):
+def test_find_the_aircraft_choose_one_and_download(store, media, tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
+    monkeypatch.setenv("GEO_MATCH_STORE", str(store))  # the server's store
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not at.exception
     at.selectbox(key="match_event").set_value(FLIGHT)
-    at.text_input(key="match_store").input(str(store))
     at.button(key="match_run").click().run()
     assert not at.exception
     table = next(d for d in at.dataframe if list(d.value.columns)[:3] == [

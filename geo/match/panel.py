@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,6 +27,7 @@ __all__ = [
     "candidates_frame",
     "coverage_lines",
     "find_aircraft",
+    "server_store",
     "flight_choices",
     "with_aircraft",
 ]
@@ -34,6 +36,15 @@ CANDIDATE_COLUMNS = (
     "rank", "score", "registration", "icao24", "type", "callsigns", "takeoff_utc",
     "landing_utc", "origin", "destination", "time_reading", "reasons",
 )
+
+
+STORE_VARIABLE = "GEO_MATCH_STORE"
+
+
+def server_store() -> str | None:
+    """The store the app asks: the server's ``GEO_MATCH_STORE``, else None (the demo). A
+    reader never names a server folder (the app reads no server file a reader picks)."""
+    return os.environ.get(STORE_VARIABLE) or None
 
 
 def flight_choices(events: Sequence[Event]) -> list[str]:

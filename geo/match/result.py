@@ -123,20 +123,35 @@ def match_claim(claim: Claim, archive: Archive, *, top: int = 5) -> MatchResult:
     return _answer(claim, legs, archive, top)
 
 
+BATCH_DAYS = 7
+"""The batch asks the store once per run of claims whose windows fit in this many days: one
+scan shared by the claims of a week, not a scan of the whole year for each run."""
+
+
 def match_claims(claims: Sequence[Claim], archive: Archive, *, top: int = 5
                  ) -> list[MatchResult]:
-    """The answers to many claims: their legs asked of the store in one query when it can
-    (:meth:`~geo.match.store.StoreArchive.candidate_legs_many`), then as one claim each."""
+    """The answers to many claims: their legs asked of the store once per week of claims
+    (:meth:`~geo.match.store.StoreArchive.candidate_legs_many`), then each scored."""
     many = getattr(archive, "candidate_legs_many", None)
-    timed = [(c, w) for c in claims if (w := _window(c)) is not None]
+    timed = sorted(((w, k) for k, c in enumerate(claims) if (w := _window(c)) is not None))
     if many is None or len(timed) < 2:
         return [match_claim(c, archive, top=top) for c in claims]
-    legs = dict(zip((id(c) for c, _ in timed),
-                    many([(c, w[0], w[1]) for c, w in timed]), strict=True))
+    legs: dict[int, pd.DataFrame] = {}
+    run: list[tuple[tuple[int, int], int]] = []
+
+    def ask() -> None:
+        found = many([(claims[k], w[0], w[1]) for w, k in run])
+        legs.update(zip((k for _, k in run), found, strict=True))
+        run.clear()
+
+    for w, k in timed:
+        if run and w[1] - run[0][0][0] > BATCH_DAYS * 86400:
+            ask()
+        run.append((w, k))
+    ask()
     return [
-        _answer(c, legs[id(c)], archive, top) if id(c) in legs
-        else match_claim(c, archive, top=top)
-        for c in claims
+        _answer(c, legs[k], archive, top) if k in legs else match_claim(c, archive, top=top)
+        for k, c in enumerate(claims)
     ]
 
 

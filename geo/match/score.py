@@ -28,6 +28,8 @@ score of at least :data:`FOUND_SCORE` is "found".
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePath
@@ -104,11 +106,30 @@ class Candidate:
     synthetic: bool
 
 
-def _text(frame: pd.DataFrame, column: str) -> list[str]:
+S = npt.NDArray[np.object_]
+
+
+def _text(frame: pd.DataFrame, column: str) -> S:
+    """A text column as an array of ``str`` ("" where null)."""
     if column not in frame:
-        return [""] * len(frame)
-    return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
-            for v in frame[column].tolist()]
+        return np.full(len(frame), "", dtype=object)
+    col = frame[column]
+    return np.asarray(col.astype(object).where(col.notna(), "").astype(str), dtype=object)
+
+
+def _normalized(values: S) -> pd.Series:
+    """:func:`geo.tracks.normalize_aircraft` of every value, at once."""
+    return (pd.Series(values, dtype=object).astype(str).str.replace(r"[\s-]", "", regex=True)
+            .str.lstrip("~").str.upper())
+
+
+def _has_token(values: S, tokens: Sequence[str]) -> npt.NDArray[np.bool_]:
+    """Whether each ``;``/``,``/space-separated list holds one of ``tokens`` (any case)."""
+    if not len(values):
+        return np.zeros(0, dtype=np.bool_)
+    pattern = "(?:^|[;, ])(?:" + "|".join(re.escape(t) for t in tokens) + ")(?:[;, ]|$)"
+    upper = pd.Series(values, dtype=object).astype(str).str.upper()
+    return np.asarray(upper.str.contains(pattern, regex=True), dtype=np.bool_)
 
 
 def _floats(frame: pd.DataFrame, column: str) -> F:
@@ -124,6 +145,7 @@ def _bools(frame: pd.DataFrame, column: str) -> npt.NDArray[np.bool_]:
 
 
 def _split(text: str) -> list[str]:
+    """``A;B``, ``A, B``, ``RJCJ 1.9 km;…`` -> the parts."""
     return [p for p in text.replace(",", ";").replace(" ", ";").split(";") if p]
 
 
@@ -138,13 +160,12 @@ def _km_from(lat: F, lon: F, airport: ClaimedAirport) -> F:
 
 
 def _end_score(
-    airports: list[str], alternatives: list[str], observed: npt.NDArray[np.bool_],
+    airports: S, alternatives: S, observed: npt.NDArray[np.bool_],
     km: F, claimed: ClaimedAirport,
 ) -> F:
-    codes = claimed.codes
-    exact = np.array([a.upper() in codes for a in airports], dtype=np.bool_)
-    alt = np.array([any(x.upper() in codes for x in _split(s)) for s in alternatives],
-                   dtype=np.bool_)
+    codes = sorted(claimed.codes)
+    exact = np.isin(pd.Series(airports, dtype=object).astype(str).str.upper(), codes)
+    alt = _has_token(alternatives, codes)
     near = (~observed) & (km <= UNOBSERVED_KM)
     return np.where(exact, 1.0, np.where(alt, ROUTE_ALTERNATIVE,
                                          np.where(near, ROUTE_UNOBSERVED, 0.0)))
@@ -189,22 +210,21 @@ def score_legs(claim: Claim, legs: pd.DataFrame, *, top: int = 10) -> list[Candi
     icao24, registration = _text(legs, "icao24"), _text(legs, "registration")
     types, callsigns = _text(legs, "type"), _text(legs, "callsigns")
     named = normalize_aircraft(claim.aircraft) if claim.aircraft else ""
-    how = [""] * n
+    how: S = np.full(n, "", dtype=object)
     w_identity = 0.0
     identity = np.zeros(n)
     if named:
-        for k in range(n):
-            if normalize_aircraft(registration[k]) == named:
-                how[k] = "registration"
-            elif normalize_aircraft(icao24[k]) == named:
-                how[k] = "ICAO address"
-            elif named in {normalize_aircraft(c) for c in _split(callsigns[k])}:
-                how[k] = "callsign"
-            elif normalize_aircraft(types[k]) == named:
-                how[k] = "type"
-        kinds = set(how) - {""}
+        calls = pd.Series(callsigns, dtype=object).astype(str).str.replace("-", "")
+        how = np.select(
+            [np.asarray(_normalized(registration) == named),
+             np.asarray(_normalized(icao24) == named),
+             _has_token(np.asarray(calls, dtype=object), [named]),
+             np.asarray(_normalized(types) == named)],
+            ["registration", "ICAO address", "callsign", "type"], default="",
+        ).astype(object)
+        kinds = set(how.tolist()) - {""}
         w_identity = W_TYPE if kinds == {"type"} else W_IDENTITY
-        identity = np.array([1.0 if h else 0.0 for h in how])
+        identity = (how != "").astype(np.float64)
 
     # time, under each reading: the best reading per leg
     has_time = any(r.depart or r.arrive for r in claim.readings)

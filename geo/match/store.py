@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from geo.match.claim import Claim
@@ -196,16 +197,13 @@ class StoreArchive:
         finally:
             for name in ("m_codes", "m_boxes", "m_names"):
                 con.unregister(name)
+        found = found.sort_values(["k", "first_s", "icao24", "leg_id"], kind="stable")
         found = found.drop_duplicates(["k", "leg_id"])
-        out: list[pd.DataFrame] = []
-        groups = dict(tuple(found.groupby("k", sort=False)))
-        for k in range(len(asks)):
-            part = groups.get(k)
-            if part is None:
-                out.append(pd.DataFrame(columns=list(SCORE_COLUMNS)))
-            else:
-                out.append(part.drop(columns="k").sort_values(["first_s", "icao24", "leg_id"])
-                           .reset_index(drop=True))
+        ks = found["k"].to_numpy()
+        bounds = np.searchsorted(ks, np.arange(len(asks) + 1))
+        found = found.drop(columns="k")
+        out = [found.iloc[bounds[k]:bounds[k + 1]].reset_index(drop=True)
+               for k in range(len(asks))]
         return out
 
     def _leg_files(self, start_s: int | None, end_s: int | None) -> list[str]:

@@ -1,0 +1,80 @@
+"""The app's "Find the aircraft" panel in headless Chromium: ``streamlit run app.py`` on
+localhost (every other request cut), the synthetic demo store built by the server on first use
+into a temporary cache folder. The candidates are listed with the coverage and the verdict in
+words, the first one is chosen and drawn beside the claim, then written into the flight's
+``aircraft``; the edited events download as a file ``geo check`` accepts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.load_app import ServerError, serve_app
+from tests.conftest import open_offline
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT_S = 300  # a guard against a hang, not a budget
+WAIT_MS = 180_000  # the same: the demo store is built on the first click
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    cache = tmp_path_factory.mktemp("cache")
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(cache)  # the server's demo store: in the test's folder
+    try:
+        with serve_app(log, start_timeout_s=START_TIMEOUT_S) as url:
+            yield url
+    except ServerError as exc:
+        pytest.fail(str(exc))
+    finally:
+        if before is None:
+            os.environ.pop("XDG_CACHE_HOME", None)
+        else:
+            os.environ["XDG_CACHE_HOME"] = before
+
+
+def test_find_the_aircraft_choose_draw_and_download(
+    browser: Any, app_url: str, tmp_path: Path
+) -> None:
+    state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"))
+    page = state.page
+    try:
+        page.goto(app_url, wait_until="domcontentloaded")
+        panel = page.locator('[data-testid="stExpander"]').filter(has_text="Reported flight")
+        page.get_by_text("Find the aircraft", exact=True).first.click(timeout=WAIT_MS)
+        panel.get_by_role("button", name="Find the aircraft").click(timeout=WAIT_MS)
+        page.get_by_text("Verdict: found: N103WG (a0b1c2)").wait_for(timeout=WAIT_MS)
+        page.get_by_text("Coverage at origin VKO: good").wait_for(timeout=WAIT_MS)
+        page.get_by_text("SYNTHETIC archive").first.wait_for(timeout=WAIT_MS)
+        # the first candidate stays chosen (AppTest chooses another: tests/test_match_app.py)
+        # drawn beside the claim: the map document of the candidate in a frame
+        panel.get_by_text("Draw this candidate beside the claim").click()
+        drawn = page.frame_locator('iframe[title="st.iframe"], iframe[srcdoc]').last
+        drawn.locator(".leaflet-container").first.wait_for(timeout=WAIT_MS)
+        # into the flight's aircraft, then the edited events downloaded
+        panel.get_by_role("button", name="Use this aircraft for the flight").click()
+        button = page.get_by_role("button", name="Download events.csv")
+        button.wait_for(timeout=WAIT_MS)
+        with page.expect_download(timeout=WAIT_MS) as info:
+            button.click()
+        saved = tmp_path / "events.csv"
+        info.value.save_as(saved)
+        row = next(line for line in saved.read_text(encoding="utf-8").splitlines()
+                   if line.startswith("flight-vko-gyd-2025-03-14,"))
+        assert row.endswith(",N103WG")
+        proc = subprocess.run([sys.executable, "-m", "geo", "check", "--events", str(saved)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        assert state.errors == []
+    finally:
+        page.context.close()
