@@ -67,8 +67,8 @@ def test_a_registered_format_gets_an_app_download_button(made_up: ExportFormat) 
     assert not at.exception, [e.value for e in at.exception]
     buttons = {b.key: b for b in at.get("download_button")}
     assert [k for k in buttons if k.startswith("download_") and k != "download_edited"] == [
-        f"download_{name}" for name in EXPORT_FORMATS
-    ]
+        f"download_{name}" for name in EXPORT_FORMATS if name != "fixes-csv"
+    ]  # the shipped data has no recorded track: no fixes CSV is offered, the app says why
     button: Any = buttons["download_made-up"]
     assert button.proto.label == "Download made-up list"
 

@@ -19,12 +19,13 @@ def test_build_map_returns_folium_map() -> None:
     fmap = geo.build_map(events)
     assert isinstance(fmap, folium.Map)
     layers = list(fmap._children.values())
+    # the default basemap is the shipped outlines with names: no tile layer, no request
     assert [getattr(c, "layer_name", None) for c in layers[:5]] == [
-        "OpenStreetMap tiles (online)",
         "Country outlines (offline)",
         "Capital-to-capital contacts (arcs)",
         "Meetings, visits, statements",
         "Flights",
+        "Names of places and countries (offline)",
     ]
     (time_layers,) = [c for c in layers if type(c).__name__ == "_TimeLayers"]
     counts = time_layers.meta["counts"]
