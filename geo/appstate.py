@@ -551,7 +551,7 @@ TILE_SOURCES = ("https://tile.openstreetmap.org", "https://*.tile.openstreetmap.
 
 
 def map_policy(basemap: Basemap) -> str:
-    """The content security policy of the app's map frame (a sandboxed frame of its own): the
+    """The content security policy of the app's map frame (a frame of its own): the
     document's own inline script and style, its ``data:`` images (Leaflet's icons) and
     nothing else; images from the tile server only when the basemap has tiles."""
     images = " ".join(("data:", *(TILE_SOURCES if basemap == "tiles" else ())))

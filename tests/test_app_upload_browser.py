@@ -111,8 +111,6 @@ PROBE = """url => new Promise(resolve => {
   img.onload = () => resolve("loaded");
   img.src = url;
 })"""
-PARENT = """() => { try { return String(window.parent.document.title); }
-                  catch (e) { return "blocked"; } }"""
 
 
 def map_frame(page: Any) -> Any:
@@ -128,7 +126,10 @@ def map_frame(page: Any) -> Any:
         page.wait_for_timeout(200)  # polling a page state
 
 
-def test_the_map_frame_is_sandboxed_and_held_to_its_policy(browser: Any, app_url: str) -> None:
+def test_the_map_frame_is_held_to_its_policy(browser: Any, app_url: str) -> None:
+    """The map's document carries the app's content security policy: no request but its own
+    (and the tile server's with the tiles basemap). The frame is not sandboxed: a sandboxed
+    map frame made Chromium drop the app's downloads (see geo/static/component/index.html)."""
     from geo.appstate import map_policy
 
     state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"))
@@ -138,15 +139,10 @@ def test_the_map_frame_is_sandboxed_and_held_to_its_policy(browser: Any, app_url
     try:
         page.goto(app_url + "?basemap=outlines", wait_until="domcontentloaded")
         frame = map_frame(page)
-        host = frame.parent_frame
-        sandbox = host.locator("#geo-map").get_attribute("sandbox")
-        assert set(sandbox.split()) == {"allow-scripts", "allow-popups",
-                                        "allow-popups-to-escape-sandbox"}
         policy = frame.evaluate(
             "() => document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]')"
             ".content")
         assert policy == map_policy("outlines")
-        assert frame.evaluate(PARENT) == "blocked"  # not the app's origin
         # outlines only: not even the tile server; nothing else ever
         for url in ("https://tile.openstreetmap.org/0/0/0.png", "https://evil.example/x.png"):
             assert frame.evaluate(PROBE, url) == url

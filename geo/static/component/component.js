@@ -93,7 +93,7 @@
 
   // The document with the app's content security policy (geo.appstate.map_policy) as its
   // first element: it binds everything the document loads or runs after it. The frame is
-  // sandboxed besides (index.html): scripts, and links opening in a tab, nothing else.
+  // not sandboxed besides (index.html says why): the policy is the guard.
   function withPolicy(html, csp) {
     if (typeof csp !== "string" || !csp) return html;
     var meta = '<meta http-equiv="Content-Security-Policy" content="' +
