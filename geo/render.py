@@ -197,6 +197,10 @@ def _number_ids(root: Any) -> None:
     walk(root)
 
 
+MAX_ZOOM = 18
+"""The deepest zoom (OpenStreetMap's tiles stop there; the outlines say nothing closer)."""
+
+
 def build_map(
     events: Sequence[Event],
     *,
@@ -216,6 +220,9 @@ def build_map(
         control_scale=True,
         zoom_control=True,
     )
+    # without a tile layer Leaflet has no zoom limit (folium gives max_zoom to tiles only):
+    # fitting one place (a selection of one event) would zoom to infinity and break the page
+    fmap.options["max_zoom"] = MAX_ZOOM
     fmap.default_js = []
     fmap.default_css = []
     figure: Any = fmap.get_root()

@@ -588,3 +588,16 @@ def test_the_names_can_be_switched_off_in_the_layer_control(
     assert not page.locator(".geo-label", has_text="Baku").is_visible()
     page.get_by_label("Names of places and countries (offline)").check()
     assert page.locator(".geo-label", has_text="Baku").is_visible()
+
+
+def test_a_map_of_one_event_opens(offline_page: OfflinePage, tmp_path: Path) -> None:
+    """One event at one place, no tiles: fitting the map to it must not zoom past the
+    deepest zoom (Leaflet has none without a tile layer; it broke the page with NaN)."""
+    data = load_dataset()
+    (one,) = [e for e in data.events if e.id == "state-department-2025-08-01"]
+    path = tmp_path / "one.html"
+    path.write_bytes(export([one], "html", views=data.views))
+    open_map(offline_page, path)
+    page = offline_page.page
+    assert page.evaluate("geoTimeline.map.getZoom()") <= 18
+    assert offline_page.errors == []
