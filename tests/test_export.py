@@ -78,8 +78,11 @@ def test_geojson_carries_every_property() -> None:
     event = next(e for e in shipped_events() if e.id == "flight-vko-gyd-2025-03-14")
     citations = [ref.citation for ref in event.references]
     assert ASTRA in citations
-    # list fields as '; '-joined text in every feature (GDAL types a []-first field as JSON)
-    assert props["references"] == "; ".join(citations)
+    # list fields as '; '-joined text in every feature (GDAL types a []-first field as JSON);
+    # a source with an address gives it after its citation
+    assert props["references"] == "; ".join(
+        f"{ref.citation} <{ref.url}>" if ref.url else ref.citation for ref in event.references
+    )
     assert props["sources"] == "; ".join(event.sources)
     assert props["origin"] == "Vnukovo International Airport (VKO)"
     assert (props["start"], props["end"]) == ("2025-03-14T01:54", "2025-03-14T05:30")
