@@ -223,7 +223,7 @@ def test_a_preset_fits_the_map_to_its_events(browser: Any, app_url: str) -> None
         in_map(page, "() => window.geoTimeline.label()", timeout_s=60)
         box = page.get_by_label("Period")
         box.click()
-        page.get_by_role("option", name="Baku precedents (2017–2018)").click()
+        page.get_by_role("option", name="Baku precedents, 2017–2018").click()
         deadline = time.monotonic() + 60
         script = ("() => geoTimeline.model.n < 27 && [[40.378, 49.892], [50.454, 3.952],"
                   " [38.895, -77.036]].every(p => geoTimeline.map.getBounds().contains(p))")
