@@ -148,7 +148,7 @@ def test_the_map_frame_is_held_to_its_policy(browser: Any, app_url: str) -> None
             assert frame.evaluate(PROBE, url) == url
         assert frame.locator(".leaflet-container").count() == 1  # and the map works under it
 
-        page.goto(app_url, wait_until="domcontentloaded")  # tiles: the tile server allowed
+        page.goto(app_url + "?basemap=tiles", wait_until="domcontentloaded")  # tiles allowed
         frame = map_frame(page)
         assert frame.evaluate(
             "() => document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]')"
