@@ -228,10 +228,16 @@ def test_hostile_callsigns_stay_text_in_every_format(
                     f"=HYPERLINK(1),N1\u202eX,abc123")  # fmt: skip
     fixes.write_text("\n".join(rows) + "\n", encoding="utf-8")
     out_store = tmp_path / "s"
+    # a bidi control in a track's text is refused by the reader (the events files' text rule):
+    # the file is reported, nothing of it stored, and the build goes on
+    report = build_store([fixes], out_store)
+    assert "\u202e" not in str(report)
+    fixes.write_text("\n".join(rows).replace("N1\u202eX", "N1X") + "\n", encoding="utf-8")
+    out_store = tmp_path / "s2"
     build_store([fixes], out_store)
     code, out, _ = run(capsys, "legs", "--store", str(out_store), "--format", "csv")
     assert code == 0
     (row,) = list(csv.DictReader(io.StringIO(out)))
     assert row["callsigns"] == "'=HYPERLINK(1)"  # geo.cells: shown as text by a spreadsheet
     code, out, _ = run(capsys, "legs", "--store", str(out_store))
-    assert "\u202e" not in out  # the table shows the control character, not its effect
+    assert "=HYPERLINK(1)" in out and "\u202e" not in out

@@ -585,9 +585,9 @@ def test_the_names_can_be_switched_off_in_the_layer_control(
     assert page.locator(".geo-label", has_text="Baku").is_visible()
     page.locator(".leaflet-control-layers").hover()
     page.get_by_label("Names of places and countries (offline)").uncheck()
-    assert not page.locator(".geo-label", has_text="Baku").is_visible()
+    page.locator(".geo-label", has_text="Baku").wait_for(state="hidden", timeout=20000)
     page.get_by_label("Names of places and countries (offline)").check()
-    assert page.locator(".geo-label", has_text="Baku").is_visible()
+    page.locator(".geo-label", has_text="Baku").wait_for(state="visible", timeout=20000)
 
 
 def test_a_map_of_one_event_opens(offline_page: OfflinePage, tmp_path: Path) -> None:

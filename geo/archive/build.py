@@ -194,6 +194,7 @@ def stage_batch(store: str, batch: Batch) -> dict[str, Any]:
         positions = table.num_rows
     result = {"hours": hours, "icao24": icao, "problems": problems, "positions": positions}
     tmp = marker.with_name(f".{marker.name}.{os.getpid()}.tmp")
+    work.mkdir(parents=True, exist_ok=True)  # a batch of only bad files wrote no hour yet
     tmp.write_text(json.dumps(result), encoding="utf-8")
     os.replace(tmp, marker)
     return result
