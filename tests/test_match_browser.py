@@ -51,8 +51,18 @@ def test_find_the_aircraft_choose_draw_and_download(
     try:
         page.goto(app_url, wait_until="domcontentloaded")
         panel = page.locator('[data-testid="stExpander"]').filter(has_text="Reported flight")
-        page.get_by_text("Find the aircraft", exact=True).first.click(timeout=WAIT_MS)
-        panel.get_by_role("button", name="Find the aircraft").click(timeout=WAIT_MS)
+        header = page.get_by_text("Find the aircraft", exact=True).first
+        run = panel.get_by_role("button", name="Find the aircraft")
+        # open the panel; a rerun of the app (the map telling its state) may draw it closed
+        # again, so open it until its button shows
+        for _ in range(10):
+            header.click(timeout=WAIT_MS)
+            try:
+                run.wait_for(state="visible", timeout=15_000)
+                break
+            except Exception:  # closed again by a rerun: open it again
+                continue
+        run.click(timeout=WAIT_MS)
         page.get_by_text("Verdict: found: N103WG (a0b1c2)").wait_for(timeout=WAIT_MS)
         page.get_by_text("Coverage at origin VKO: good").wait_for(timeout=WAIT_MS)
         page.get_by_text("SYNTHETIC archive").first.wait_for(timeout=WAIT_MS)
