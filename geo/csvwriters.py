@@ -18,11 +18,8 @@ from geo.cells import protect
 from geo.model import Event
 from geo.query import in_order
 from geo.table import SOURCE_COLUMNS, TABLE_COLUMNS, flat, normalize, source_row
-from geo.tracks.fixcsv import FIX_COLUMNS, FIX_GROUND, FIX_OPTIONAL
+from geo.tracks.fixcsv import FIX_HEADER
 from geo.tracks.model import IntArray, Trace
-
-FIX_HEADER = FIX_COLUMNS + FIX_OPTIONAL + FIX_GROUND
-"""The fixes CSV's columns: :mod:`geo.tracks.fixcsv`'s, all of them."""
 
 
 def _csv_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -17,12 +17,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import IO
 
-from geo.csvwriters import FIX_HEADER, to_csv, to_events_csv, to_fixes_csv
+from geo.csvwriters import to_csv, to_events_csv, to_fixes_csv
 from geo.formats import EXPORT_FORMATS, ExportOptions, export_format
 from geo.geojson import geojson_features, write_geojson
 from geo.kml import write_kml
 from geo.model import Event, MapView
 from geo.options import DEFAULT_BASEMAP, Basemap, parse_basemap
+from geo.tracks.fixcsv import FIX_HEADER
 
 MEDIA_TYPES: dict[str, str] = {f.name: f.media_type for f in EXPORT_FORMATS.values()}
 """Each built-in format's media type (the table, :data:`geo.formats.EXPORT_FORMATS`, has

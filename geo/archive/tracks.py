@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.archive.query import legs, positions
+from geo.tracks.fixcsv import FIX_HEADER
 
 __all__ = ["MAX_TRACK_LEGS", "leg_tracks"]
 
@@ -50,10 +51,7 @@ def leg_tracks(
         fixes = positions(store, str(leg["icao24"]), start, end)
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(
-            ["time", "lat", "lon", "altitude_ft", "speed_kt", "callsign", "registration", "icao24",
-             "on_ground"]
-        )  # fmt: skip
+        writer.writerow(FIX_HEADER)
         registration = _cell(leg["registration"])
         rows: list[dict[Any, Any]] = fixes.to_dict(orient="records")
         for row in rows:

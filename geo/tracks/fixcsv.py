@@ -38,12 +38,14 @@ from geo.tracks._common import (
 from geo.tracks.build import make_trace
 from geo.tracks.model import Trace
 
-__all__ = ["FIX_COLUMNS", "FIX_GROUND", "FIX_OPTIONAL", "MAX_AIRCRAFT", "read_fixes"]
+__all__ = ["FIX_COLUMNS", "FIX_GROUND", "FIX_HEADER", "FIX_OPTIONAL", "MAX_AIRCRAFT", "read_fixes"]
 
 FIX_COLUMNS = ("time", "lat", "lon")
 FIX_OPTIONAL = ("altitude_ft", "speed_kt", "callsign", "registration", "icao24")
 FIX_GROUND = ("on_ground",)
 """Read when present; written by the fixes-csv export (:mod:`geo.csvwriters`)."""
+FIX_HEADER = FIX_COLUMNS + FIX_OPTIONAL + FIX_GROUND
+"""Every column, in the order the writers (the fixes-csv export, the archive's tracks) use."""
 MAX_AIRCRAFT = 1_000
 """Aircraft (``icao24``, ``registration`` pairs) one fixes CSV may hold."""
 _HEX = re.compile(r"~?[0-9a-fA-F]{6}")
