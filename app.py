@@ -614,18 +614,23 @@ def main_area(dataset: Dataset, view: View) -> None:
     by_filters = dataclasses.replace(view, tz="UTC", basemap="tiles")  # display-free key
     positions = selected_positions(s.data_key, dataset, by_filters)
     events = tuple(dataset.events[i] for i in positions)
-    st.caption(
-        md_text(
-            f"{len(events):,} of {len(dataset.events):,} events from {s.data_label}; times "
-            f"shown in {view.tz}."
+    # The map keeps its place among the page's elements: Streamlit keys the elements before
+    # it by position, so one more note above would make React move the map's frame, which
+    # reloads it as a window Streamlit never registered (the map stays blank). Every note
+    # above the map is inside one container (here and in main), whatever it holds.
+    with st.container():
+        st.caption(
+            md_text(
+                f"{len(events):,} of {len(dataset.events):,} events from {s.data_label}; "
+                f"times shown in {view.tz}."
+            )
         )
-    )
-    if not events:
-        st.info(
-            "No event matches these filters"
-            + (f" (search: {md_text(view.q)})" if view.q else "")
-            + ". The map keeps its clock and place; widen the filters to see events."
-        )
+        if not events:
+            st.info(
+                "No event matches these filters"
+                + (f" (search: {md_text(view.q)})" if view.q else "")
+                + ". The map keeps its clock and place; widen the filters to see events."
+            )
     html = export_bytes(s.data_key, events, view, "html", dataset.views)
     shown_ids = [e.id for e in events]
     here = set(shown_ids)
@@ -825,7 +830,8 @@ def main() -> None:
     sidebar()
     dataset = session().dataset
     assert dataset is not None
-    show_problems()
+    with st.container():  # however many notes, one element before the map (see main_area)
+        show_problems()
     view = current_view()
     try:
         main_area(dataset, view)
