@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from geo.model import Event, Precision
+from geo.model import COARSER, Event, Precision
 
 _ISO = re.compile(
     r"""^(?P<year>\d{4})
@@ -350,14 +350,16 @@ def precision_label(event: Event, *, short: bool = False) -> str:
     """The event's time as precisely as the source gave it, in words, local at its place.
 
     ``16 February 2017``, ``March 2025``, ``spring 2025``, ``January–June 2025``, ``2025``;
-    minute-precise times read ``01:54 MSK 14 Mar 2025``. ``short`` abbreviates the month
-    names (``16 Feb 2017``), as the slider's clock shows them.
+    minute-precise times read ``01:54 MSK 14 Mar 2025``. Ends given at different precisions
+    are each said at their own: ``January – 14 March 2025`` (a letter sent by 14 March), never
+    widened to ``January–March 2025``. ``short`` abbreviates the month names
+    (``16 Feb 2017``), as the slider's clock shows them.
     """
     return _label(
         event.start_utc,
         event.end_utc,
         event.start_precision,
-        event.precision,
+        event.end_precision,
         event.start_tz,
         event.end_tz,
         event.destination.tz,
@@ -370,12 +372,13 @@ def _label(
     start_utc: datetime,
     end_utc: datetime,
     start_precision: Precision,
-    precision: Precision,
+    end_precision: Precision,
     start_tz: str,
     end_tz: str,
     place_tz: str,
     short: bool = False,
 ) -> str:
+    precision = COARSER[start_precision, end_precision]
     if start_precision in ("minute", "second"):
         start = format_instant(start_utc, start_tz)
         if end_utc == start_utc:
@@ -386,6 +389,14 @@ def _label(
     first = start_utc.astimezone(tz).date()
     last = (end_utc.astimezone(tz) - timedelta(microseconds=1)).date()
     a, b = names[first.month - 1], names[last.month - 1]
+    dated = ("year", "month", "day")
+    if start_precision != end_precision and {start_precision, end_precision} <= set(dated):
+        # each end at the precision its source gave
+        at = {"year": "", "month": f"{a} ", "day": f"{first.day} {a} "}[start_precision]
+        to = {"year": "", "month": f"{b} ", "day": f"{last.day} {b} "}[end_precision]
+        if first.year == last.year and at:
+            return f"{at.strip()} – {to}{last.year}"
+        return f"{at}{first.year} – {to}{last.year}"
     if precision == "year":
         return str(first.year) if first.year == last.year else f"{first.year}–{last.year}"
     if precision == "month":

@@ -377,6 +377,10 @@ def test_select_with_inclusive_utc_dates():
         ("2024-12", "2025-02", BAKU, "winter 2024–25"),
         ("2025-01", "2025-06", BAKU, "January–June 2025"),
         ("2024-11", "2025-01", BAKU, "November 2024 – January 2025"),
+        ("2025-01", "2025-03-14", BAKU, "January – 14 March 2025"),  # sent by 14 March
+        ("2025-03-05", "2025-04", BAKU, "5 March – April 2025"),
+        ("2024-12", "2025-03-14", BAKU, "December 2024 – 14 March 2025"),
+        ("2025", "2025-03-14", BAKU, "2025 – 14 March 2025"),
         ("2025", "", WASHINGTON, "2025"),
         ("2020", "2021", WASHINGTON, "2020–2021"),
         ("2025-03-14T10:00", "", BAKU, "10:00 +04 14 Mar 2025"),
