@@ -392,11 +392,11 @@ def filters_section(dataset: Dataset) -> None:
         on_change=sync_from_slider,
         help="Events overlapping these UTC dates, as `python -m geo export --start --end`.",
     )
-    left, right = st.columns(2)
-    left.date_input("From", min_value=bounds[0], max_value=bounds[1], key="range_start",
-                    on_change=sync_from_boxes, format="YYYY-MM-DD")
-    right.date_input("To", min_value=bounds[0], max_value=bounds[1], key="range_end",
-                     on_change=sync_from_boxes, format="YYYY-MM-DD")
+    # one above the other: side by side in the sidebar, a box cut its date ("2017 - 02 - 1")
+    st.date_input("From", min_value=bounds[0], max_value=bounds[1], key="range_start",
+                  on_change=sync_from_boxes, format="YYYY-MM-DD")
+    st.date_input("To", min_value=bounds[0], max_value=bounds[1], key="range_end",
+                  on_change=sync_from_boxes, format="YYYY-MM-DD")
     # a date typed outside the data's span is refused by the boxes (red): say which dates
     st.caption(f"The data spans {bounds[0]:%d %b %Y} to {bounds[1]:%d %b %Y} (UTC dates).")
     st.multiselect("Kind", KINDS, key="kinds", placeholder="All kinds")

@@ -181,6 +181,24 @@ def test_the_map_and_its_clock_fill_the_window_without_scrolling(
         state.page.context.close()
 
 
+def test_the_date_boxes_show_their_whole_dates(browser: Any, app_url: str) -> None:
+    """Issue 26: side by side in the sidebar, the From/To boxes cut their dates to
+    "2017 - 02 - 1"; each box's date fits in it."""
+    state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"),
+                         viewport=(1366, 768))
+    try:
+        page = state.page
+        page.goto(app_url, wait_until="domcontentloaded")
+        boxes = page.locator('[data-testid="stDateInputFieldsScroller"]')
+        boxes.nth(1).wait_for(timeout=60000)
+        fits = page.evaluate(
+            "() => [...document.querySelectorAll('[data-testid=stDateInputFieldsScroller]')]"
+            ".map(b => [b.innerText.replace(/\\s/g, ''), b.scrollWidth <= b.clientWidth])")
+        assert fits == [["2017-02-15", True], ["2025-11-07", True]], fits
+    finally:
+        state.page.context.close()
+
+
 def test_the_apps_link_reopens_the_same_clock_zoom_and_mode(browser: Any, app_url: str) -> None:
     state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"))
     try:
