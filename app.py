@@ -33,6 +33,7 @@ from geo.dataset import Dataset, default_paths, load_dataset
 from geo.export import export, to_events_csv
 from geo.formats import EXPORT_FORMATS
 from geo.io import MAX_BYTES
+from geo.layers import left_out_lines
 from geo.model import EVENT_FILE, EVENT_FILE_COLUMNS, KINDS, STATUSES, DataError, Event, MapView
 from geo.options import BASEMAPS
 from geo.query import select
@@ -129,16 +130,19 @@ def selected_positions(data_key: str, dataset: Dataset, view: View) -> list[int]
 
 
 def export_bytes(
-    data_key: str, events: Sequence[Event], view: View, fmt: str, views: Sequence[MapView]
+    data_key: str, events: Sequence[Event], view: View, fmt: str, views: Sequence[MapView],
+    left_out: Sequence[str] = (),
 ) -> bytes:
     """``geo.export.export`` of the selection, exactly as ``python -m geo export`` writes it
-    (the views are the dataset's: ``data_key`` names them). Shared, sized by bytes."""
+    (the views and what was left out are the dataset's: ``data_key`` names them). Shared,
+    sized by bytes."""
     key = f"export:{data_key}:{view}:{fmt}"
     cached = shared().get(key)
     if isinstance(cached, bytes):
         return cached
     with st.spinner("Drawing the map…" if fmt == "html" else f"Writing {fmt}…"):
-        data = export(events, fmt, tz=view.tz, title=None, basemap=view.basemap, views=views)
+        data = export(events, fmt, tz=view.tz, title=None, basemap=view.basemap, views=views,
+                      left_out=left_out)
     shared().put(key, data, len(data))
     return data
 
@@ -631,7 +635,9 @@ def main_area(dataset: Dataset, view: View) -> None:
                 + (f" (search: {md_text(view.q)})" if view.q else "")
                 + ". The map keeps its clock and place; widen the filters to see events."
             )
-    html = export_bytes(s.data_key, events, view, "html", dataset.views)
+    # the map (and its download) says what the load left out, as `geo export` does
+    left_out = left_out_lines(dataset.problems, dataset.rows_skipped, dataset.events_name)
+    html = export_bytes(s.data_key, events, view, "html", dataset.views, left_out)
     shown_ids = [e.id for e in events]
     here = set(shown_ids)
     focus = [i for i in s.focus if i in here]

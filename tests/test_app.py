@@ -29,6 +29,7 @@ from geo.io import MAX_BYTES
 from geo.model import KINDS, STATUSES
 from geo.query import Filters, select
 from geo.timeline import last_day, parse_date_bound
+from tests.helpers import document_parts
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -319,6 +320,13 @@ def test_one_bad_row_is_left_out_and_said(at: Any) -> None:
     warning = shown(at.warning[0].value)
     assert "2 events loaded from mine.csv, 1 row skipped (1 problem)" in warning
     assert "mine.csv:3: kind: 'meating' is not a kind" in "\n".join(c.value for c in at.code)
+    # the map (and its HTML download) says so, as `geo export` of the same file does (issue 26)
+    meta = document_parts(map_html(at).decode("utf-8"))[0]
+    assert meta["leftOut"] == [
+        "1 row of mine.csv was left out:",
+        "mine.csv:3: kind: 'meating' is not a kind; did you mean 'meeting'? use one of flight, "
+        "visit, meeting, call, agreement, statement, report, letter, ruling",
+    ]
 
 
 def test_upload_without_events_still_works(at: Any) -> None:
