@@ -99,16 +99,18 @@ def load_shipped(digest: str) -> appstate.LoadResult:
 
 def load_uploaded(
     digest: str, uploads: dict[str, appstate.Upload], tracks: tuple[appstate.Upload, ...],
-    strict: bool,
+    strict: bool, with_shipped: bool = False,
 ) -> Any:
-    """Uploads validated in memory, shared by every session with the same files."""
-    key = f"{digest}:{strict}"
+    """Uploads validated in memory, shared by every session with the same files and
+    options."""
+    key = f"{digest}:{strict}:{with_shipped}"
     cached = shared().get(key)
     if isinstance(cached, appstate.LoadResult):
         return cached
     with st.spinner("Checking the uploaded files…"):
         result = appstate.load_uploads(**uploads, tracks=tracks, strict=strict,
-                                       read_track=appstate.track_reader(shared()))
+                                       read_track=appstate.track_reader(shared()),
+                                       with_shipped=with_shipped)
     shared().put(key, result)  # sized by what it holds (its problems bounded)
     return result
 
@@ -213,17 +215,24 @@ def handle_uploads(files: dict[str, Any], track_files: Sequence[Any]) -> None:
     tracks = tuple(appstate.Upload(f.name, f.getvalue()) for f in track_files or ())
     s = session()
     strict = bool(ss.get("strict"))
+    add = bool(ss.get("add_to_shipped")) and "events" in given
     if not given and not tracks:
         if s.upload_sig:
             set_session(dataclasses.replace(s, upload_sig=None, problems=(), problem_error=""))
         return
     digest = appstate.upload_key(given, tracks)
-    sig = digest + (":strict" if strict else "")
+    sig = digest + (":strict" if strict else "") + (":add" if add else "")
     if sig == s.upload_sig:
         return
-    result = load_uploaded(sig, given, tracks, strict)
+    result = load_uploaded(digest, given, tracks, strict, add)
     names = ", ".join(up.name for up in (*given.values(), *tracks))
     n = len(result.dataset.events) if result.dataset else 0
+    if add:
+        names += " added to the shipped events"
+        if result.dataset is not None and result.dataset.replaced:
+            ids = result.dataset.replaced
+            more = f" and {len(ids) - 5:,} more" if len(ids) > 5 else ""
+            names += f", {len(ids):,} of them replaced by yours ({', '.join(ids[:5])}{more})"
     if result.dataset is None and s.data_key.startswith("upload:" + digest):
         use_shipped()  # refused as strict: not even the lenient reading of these files stays
         s = session()
@@ -366,6 +375,12 @@ def data_section() -> None:
             "gx:Track, or a CSV of fixes (time,lat,lon,…); plain or gzip. A track is linked "
             "to the flight whose aircraft column names its aircraft, within ±3 h; a leg "
             "nobody reported becomes a flight of its own.",
+        )
+        st.toggle(
+            "Add my events to the shipped ones",
+            key="add_to_shipped",
+            help="Off: an events file replaces the shipped story; on: its rows are added to "
+            "it, and a row with a shipped event's id replaces that event.",
         )
         st.toggle(
             "Strict: refuse a file with any bad row",
@@ -690,8 +705,10 @@ def editor_frame(text: str, problems: Sequence[str]) -> pd.DataFrame:
 def validate_edits(text: str) -> tuple[appstate.LoadResult, tuple[str, ...]]:
     """The edited events checked like a file (strictly: the map shows them once all is good)."""
     s = session()
+    refs = dict(s.references)
     result = appstate.load_uploads(appstate.Upload(appstate.EDITED_NAME, text.encode()),
-                                   **dict(s.references), tracks=s.tracks, strict=True,
+                                   refs.get("airports"), refs.get("places"), refs.get("sources"),
+                                   tracks=s.tracks, strict=True,
                                    read_track=appstate.track_reader(shared()))
     return result, result.problems or ((result.error,) if result.error else ())
 

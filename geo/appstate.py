@@ -373,11 +373,13 @@ def load_uploads(
     tracks: Sequence[Upload] = (),
     strict: bool = False,
     read_track: Callable[[TrackInput], TrackSet] | None = None,
+    with_shipped: bool = False,
 ) -> LoadResult:
     """Validate uploaded files in memory; the shipped events stand in when none are uploaded,
     and uploaded airports, places and sources add to the shipped ones; recorded ``tracks``
     (:mod:`geo.tracks`) are linked to the flights they record, each read by ``read_track``
-    (:func:`track_reader`: once per server).
+    (:func:`track_reader`: once per server). ``with_shipped``: uploaded events add to the
+    shipped ones (a row with a shipped id replaces that event) instead of replacing them.
 
     Lenient unless ``strict``: the valid rows load and the others are listed in the
     dataset's ``problems``. Never raises: a file over :data:`geo.io.MAX_BYTES` is refused
@@ -402,6 +404,7 @@ def load_uploads(
             names=names,
             strict=strict,
             read_track=read_track,
+            with_shipped=with_shipped,
         )
     except DataError as err:
         return LoadResult.refused(err.problems)

@@ -46,6 +46,7 @@ class Dataset:
     problems: tuple[Problem, ...] = ()  # what was left out (a lenient load), in file order
     rows_skipped: int = 0  # rows of the events file left out for their problems
     track_notes: tuple[str, ...] = ()  # what reading the recorded tracks noticed (not errors)
+    replaced: tuple[str, ...] = ()  # shipped events a file's own replaced (``with_shipped``)
 
     @property
     def summary(self) -> str:
@@ -80,6 +81,7 @@ def load_dataset(
     names: dict[str, str] | None = None,
     strict: bool = True,
     read_track: Callable[[TrackInput], TrackSet] | None = None,
+    with_shipped: bool = False,
 ) -> Dataset:
     """Load and validate the files; every problem in all of them, at once.
 
@@ -151,6 +153,19 @@ def load_dataset(
             ev_src, gazetteer, ev_name, file_problems, broken, bibliography
         )
     collect(file_problems)
+    replaced: tuple[str, ...] = ()
+    if with_shipped and events is not None:  # the user's rows added to the shipped story
+        shipped_problems: list[Problem] = []
+        shipped_rows, _ = read_event_file(
+            defaults["events"], gazetteer, str(defaults["events"]), shipped_problems, {},
+            bibliography,
+        )
+        collect(shipped_problems)
+        own = {e.id for e in event_rows}
+        replaced = tuple(e.id for e in shipped_rows if e.id in own)
+        event_rows = [e for e in shipped_rows if e.id not in own] + event_rows
+        if views is None:
+            view_rows = read_views(defaults["views"], str(defaults["views"]), problems)
     if problems and (strict or any(p.column in FATAL_COLUMNS for p in problems)):
         raise DataError(problems)
     notes: tuple[str, ...] = ()
@@ -158,7 +173,7 @@ def load_dataset(
         event_rows, notes = _with_tracks(event_rows, tracks, problems, strict, read_track)
     return Dataset(
         tuple(event_rows), gazetteer, ev_name, bibliography, tuple(view_rows),
-        tuple(problems), skipped, notes,
+        tuple(problems), skipped, notes, replaced,
     )
 
 

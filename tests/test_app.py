@@ -329,6 +329,30 @@ def test_one_bad_row_is_left_out_and_said(at: Any) -> None:
     ]
 
 
+def test_an_events_upload_can_add_to_the_shipped_story(at: Any) -> None:
+    """Issue 26: an events upload replaced the shipped story, with no "add to". With the
+    toggle on, its rows are added; a row with a shipped id replaces that event, and says so."""
+    run_ok(at)
+    rows = shipped_rows()[:2]
+    mine = {**rows[0], "id": "my-own-meeting-2025", "title": "My own meeting"}
+    changed = {**rows[1], "title": "Corrected title"}
+    at.toggle(key="add_to_shipped").set_value(True)
+    at.file_uploader(key="upload_events_0").set_value(
+        ("mine.csv", events_csv([mine, changed]), "text/csv"))
+    run_ok(at)
+    assert not at.error
+    assert sorted(table_ids(at)) == sorted([*SHIPPED_IDS, "my-own-meeting-2025"])
+    titles = dict(zip(at.dataframe[0].value["id"], at.dataframe[0].value["title"], strict=True))
+    assert titles[changed["id"]] == "Corrected title"
+    label = "\n".join(t.value for t in at.text)
+    assert (f"your upload mine.csv added to the shipped events, 1 of them replaced by yours "
+            f"({changed['id']})") in label
+    assert len(json.loads(at.get("component_instance")[0].proto.json_args)["html"]) > 0
+    at.toggle(key="add_to_shipped").set_value(False)  # off: the file alone, as before
+    run_ok(at)
+    assert sorted(table_ids(at)) == sorted(["my-own-meeting-2025", changed["id"]])
+
+
 def test_upload_without_events_still_works(at: Any) -> None:
     run_ok(at)
     header = (ROOT / "data" / "events.csv").read_text(encoding="utf-8").splitlines()[0]
