@@ -40,6 +40,7 @@ from geo.options import FRAME_SUFFIXES as SUFFIXES
 from geo.options import FrameFormat, frame_format
 from geo.query import in_order
 from geo.table import LAYER_COLUMNS, record
+from geo.timeline import epoch_ms
 from geo.vertices import split_lines
 
 LAYERS: tuple[str, ...] = ("events", "arcs", "tracks")
@@ -60,9 +61,7 @@ bytes (GDAL would write the clock's time)."""
 
 def _utc(times: Sequence[Any]) -> pd.Series:
     """Aware datetimes as ``datetime64[ms, UTC]`` (ms since the epoch: no year-2262 limit)."""
-    ms = np.array(
-        [round(t.timestamp() * 1000) for t in times], dtype=np.int64
-    ).astype("datetime64[ms]")
+    ms = np.array([epoch_ms(t) for t in times], dtype=np.int64).astype("datetime64[ms]")
     return pd.Series(ms).dt.tz_localize("UTC")
 
 

@@ -9,16 +9,17 @@ Conventions
 * Times must be timezone-aware ``datetime`` objects; naive datetimes raise ``ValueError``.
   Aware datetimes in any zone are accepted and converted to UTC *before* any arithmetic
   (subtracting two aware datetimes that share a ``tzinfo`` would otherwise use wall-clock
-  time and get DST transitions wrong). ``TrackPoint.time_utc`` is always in UTC.
-* Polylines (:func:`arc`, :func:`flight_track`, :func:`arcs_batch`) have **unwrapped**
+  time and get DST transitions wrong).
+* Polylines (:func:`arcs_ragged`, :func:`arcs_batch`; a flight's track is
+  :func:`geo.geometry.flight_tracks`, spaced by :func:`track_segments`) have **unwrapped**
   longitudes: the first longitude is the input value, every later one differs from its
   predecessor by at most 180 degrees, so a route across the antimeridian is continuous
   (Sydney -> Santiago runs 151 ... 180, 181 ... 289.2). The last point equals the
   destination modulo 360. Leaflet draws such lines correctly; for RFC 7946 GeoJSON use
   :func:`split_at_antimeridian` to get parts with longitudes in ``[-180, 180]``.
 * Single positions (:func:`position_at`) have longitudes normalized to ``[-180, 180]``.
-* A zero-length route (origin == destination) yields degenerate geometry: :func:`arc`
-  returns two identical points and the heading is reported as 0.
+* A zero-length route (origin == destination) yields degenerate geometry: its polyline is
+  one point repeated and the heading is reported as 0.
 
 Plausibility rules used by :func:`flight_facts`
 -----------------------------------------------
@@ -42,7 +43,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import numpy as np
 import numpy.typing as npt
@@ -53,14 +54,14 @@ from geo.timeline import format_duration
 __all__ = [
     "FlightFacts",
     "Position",
-    "TrackPoint",
-    "arc",
     "arcs_batch",
+    "arcs_ragged",
     "distance_km",
+    "distances_km",
     "flight_facts",
-    "flight_track",
     "position_at",
     "split_at_antimeridian",
+    "track_segments",
     "unwrap_lons",
 ]
 
@@ -79,15 +80,6 @@ TRACK_STEP_KM = 100.0
 """...and at most this far apart."""
 
 FloatArray = npt.NDArray[np.float64]
-
-
-@dataclass(frozen=True, slots=True)
-class TrackPoint:
-    """A point of a flight track; ``time_utc`` is an aware UTC datetime."""
-
-    lon: float
-    lat: float
-    time_utc: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,31 +130,6 @@ def _inv(lon1: float, lat1: float, lon2: float, lat2: float) -> tuple[float, flo
 
 def _as_1d(values: npt.ArrayLike) -> FloatArray:
     return np.atleast_1d(np.asarray(values, dtype=np.float64)).ravel()
-
-
-def _points_along(
-    lon1: FloatArray,
-    lat1: FloatArray,
-    lon2: FloatArray,
-    lat2: FloatArray,
-    az12: FloatArray,
-    dist_m: FloatArray,
-    fractions: FloatArray,
-) -> tuple[FloatArray, FloatArray]:
-    """Points at ``fractions`` (shape (M,), 0 first, 1 last) of N geodesics, one vectorized
-    ``Geod.fwd`` call. Returns (lons, lats) of shape (N, M), endpoints exact, lons unwrapped.
-    """
-    n, m = lon1.shape[0], fractions.shape[0]
-    dists = (dist_m[:, None] * fractions[None, :]).ravel()
-    lons_flat, lats_flat, _ = _GEOD.fwd(
-        np.repeat(lon1, m), np.repeat(lat1, m), np.repeat(az12, m), dists
-    )
-    lons = np.asarray(lons_flat, dtype=np.float64).reshape(n, m)
-    lats = np.asarray(lats_flat, dtype=np.float64).reshape(n, m)
-    lons[:, 0], lats[:, 0] = lon1, lat1
-    lons[:, -1], lats[:, -1] = lon2, lat2
-    lons = np.unwrap(lons, period=360.0, axis=1)
-    return lons, lats
 
 
 # --------------------------------------------------------------------------- public API
@@ -338,66 +305,6 @@ def arcs_ragged(
     return lons + (total - total[starts][arc]), lats
 
 
-def _single(
-    lon1: float, lat1: float, lon2: float, lat2: float, fractions: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    az12, dist_m = _inv(lon1, lat1, lon2, lat2)
-    lons, lats = _points_along(
-        np.array([lon1], dtype=np.float64),
-        np.array([lat1], dtype=np.float64),
-        np.array([lon2], dtype=np.float64),
-        np.array([lat2], dtype=np.float64),
-        np.array([az12], dtype=np.float64),
-        np.array([dist_m], dtype=np.float64),
-        fractions,
-    )
-    return lons[0], lats[0]
-
-
-def arc(
-    lon1: float, lat1: float, lon2: float, lat2: float, max_step_km: float = 100.0
-) -> list[tuple[float, float]]:
-    """Geodesic polyline from origin to destination as ``[(lon, lat), ...]``.
-
-    Consecutive points are at most ``max_step_km`` apart (evenly spaced); endpoints are
-    the inputs; longitudes are unwrapped. A zero-length route gives two identical points.
-    """
-    if not max_step_km > 0.0:
-        raise ValueError(f"max_step_km must be positive, got {max_step_km}")
-    total_km = distance_km(lon1, lat1, lon2, lat2)
-    segments = max(1, math.ceil(total_km / max_step_km))
-    lons, lats = _single(lon1, lat1, lon2, lat2, np.linspace(0.0, 1.0, segments + 1))
-    return list(zip(lons.tolist(), lats.tolist(), strict=True))
-
-
-def flight_track(
-    lon1: float,
-    lat1: float,
-    dep_utc: datetime,
-    lon2: float,
-    lat2: float,
-    arr_utc: datetime,
-    step_minutes: float = TRACK_STEP_MINUTES,
-    max_step_km: float = TRACK_STEP_KM,
-) -> tuple[TrackPoint, ...]:
-    """Timed points along the geodesic, flown at uniform ground speed.
-
-    Points are evenly spaced, at most ``step_minutes`` of flight time and at most
-    ``max_step_km`` apart; the first is the origin at departure, the last the destination
-    at arrival. Longitudes are unwrapped. Raises ``ValueError`` if the datetimes are naive
-    or arrival is not after departure (use :func:`flight_facts` to diagnose such data).
-    """
-    lons, lats, offsets_us = flight_track_arrays(
-        lon1, lat1, dep_utc, lon2, lat2, arr_utc, step_minutes, max_step_km
-    )
-    dep = _to_utc(dep_utc, "dep_utc")
-    points = [
-        TrackPoint(lon, lat, dep + timedelta(microseconds=us))
-        for lon, lat, us in zip(lons.tolist(), lats.tolist(), offsets_us.tolist(), strict=True)
-    ]
-    return tuple(points)
-
-
 def track_segments(
     total_km: npt.ArrayLike,
     total_minutes: npt.ArrayLike,
@@ -411,33 +318,6 @@ def track_segments(
     by_distance = np.ceil(km / max_step_km - 1e-9)
     by_time = np.ceil(minutes / step_minutes - 1e-9)
     return np.maximum(1, np.maximum(by_distance, by_time)).astype(np.int64)
-
-
-def flight_track_arrays(
-    lon1: float,
-    lat1: float,
-    dep_utc: datetime,
-    lon2: float,
-    lat2: float,
-    arr_utc: datetime,
-    step_minutes: float = TRACK_STEP_MINUTES,
-    max_step_km: float = TRACK_STEP_KM,
-) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]:
-    """:func:`flight_track` as arrays: lons, lats, and microseconds since departure."""
-    if not step_minutes > 0.0:
-        raise ValueError(f"step_minutes must be positive, got {step_minutes}")
-    if not max_step_km > 0.0:
-        raise ValueError(f"max_step_km must be positive, got {max_step_km}")
-    dep = _to_utc(dep_utc, "dep_utc")
-    arr = _to_utc(arr_utc, "arr_utc")
-    if arr <= dep:
-        raise ValueError(f"arrival {arr.isoformat()} is not after departure {dep.isoformat()}")
-    total_us = (arr - dep) // timedelta(microseconds=1)
-    total_km = distance_km(lon1, lat1, lon2, lat2)
-    segments = int(track_segments(total_km, total_us / 60e6, step_minutes, max_step_km)[0])
-    lons, lats = _single(lon1, lat1, lon2, lat2, np.linspace(0.0, 1.0, segments + 1))
-    offsets = (np.arange(segments + 1, dtype=np.int64) * total_us) // segments
-    return lons, lats, offsets
 
 
 def position_at(

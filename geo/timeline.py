@@ -461,7 +461,10 @@ def event_times(event: Event) -> EventTimes:
 
 
 def epoch_ms(dt: datetime) -> int:
-    """Milliseconds since the epoch of an aware datetime (the page's clock counts in these)."""
+    """Milliseconds since the epoch of an aware datetime (the page's clock counts in these);
+    a naive one raises ``ValueError`` (it would be read as the machine's local time)."""
+    if dt.utcoffset() is None:
+        raise ValueError(f"a timezone-aware datetime is needed, got naive {dt!r}")
     return round(dt.timestamp() * 1000)
 
 

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests.appserver import ServerError, serve_app
+
 # Tests no load can break: no hypothesis deadline and no health check that times the machine
 # (a busy 2-core CI runner makes any example "too slow"). Every @settings(...) in the tests
 # starts from this profile, so a test that names only max_examples gets it too.
@@ -132,3 +134,23 @@ def offline_page(browser: Any) -> Iterator[OfflinePage]:
     state = open_offline(browser)
     yield state
     state.page.context.close()
+
+
+APP_START_TIMEOUT_S = 300.0
+"""How long ``streamlit run app.py`` may take to answer: a guard against a hang, not a budget."""
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``streamlit run app.py`` on 127.0.0.1 for one test module (:mod:`tests.appserver`): its
+    base URL. The server's cache folder (``XDG_CACHE_HOME``: the matcher's demo store is built
+    there on first use) is the module's own temporary folder, never the user's."""
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    cache = tmp_path_factory.mktemp("cache")
+    try:
+        with serve_app(
+            log, start_timeout_s=APP_START_TIMEOUT_S, env={"XDG_CACHE_HOME": str(cache)}
+        ) as url:
+            yield url
+    except ServerError as exc:
+        pytest.fail(str(exc))

@@ -8,36 +8,23 @@ markers), follow the sidebar's date slider, and its HTML download must work on i
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from benchmarks.load_app import ServerError, serve_app
 from tests.conftest import open_offline
 from tests.helpers import shipped_events
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-START_TIMEOUT_S = 300  # a guard against a hang, not a budget
 TILE_HOSTS = (
     "https://tile.openstreetmap.org/",
     "https://a.tile.openstreetmap.org/",
     "https://b.tile.openstreetmap.org/",
     "https://c.tile.openstreetmap.org/",
 )
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    try:
-        with serve_app(log, start_timeout_s=START_TIMEOUT_S) as url:
-            yield url
-    except ServerError as exc:
-        pytest.fail(str(exc))
 
 
 def in_map(page: Any, script: str, timeout_s: float = 30.0) -> Any:

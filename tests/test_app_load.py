@@ -1,6 +1,6 @@
 """The app under load: ten concurrent browser sessions, each with its own filters and data.
 
-``benchmarks/load_app.py`` does the work: one ``streamlit run app.py`` on 127.0.0.1, one
+``tests/appload.py`` does the work: one ``streamlit run app.py`` on 127.0.0.1, one
 headless Chromium with ten contexts at once, every other host cut off. Each session's CSV
 download must be byte for byte ``geo.export.export(geo.select(...), "csv")`` for its own
 filters and its own upload, and no session may see another session's uploaded events.
@@ -8,8 +8,8 @@ filters and its own upload, and no session may see another session's uploaded ev
 Same rules as the other browser tests: skipped (saying why) without Chromium, except in CI,
 where that is a failure. The test asserts behaviour only — each session its own data, nothing
 leaked, every download right — never how long it took: a busy 2-core machine may take long.
-Its timing is `python benchmarks/load_app.py`'s to report. :data:`HANG_GUARD_S` only stops a
-run that hangs (it is an order of magnitude above any run seen).
+Its timing is `python benchmarks/load_app.py`'s to report (the same run, timed).
+:data:`HANG_GUARD_S` only stops a run that hangs (an order of magnitude above any run seen).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.load_app import ServerError, format_results, run_load, serve_app
+from tests.appload import format_results, run_load
+from tests.appserver import ServerError, serve_app
 from tests.conftest import chromium_path
 
 pytestmark = pytest.mark.browser

@@ -11,31 +11,18 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from benchmarks.load_app import ServerError, serve_app
 from tests.conftest import open_offline
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-START_TIMEOUT_S = 300.0
 MAP_TIMEOUT_S = 120.0  # a guard against a map that never comes, not a budget
 UPLOADS = 20
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    try:
-        with serve_app(log, start_timeout_s=START_TIMEOUT_S) as url:
-            yield url
-    except ServerError as exc:
-        pytest.fail(str(exc))
 
 
 def upload_with_a_bad_row(good: int) -> bytes:

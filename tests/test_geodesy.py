@@ -1,4 +1,8 @@
-"""Tests for geo.geodesy: real routes, time zones, antimeridian handling and properties."""
+"""Tests for geo.geodesy: real routes, time zones, antimeridian handling and properties.
+
+Lines are checked as the product computes them: a contact arc by :func:`geo.geodesy.arcs_ragged`
+with :func:`geo.geometry.arc_points`' spacing, a flight's track by
+:func:`geo.geometry.flight_tracks` (vertices, and their times in ms since the epoch)."""
 
 from __future__ import annotations
 
@@ -11,20 +15,21 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
+from geo import geometry
 from geo.geodesy import (
     FlightFacts,
     Position,
-    TrackPoint,
-    arc,
     arcs_batch,
     arcs_ragged,
     distance_km,
     flight_facts,
-    flight_track,
     position_at,
     split_at_antimeridian,
     unwrap_lons,
 )
+from geo.model import DataError, Event, Location
+from geo.timeline import epoch_ms
+from tests.helpers import events_from_csv
 
 GEOD = Geod(ellps="WGS84")
 
@@ -49,6 +54,40 @@ def lon_diff(a: float, b: float) -> float:
 
 def max_jump(lons: list[float]) -> float:
     return max((abs(b - a) for a, b in zip(lons, lons[1:], strict=False)), default=0.0)
+
+
+Point = tuple[float, float]
+
+
+def contact_arc(a: Point, b: Point) -> list[Point]:
+    """The geodesic polyline the product draws from ``a`` to ``b``: at most
+    :data:`geo.geometry.ARC_STEP_KM` (100 km) between vertices, in one ``arcs_ragged`` batch."""
+    lons, lats = arcs_ragged(*a, *b, geometry.arc_points(distance_km(*a, *b)))
+    return list(zip(lons.tolist(), lats.tolist(), strict=True))
+
+
+def flight(origin: Point, dep: datetime, destination: Point, arr: datetime) -> Event:
+    return Event(
+        id="f", kind="flight", title="f", start_utc=dep, end_utc=arr,
+        start_precision="minute", end_precision="minute", start_text="", end_text="",
+        origin=(Location("origin", origin[1], origin[0], "UTC", ""),),
+        destination=Location("destination", destination[1], destination[0], "UTC", ""),
+        participants=(), status="reported", sources=(), notes="",
+    )  # fmt: skip
+
+
+def track(
+    origin: Point, dep: datetime, destination: Point, arr: datetime
+) -> tuple[list[Point], list[int]]:
+    """A flight's computed track as every reader draws it (:func:`geo.geometry.flight_tracks`):
+    its vertices and each vertex's time in ms since the epoch."""
+    lines = geometry.flight_tracks([flight(origin, dep, destination, arr)])
+    assert len(lines) == 1
+    return lines.coords(0), lines.times(0)
+
+
+def utc_of(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)
 
 
 # --------------------------------------------------------------------------- real flights
@@ -102,8 +141,9 @@ def test_same_zone_across_dst_uses_utc_not_wall_clock() -> None:
     dep = datetime(2025, 3, 9, 1, 0, tzinfo=ny)
     arr = datetime(2025, 3, 9, 4, 0, tzinfo=ny)
     assert flight_facts(*JFK, dep, -77.0377, 38.8512, arr).duration_minutes == 120.0
-    track = flight_track(*JFK, dep, -77.0377, 38.8512, arr)
-    assert track[-1].time_utc - track[0].time_utc == timedelta(hours=2)
+    _coords, times = track(JFK, dep, (-77.0377, 38.8512), arr)
+    assert times[-1] - times[0] == 2 * 3600 * 1000
+    assert times[0] == epoch_ms(datetime(2025, 3, 9, 6, 0, tzinfo=UTC))
 
 
 def test_naive_datetimes_rejected() -> None:
@@ -111,7 +151,9 @@ def test_naive_datetimes_rejected() -> None:
     with pytest.raises(ValueError, match="aware"):
         flight_facts(*VKO, naive, *GYD, GYD_ARR)
     with pytest.raises(ValueError, match="aware"):
-        flight_track(*VKO, VKO_DEP, *GYD, naive)
+        track(VKO, VKO_DEP, GYD, naive)
+    with pytest.raises(ValueError, match="aware"):
+        track(VKO, naive, GYD, GYD_ARR)
     with pytest.raises(ValueError, match="aware"):
         position_at(*VKO, VKO_DEP, *GYD, GYD_ARR, naive)
 
@@ -147,6 +189,18 @@ def test_short_slow_hop_is_plausible() -> None:
     assert "though slow for a jet" in facts.reason
 
 
+def test_a_flight_that_does_not_arrive_after_it_leaves_is_refused_at_the_boundary() -> None:
+    # so no track is ever computed for one: the reader names the row and the column
+    rows = (
+        "f,flight,F,2025-03-14T01:54:00,2025-03-14T01:54:00,VKO,GYD,,reported,s,\n"
+        "g,flight,G,2025-03-14T01:54:00,2025-03-14T01:24:00,VKO,GYD,,reported,s,\n"
+    )
+    with pytest.raises(DataError, match="not after departure") as info:
+        events_from_csv(rows)
+    assert "test.csv:2: end: arrival" in str(info.value)
+    assert "test.csv:3: end: arrival" in str(info.value)
+
+
 @pytest.mark.parametrize("minutes", [0, -30])
 def test_non_positive_duration(minutes: int) -> None:
     facts = flight_facts(*VKO, VKO_DEP, *GYD, VKO_DEP + timedelta(minutes=minutes))
@@ -154,8 +208,6 @@ def test_non_positive_duration(minutes: int) -> None:
     assert facts.avg_speed_kmh is None
     assert facts.duration_minutes == minutes
     assert "non-positive duration" in facts.reason
-    with pytest.raises(ValueError, match="not after departure"):
-        flight_track(*VKO, VKO_DEP, *GYD, VKO_DEP + timedelta(minutes=minutes))
     with pytest.raises(ValueError, match="not after departure"):
         position_at(*VKO, VKO_DEP, *GYD, VKO_DEP + timedelta(minutes=minutes), VKO_DEP)
 
@@ -177,7 +229,7 @@ def test_distance_symmetry_and_zero() -> None:
 def test_zero_length_route() -> None:
     dep = VKO_DEP
     arr = dep + timedelta(minutes=47)
-    assert arc(*VKO, *VKO) == [VKO, VKO]
+    assert contact_arc(VKO, VKO) == [VKO, VKO]
 
     facts = flight_facts(*VKO, dep, *VKO, arr)
     assert facts.distance_km == 0.0
@@ -185,13 +237,14 @@ def test_zero_length_route() -> None:
     assert facts.plausible
     assert "zero-length route" in facts.reason and "return-to-base" in facts.reason
 
-    track = flight_track(*VKO, dep, *VKO, arr)
-    assert track[0] == TrackPoint(*VKO, dep)
-    assert track[-1] == TrackPoint(*VKO, arr)
-    assert len(track) == 11  # 47 min in 5-min steps -> 10 segments
-    for p in track:
-        assert p.lon == pytest.approx(VKO[0], abs=1e-9)
-        assert p.lat == pytest.approx(VKO[1], abs=1e-9)
+    coords, times = track(VKO, dep, VKO, arr)
+    assert (coords[0], times[0]) == (VKO, epoch_ms(dep))
+    assert (coords[-1], times[-1]) == (VKO, epoch_ms(arr))
+    assert len(coords) == len(times) == 11  # 47 min in 5-min steps -> 10 segments
+    assert [b - a for a, b in zip(times, times[1:], strict=False)] == [282_000] * 10
+    for lon, lat in coords:
+        assert lon == pytest.approx(VKO[0], abs=1e-9)
+        assert lat == pytest.approx(VKO[1], abs=1e-9)
 
     mid = position_at(*VKO, dep, *VKO, arr, dep + timedelta(minutes=20))
     assert mid == Position(VKO[0], VKO[1], 0.0)
@@ -203,7 +256,7 @@ def test_zero_length_route() -> None:
 
 
 def test_arc_spacing_and_endpoints() -> None:
-    pts = arc(*VKO, *GYD, max_step_km=100.0)
+    pts = contact_arc(VKO, GYD)
     assert pts[0] == VKO and pts[-1] == GYD
     assert len(pts) == 21  # ceil(1926 / 100) = 20 segments
     for (lo1, la1), (lo2, la2) in zip(pts, pts[1:], strict=False):
@@ -217,7 +270,7 @@ def test_arc_spacing_and_endpoints() -> None:
 
 
 def test_sydney_santiago_crosses_antimeridian() -> None:
-    pts = arc(*SYD, *SCL)
+    pts = contact_arc(SYD, SCL)
     lons = [lo for lo, _ in pts]
     assert lons[0] == SYD[0]
     assert lons[-1] == pytest.approx(SCL[0] + 360.0, abs=1e-9)  # 289.215
@@ -227,9 +280,12 @@ def test_sydney_santiago_crosses_antimeridian() -> None:
 
     dep = datetime(2025, 1, 1, 0, 0, tzinfo=UTC)
     arr = dep + timedelta(hours=12, minutes=40)
-    track = flight_track(*SYD, dep, *SCL, arr)
-    assert max_jump([p.lon for p in track]) <= 180.0
-    assert track[-1].lon == pytest.approx(SCL[0] + 360.0, abs=1e-9)
+    coords, times = track(SYD, dep, SCL, arr)
+    assert max_jump([lo for lo, _ in coords]) <= 180.0
+    assert coords[0] == SYD
+    assert coords[-1][0] == pytest.approx(SCL[0] + 360.0, abs=1e-9)
+    assert coords[-1][1] == SCL[1]
+    assert (times[0], times[-1]) == (epoch_ms(dep), epoch_ms(arr))
 
     parts = split_at_antimeridian(pts)
     assert len(parts) >= 2
@@ -271,18 +327,23 @@ def test_unwrap_lons() -> None:
 
 
 def test_track_matches_position_at_and_spacing() -> None:
-    track = flight_track(*VKO, VKO_DEP, *GYD, GYD_ARR, step_minutes=5.0, max_step_km=100.0)
-    assert len(track) == 33  # ceil(156 / 5) = 32 segments beat ceil(1926 / 100) = 20
-    assert track[0] == TrackPoint(*VKO, VKO_DEP)
-    assert track[-1] == TrackPoint(*GYD, GYD_ARR)
-    for a, b in zip(track, track[1:], strict=False):
-        assert timedelta(0) < b.time_utc - a.time_utc <= timedelta(minutes=5)
-        assert distance_km(a.lon, a.lat, b.lon, b.lat) <= 100.0 + 1e-6
-    for p in track:
-        assert p.time_utc.tzinfo is UTC
-        pos = position_at(*VKO, VKO_DEP, *GYD, GYD_ARR, p.time_utc)
-        assert lon_diff(pos.lon, p.lon) < 1e-9
-        assert pos.lat == pytest.approx(p.lat, abs=1e-9)
+    # the rule: vertices at most 5 min of flight time and 100 km apart
+    assert (geometry.TRACK_STEP_MINUTES, geometry.TRACK_STEP_KM) == (5.0, 100.0)
+    coords, times = track(VKO, VKO_DEP, GYD, GYD_ARR)
+    assert len(coords) == len(times) == 33  # ceil(156 / 5) = 32 segments beat ceil(1926 / 100)
+    assert (coords[0], utc_of(times[0])) == (VKO, VKO_DEP)
+    assert (coords[-1], utc_of(times[-1])) == (GYD, GYD_ARR)
+    for (lo1, la1), (lo2, la2), t1, t2 in zip(
+        coords, coords[1:], times, times[1:], strict=False
+    ):
+        assert 0 < t2 - t1 <= 5 * 60_000
+        assert distance_km(lo1, la1, lo2, la2) <= 100.0 + 1e-6
+    for (lon, lat), ms in zip(coords, times, strict=True):
+        at = utc_of(ms)
+        assert at.tzinfo is UTC
+        pos = position_at(*VKO, VKO_DEP, *GYD, GYD_ARR, at)
+        assert lon_diff(pos.lon, lon) < 1e-9
+        assert pos.lat == pytest.approx(lat, abs=1e-9)
 
 
 def test_position_at_clamping_and_heading() -> None:
@@ -311,7 +372,7 @@ def test_position_at_normalizes_longitude_across_antimeridian() -> None:
     assert any(p.lon < 0 for p in positions) and any(p.lon > 0 for p in positions)
 
 
-def test_arcs_batch_agrees_with_arc() -> None:
+def test_arcs_batch_agrees_with_pyproj_arc_by_arc() -> None:
     routes = [(VKO, GYD), (SYD, SCL), (NRT, ANC), (JFK, LHR), (GYD, VKO)]
     n = 50
     lon1 = [r[0][0] for r in routes]
@@ -322,11 +383,14 @@ def test_arcs_batch_agrees_with_arc() -> None:
     assert lons.shape == lats.shape == (len(routes), n)
     assert np.all(np.abs(np.diff(lons, axis=1)) <= 180.0)
     for i, (a, b) in enumerate(routes):
-        total = distance_km(*a, *b)
-        pts = arc(*a, *b, max_step_km=total / (n - 1) * (1 + 1e-9))
-        assert len(pts) == n
-        np.testing.assert_allclose(lons[i], [p[0] for p in pts], atol=1e-9, rtol=0)
-        np.testing.assert_allclose(lats[i], [p[1] for p in pts], atol=1e-9, rtol=0)
+        # each arc alone, by pyproj's own n equally spaced points (both ends included)
+        alone = GEOD.inv_intermediate(
+            *a, *b, npts=n, initial_idx=0, terminus_idx=0, return_back_azimuth=False
+        )
+        assert lons[i][0] == a[0] and lats[i][0] == a[1]
+        assert lon_diff(lons[i][-1], b[0]) < 1e-9 and lats[i][-1] == b[1]
+        np.testing.assert_allclose(lons[i], unwrap_lons(list(alone.lons)), atol=1e-9, rtol=0)
+        np.testing.assert_allclose(lats[i], list(alone.lats), atol=1e-9, rtol=0)
 
 
 def test_arcs_batch_scalar_and_validation() -> None:
@@ -371,14 +435,16 @@ def test_track_endpoints_are_airports(
     lon1: float, lat1: float, lon2: float, lat2: float, seconds: int
 ) -> None:
     arr = base_time + timedelta(seconds=seconds)
-    track = flight_track(lon1, lat1, base_time, lon2, lat2, arr)
-    first, last = track[0], track[-1]
-    assert abs(first.lon - lon1) < 1e-6 and abs(first.lat - lat1) < 1e-6
-    assert lon_diff(last.lon, lon2) < 1e-6 and abs(last.lat - lat2) < 1e-6
-    assert first.time_utc == base_time and last.time_utc == arr
-    assert max_jump([p.lon for p in track]) <= 180.0
-    times = [p.time_utc for p in track]
-    assert times == sorted(times)
+    coords, times = track((lon1, lat1), base_time, (lon2, lat2), arr)
+    (first_lon, first_lat), (last_lon, last_lat) = coords[0], coords[-1]
+    assert first_lon == lon1 and first_lat == lat1  # exactly the airports
+    assert lon_diff(last_lon, lon2) < 1e-9 and last_lat == lat2
+    assert times[0] == epoch_ms(base_time) and times[-1] == epoch_ms(arr)
+    assert max_jump([lo for lo, _ in coords]) <= 180.0
+    steps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert all(0 <= s <= 5 * 60_000 for s in steps)  # in order, at most 5 min apart
+    for (lo1, la1), (lo2, la2) in zip(coords, coords[1:], strict=False):
+        assert distance_km(lo1, la1, lo2, la2) <= 100.0 + 1e-6  # and at most 100 km
 
 
 @settings(max_examples=200, deadline=None)

@@ -249,3 +249,66 @@ def _doc_layers() -> list[list[str]]:
 
 def test_the_architecture_document_draws_the_same_layers() -> None:
     assert _doc_layers() == [list(layer) for layer in LAYERS]
+
+
+_LOADERS = frozenset({"import_module", "__import__", "run_module", "run_path"})
+
+
+def benchmark_imports(root: Path = ROOT) -> list[str]:
+    """Every import of ``benchmarks/`` by a file under ``tests/``, as ``FILE:LINE: what``: an
+    import statement wherever it is written (top, function, ``TYPE_CHECKING``), or a module or
+    path starting with ``benchmarks`` given to importlib, ``__import__`` or runpy. The tests
+    depend on nothing there: what a benchmark and a test share lives in ``tests/``."""
+    out: list[str] = []
+    for path in sorted((root / "tests").rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=rel)
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            elif isinstance(node, ast.Call) and node.args:
+                func = node.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                first = node.args[0]
+                if called in _LOADERS and isinstance(first, ast.Constant):
+                    names = [str(first.value)]
+            for name in names:
+                if re.match(r"benchmarks(?:$|[./\\])", name):
+                    out.append(f"{rel}:{node.lineno}: imports {name}")
+    return out
+
+
+def test_no_test_imports_the_benchmarks() -> None:
+    found = benchmark_imports()
+    assert not found, "tests import benchmarks/ (move what they share into tests/):\n" + "\n".join(
+        found
+    )
+
+
+def test_the_benchmark_check_sees_every_kind_of_import(tmp_path: Path) -> None:
+    (tmp_path / "tests" / "sub").mkdir(parents=True)
+    (tmp_path / "tests" / "test_a.py").write_text(
+        "import benchmarks.load_app\n"
+        "from benchmarks import generate\n"
+        "import benchmarking_notes, tests.appserver\n"  # other names: not the benchmarks
+        "def f():\n"
+        "    from benchmarks.load_app import serve_app\n"
+        "    importlib.import_module('benchmarks.load_app')\n"
+        "    runpy.run_path('benchmarks/load_app.py')\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "tests" / "sub" / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import benchmarks\n",
+        encoding="utf-8",
+    )
+    assert benchmark_imports(tmp_path) == [
+        "tests/sub/b.py:3: imports benchmarks",
+        "tests/test_a.py:1: imports benchmarks.load_app",
+        "tests/test_a.py:2: imports benchmarks",
+        "tests/test_a.py:5: imports benchmarks.load_app",
+        "tests/test_a.py:6: imports benchmarks.load_app",
+        "tests/test_a.py:7: imports benchmarks/load_app.py",
+    ]

@@ -6,41 +6,19 @@ words, the first one is chosen and drawn beside the claim, then written into the
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from benchmarks.load_app import ServerError, serve_app
 from tests.conftest import open_offline
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-START_TIMEOUT_S = 300  # a guard against a hang, not a budget
-WAIT_MS = 180_000  # the same: the demo store is built on the first click
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    cache = tmp_path_factory.mktemp("cache")
-    before = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = str(cache)  # the server's demo store: in the test's folder
-    try:
-        with serve_app(log, start_timeout_s=START_TIMEOUT_S) as url:
-            yield url
-    except ServerError as exc:
-        pytest.fail(str(exc))
-    finally:
-        if before is None:
-            os.environ.pop("XDG_CACHE_HOME", None)
-        else:
-            os.environ["XDG_CACHE_HOME"] = before
+WAIT_MS = 180_000  # a guard against a hang, not a budget (the demo store: first click)
 
 
 def test_find_the_aircraft_choose_draw_and_download(

@@ -14,7 +14,7 @@ input.
 
 from __future__ import annotations
 
-from geo.io.csvfile import Table, read_records, read_table, split_list, split_lists
+from geo.io.csvfile import Table, read_records, split_list, split_lists
 from geo.io.events import load_events
 from geo.io.reference import load_airports, load_places
 from geo.io.rules import BULK_TIMES, CHECKS
@@ -32,7 +32,6 @@ __all__ = [
     "load_events",
     "load_places",
     "read_records",
-    "read_table",
     "split_list",
     "split_lists",
     "too_big_message",

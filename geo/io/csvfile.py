@@ -55,19 +55,6 @@ class Table:
         ]
 
 
-def read_table(
-    source: Source,
-    name: str,
-    columns: Sequence[str],
-    problems: list[Problem],
-    *,
-    optional: Sequence[str] = (),
-) -> list[Row]:
-    """Rows of a CSV file as ``(line, {column: text})``, after checking its shape (flagged
-    rows too: the caller decides what a flagged row defines, see :class:`Table`)."""
-    return read_records(source, name, columns, problems, optional=optional).rows()
-
-
 def read_records(
     source: Source,
     name: str,
