@@ -659,11 +659,12 @@ def main_area(dataset: Dataset, view: View) -> None:
     if ss.pop("fit_preset", False) and shown_ids:  # a preset: the map around its events
         focus = shown_ids[:MAX_FOCUS]
     picked = [shown_ids.index(i) for i in s.selected if i in here]
+    document = html.decode("utf-8")
     GEO_MAP(
-        html=html.decode("utf-8"), height=MAP_HEIGHT,
+        html=document, height=MAP_HEIGHT,
         focus={"ids": focus} if focus else None,
         query=urlencode(appstate.view_to_query(view)), key="map", default=None,
-        csp=appstate.map_policy(view.basemap),
+        csp=appstate.map_policy(view.basemap, document),
     )
     flights = [ev for ev in events if ev.is_flight]
     if flights:

@@ -4,6 +4,8 @@ browser checks are in test_app_upload_browser.py)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from typing import Any
@@ -12,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.appstate import WORD_JOINER, map_policy, md_text
+from geo.appstate import WORD_JOINER, map_policy, md_text, script_hashes
 from tests.test_app import APP, events_csv, run_ok, shipped_rows, shown
 
 # GitHub-flavoured Markdown's autolink literals (mdast-util-gfm-autolink-literal, which
@@ -50,13 +52,21 @@ def test_no_text_is_auto_linked(text: str) -> None:
 
 
 def test_the_map_policy_allows_tiles_only_with_tiles() -> None:
-    tiles, outlines = map_policy("tiles"), map_policy("outlines")
+    document = "<html><head><script>var a = 1;\r\n</script></head><body>" \
+        '<script type="text/javascript">var b = 2;</script><script>var a = 1;\n</script></body>'
+    tiles, outlines = map_policy("tiles", document), map_policy("outlines", document)
     assert "tile.openstreetmap.org" in tiles and "tile.openstreetmap.org" not in outlines
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(text).digest()).decode() + "'"
+        for text in (b"var a = 1;\n", b"var b = 2;")  # the parser's line breaks; each once
+    ]
     for policy in (tiles, outlines):
         directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
         assert directives["default-src"] == "'none'"
-        assert directives["script-src"] == "'unsafe-inline'"  # no URL, no eval
+        assert directives["script-src"] == " ".join(hashes)  # its own scripts: no injected one,
+        # no inline handler, no URL, no eval
         assert "connect-src" not in directives and "frame-src" not in directives
+    assert "script-src 'none'" in map_policy("outlines", "<p>no script</p>")
 
 
 def test_the_app_sends_the_policy_with_the_map() -> None:
@@ -66,7 +76,9 @@ def test_the_app_sends_the_policy_with_the_map() -> None:
     at.query_params["basemap"] = "outlines"
     run_ok(at)
     (frame,) = at.get("component_instance")
-    assert json.loads(frame.proto.json_args)["csp"] == map_policy("outlines")
+    args = json.loads(frame.proto.json_args)
+    assert args["csp"] == map_policy("outlines", args["html"])
+    assert len(script_hashes(args["html"])) >= 2  # the page's scripts, each by its hash
 
 
 def test_a_url_in_an_uploaded_title_is_shown_as_text_in_the_app() -> None:

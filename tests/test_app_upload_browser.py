@@ -100,6 +100,22 @@ PROBE = """url => new Promise(resolve => {
 })"""
 
 
+INJECT = """() => new Promise(resolve => {
+  const seen = [];
+  document.addEventListener("securitypolicyviolation", e => {
+    seen.push(e.effectiveDirective);
+    if (seen.length === 2) resolve([...seen.sort(), window.__injected === true]);
+  });
+  const script = document.createElement("script");
+  script.textContent = "window.__injected = true;";
+  document.body.appendChild(script);
+  const img = document.createElement("img");
+  img.setAttribute("onerror", "window.__injected = true;");
+  img.src = "data:,x";
+  document.body.appendChild(img);
+})"""
+
+
 def map_frame(page: Any) -> Any:
     deadline = time.monotonic() + MAP_TIMEOUT_S
     while True:
@@ -114,36 +130,40 @@ def map_frame(page: Any) -> Any:
 
 
 def test_the_map_frame_is_held_to_its_policy(browser: Any, app_url: str) -> None:
-    """The map's document carries the app's content security policy: no request but its own
-    (and the tile server's with the tiles basemap). The frame is not sandboxed: a sandboxed
-    map frame made Chromium drop the app's downloads (see geo/static/component/index.html)."""
-    from geo.appstate import map_policy
-
+    """The map's document carries the app's content security policy: its own scripts by
+    their hashes and nothing else runs (a script or inline handler put into the document is
+    refused), no request but its own (and the tile server's with the tiles basemap). The
+    frame is not sandboxed: in Chromium a sandboxed map frame made the first click on a
+    download button do nothing (see geo/static/component/index.html)."""
     state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"))
     page = state.page
     console: list[str] = []
     page.on("console", lambda msg: console.append(msg.text))
+    meta = ("() => document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]')"
+            ".content")
     try:
         page.goto(app_url + "?basemap=outlines", wait_until="domcontentloaded")
         frame = map_frame(page)
-        policy = frame.evaluate(
-            "() => document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]')"
-            ".content")
-        assert policy == map_policy("outlines")
+        policy = frame.evaluate(meta)
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+        scripts = directives["script-src"].split()
+        assert scripts and all(s.startswith("'sha256-") for s in scripts), policy
+        assert "tile.openstreetmap" not in policy
         # outlines only: not even the tile server; nothing else ever
         for url in ("https://tile.openstreetmap.org/0/0/0.png", "https://evil.example/x.png"):
             assert frame.evaluate(PROBE, url) == url
+        # a script that got into the document does not run, nor does an inline handler
+        assert frame.evaluate(INJECT) == ["script-src-attr", "script-src-elem", False]
         assert frame.locator(".leaflet-container").count() == 1  # and the map works under it
 
         page.goto(app_url + "?basemap=tiles", wait_until="domcontentloaded")  # tiles allowed
         frame = map_frame(page)
-        assert frame.evaluate(
-            "() => document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]')"
-            ".content") == map_policy("tiles")
+        assert "tile.openstreetmap.org" in frame.evaluate(meta)
         assert frame.evaluate(PROBE, "https://evil.example/y.png") == "https://evil.example/y.png"
         assert state.errors == [], state.errors
         violations = [t for t in console if "Content Security Policy" in t
-                      and "evil.example" not in t and "tile.openstreetmap" not in t]
+                      and "evil.example" not in t and "tile.openstreetmap" not in t
+                      and "script" not in t]
         assert violations == [], violations
     finally:
         page.context.close()

@@ -67,7 +67,8 @@ def test_the_component_shows_focuses_and_reports(browser: Any, tmp_path: Path) -
     try:
         page.goto(harness.as_uri())
         page.wait_for_function("window.sent.some(m => m.type === 'streamlit:componentReady')")
-        policy = map_policy("tiles")  # the app's policy for this document: it works under it
+        policy = map_policy("tiles", html)  # the app's policy for this document: it works
+        # under it
         page.evaluate("args => window.render(args)", {"html": html, "height": 650, "csp": policy})
         page.wait_for_function("window.sent.some(m => m.type === 'streamlit:setFrameHeight')")
         frame = None
@@ -120,8 +121,8 @@ def test_the_component_shows_focuses_and_reports(browser: Any, tmp_path: Path) -
             "window.states.some(s => decodeURIComponent(s).includes('t=2025-03-14T00:12'))"
         )
         other = export(data.events[:20], "html", views=data.views).decode("utf-8")
-        page.evaluate("args => window.render(args)",
-                      {"html": other, "height": 650, "csp": policy})
+        page.evaluate("args => window.render(args)",  # each document with its own policy
+                      {"html": other, "height": 650, "csp": map_policy("tiles", other)})
         frame = None
         for _ in range(100):
             frame = _map_frame(page)

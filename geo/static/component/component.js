@@ -91,9 +91,9 @@
     } catch (e) { /* a parent of another origin: Streamlit's own update stands */ }
   }
 
-  // The document with the app's content security policy (geo.appstate.map_policy) as its
-  // first element: it binds everything the document loads or runs after it. The frame is
-  // not sandboxed besides (index.html says why): the policy is the guard.
+  // The document with the app's content security policy (geo.appstate.map_policy: its own
+  // scripts by their hashes) as its first element: it binds everything the document loads or
+  // runs after it. The frame is not sandboxed besides (index.html says why).
   function withPolicy(html, csp) {
     if (typeof csp !== "string" || !csp) return html;
     var meta = '<meta http-equiv="Content-Security-Policy" content="' +
