@@ -56,7 +56,7 @@
   GEO.Labels.prototype._markerRadii = function () {
     var out = {}, m = this.m, mk = m.meta.style.mark;
     (this.layers.clusters || []).forEach(function (c) {
-      var r = c.n > 1 ? mk.cluster_radius + 2 * Math.log10(c.n) + 2 : mk.precedent_radius;
+      var r = c.n > 1 ? GEO.clusterRadius(mk, c.n) + 2 : mk.precedent_radius;
       c.places.forEach(function (k) { out[m.places.lat[k] + "," + m.places.lon[k]] = r; });
     });
     return out;
