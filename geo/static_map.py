@@ -5,8 +5,10 @@ the markers, the aircraft, a legend, a title and the attribution, in the page's 
 
 At the moment ``at`` an event is, by the page's one rule (:func:`geo.timeline.exclusive_end`):
 *not yet* (``at < start``: not drawn), *possibly under way* (``start <= at < exclusive_end``:
-a hollow marker, a flight's track flown up to the aircraft) or *done* (drawn full). Events at
-one spot are one marker with their count, as on the page. Longitude and latitude are drawn
+a hollow marker, a flight's track flown up to the aircraft) or *done* (drawn full). Events are
+grouped into markers by the page's rule (:func:`clusters_at`: the places in one cell of a
+:data:`geo.style.CLUSTER_CELL_PX` screen grid at the image's zoom are one marker with their
+count, sized by :func:`geo.style.cluster_radius`). Longitude and latitude are drawn
 equirectangular, stretched by 1/cos of the middle latitude, as geopandas draws WGS84.
 
 The output is deterministic: fonts as paths in SVG with a fixed hash salt, no dates or
@@ -18,6 +20,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Literal
@@ -27,7 +30,7 @@ from geo.labels import COUNTRY_MAX_ZOOM, PLACE_OFFSETS, country_labels, place, p
 from geo.layers import precedent_ids
 from geo.model import Event, MapView
 from geo.options import ImageFormat
-from geo.style import KIND_STYLE, MARK, STATUS_STYLE
+from geo.style import CLUSTER_CELL_PX, KIND_STYLE, MARK, STATUS_STYLE, cluster_radius
 from geo.timeline import exclusive_end
 from geo.tracks.link import aircraft_at
 from geo.vertices import split_lines
@@ -53,6 +56,54 @@ def default_time(events: Sequence[Event], views: Sequence[MapView] = ()) -> date
     if events:
         return max(exclusive_end(e) for e in events)
     return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """One marker of the image: the events of the places that share a grid cell."""
+
+    lon: float  # where it sits: its busiest place (a real spot, not a centroid in the sea)
+    lat: float
+    places: tuple[tuple[float, float], ...]  # (lon, lat) of each, the busiest first
+    events: tuple[Event, ...]  # in the order given
+
+
+def _world_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """Web Mercator pixel at ``zoom`` (256 px for the world at 0), as the page projects."""
+    s = math.sin(math.radians(min(max(lat, -85.0511), 85.0511)))
+    size = 256 * 2**zoom
+    return ((lon + 180) / 360 * size,
+            (0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)) * size)
+
+
+def clusters_at(
+    events: Sequence[Event], zoom: float, cell_px: float = CLUSTER_CELL_PX
+) -> list[Cluster]:
+    """The page's markers (``GEO.cluster``) at ``zoom``: the events' places (destinations)
+    that fall in one cell of a ``cell_px`` grid of Web Mercator pixels are one marker, which
+    sits on its busiest place (the first such place on a tie). Events at one place are always
+    together; nearby places join as the map zooms out."""
+    at_place: dict[tuple[float, float], list[Event]] = {}
+    for ev in events:
+        at_place.setdefault((ev.destination.lon, ev.destination.lat), []).append(ev)
+    cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    for spot in at_place:
+        x, y = _world_px(spot[0], spot[1], zoom)
+        cells.setdefault((math.floor(x / cell_px), math.floor(y / cell_px)), []).append(spot)
+    out = []
+    for spots in cells.values():
+        spots.sort(key=lambda s: -len(at_place[s]))  # stable: the first place on a tie
+        members = {id(e) for s in spots for e in at_place[s]}
+        out.append(Cluster(spots[0][0], spots[0][1], tuple(spots),
+                           tuple(e for e in events if id(e) in members)))
+    return out
+
+
+def image_zoom(width_px: float, dpi: float, lon_span: float) -> float:
+    """The page's zoom for a map ``width_px`` image pixels wide at ``dpi`` that shows
+    ``lon_span`` degrees: the page's CSS pixels are :data:`PX_PT` points."""
+    css_px = width_px * 72 / (dpi * PX_PT)
+    return math.log2(css_px * 360 / (256 * max(lon_span, 1e-6)))
 
 
 @lru_cache(maxsize=1)
@@ -178,8 +229,10 @@ def map_figure(
         ax.set_ylabel("")
         _draw_arcs(ax, shown)
         _draw_flights(ax, shown, at)
-        _draw_markers(ax, [e for e in shown if not e.is_flight], at, precedents)
-        _draw_labels(ax, events, shown, precedents, (minlon, minlat, maxlon, maxlat))
+        zoom = image_zoom(box[2] * size[0], dpi, maxlon - minlon)
+        clusters = clusters_at([e for e in shown if not e.is_flight], zoom)
+        _draw_markers(ax, clusters, at, precedents)
+        _draw_labels(ax, events, clusters, precedents, (minlon, minlat, maxlon, maxlat))
         _legend(fig, shown, precedents, Line2D)
         fig.text(0.01, 0.955, heading, fontsize=11, weight="bold", va="center")
         fig.text(0.01, 0.915, f"{at.astimezone(UTC):%d %b %Y, %H:%M} UTC · {len(shown)} of "
@@ -274,21 +327,26 @@ def _draw_trail(ax: Any, ev: Event, at: datetime) -> None:
                 * PX_PT, solid_capstyle="butt", zorder=5.5)
 
 
+def _marker_radius(cluster: Cluster, precedents: set[str]) -> float:
+    """The px radius of the marker drawn for ``cluster``, its precedent ring included."""
+    n = len(cluster.events)
+    radius = cluster_radius(n) if n > 1 else MARK.radius
+    if any(e.id in precedents for e in cluster.events):
+        radius += MARK.precedent_radius - MARK.radius
+    return radius
+
+
 def _draw_markers(
-    ax: Any, events: Sequence[Event], at: datetime, precedents: set[str]
+    ax: Any, clusters: Sequence[Cluster], at: datetime, precedents: set[str]
 ) -> None:
-    spots: dict[tuple[float, float], list[Event]] = {}
-    for ev in events:
-        spots.setdefault((ev.destination.lon, ev.destination.lat), []).append(ev)
-    for (lon, lat), here in sorted(spots.items()):
+    for cluster in sorted(clusters, key=lambda c: (c.lon, c.lat)):
+        lon, lat, here = cluster.lon, cluster.lat, cluster.events
         if any(e.id in precedents for e in here):  # the ring stays outside a cluster too
-            extra = MARK.precedent_radius - MARK.radius
-            radius = (MARK.cluster_radius if len(here) > 1 else MARK.radius) + extra
-            ax.scatter([lon], [lat], s=(2 * radius * PX_PT) ** 2,
+            ax.scatter([lon], [lat], s=(2 * _marker_radius(cluster, precedents) * PX_PT) ** 2,
                        facecolor="none", edgecolor=MARK.precedent_ring,
                        linewidth=MARK.precedent_weight * PX_PT, zorder=8.6)
-        if len(here) > 1:  # several events at one spot: one marker with their count
-            ax.scatter([lon], [lat], s=(2 * MARK.cluster_radius * PX_PT) ** 2,
+        if len(here) > 1:  # several events: one marker with their count
+            ax.scatter([lon], [lat], s=(2 * cluster_radius(len(here)) * PX_PT) ** 2,
                        facecolor=MARK.cluster_fill, edgecolor=MARK.cluster_color,
                        linewidth=MARK.weight * PX_PT, zorder=8)
             ax.text(lon, lat, str(len(here)), ha="center", va="center", fontsize=6,
@@ -312,7 +370,7 @@ COUNTRY_PT = 5.5
 
 
 def _draw_labels(
-    ax: Any, events: Sequence[Event], shown: Sequence[Event], precedents: set[str],
+    ax: Any, events: Sequence[Event], clusters: Sequence[Cluster], precedents: set[str],
     extent: tuple[float, ...],
 ) -> None:
     """The page's names (:mod:`geo.labels`): the places the events name, and the countries
@@ -337,17 +395,10 @@ def _draw_labels(
     countries = [lb for lb in country_labels() if inside(lb.lon, lb.lat)]
     if zoom > COUNTRY_MAX_ZOOM:
         countries = []
-    spots: dict[tuple[float, float], list[Event]] = {}
-    for ev in shown:
-        if not ev.is_flight:
-            spots.setdefault((ev.destination.lon, ev.destination.lat), []).append(ev)
+    marker_at = {spot: _marker_radius(c, precedents) for c in clusters for spot in c.places}
 
     def radius_px(lon: float, lat: float) -> float:  # the marker drawn there (_draw_markers)
-        here = spots.get((lon, lat), [])
-        r = MARK.cluster_radius if len(here) > 1 else MARK.radius
-        if any(e.id in precedents for e in here):
-            r += MARK.precedent_radius - MARK.radius
-        return float((r + 2) * PX_PT * px_per_pt)
+        return float((marker_at.get((lon, lat), MARK.radius) + 2) * PX_PT * px_per_pt)
 
     taken = []
     options: list[list[tuple[float, float, float, float]]] = []

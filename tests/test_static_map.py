@@ -132,3 +132,41 @@ def test_the_image_names_places_and_countries() -> None:
     texts = _texts(render_image(data.events, at=MID_FLIGHT, fmt="svg", views=data.views))
     assert {"Baku", "Moscow", "Yerevan"} <= set(texts)
     assert {"Georgia", "Ukraine", "Belarus"} <= set(texts)
+
+
+NEAR_BAKU = (
+    "a,meeting,A,2017-02-16,,,Baku,,reported,s,\n"
+    "b,visit,B,2018-02-16,,Moscow,Baku,,reported,s,\n"
+    "c,meeting,C,2019-02-16,,,GYD,,reported,s,\n"  # the airport, about 15 km from the city
+    "d,call,D,2019-03-16,,Baku,Moscow,,reported,s,\n"
+)
+
+
+def test_markers_are_grouped_by_the_pages_grid() -> None:
+    """The page's rule (GEO.cluster on CLUSTER_CELL_PX = 44 px cells of Web Mercator pixels):
+    Baku and its airport are 112 px apart at zoom 10 (two markers), 28 px at zoom 8 (one)."""
+    from geo.static_map import clusters_at, image_zoom
+
+    events = events_from_csv(NEAR_BAKU)
+    wide = clusters_at(events, 8)
+    assert [[e.id for e in c.events] for c in wide] == [["a", "b", "c"], ["d"]]
+    assert (wide[0].lon, wide[0].lat) == (49.892, 40.378)  # on its busiest place, Baku
+    assert wide[0].places == ((49.892, 40.378), (50.0467, 40.4675))
+    close = clusters_at(events, 10)
+    assert [[e.id for e in c.events] for c in close] == [["a", "b"], ["c"], ["d"]]
+    # an image 1152 px wide at 200 dpi is 553 page pixels: 36° across is zoom 4.43
+    assert image_zoom(1152, 200, 36.0) == pytest.approx(4.4330, abs=1e-4)
+
+
+def test_the_image_draws_the_pages_markers_and_their_counts() -> None:
+    from geo.style import cluster_radius
+
+    events = events_from_csv(NEAR_BAKU)
+    at = datetime(2020, 1, 1, tzinfo=UTC)
+    def counts(extent: tuple[float, float, float, float]) -> list[str]:
+        svg = render_image(events, at=at, fmt="svg", extent=extent)
+        return [text for text in _texts(svg) if text.isdigit()]
+
+    assert counts((20.0, 30.0, 70.0, 65.0)) == ["3"]  # Baku and its airport: one marker of 3
+    assert counts((49.6, 40.2, 50.3, 40.6)) == ["2"]  # apart: 2 at Baku, the airport's own
+    assert cluster_radius(1) == 13.0 and cluster_radius(100) == 17.0  # the page's size
