@@ -30,7 +30,14 @@ from geo.labels import COUNTRY_MAX_ZOOM, PLACE_OFFSETS, country_labels, place, p
 from geo.layers import precedent_ids
 from geo.model import Event, MapView
 from geo.options import ImageFormat
-from geo.style import CLUSTER_CELL_PX, KIND_STYLE, MARK, STATUS_STYLE, cluster_radius
+from geo.style import (
+    CLUSTER_CELL_PX,
+    KIND_STYLE,
+    MARK,
+    STATUS_STYLE,
+    altitude_band_color,
+    cluster_radius,
+)
 from geo.timeline import exclusive_end
 from geo.tracks.link import aircraft_at
 from geo.vertices import split_lines
@@ -270,10 +277,15 @@ def _draw_flights(ax: Any, shown: Sequence[Event], at: datetime) -> None:
         ev = flights[i]
         ks, st = KIND_STYLE["flight"], STATUS_STYLE[ev.status]
         o, d = ev.origin[0], ev.destination
+        first, end = int(tracks.offsets[j]), int(tracks.offsets[j + 1])
+        profile = None  # a recorded track's times and altitudes: its runs coloured by altitude
+        if ev.recorded is not None and tracks.times_ms is not None and tracks.alt_ft is not None:
+            profile = (tracks.times_ms[first:end], tracks.alt_ft[first:end])
         for p in parts.parts_of(j):
             a, b = parts.vertices_of(p)
             lons, lats = parts.lons[a:b], parts.lats[a:b]
-            ax.plot(lons, lats, color=MARK.route_color, alpha=MARK.route_opacity,
+            route = MARK.recorded_color if profile is not None else MARK.route_color
+            ax.plot(lons, lats, color=route, alpha=MARK.route_opacity,
                     linewidth=MARK.route_weight * PX_PT,
                     linestyle=_dashes(MARK.route_dash, MARK.route_weight), zorder=4)
             assert parts.times_ms is not None
@@ -287,6 +299,11 @@ def _draw_flights(ax: Any, shown: Sequence[Event], at: datetime) -> None:
                     ys.append(pos.lat)
                 ax.plot(xs, ys, color=ks.color, alpha=st.opacity,
                         linewidth=ks.weight * PX_PT, solid_capstyle="round", zorder=5)
+                if profile is not None:
+                    # the piece to the aircraft ends at its segment's next fix's time, so it
+                    # takes the whole segment's colour, as on the page
+                    times = parts.times_ms[a:b][: len(xs)].tolist()
+                    _draw_altitude_runs(ax, xs, ys, times, *profile)
         for loc in (o, d):
             ax.scatter([loc.lon], [loc.lat], s=(2 * MARK.airport_radius * PX_PT) ** 2,
                        facecolor=MARK.airport_fill, edgecolor=ks.color,
@@ -301,6 +318,53 @@ def _draw_flights(ax: Any, shown: Sequence[Event], at: datetime) -> None:
             ax.scatter([pos.lon], [pos.lat], marker=plane,
                        s=(MARK.aircraft_size_px * PX_PT) ** 2, color=MARK.aircraft_color,
                        edgecolor="white", linewidth=0.6, zorder=9)
+
+
+def altitude_at(times_ms: Any, alt_ft: Any, t_ms: float) -> float:
+    """A recorded track's altitude at ``t_ms``, the page's ``GEO.altitudeAt``: linear in time
+    between its fixes, the nearer fix's beyond them, the known one beside an unknown (NaN)."""
+    import numpy as np
+
+    n = len(times_ms)
+    hi = int(np.searchsorted(times_ms, t_ms, side="left"))
+    if n == 0:
+        return math.nan
+    if hi <= 0:
+        return float(alt_ft[0])
+    if hi >= n:
+        return float(alt_ft[n - 1])
+    p, q = float(alt_ft[hi - 1]), float(alt_ft[hi])
+    if math.isnan(p) or math.isnan(q):
+        return q if math.isnan(p) else p
+    u = (t_ms - times_ms[hi - 1]) / max(1, times_ms[hi] - times_ms[hi - 1])
+    return p + (q - p) * float(u)
+
+
+def altitude_runs(
+    xs: Sequence[float], ys: Sequence[float], times: Sequence[float], times_ms: Any, alt_ft: Any
+) -> list[tuple[str, list[float], list[float]]]:
+    """A recorded track's path ``xs, ys`` (vertex times ``times``, ms) in runs of one colour,
+    the page's ``GEO.altitudeRuns``: each segment coloured by the recorded altitude at its
+    middle time (:func:`altitude_at`) in the page's 1,000 ft bands
+    (:func:`geo.style.altitude_band_color`): ``[(colour, lons, lats), ...]``."""
+    runs: list[tuple[str, list[float], list[float]]] = []
+    for q in range(len(xs) - 1):
+        color = altitude_band_color(altitude_at(times_ms, alt_ft, (times[q] + times[q + 1]) / 2))
+        if not runs or runs[-1][0] != color:
+            runs.append((color, [xs[q]], [ys[q]]))
+        runs[-1][1].append(xs[q + 1])
+        runs[-1][2].append(ys[q + 1])
+    return runs
+
+
+def _draw_altitude_runs(
+    ax: Any, xs: Sequence[float], ys: Sequence[float], times: Sequence[float], times_ms: Any,
+    alt_ft: Any,
+) -> None:
+    width = KIND_STYLE["flight"].weight * PX_PT
+    for color, lons, lats in altitude_runs(xs, ys, times, times_ms, alt_ft):
+        ax.plot(lons, lats, color=color, alpha=MARK.altitude_run_opacity, linewidth=width,
+                solid_capstyle="round", zorder=5.2)
 
 
 def _draw_trail(ax: Any, ev: Event, at: datetime) -> None:
@@ -457,8 +521,15 @@ def _fill(
     return cx - half_w, cy - half_h, cx + half_w, cy + half_h
 
 
+ALTITUDE_LEGEND_FT = (0, 10_000, 20_000, 30_000, 40_000)  # the page's legend's stops
+ALTITUDE_LEGEND = "recorded altitude, 0 → 40,000 ft"  # orange, green, blue, magenta
+
+
 def _legend(fig: Any, shown: Sequence[Event], precedents: set[str], line2d: Any) -> None:
-    handles = []
+    from matplotlib.legend_handler import HandlerTuple
+
+    handles: list[Any] = []
+    labels_of: dict[int, str] = {}
     for kind in KIND_STYLE:
         if any(e.kind == kind for e in shown):
             ks = KIND_STYLE[kind]
@@ -469,6 +540,13 @@ def _legend(fig: Any, shown: Sequence[Event], precedents: set[str], line2d: Any)
                               linewidth=MARK.route_weight * PX_PT,
                               linestyle=_dashes(MARK.route_dash, MARK.route_weight),
                               label="a flight's route ahead (faint)"))
+    if any(e.is_flight and e.recorded is not None for e in shown):  # tar1090's colours
+        handles.append(tuple(
+            line2d([], [], color=altitude_band_color(ft), linewidth=KIND_STYLE["flight"].weight
+                   * PX_PT, alpha=MARK.altitude_run_opacity)
+            for ft in ALTITUDE_LEGEND_FT
+        ))
+        labels_of[len(handles) - 1] = ALTITUDE_LEGEND
     for status, st in STATUS_STYLE.items():
         if any(e.status == status for e in shown):
             handles.append(line2d([], [], marker="o", linestyle="none", markersize=6,
@@ -484,5 +562,7 @@ def _legend(fig: Any, shown: Sequence[Event], precedents: set[str], line2d: Any)
                               markerfacecolor="none", markeredgecolor=MARK.precedent_ring,
                               markeredgewidth=MARK.precedent_weight * PX_PT,
                               label="earlier meeting where a flight lands"))
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.745, 0.88), fontsize=6,
+    labels = [labels_of.get(k) or h.get_label() for k, h in enumerate(handles)]
+    fig.legend(handles=handles, labels=labels, handler_map={tuple: HandlerTuple(ndivide=None,
+               pad=0)}, loc="upper left", bbox_to_anchor=(0.745, 0.88), fontsize=6,
                frameon=False, labelspacing=0.7, handlelength=2.6)

@@ -13,6 +13,7 @@ import pytest
 
 from geo.export import export
 from geo.static_map import _fill, default_time, render_image, state_at
+from geo.timeline import exclusive_end
 from tests.corpora import CORPORA
 from tests.helpers import events_from_csv
 
@@ -170,3 +171,62 @@ def test_the_image_draws_the_pages_markers_and_their_counts() -> None:
     assert counts((20.0, 30.0, 70.0, 65.0)) == ["3"]  # Baku and its airport: one marker of 3
     assert counts((49.6, 40.2, 50.3, 40.6)) == ["2"]  # apart: 2 at Baku, the airport's own
     assert cluster_radius(1) == 13.0 and cluster_radius(100) == 17.0  # the page's size
+
+
+def test_a_recorded_tracks_altitude_is_the_pages_scale() -> None:
+    """The page's band lookup (GEO.altitudeColor, GEO.altitudeAt) on geo.style's one table."""
+    import math
+
+    from geo.static_map import altitude_at, altitude_runs
+    from geo.style import ALTITUDE_UNKNOWN, altitude_band_color, altitude_color
+
+    assert altitude_band_color(0) == altitude_color(0) == "#f05a0f"  # orange on the ground
+    assert altitude_band_color(400) == "#f05a0f"  # the nearest 1,000 ft band
+    assert altitude_band_color(10_000) == altitude_color(10_000) == "#24c50d"  # green
+    assert altitude_band_color(40_000) == altitude_color(40_000) == "#ce0dce"  # magenta
+    assert altitude_band_color(99_999) == altitude_color(51_000)  # the top band above it
+    assert altitude_band_color(math.nan) == altitude_band_color(-1) == ALTITUDE_UNKNOWN
+    times, alts = [0, 1000, 2000], [1000.0, 3000.0, math.nan]
+    assert altitude_at(times, alts, 500) == 2000.0  # linear in time
+    assert altitude_at(times, alts, 1500) == 3000.0  # the known one beside an unknown
+    assert altitude_at(times, alts, -5) == 1000.0 and math.isnan(altitude_at(times, alts, 9e9))
+    runs = altitude_runs([0, 1, 2, 3], [0, 0, 0, 0], [0, 1000, 2000, 3000],
+                         [0, 1000, 2000, 3000], [0.0, 200.0, 30_000.0, 30_000.0])
+    assert runs == [("#f05a0f", [0, 1], [0, 0]),  # 100 ft at its middle
+                    (altitude_band_color(15_100), [1, 2], [0, 0]),
+                    (altitude_band_color(30_000), [2, 3], [0, 0])]
+
+
+def test_the_image_colours_a_recorded_track_by_altitude() -> None:
+    from pathlib import Path
+
+    from geo import geometry
+    from geo.dataset import load_dataset
+    from geo.static_map import altitude_runs
+    from geo.style import MARK, altitude_color
+
+    track = Path(__file__).parent / "data" / "frozen" / "synthetic-trace_full_n103wg.json"
+    events = load_dataset(tracks=[track]).events
+    (flight,) = [e for e in events if e.recorded is not None]
+    lines = geometry.flight_tracks([flight])
+    assert lines.times_ms is not None and lines.alt_ft is not None
+    expected = {color for color, _, _ in altitude_runs(
+        lines.lons.tolist(), lines.lats.tolist(), lines.times_ms.tolist(),
+        lines.times_ms, lines.alt_ft)}
+    # from the first segment (400 -> 825 ft: 1,000 ft band) to the cruise at 41,000 ft
+    assert {altitude_color(1000), altitude_color(41_000)} <= expected
+    assert altitude_color(0) not in expected and len(expected) == 41
+
+    def run_colours(at: datetime) -> set[str]:
+        svg = render_image([flight], at=at, fmt="svg", extent=(36.0, 38.0, 51.0, 57.0))
+        return set(re.findall(r"stroke: (#[0-9a-f]{6}); stroke-opacity: "
+                              + str(MARK.altitude_run_opacity), svg.decode("utf-8")))
+
+    assert run_colours(exclusive_end(flight)) == expected  # flown: every band it went through
+    # six minutes after the claimed start, two into the record: the climb to 3,000 ft so far
+    climb = run_colours(flight.start_utc + timedelta(minutes=6))
+    assert climb == {altitude_color(1000), altitude_color(2000), altitude_color(3000)}
+    assert climb == {"#f07719", "#f19222", "#f0a21c"}  # orange, tar1090's low altitudes
+    assert run_colours(flight.start_utc + timedelta(minutes=3)) == set()  # not in the air yet
+    svg = render_image([flight], at=exclusive_end(flight), fmt="svg")
+    assert "recorded altitude, 0 → 40,000 ft" in _texts(svg)  # the legend says the scale
