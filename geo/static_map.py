@@ -239,7 +239,7 @@ def map_figure(
         zoom = image_zoom(box[2] * size[0], dpi, maxlon - minlon)
         clusters = clusters_at([e for e in shown if not e.is_flight], zoom)
         _draw_markers(ax, clusters, at, precedents)
-        _draw_labels(ax, events, clusters, precedents, (minlon, minlat, maxlon, maxlat))
+        _draw_labels(ax, events, clusters, precedents, (minlon, minlat, maxlon, maxlat), zoom)
         _legend(fig, shown, precedents, Line2D)
         fig.text(0.01, 0.955, heading, fontsize=11, weight="bold", va="center")
         fig.text(0.01, 0.915, f"{at.astimezone(UTC):%d %b %Y, %H:%M} UTC · {len(shown)} of "
@@ -435,18 +435,15 @@ COUNTRY_PT = 5.5
 
 def _draw_labels(
     ax: Any, events: Sequence[Event], clusters: Sequence[Cluster], precedents: set[str],
-    extent: tuple[float, ...],
+    extent: tuple[float, ...], zoom: float,
 ) -> None:
     """The page's names (:mod:`geo.labels`): the places the events name, and the countries
-    when the image is as wide as the page shows them (zoom <= COUNTRY_MAX_ZOOM), placed
-    greedily without overlap, clear of the markers."""
+    when the image is as wide as the page shows them (its zoom, :func:`image_zoom`, at most
+    COUNTRY_MAX_ZOOM), placed greedily without overlap, clear of the markers."""
     fig = ax.figure
     px_per_pt: float = fig.dpi / 72
     height_px = fig.bbox.height
     minlon, minlat, maxlon, maxlat = extent
-    width_px = ax.bbox.width
-    # the page's zoom for this many degrees across this many pixels (256 px for 360° at 0)
-    zoom = math.log2(width_px * 360 / (256 * max(maxlon - minlon, 1e-6)))
 
     def screen(lon: float, lat: float) -> tuple[float, float]:
         x, y = ax.transData.transform((lon, lat))

@@ -231,3 +231,20 @@ def test_the_image_colours_a_recorded_track_by_altitude() -> None:
     assert run_colours(flight.start_utc + timedelta(minutes=3)) == set()  # not in the air yet
     svg = render_image([flight], at=exclusive_end(flight), fmt="svg")
     assert "recorded altitude, 0 → 40,000 ft" in _texts(svg)  # the legend says the scale
+
+
+def test_the_image_names_countries_at_the_pages_zoom() -> None:
+    """One zoom for the image (image_zoom: its page pixels), for markers and names alike: 19°
+    across 553 page pixels is zoom 5.35, where the page names countries (COUNTRY_MAX_ZOOM 6);
+    at 0.7° (zoom 9.8) it names places only."""
+    from geo.labels import COUNTRY_MAX_ZOOM
+    from geo.static_map import image_zoom
+
+    events = events_from_csv(NEAR_BAKU)
+    at = datetime(2020, 1, 1, tzinfo=UTC)
+    assert image_zoom(1152, 200, 19.08) == pytest.approx(5.35, abs=0.01)
+    assert COUNTRY_MAX_ZOOM == 6  # the old count in image pixels (zoom 6.4) named none here
+    caucasus = _texts(render_image(events, at=at, fmt="svg", extent=(41.0, 36.0, 58.0, 46.0)))
+    assert {"Baku", "Georgia", "Armenia"} <= set(caucasus)
+    baku = _texts(render_image(events, at=at, fmt="svg", extent=(49.6, 40.2, 50.3, 40.6)))
+    assert "Baku" in baku and "Azerbaijan" not in baku
