@@ -317,7 +317,7 @@ def _draw_flights(ax: Any, shown: Sequence[Event], at: datetime) -> None:
             )
             ax.scatter([pos.lon], [pos.lat], marker=plane,
                        s=(MARK.aircraft_size_px * PX_PT) ** 2, color=MARK.aircraft_color,
-                       edgecolor="white", linewidth=0.6, zorder=9)
+                       edgecolor=MARK.aircraft_outline, linewidth=0.6, zorder=9)
 
 
 def altitude_at(times_ms: Any, alt_ft: Any, t_ms: float) -> float:
@@ -492,10 +492,11 @@ def _draw_labels(
                 fontsize=COUNTRY_PT if country else LABEL_PT,
                 style="italic" if country else "normal",
                 weight="normal" if country else "bold",
-                color="#5b6b78" if country else "#222222", zorder=7, clip_on=True)
+                color=MARK.country_label_color if country else MARK.place_label_color, zorder=7,
+                clip_on=True)
         if labels[k].dot:
             ax.scatter([labels[k].lon], [labels[k].lat], s=(5 * PX_PT) ** 2, facecolor="white",
-                       edgecolor="#333333", linewidth=0.5, zorder=6.5)
+                       edgecolor=MARK.label_ink, linewidth=0.5, zorder=6.5)
 
 
 def _rgba(color: str, alpha: float) -> tuple[float, float, float, float]:

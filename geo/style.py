@@ -98,6 +98,9 @@ class MarkStyle:
     land_fill: str = "#f7f5ef"
     sea: str = "#dde7ee"
     legend_ink: str = "#333333"  # the legend's neutral samples (a status, a state, a count)
+    place_label_color: str = "#222222"  # names on the map: a place's
+    country_label_color: str = "#5b6b78"  # a country's (italic, lighter)
+    label_ink: str = "#333333"  # a name where a line leaves the view; an origin's dot
     histogram_color: str = "#8a9aa8"  # the clock's bars of events over time
     clock_now_color: str = "#0072B2"  # the clock's time on them
     altitude_run_opacity: float = 0.95  # a recorded track's runs coloured by altitude

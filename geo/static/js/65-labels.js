@@ -19,6 +19,10 @@
     var pane = map.getPane("geoLabels") || map.createPane("geoLabels");
     pane.style.zIndex = 450;
     pane.style.pointerEvents = "none";
+    var mk = m.meta.style.mark;  // the names' colours (geo.style.MARK), for timeline.css
+    pane.style.setProperty("--geo-place-label", mk.place_label_color);
+    pane.style.setProperty("--geo-country-label", mk.country_label_color);
+    pane.style.setProperty("--geo-label-ink", mk.label_ink);
     this.pane = pane;
     this.widths = {};
     this.nodes = {};
