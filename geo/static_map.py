@@ -412,7 +412,7 @@ def _draw_markers(
         if len(here) > 1:  # several events: one marker with their count
             ax.scatter([lon], [lat], s=(2 * cluster_radius(len(here)) * PX_PT) ** 2,
                        facecolor=MARK.cluster_fill, edgecolor=MARK.cluster_color,
-                       linewidth=MARK.weight * PX_PT, zorder=8)
+                       linewidth=MARK.cluster_weight * PX_PT, zorder=8)
             ax.text(lon, lat, str(len(here)), ha="center", va="center", fontsize=6,
                     weight="bold", color=MARK.cluster_color, zorder=8.5)
             continue

@@ -83,6 +83,7 @@ class MarkStyle:
     cluster_fill: str = "#ffffff"
     cluster_radius: float = 13.0  # a cluster of n events: cluster_radius(n), this and
     cluster_growth_px: float = 2.0  # this many px more for every tenfold count
+    cluster_weight: float = 2.0  # its outline
     aircraft_color: str = "#0072B2"
     aircraft_size_px: int = 26
     aircraft_outline: str = "#ffffff"

@@ -418,6 +418,17 @@ def test_names_on_the_map_offline_at_the_opening_view(offline_page: OfflinePage,
     assert colours["Baku"] == rgb(MARK.place_label_color) == "rgb(34, 34, 34)"
     country = next(iter({"Georgia", "Kazakhstan", "Turkey", "Iran"} & inside))
     assert colours[country] == rgb(MARK.country_label_color) == "rgb(91, 107, 120)"
+    clusters = page.evaluate("""() => Array.from(document.querySelectorAll('.geo-cluster'),
+      el => { const s = getComputedStyle(el);
+              return [el.classList.contains('geo-cluster-precedent'), s.borderTopColor,
+                      s.getPropertyValue(el.classList.contains('geo-cluster-precedent')
+                        ? '--geo-precedent-weight' : '--geo-cluster-weight'),
+                      s.color, s.backgroundColor]; })""")
+    assert clusters  # the markers' look is geo.style's too (CSS variables from the payload)
+    for precedent, border, width, ink, fill in clusters:
+        assert (border, width) == ((rgb(MARK.precedent_ring), "3.5px") if precedent
+                                   else (rgb(MARK.cluster_color), "2px"))
+        assert (ink, fill) == (rgb(MARK.cluster_color), rgb(MARK.cluster_fill))
     for a in range(len(labels)):  # no two names overlap
         for b in range(a + 1, len(labels)):
             _, _, l1, t1, r1, b1 = labels[a]

@@ -137,13 +137,19 @@
     map.createPane("geoLines").style.zIndex = 410;
     map.createPane("geoFlightLines").style.zIndex = 420;  // flights flown: above the arcs
     map.createPane("geoFlights").style.zIndex = 430;
-    map.createPane("geoMarkers").style.zIndex = 620;  // markers take clicks before lines
+    var markers = map.createPane("geoMarkers");
+    markers.style.zIndex = 620;  // markers take clicks before lines
     map.createPane("geoAircraft").style.zIndex = 640;  // the aircraft above the markers
     this.lines = {};        // group -> polyline
     this.markers = L.layerGroup();
     this.flightLayers = {}; // flight -> {route, progress, plane, ends}
     groups.events.addLayer(this.markers);
-    this.mark = this.m.meta.style.mark;
+    var mk = this.mark = this.m.meta.style.mark;
+    [["--geo-cluster-color", mk.cluster_color], ["--geo-cluster-fill", mk.cluster_fill],  // for
+     ["--geo-cluster-weight", mk.cluster_weight + "px"], ["--geo-precedent-ring", mk.precedent_ring],
+     ["--geo-precedent-weight", mk.precedent_weight + "px"]].forEach(function (v) {  // the CSS
+      markers.style.setProperty(v[0], v[1]);
+    });
   };
 
   GEO.SvgLayers.prototype._renderer = function (pane) {

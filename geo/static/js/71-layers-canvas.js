@@ -431,7 +431,7 @@
         r = GEO.clusterRadius(mk, c.n);
         ctx.arc(c.x, c.y, r, 0, 2 * Math.PI);
         ctx.globalAlpha = 0.92; ctx.fillStyle = mk.cluster_fill; ctx.fill();
-        ctx.globalAlpha = 1; ctx.strokeStyle = mk.cluster_color; ctx.lineWidth = 2; ctx.stroke();
+        ctx.globalAlpha = 1; ctx.strokeStyle = mk.cluster_color; ctx.lineWidth = mk.cluster_weight; ctx.stroke();
         ctx.fillStyle = mk.cluster_color;
         ctx.fillText(String(c.n), c.x, c.y);
       }

@@ -70,7 +70,7 @@
         details.appendChild(el("div", "geo-legend-head", "Markers and lines"));
         row(circle(mk.precedent_ring, st.kinds.meeting.color, 0.85, mk.precedent_weight, "", 8),
             "black ring: an earlier meeting where a flight lands (precedent)");
-        var cl = circle(mk.cluster_color, mk.cluster_fill, 1, 2, "", 11);
+        var cl = circle(mk.cluster_color, mk.cluster_fill, 1, mk.cluster_weight, "", 11);
         var txt = shape("text", { x: 17, y: 17, "text-anchor": "middle", "font-size": 11,
                                   "font-weight": 600, fill: mk.cluster_color });
         txt.textContent = "8";
