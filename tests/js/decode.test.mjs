@@ -61,7 +61,7 @@ test("the page's numbers are the payload's: a flight's arrival is t1 minus the r
   const mk = meta.style.mark;
   assert.equal(GEO.clusterRadius(mk, 1), mk.cluster_radius);  // geo.style.cluster_radius
   assert.equal(GEO.clusterRadius(mk, 100), mk.cluster_radius + 2 * mk.cluster_growth_px);
-  const here = GEO.geodesic.line(40.4, 49.9, 40.4, 49.9000001);  // about 8 mm: one spot
+  const here = GEO.geodesic.line(40.4, 49.9, 40.4, 49.900006);  // about 0.5 m: one spot
   assert.deepEqual(plain(GEO.geodesic.at(here, 0.5, meta.rule)), { lat: 40.4, lon: 49.9, azi: 0 });
   const away = GEO.geodesic.line(40.4, 49.9, 40.4, 49.91);  // about 850 m
   assert.ok(Math.abs(GEO.geodesic.at(away, 0.5, meta.rule).lon - 49.905) < 1e-6);
