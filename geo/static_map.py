@@ -277,10 +277,7 @@ def _draw_flights(ax: Any, shown: Sequence[Event], at: datetime) -> None:
         ev = flights[i]
         ks, st = KIND_STYLE["flight"], STATUS_STYLE[ev.status]
         o, d = ev.origin[0], ev.destination
-        first, end = int(tracks.offsets[j]), int(tracks.offsets[j + 1])
-        profile = None  # a recorded track's times and altitudes: its runs coloured by altitude
-        if ev.recorded is not None and tracks.times_ms is not None and tracks.alt_ft is not None:
-            profile = (tracks.times_ms[first:end], tracks.alt_ft[first:end])
+        profile = recorded_profile(ev)  # a recorded track: its runs coloured by altitude
         for p in parts.parts_of(j):
             a, b = parts.vertices_of(p)
             lons, lats = parts.lons[a:b], parts.lats[a:b]
@@ -318,6 +315,18 @@ def _draw_flights(ax: Any, shown: Sequence[Event], at: datetime) -> None:
             ax.scatter([pos.lon], [pos.lat], marker=plane,
                        s=(MARK.aircraft_size_px * PX_PT) ** 2, color=MARK.aircraft_color,
                        edgecolor=MARK.aircraft_outline, linewidth=0.6, zorder=9)
+
+
+def recorded_profile(event: Event) -> tuple[Any, Any] | None:
+    """A recorded flight's altitude profile as the page's data holds it (``pr.t``,
+    ``pr.alt``): times in ms and whole feet (NaN: unknown); None without a record."""
+    import numpy as np
+
+    if event.recorded is None:
+        return None
+    t_s, alt_ft, _ = event.recorded.profile()
+    return (np.rint(np.asarray(t_s, dtype=float) * 1000.0),
+            np.rint(np.asarray(alt_ft, dtype=float)))
 
 
 def altitude_at(times_ms: Any, alt_ft: Any, t_ms: float) -> float:

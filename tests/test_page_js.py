@@ -130,3 +130,24 @@ def test_the_still_image_groups_markers_as_the_page_does(tmp_path: Path) -> None
         assert python == sorted(sorted(ids) for ids in drawn), zoom
         sizes.append(len(python))
     assert sizes == sorted(sizes) and sizes[0] < sizes[-1]  # places join as the map zooms out
+
+
+def test_the_still_image_colours_a_recorded_track_as_the_page_does(tmp_path: Path) -> None:
+    """static_map.altitude_at and style.altitude_band_color against the page's
+    GEO.altitudeAt and GEO.altitudeColor on the payload's profile and table: the same colour
+    at every minute of a recorded flight (from orange on the runway to magenta at cruise)."""
+    from geo.dataset import load_dataset
+    from geo.static_map import altitude_at, recorded_profile
+    from geo.style import altitude_band_color
+
+    track = ROOT / "tests" / "data" / "frozen" / "synthetic-trace_full_n103wg.json"
+    (flight,) = [e for e in load_dataset(tracks=[track]).events if e.recorded is not None]
+    profile = recorded_profile(flight)  # what the still image colours by
+    assert profile is not None
+    first, last = int(profile[0][0]), int(profile[0][-1])
+    times = list(range(first - 60_000, last + 120_000, 30_000))
+    page = _run([flight], times, tmp_path)["altitudeColors"]
+    python = [altitude_band_color(altitude_at(*profile, t)) for t in times]
+    assert page == [python]
+    assert len(set(python)) > 30 and python[-1] == altitude_band_color(500)  # landed
+    assert "#9e9e9e" in python  # a coverage gap: no altitude there, on both

@@ -202,7 +202,7 @@ def test_the_image_colours_a_recorded_track_by_altitude() -> None:
 
     from geo import geometry
     from geo.dataset import load_dataset
-    from geo.static_map import altitude_runs
+    from geo.static_map import altitude_runs, recorded_profile
     from geo.style import MARK, altitude_color
 
     track = Path(__file__).parent / "data" / "frozen" / "synthetic-trace_full_n103wg.json"
@@ -210,9 +210,10 @@ def test_the_image_colours_a_recorded_track_by_altitude() -> None:
     (flight,) = [e for e in events if e.recorded is not None]
     lines = geometry.flight_tracks([flight])
     assert lines.times_ms is not None and lines.alt_ft is not None
+    profile = recorded_profile(flight)  # the page's: what both colour by
+    assert profile is not None
     expected = {color for color, _, _ in altitude_runs(
-        lines.lons.tolist(), lines.lats.tolist(), lines.times_ms.tolist(),
-        lines.times_ms, lines.alt_ft)}
+        lines.lons.tolist(), lines.lats.tolist(), lines.times_ms.tolist(), *profile)}
     # from the first segment (400 -> 825 ft: 1,000 ft band) to the cruise at 41,000 ft
     assert {altitude_color(1000), altitude_color(41_000)} <= expected
     assert altitude_color(0) not in expected and len(expected) == 41

@@ -49,4 +49,7 @@ for (const t of request.times || []) {
   scene.update(t, "cumulative", 0, {});
   out.states[t] = Array.from(scene.states);
 }
+// each recorded track's colour at each time asked (GEO.altitudeAt on its profile, the bands)
+out.altitudeColors = Array.from(m.recorded.flight, (_, r) => (request.times || []).map(
+  (t) => GEO.altitudeColor(m.meta.style.altitude, GEO.altitudeAt(m.recorded, r, t))));
 process.stdout.write(JSON.stringify(out));
