@@ -294,13 +294,17 @@ def _draw_flights(ax: Any, shown: Sequence[Event], at: datetime) -> None:
                     pos = aircraft_at(ev, at)
                     xs.append(pos.lon if abs(pos.lon - xs[-1]) < 180 else xs[-1])
                     ys.append(pos.lat)
-                ax.plot(xs, ys, color=ks.color, alpha=st.opacity,
-                        linewidth=ks.weight * PX_PT, solid_capstyle="round", zorder=5)
+                # the piece to the aircraft ends at its segment's next fix's time, so it
+                # takes the whole segment's colour and gap, as on the page
+                times = parts.times_ms[a:b][: len(xs)].tolist()
+                gap = in_gaps(times, recorded_gaps(ev))
+                for solid, px, py in _pieces(xs, ys, gap):  # a recorded gap: dashed
+                    ax.plot(px, py, color=ks.color, alpha=st.opacity,
+                            linewidth=ks.weight * PX_PT, solid_capstyle="round", zorder=5,
+                            **({} if solid else {"linestyle": _dashes(MARK.recorded_gap_dash,
+                                                                      ks.weight)}))
                 if profile is not None:
-                    # the piece to the aircraft ends at its segment's next fix's time, so it
-                    # takes the whole segment's colour, as on the page
-                    times = parts.times_ms[a:b][: len(xs)].tolist()
-                    _draw_altitude_runs(ax, xs, ys, times, *profile)
+                    _draw_altitude_runs(ax, xs, ys, times, *profile, gap)
         for loc in (o, d):
             ax.scatter([loc.lon], [loc.lat], s=(2 * MARK.airport_radius * PX_PT) ** 2,
                        facecolor=MARK.airport_fill, edgecolor=ks.color,
@@ -349,17 +353,51 @@ def altitude_at(times_ms: Any, alt_ft: Any, t_ms: float) -> float:
     return p + (q - p) * float(u)
 
 
+def recorded_gaps(event: Event) -> list[tuple[int, int]]:
+    """A recorded flight's coverage gaps, ms since the epoch (first, last fix around each)."""
+    if event.recorded is None:
+        return []
+    return [(round(g.start_utc.timestamp() * 1000), round(g.end_utc.timestamp() * 1000))
+            for g in event.recorded.leg.gaps]
+
+
+def in_gaps(times: Sequence[float], gaps: Sequence[tuple[int, int]]) -> list[bool]:
+    """For each segment between vertices at ``times`` (ms): whether it lies in a gap."""
+    return [any(g0 <= times[q] and times[q + 1] <= g1 for g0, g1 in gaps)
+            for q in range(len(times) - 1)]
+
+
+def _pieces(
+    xs: Sequence[float], ys: Sequence[float], gap: Sequence[bool]
+) -> list[tuple[bool, list[float], list[float]]]:
+    """The path cut where ``gap`` changes: ``[(solid, lons, lats), ...]``."""
+    out: list[tuple[bool, list[float], list[float]]] = []
+    for q in range(len(xs) - 1):
+        if not out or out[-1][0] == gap[q]:
+            out.append((not gap[q], [xs[q]], [ys[q]]))
+        out[-1][1].append(xs[q + 1])
+        out[-1][2].append(ys[q + 1])
+    return out or [(True, list(xs), list(ys))]
+
+
 def altitude_runs(
-    xs: Sequence[float], ys: Sequence[float], times: Sequence[float], times_ms: Any, alt_ft: Any
+    xs: Sequence[float], ys: Sequence[float], times: Sequence[float], times_ms: Any,
+    alt_ft: Any, gap: Sequence[bool] = (),
 ) -> list[tuple[str, list[float], list[float]]]:
     """A recorded track's path ``xs, ys`` (vertex times ``times``, ms) in runs of one colour,
     the page's ``GEO.altitudeRuns``: each segment coloured by the recorded altitude at its
     middle time (:func:`altitude_at`) in the page's 1,000 ft bands
-    (:func:`geo.style.altitude_band_color`): ``[(colour, lons, lats), ...]``."""
+    (:func:`geo.style.altitude_band_color`), a segment in a coverage gap (``gap``) left out
+    (it is drawn dashed): ``[(colour, lons, lats), ...]``."""
     runs: list[tuple[str, list[float], list[float]]] = []
+    broken = True
     for q in range(len(xs) - 1):
+        if q < len(gap) and gap[q]:
+            broken = True
+            continue
         color = altitude_band_color(altitude_at(times_ms, alt_ft, (times[q] + times[q + 1]) / 2))
-        if not runs or runs[-1][0] != color:
+        if broken or runs[-1][0] != color:
+            broken = False
             runs.append((color, [xs[q]], [ys[q]]))
         runs[-1][1].append(xs[q + 1])
         runs[-1][2].append(ys[q + 1])
@@ -368,10 +406,10 @@ def altitude_runs(
 
 def _draw_altitude_runs(
     ax: Any, xs: Sequence[float], ys: Sequence[float], times: Sequence[float], times_ms: Any,
-    alt_ft: Any,
+    alt_ft: Any, gap: Sequence[bool],
 ) -> None:
     width = KIND_STYLE["flight"].weight * PX_PT
-    for color, lons, lats in altitude_runs(xs, ys, times, times_ms, alt_ft):
+    for color, lons, lats in altitude_runs(xs, ys, times, times_ms, alt_ft, gap):
         ax.plot(lons, lats, color=color, alpha=MARK.altitude_run_opacity, linewidth=width,
                 solid_capstyle="round", zorder=5.2)
 

@@ -202,8 +202,8 @@ def test_the_image_colours_a_recorded_track_by_altitude() -> None:
 
     from geo import geometry
     from geo.dataset import load_dataset
-    from geo.static_map import altitude_runs, recorded_profile
-    from geo.style import MARK, altitude_color
+    from geo.static_map import altitude_runs, in_gaps, recorded_gaps, recorded_profile
+    from geo.style import ALTITUDE_UNKNOWN, MARK, altitude_color
 
     track = Path(__file__).parent / "data" / "frozen" / "synthetic-trace_full_n103wg.json"
     events = load_dataset(tracks=[track]).events
@@ -212,19 +212,29 @@ def test_the_image_colours_a_recorded_track_by_altitude() -> None:
     assert lines.times_ms is not None and lines.alt_ft is not None
     profile = recorded_profile(flight)  # the page's: what both colour by
     assert profile is not None
+    times = lines.times_ms.tolist()
+    gap = in_gaps(times, recorded_gaps(flight))
     expected = {color for color, _, _ in altitude_runs(
-        lines.lons.tolist(), lines.lats.tolist(), lines.times_ms.tolist(), *profile)}
+        lines.lons.tolist(), lines.lats.tolist(), times, *profile, gap)}
     # from the first segment (400 -> 825 ft: 1,000 ft band) to the cruise at 41,000 ft
     assert {altitude_color(1000), altitude_color(41_000)} <= expected
-    assert altitude_color(0) not in expected and len(expected) == 41
+    assert altitude_color(0) not in expected and len(expected) == 40  # the gap: no colour
+
+    def the_map(at: datetime) -> str:
+        svg = render_image([flight], at=at, fmt="svg", extent=(36.0, 38.0, 51.0, 57.0))
+        return svg.decode("utf-8").split('id="legend_1"')[0]  # the legend drawn last
 
     def run_colours(at: datetime) -> set[str]:
-        svg = render_image([flight], at=at, fmt="svg", extent=(36.0, 38.0, 51.0, 57.0))
-        the_map = svg.decode("utf-8").split('id="legend_1"')[0]  # the legend drawn last
         return set(re.findall(r"stroke: (#[0-9a-f]{6}); stroke-opacity: "
-                              + str(MARK.altitude_run_opacity), the_map))
+                              + str(MARK.altitude_run_opacity), the_map(at)))
 
     assert run_colours(exclusive_end(flight)) == expected  # flown: every band it went through
+    # the coverage gap (00:40:50-01:04:10 UTC) dashed in the flight's colour, as the page
+    # draws it (MARK.recorded_gap_dash "4 6" px: 3, 4.5 pt), and no run of unknown altitude
+    assert recorded_gaps(flight) == [(1741912850000, 1741914250000)]
+    assert in_gaps([0, 10, 20, 30], [(10, 20)]) == [False, True, False]
+    done = the_map(exclusive_end(flight))
+    assert "stroke-dasharray: 3,4.5" in done and ALTITUDE_UNKNOWN not in done
     # six minutes after the claimed start, two into the record: the climb to 3,000 ft so far
     climb = run_colours(flight.start_utc + timedelta(minutes=6))
     assert climb == {altitude_color(1000), altitude_color(2000), altitude_color(3000)}
