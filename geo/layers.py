@@ -15,7 +15,7 @@ list fields as a count per event and one flat list of items, all deflated into o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import chain, islice
 from operator import le
 from typing import Any
@@ -36,12 +36,12 @@ from geo.model import (
     is_http_url,
 )
 from geo.pack import Packer
-from geo.payload import PART_TYPES
+from geo.payload import PART_TYPES, rule_problems
 from geo.perf import paused_gc
 from geo.query import EVENT_ORDER
-from geo.style import style_payload
+from geo.style import CLUSTER_CELL_PX, style_payload
 from geo.table import flight_text, track_lines
-from geo.timeline import EventTimes, event_times, exclusive_end
+from geo.timeline import INSTANT, EventTimes, event_times, exclusive_end
 
 PRECEDENT_RADIUS_KM = 50.0
 COORD_SCALE = 10**6  # coordinates as integers of 1e-6 degree (about 0.1 m)
@@ -156,6 +156,21 @@ def _views(views: Sequence[MapView]) -> list[dict[str, Any]]:
         }
         for v in views
     ]
+
+
+def page_rules() -> dict[str, Any]:
+    """The rule constants the page applies, from their homes, by the declaration
+    (:data:`geo.payload.RULES`); a rule missing, extra or of another type is refused."""
+    rules = {
+        "instantMs": INSTANT // timedelta(milliseconds=1),
+        "zeroLengthKm": geodesy.ZERO_LENGTH_KM,
+        "clusterCellPx": CLUSTER_CELL_PX,
+        **geometry.rule(),
+    }
+    wrong = rule_problems(rules)
+    if wrong:
+        raise ValueError("the page's rules differ from geo.payload.RULES: " + "; ".join(wrong))
+    return rules
 
 
 def map_payload(
@@ -300,7 +315,7 @@ def _payload(
         "statuses": list(STATUSES),
         "precisions": list(PRECISIONS),
         "style": style_payload(),
-        "rule": geometry.rule(),
+        "rule": page_rules(),
         "base": base,  # seconds since the epoch of the first start
         "coordScale": COORD_SCALE,
         "counts": {"events": n, "places": len(places), "arcs": len(which),

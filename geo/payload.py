@@ -7,6 +7,11 @@ not declared, or of another type, and a declared part left out); the page's deco
 visible message, a document whose parts differ; ``tests/test_payload.py`` holds the three
 together, and ``tests/helpers.py`` decodes by it. A string part (``u32``) holds indices into
 ``strings``; a list field is a count per row (``.n``) and its items, concatenated.
+
+The rules Python owns that the page applies (the instant, the zero-length threshold, the
+cluster grid, the spacing of vertices) are declared here too (:data:`RULES`: name, type,
+meaning); their values live in their home modules and travel in the JSON block's ``rule``
+(:func:`geo.layers.page_rules`), which the page's decoder (``RULES``) checks the same way.
 """
 
 from __future__ import annotations
@@ -87,4 +92,53 @@ def part_problems(index: dict[str, dict[str, object]]) -> list[str]:
             out.append(f"extra part '{name}'")
         elif part.get("type") != declared:
             out.append(f"part '{name}' is {part.get('type')}, not {declared}")
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule constant the page applies, sent in the JSON block's ``rule``."""
+
+    name: str  # ``instantMs``
+    type: str  # its JSON type: ``number``
+    meaning: str
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("instantMs", "number", "how long an instant lasts, ms (geo.timeline.INSTANT): a "
+         "minute- or second-precise end is the exclusive end minus it"),
+    Rule("zeroLengthKm", "number", "a route shorter than this is zero-length, its ends one "
+         "spot (geo.geodesy.ZERO_LENGTH_KM)"),
+    Rule("clusterCellPx", "number", "the screen grid that groups places into one marker, px "
+         "(geo.style.CLUSTER_CELL_PX)"),
+    Rule("arcStepKm", "number", "a contact arc's vertices at most this far apart, km "
+         "(geo.geometry.ARC_STEP_KM)"),
+    Rule("trackStepMinutes", "number", "a computed track's vertices at most this much flight "
+         "time apart, minutes (geo.geodesy.TRACK_STEP_MINUTES)"),
+    Rule("trackStepKm", "number", "and at most this far apart, km (geo.geodesy.TRACK_STEP_KM)"),
+)
+"""Every rule constant the page applies, in the order it is written."""
+
+RULE_TYPES: dict[str, str] = {r.name: r.type for r in RULES}
+"""Each rule's JSON type by name (what the page's ``RULES`` must say)."""
+
+
+def _json_type(value: object) -> str:  # as the page's ``typeof`` says it
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return "string" if isinstance(value, str) else "object"
+
+
+def rule_problems(rules: dict[str, object]) -> list[str]:
+    """What is wrong with a document's rules against the declaration: each missing, extra or
+    mistyped rule, in words (as the page's decoder says it); empty when nothing is."""
+    out = [f"missing rule '{name}'" for name in RULE_TYPES if name not in rules]
+    for name, value in rules.items():
+        declared = RULE_TYPES.get(name)
+        if declared is None:
+            out.append(f"extra rule '{name}'")
+        elif _json_type(value) != declared:
+            out.append(f"rule '{name}' is {_json_type(value)}, not {declared}")
     return out

@@ -5,8 +5,10 @@ the markers, the aircraft, a legend, a title and the attribution, in the page's 
 
 At the moment ``at`` an event is, by the page's one rule (:func:`geo.timeline.exclusive_end`):
 *not yet* (``at < start``: not drawn), *possibly under way* (``start <= at < exclusive_end``:
-a hollow marker, a flight's track flown up to the aircraft) or *done* (drawn full). Events at
-one spot are one marker with their count, as on the page. Longitude and latitude are drawn
+a hollow marker, a flight's track flown up to the aircraft) or *done* (drawn full). Events are
+grouped into markers by the page's rule (:func:`clusters_at`: the places in one cell of a
+:data:`geo.style.CLUSTER_CELL_PX` screen grid at the image's zoom are one marker with their
+count, sized by :func:`geo.style.cluster_radius`). Longitude and latitude are drawn
 equirectangular, stretched by 1/cos of the middle latitude, as geopandas draws WGS84.
 
 The output is deterministic: fonts as paths in SVG with a fixed hash salt, no dates or
@@ -18,6 +20,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Literal
@@ -27,7 +30,14 @@ from geo.labels import COUNTRY_MAX_ZOOM, PLACE_OFFSETS, country_labels, place, p
 from geo.layers import precedent_ids
 from geo.model import Event, MapView
 from geo.options import ImageFormat
-from geo.style import KIND_STYLE, MARK, STATUS_STYLE
+from geo.style import (
+    CLUSTER_CELL_PX,
+    KIND_STYLE,
+    MARK,
+    STATUS_STYLE,
+    altitude_band_color,
+    cluster_radius,
+)
 from geo.timeline import exclusive_end
 from geo.tracks.link import aircraft_at
 from geo.vertices import split_lines
@@ -53,6 +63,54 @@ def default_time(events: Sequence[Event], views: Sequence[MapView] = ()) -> date
     if events:
         return max(exclusive_end(e) for e in events)
     return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """One marker of the image: the events of the places that share a grid cell."""
+
+    lon: float  # where it sits: its busiest place (a real spot, not a centroid in the sea)
+    lat: float
+    places: tuple[tuple[float, float], ...]  # (lon, lat) of each, the busiest first
+    events: tuple[Event, ...]  # in the order given
+
+
+def _world_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """Web Mercator pixel at ``zoom`` (256 px for the world at 0), as the page projects."""
+    s = math.sin(math.radians(min(max(lat, -85.0511), 85.0511)))
+    size = 256 * 2**zoom
+    return ((lon + 180) / 360 * size,
+            (0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)) * size)
+
+
+def clusters_at(
+    events: Sequence[Event], zoom: float, cell_px: float = CLUSTER_CELL_PX
+) -> list[Cluster]:
+    """The page's markers (``GEO.cluster``) at ``zoom``: the events' places (destinations)
+    that fall in one cell of a ``cell_px`` grid of Web Mercator pixels are one marker, which
+    sits on its busiest place (the first such place on a tie). Events at one place are always
+    together; nearby places join as the map zooms out."""
+    at_place: dict[tuple[float, float], list[Event]] = {}
+    for ev in events:
+        at_place.setdefault((ev.destination.lon, ev.destination.lat), []).append(ev)
+    cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    for spot in at_place:
+        x, y = _world_px(spot[0], spot[1], zoom)
+        cells.setdefault((math.floor(x / cell_px), math.floor(y / cell_px)), []).append(spot)
+    out = []
+    for spots in cells.values():
+        spots.sort(key=lambda s: -len(at_place[s]))  # stable: the first place on a tie
+        members = {id(e) for s in spots for e in at_place[s]}
+        out.append(Cluster(spots[0][0], spots[0][1], tuple(spots),
+                           tuple(e for e in events if id(e) in members)))
+    return out
+
+
+def image_zoom(width_px: float, dpi: float, lon_span: float) -> float:
+    """The page's zoom for a map ``width_px`` image pixels wide at ``dpi`` that shows
+    ``lon_span`` degrees: the page's CSS pixels are :data:`PX_PT` points."""
+    css_px = width_px * 72 / (dpi * PX_PT)
+    return math.log2(css_px * 360 / (256 * max(lon_span, 1e-6)))
 
 
 @lru_cache(maxsize=1)
@@ -178,8 +236,10 @@ def map_figure(
         ax.set_ylabel("")
         _draw_arcs(ax, shown)
         _draw_flights(ax, shown, at)
-        _draw_markers(ax, [e for e in shown if not e.is_flight], at, precedents)
-        _draw_labels(ax, events, shown, precedents, (minlon, minlat, maxlon, maxlat))
+        zoom = image_zoom(box[2] * size[0], dpi, maxlon - minlon)
+        clusters = clusters_at([e for e in shown if not e.is_flight], zoom)
+        _draw_markers(ax, clusters, at, precedents)
+        _draw_labels(ax, events, clusters, precedents, (minlon, minlat, maxlon, maxlat), zoom)
         _legend(fig, shown, precedents, Line2D)
         fig.text(0.01, 0.955, heading, fontsize=11, weight="bold", va="center")
         fig.text(0.01, 0.915, f"{at.astimezone(UTC):%d %b %Y, %H:%M} UTC · {len(shown)} of "
@@ -217,10 +277,12 @@ def _draw_flights(ax: Any, shown: Sequence[Event], at: datetime) -> None:
         ev = flights[i]
         ks, st = KIND_STYLE["flight"], STATUS_STYLE[ev.status]
         o, d = ev.origin[0], ev.destination
+        profile = recorded_profile(ev)  # a recorded track: its runs coloured by altitude
         for p in parts.parts_of(j):
             a, b = parts.vertices_of(p)
             lons, lats = parts.lons[a:b], parts.lats[a:b]
-            ax.plot(lons, lats, color=MARK.route_color, alpha=MARK.route_opacity,
+            route = MARK.recorded_color if profile is not None else MARK.route_color
+            ax.plot(lons, lats, color=route, alpha=MARK.route_opacity,
                     linewidth=MARK.route_weight * PX_PT,
                     linestyle=_dashes(MARK.route_dash, MARK.route_weight), zorder=4)
             assert parts.times_ms is not None
@@ -232,8 +294,17 @@ def _draw_flights(ax: Any, shown: Sequence[Event], at: datetime) -> None:
                     pos = aircraft_at(ev, at)
                     xs.append(pos.lon if abs(pos.lon - xs[-1]) < 180 else xs[-1])
                     ys.append(pos.lat)
-                ax.plot(xs, ys, color=ks.color, alpha=st.opacity,
-                        linewidth=ks.weight * PX_PT, solid_capstyle="round", zorder=5)
+                # the piece to the aircraft ends at its segment's next fix's time, so it
+                # takes the whole segment's colour and gap, as on the page
+                times = parts.times_ms[a:b][: len(xs)].tolist()
+                gap = in_gaps(times, recorded_gaps(ev))
+                for solid, px, py in _pieces(xs, ys, gap):  # a recorded gap: dashed
+                    ax.plot(px, py, color=ks.color, alpha=st.opacity,
+                            linewidth=ks.weight * PX_PT, solid_capstyle="round", zorder=5,
+                            **({} if solid else {"linestyle": _dashes(MARK.recorded_gap_dash,
+                                                                      ks.weight)}))
+                if profile is not None:
+                    _draw_altitude_runs(ax, xs, ys, times, *profile, gap)
         for loc in (o, d):
             ax.scatter([loc.lon], [loc.lat], s=(2 * MARK.airport_radius * PX_PT) ** 2,
                        facecolor=MARK.airport_fill, edgecolor=ks.color,
@@ -247,7 +318,100 @@ def _draw_flights(ax: Any, shown: Sequence[Event], at: datetime) -> None:
             )
             ax.scatter([pos.lon], [pos.lat], marker=plane,
                        s=(MARK.aircraft_size_px * PX_PT) ** 2, color=MARK.aircraft_color,
-                       edgecolor="white", linewidth=0.6, zorder=9)
+                       edgecolor=MARK.aircraft_outline, linewidth=0.6, zorder=9)
+
+
+def recorded_profile(event: Event) -> tuple[Any, Any] | None:
+    """A recorded flight's altitude profile as the page's data holds it (``pr.t``,
+    ``pr.alt``): times in ms and whole feet (NaN: unknown); None without a record."""
+    import numpy as np
+
+    if event.recorded is None:
+        return None
+    t_s, alt_ft, _ = event.recorded.profile()
+    return (np.rint(np.asarray(t_s, dtype=float) * 1000.0),
+            np.rint(np.asarray(alt_ft, dtype=float)))
+
+
+def altitude_at(times_ms: Any, alt_ft: Any, t_ms: float) -> float:
+    """A recorded track's altitude at ``t_ms``, the page's ``GEO.altitudeAt``: linear in time
+    between its fixes, the nearer fix's beyond them, the known one beside an unknown (NaN)."""
+    import numpy as np
+
+    n = len(times_ms)
+    hi = int(np.searchsorted(times_ms, t_ms, side="left"))
+    if n == 0:
+        return math.nan
+    if hi <= 0:
+        return float(alt_ft[0])
+    if hi >= n:
+        return float(alt_ft[n - 1])
+    p, q = float(alt_ft[hi - 1]), float(alt_ft[hi])
+    if math.isnan(p) or math.isnan(q):
+        return q if math.isnan(p) else p
+    u = (t_ms - times_ms[hi - 1]) / max(1, times_ms[hi] - times_ms[hi - 1])
+    return p + (q - p) * float(u)
+
+
+def recorded_gaps(event: Event) -> list[tuple[int, int]]:
+    """A recorded flight's coverage gaps, ms since the epoch (first, last fix around each)."""
+    if event.recorded is None:
+        return []
+    return [(round(g.start_utc.timestamp() * 1000), round(g.end_utc.timestamp() * 1000))
+            for g in event.recorded.leg.gaps]
+
+
+def in_gaps(times: Sequence[float], gaps: Sequence[tuple[int, int]]) -> list[bool]:
+    """For each segment between vertices at ``times`` (ms): whether it lies in a gap."""
+    return [any(g0 <= times[q] and times[q + 1] <= g1 for g0, g1 in gaps)
+            for q in range(len(times) - 1)]
+
+
+def _pieces(
+    xs: Sequence[float], ys: Sequence[float], gap: Sequence[bool]
+) -> list[tuple[bool, list[float], list[float]]]:
+    """The path cut where ``gap`` changes: ``[(solid, lons, lats), ...]``."""
+    out: list[tuple[bool, list[float], list[float]]] = []
+    for q in range(len(xs) - 1):
+        if not out or out[-1][0] == gap[q]:
+            out.append((not gap[q], [xs[q]], [ys[q]]))
+        out[-1][1].append(xs[q + 1])
+        out[-1][2].append(ys[q + 1])
+    return out or [(True, list(xs), list(ys))]
+
+
+def altitude_runs(
+    xs: Sequence[float], ys: Sequence[float], times: Sequence[float], times_ms: Any,
+    alt_ft: Any, gap: Sequence[bool] = (),
+) -> list[tuple[str, list[float], list[float]]]:
+    """A recorded track's path ``xs, ys`` (vertex times ``times``, ms) in runs of one colour,
+    the page's ``GEO.altitudeRuns``: each segment coloured by the recorded altitude at its
+    middle time (:func:`altitude_at`) in the page's 1,000 ft bands
+    (:func:`geo.style.altitude_band_color`), a segment in a coverage gap (``gap``) left out
+    (it is drawn dashed): ``[(colour, lons, lats), ...]``."""
+    runs: list[tuple[str, list[float], list[float]]] = []
+    broken = True
+    for q in range(len(xs) - 1):
+        if q < len(gap) and gap[q]:
+            broken = True
+            continue
+        color = altitude_band_color(altitude_at(times_ms, alt_ft, (times[q] + times[q + 1]) / 2))
+        if broken or runs[-1][0] != color:
+            broken = False
+            runs.append((color, [xs[q]], [ys[q]]))
+        runs[-1][1].append(xs[q + 1])
+        runs[-1][2].append(ys[q + 1])
+    return runs
+
+
+def _draw_altitude_runs(
+    ax: Any, xs: Sequence[float], ys: Sequence[float], times: Sequence[float], times_ms: Any,
+    alt_ft: Any, gap: Sequence[bool],
+) -> None:
+    width = KIND_STYLE["flight"].weight * PX_PT
+    for color, lons, lats in altitude_runs(xs, ys, times, times_ms, alt_ft, gap):
+        ax.plot(lons, lats, color=color, alpha=MARK.altitude_run_opacity, linewidth=width,
+                solid_capstyle="round", zorder=5.2)
 
 
 def _draw_trail(ax: Any, ev: Event, at: datetime) -> None:
@@ -274,23 +438,28 @@ def _draw_trail(ax: Any, ev: Event, at: datetime) -> None:
                 * PX_PT, solid_capstyle="butt", zorder=5.5)
 
 
+def _marker_radius(cluster: Cluster, precedents: set[str]) -> float:
+    """The px radius of the marker drawn for ``cluster``, its precedent ring included."""
+    n = len(cluster.events)
+    radius = cluster_radius(n) if n > 1 else MARK.radius
+    if any(e.id in precedents for e in cluster.events):
+        radius += MARK.precedent_radius - MARK.radius
+    return radius
+
+
 def _draw_markers(
-    ax: Any, events: Sequence[Event], at: datetime, precedents: set[str]
+    ax: Any, clusters: Sequence[Cluster], at: datetime, precedents: set[str]
 ) -> None:
-    spots: dict[tuple[float, float], list[Event]] = {}
-    for ev in events:
-        spots.setdefault((ev.destination.lon, ev.destination.lat), []).append(ev)
-    for (lon, lat), here in sorted(spots.items()):
+    for cluster in sorted(clusters, key=lambda c: (c.lon, c.lat)):
+        lon, lat, here = cluster.lon, cluster.lat, cluster.events
         if any(e.id in precedents for e in here):  # the ring stays outside a cluster too
-            extra = MARK.precedent_radius - MARK.radius
-            radius = (MARK.cluster_radius if len(here) > 1 else MARK.radius) + extra
-            ax.scatter([lon], [lat], s=(2 * radius * PX_PT) ** 2,
+            ax.scatter([lon], [lat], s=(2 * _marker_radius(cluster, precedents) * PX_PT) ** 2,
                        facecolor="none", edgecolor=MARK.precedent_ring,
                        linewidth=MARK.precedent_weight * PX_PT, zorder=8.6)
-        if len(here) > 1:  # several events at one spot: one marker with their count
-            ax.scatter([lon], [lat], s=(2 * MARK.cluster_radius * PX_PT) ** 2,
+        if len(here) > 1:  # several events: one marker with their count
+            ax.scatter([lon], [lat], s=(2 * cluster_radius(len(here)) * PX_PT) ** 2,
                        facecolor=MARK.cluster_fill, edgecolor=MARK.cluster_color,
-                       linewidth=MARK.weight * PX_PT, zorder=8)
+                       linewidth=MARK.cluster_weight * PX_PT, zorder=8)
             ax.text(lon, lat, str(len(here)), ha="center", va="center", fontsize=6,
                     weight="bold", color=MARK.cluster_color, zorder=8.5)
             continue
@@ -312,19 +481,16 @@ COUNTRY_PT = 5.5
 
 
 def _draw_labels(
-    ax: Any, events: Sequence[Event], shown: Sequence[Event], precedents: set[str],
-    extent: tuple[float, ...],
+    ax: Any, events: Sequence[Event], clusters: Sequence[Cluster], precedents: set[str],
+    extent: tuple[float, ...], zoom: float,
 ) -> None:
     """The page's names (:mod:`geo.labels`): the places the events name, and the countries
-    when the image is as wide as the page shows them (zoom <= COUNTRY_MAX_ZOOM), placed
-    greedily without overlap, clear of the markers."""
+    when the image is as wide as the page shows them (its zoom, :func:`image_zoom`, at most
+    COUNTRY_MAX_ZOOM), placed greedily without overlap, clear of the markers."""
     fig = ax.figure
     px_per_pt: float = fig.dpi / 72
     height_px = fig.bbox.height
     minlon, minlat, maxlon, maxlat = extent
-    width_px = ax.bbox.width
-    # the page's zoom for this many degrees across this many pixels (256 px for 360° at 0)
-    zoom = math.log2(width_px * 360 / (256 * max(maxlon - minlon, 1e-6)))
 
     def screen(lon: float, lat: float) -> tuple[float, float]:
         x, y = ax.transData.transform((lon, lat))
@@ -337,17 +503,10 @@ def _draw_labels(
     countries = [lb for lb in country_labels() if inside(lb.lon, lb.lat)]
     if zoom > COUNTRY_MAX_ZOOM:
         countries = []
-    spots: dict[tuple[float, float], list[Event]] = {}
-    for ev in shown:
-        if not ev.is_flight:
-            spots.setdefault((ev.destination.lon, ev.destination.lat), []).append(ev)
+    marker_at = {spot: _marker_radius(c, precedents) for c in clusters for spot in c.places}
 
     def radius_px(lon: float, lat: float) -> float:  # the marker drawn there (_draw_markers)
-        here = spots.get((lon, lat), [])
-        r = MARK.cluster_radius if len(here) > 1 else MARK.radius
-        if any(e.id in precedents for e in here):
-            r += MARK.precedent_radius - MARK.radius
-        return float((r + 2) * PX_PT * px_per_pt)
+        return float((marker_at.get((lon, lat), MARK.radius) + 2) * PX_PT * px_per_pt)
 
     taken = []
     options: list[list[tuple[float, float, float, float]]] = []
@@ -380,10 +539,11 @@ def _draw_labels(
                 fontsize=COUNTRY_PT if country else LABEL_PT,
                 style="italic" if country else "normal",
                 weight="normal" if country else "bold",
-                color="#5b6b78" if country else "#222222", zorder=7, clip_on=True)
+                color=MARK.country_label_color if country else MARK.place_label_color, zorder=7,
+                clip_on=True)
         if labels[k].dot:
             ax.scatter([labels[k].lon], [labels[k].lat], s=(5 * PX_PT) ** 2, facecolor="white",
-                       edgecolor="#333333", linewidth=0.5, zorder=6.5)
+                       edgecolor=MARK.label_ink, linewidth=0.5, zorder=6.5)
 
 
 def _rgba(color: str, alpha: float) -> tuple[float, float, float, float]:
@@ -406,8 +566,15 @@ def _fill(
     return cx - half_w, cy - half_h, cx + half_w, cy + half_h
 
 
+ALTITUDE_LEGEND_FT = (0, 10_000, 20_000, 30_000, 40_000)  # the page's legend's stops
+ALTITUDE_LEGEND = "recorded altitude, 0 → 40,000 ft"  # orange, green, blue, magenta
+
+
 def _legend(fig: Any, shown: Sequence[Event], precedents: set[str], line2d: Any) -> None:
-    handles = []
+    from matplotlib.legend_handler import HandlerTuple
+
+    handles: list[Any] = []
+    labels_of: dict[int, str] = {}
     for kind in KIND_STYLE:
         if any(e.kind == kind for e in shown):
             ks = KIND_STYLE[kind]
@@ -418,6 +585,13 @@ def _legend(fig: Any, shown: Sequence[Event], precedents: set[str], line2d: Any)
                               linewidth=MARK.route_weight * PX_PT,
                               linestyle=_dashes(MARK.route_dash, MARK.route_weight),
                               label="a flight's route ahead (faint)"))
+    if any(e.is_flight and e.recorded is not None for e in shown):  # tar1090's colours
+        handles.append(tuple(
+            line2d([], [], color=altitude_band_color(ft), linewidth=KIND_STYLE["flight"].weight
+                   * PX_PT, alpha=MARK.altitude_run_opacity)
+            for ft in ALTITUDE_LEGEND_FT
+        ))
+        labels_of[len(handles) - 1] = ALTITUDE_LEGEND
     for status, st in STATUS_STYLE.items():
         if any(e.status == status for e in shown):
             handles.append(line2d([], [], marker="o", linestyle="none", markersize=6,
@@ -433,5 +607,7 @@ def _legend(fig: Any, shown: Sequence[Event], precedents: set[str], line2d: Any)
                               markerfacecolor="none", markeredgecolor=MARK.precedent_ring,
                               markeredgewidth=MARK.precedent_weight * PX_PT,
                               label="earlier meeting where a flight lands"))
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.745, 0.88), fontsize=6,
+    labels = [labels_of.get(k) or h.get_label() for k, h in enumerate(handles)]
+    fig.legend(handles=handles, labels=labels, handler_map={tuple: HandlerTuple(ndivide=None,
+               pad=0)}, loc="upper left", bbox_to_anchor=(0.745, 0.88), fontsize=6,
                frameon=False, labelspacing=0.7, handlelength=2.6)

@@ -11,7 +11,9 @@ state (the clock inside an event's interval) by a hollow marker.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 from geo.model import KINDS, STATUSES
@@ -79,9 +81,12 @@ class MarkStyle:
     airport_fill: str = "#ffffff"
     cluster_color: str = "#333333"  # a marker standing for several events at one spot
     cluster_fill: str = "#ffffff"
-    cluster_radius: float = 13.0
+    cluster_radius: float = 13.0  # a cluster of n events: cluster_radius(n), this and
+    cluster_growth_px: float = 2.0  # this many px more for every tenfold count
+    cluster_weight: float = 2.0  # its outline
     aircraft_color: str = "#0072B2"
     aircraft_size_px: int = 26
+    aircraft_outline: str = "#ffffff"
     recorded_color: str = "#0b3d91"  # a recorded (ADS-B) track
     recorded_gap_dash: str = "4 6"  # its coverage gaps
     reference_opacity: float = 0.3  # the great circle kept beside a recorded track
@@ -93,9 +98,26 @@ class MarkStyle:
     outline_weight: float = 0.8
     land_fill: str = "#f7f5ef"
     sea: str = "#dde7ee"
+    legend_ink: str = "#333333"  # the legend's neutral samples (a status, a state, a count)
+    place_label_color: str = "#222222"  # names on the map: a place's
+    country_label_color: str = "#5b6b78"  # a country's (italic, lighter)
+    label_ink: str = "#333333"  # a name where a line leaves the view; an origin's dot
+    histogram_color: str = "#8a9aa8"  # the clock's bars of events over time
+    clock_now_color: str = "#0072B2"  # the clock's time on them
+    altitude_run_opacity: float = 0.95  # a recorded track's runs coloured by altitude
 
 
 MARK = MarkStyle()
+
+CLUSTER_CELL_PX = 44
+"""The screen grid that groups places into one marker, px: a cluster marker is up to ~40 px
+wide, so cells this size keep them apart (the page's ``GEO.cluster``, the still image)."""
+
+
+def cluster_radius(n: int) -> float:
+    """The radius in px of a marker standing for ``n`` events (the page's and the still
+    image's): :attr:`MarkStyle.cluster_radius`, growing by ``cluster_growth_px`` per tenfold."""
+    return MARK.cluster_radius + MARK.cluster_growth_px * math.log10(n)
 
 # A recorded track coloured by altitude on tar1090's scale (its defaults.js ColorByAlt): the hue
 # interpolated in altitude (ft) between these stops, saturation 88 %, the lightness
@@ -143,6 +165,21 @@ def altitude_payload() -> dict[str, Any]:
         "colors": [altitude_color(ft) for ft in range(0, top + 1, ALTITUDE_BAND_FT)],
         "unknown": ALTITUDE_UNKNOWN,
     }
+
+
+@lru_cache(maxsize=1)
+def _band_colors() -> tuple[str, ...]:
+    return tuple(altitude_payload()["colors"])
+
+
+def altitude_band_color(alt_ft: float) -> str:
+    """The colour the page gives an altitude (``GEO.altitudeColor``): its 1,000 ft band's
+    (the nearest band, the top band above the scale), :data:`ALTITUDE_UNKNOWN` when the
+    altitude is unknown (NaN or negative)."""
+    if not alt_ft >= 0:
+        return ALTITUDE_UNKNOWN
+    colors = _band_colors()
+    return colors[min(len(colors) - 1, math.floor(alt_ft / ALTITUDE_BAND_FT + 0.5))]
 
 
 def style_payload() -> dict[str, Any]:

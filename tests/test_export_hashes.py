@@ -5,8 +5,10 @@ moved (issue 22), by ``python -m tests.test_export_hashes --write``, and held th
 refactor; they were recorded again, once, for the changes of output that came after it on
 purpose: the map's names, flight style and offline default (html, png, svg), liftoff and
 touchdown estimated from the fixes (csv, geojson with a track), ground fixes in the fixes
-CSV. They are computed on a copy of the shipped data frozen into ``tests/data/frozen/`` (and
-of the synthetic readsb trace), so a change to ``data/*.csv`` does not change them: the test
+CSV; the page's rule constants in its data and the still image's markers grouped by the
+page's grid and its recorded track in altitude colours (html, png, svg). They are computed
+on a copy of the shipped data frozen into ``tests/data/frozen/`` (and of the synthetic
+readsb trace), so a change to ``data/*.csv`` does not change them: the test
 checks the code, not the data. Each run is a fresh interpreter that points
 :func:`geo.shipped.data_dir` at the frozen copy, so nothing cached from the real ``data/``
 leaks in. The HTML document is hashed with its page script (``geo/static/js``, inlined) left

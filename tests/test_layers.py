@@ -117,7 +117,8 @@ def test_payload_columns_and_arcs() -> None:
     assert cols["local"][i] == "01:54 MSK 14 Mar 2025 → 05:30 +04 14 Mar 2025"
     assert cols["local"][k] == "16 February 2017, local time at Baku (Asia/Baku)"
     assert cols["precedent"][k]
-    assert meta["rule"] == {"arcStepKm": 100.0, "trackStepMinutes": 5.0, "trackStepKm": 100.0}
+    assert meta["rule"] == {"instantMs": 1000, "zeroLengthKm": 0.001, "clusterCellPx": 44,
+                            "arcStepKm": 100.0, "trackStepMinutes": 5.0, "trackStepKm": 100.0}
 
 
 def test_payload_is_compact_and_deterministic() -> None:

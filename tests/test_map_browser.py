@@ -11,6 +11,7 @@ import pytest
 from geo import geodesy
 from geo.dataset import load_dataset
 from geo.export import export
+from geo.style import MARK
 from geo.timeline import epoch_ms, exclusive_end
 from tests.conftest import OfflinePage, at_rest, no_popup, open_offline
 from tests.helpers import shipped_events
@@ -407,6 +408,27 @@ def test_names_on_the_map_offline_at_the_opening_view(offline_page: OfflinePage,
     # Baku and Moscow by their points; Washington where its arcs leave the view
     assert {"Baku", "Moscow", "Washington"} <= inside, labels
     assert {"Georgia", "Kazakhstan", "Turkey", "Iran"} & inside  # country names at this zoom
+    colours = page.evaluate("""() => Object.fromEntries(Array.from(
+      document.querySelectorAll('.geo-label'),
+      el => [el.textContent, getComputedStyle(el).color]))""")
+    # the names' colours are geo.style's, as in the still image
+    def rgb(hex_rgb: str) -> str:
+        return "rgb({}, {}, {})".format(*(int(hex_rgb[k : k + 2], 16) for k in (1, 3, 5)))
+
+    assert colours["Baku"] == rgb(MARK.place_label_color) == "rgb(34, 34, 34)"
+    country = next(iter({"Georgia", "Kazakhstan", "Turkey", "Iran"} & inside))
+    assert colours[country] == rgb(MARK.country_label_color) == "rgb(91, 107, 120)"
+    clusters = page.evaluate("""() => Array.from(document.querySelectorAll('.geo-cluster'),
+      el => { const s = getComputedStyle(el);
+              return [el.classList.contains('geo-cluster-precedent'), s.borderTopColor,
+                      s.getPropertyValue(el.classList.contains('geo-cluster-precedent')
+                        ? '--geo-precedent-weight' : '--geo-cluster-weight'),
+                      s.color, s.backgroundColor]; })""")
+    assert clusters  # the markers' look is geo.style's too (CSS variables from the payload)
+    for precedent, border, width, ink, fill in clusters:
+        assert (border, width) == ((rgb(MARK.precedent_ring), "3.5px") if precedent
+                                   else (rgb(MARK.cluster_color), "2px"))
+        assert (ink, fill) == (rgb(MARK.cluster_color), rgb(MARK.cluster_fill))
     for a in range(len(labels)):  # no two names overlap
         for b in range(a + 1, len(labels)):
             _, _, l1, t1, r1, b1 = labels[a]

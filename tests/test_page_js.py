@@ -32,10 +32,11 @@ def _node() -> str:
     return node
 
 
-def _run(events, times: list[int], tmp_path: Path) -> dict:
+def _run(events, times: list[int], tmp_path: Path, zooms: tuple[float, ...] = ()) -> dict:
     meta, blob = map_payload(events)
     request = tmp_path / "request.json"
-    request.write_text(json.dumps({"meta": meta, "blob": blob.decode(), "times": times}))
+    request.write_text(json.dumps({"meta": meta, "blob": blob.decode(), "times": times,
+                                   "zooms": zooms}))
     done = subprocess.run([_node(), str(TOOL), str(request)], capture_output=True, text=True,
                           check=False, cwd=ROOT)
     assert done.returncode == 0, done.stderr
@@ -112,3 +113,41 @@ def test_states_at_t_follow_the_one_interval_rule(tmp_path: Path) -> None:
         assert state == expected, e.id
     i = [e.id for e in events].index("witkoff-baku-2025-03-14")
     assert states[i] == 2  # possibly under way at the departure, not done
+
+
+def test_the_still_image_groups_markers_as_the_page_does(tmp_path: Path) -> None:
+    """geo.static_map.clusters_at and the page's GEO.cluster, both on the payload's one grid
+    (geo.style.CLUSTER_CELL_PX), make the same markers of the shipped events at every zoom."""
+    from geo.static_map import clusters_at
+
+    events = _shipped()
+    zooms = (2.0, 3.5, 5.0, 7.0, 10.0)
+    page = _run(events, [], tmp_path, zooms)["clusters"]
+    contacts = [e for e in events if not e.is_flight]
+    sizes = []
+    for zoom, drawn in zip(zooms, page, strict=True):
+        python = sorted(sorted(e.id for e in c.events) for c in clusters_at(contacts, zoom))
+        assert python == sorted(sorted(ids) for ids in drawn), zoom
+        sizes.append(len(python))
+    assert sizes == sorted(sizes) and sizes[0] < sizes[-1]  # places join as the map zooms out
+
+
+def test_the_still_image_colours_a_recorded_track_as_the_page_does(tmp_path: Path) -> None:
+    """static_map.altitude_at and style.altitude_band_color against the page's
+    GEO.altitudeAt and GEO.altitudeColor on the payload's profile and table: the same colour
+    at every minute of a recorded flight (from orange on the runway to magenta at cruise)."""
+    from geo.dataset import load_dataset
+    from geo.static_map import altitude_at, recorded_profile
+    from geo.style import altitude_band_color
+
+    track = ROOT / "tests" / "data" / "frozen" / "synthetic-trace_full_n103wg.json"
+    (flight,) = [e for e in load_dataset(tracks=[track]).events if e.recorded is not None]
+    profile = recorded_profile(flight)  # what the still image colours by
+    assert profile is not None
+    first, last = int(profile[0][0]), int(profile[0][-1])
+    times = list(range(first - 60_000, last + 120_000, 30_000))
+    page = _run([flight], times, tmp_path)["altitudeColors"]
+    python = [altitude_band_color(altitude_at(*profile, t)) for t in times]
+    assert page == [python]
+    assert len(set(python)) > 30 and python[-1] == altitude_band_color(500)  # landed
+    assert "#9e9e9e" in python  # a coverage gap: no altitude there, on both

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from geo import layers
 from geo.dataset import load_dataset
 from geo.layers import map_payload
 from geo.pack import Packer
-from geo.payload import PART_TYPES, PARTS, part_problems
+from geo.payload import PART_TYPES, PARTS, RULE_TYPES, RULES, part_problems, rule_problems
 from tests.helpers import events_from_csv, page_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +71,59 @@ def test_the_writer_writes_exactly_the_declared_parts(tracks: list[Path]) -> Non
     assert list(meta["blob"]["parts"]) == [p.name for p in PARTS]
     assert part_problems(meta["blob"]["parts"]) == []
     assert page_data((meta, blob))["events"]["id"]  # tests/helpers.py decodes by it too
+
+
+def _js_rules() -> dict[str, str]:
+    text = (JS / "10-decode.js").read_text(encoding="utf-8")
+    block = re.search(r"var RULES = \{(.*?)\};", text, re.S)
+    assert block, "10-decode.js declares no RULES"
+    return dict(re.findall(r'"(\w+)": "(\w+)"', block.group(1)))
+
+
+def test_the_page_declares_the_same_rules_as_python() -> None:
+    assert list(_js_rules().items()) == [(r.name, r.type) for r in RULES]
+    assert all(r.meaning for r in RULES)
+
+
+def test_the_page_reads_only_declared_rules_and_every_one() -> None:
+    code = "".join(path.read_text(encoding="utf-8") for path in sorted(JS.glob("*.js")))
+    read = set(re.findall(r"\brule\.(\w+)\b", code))
+    assert read == set(RULE_TYPES)
+
+
+def test_the_page_writes_no_rule_number_or_colour_of_its_own() -> None:
+    """The instant, the zero-length threshold, the cluster grid and size, and every colour
+    come from the payload (geo.payload.RULES, geo.style); none is a literal in the page."""
+    for path in sorted(JS.glob("*.js")):
+        code = re.sub(r"^\s*(//|/?\*).*$", "", path.read_text(encoding="utf-8"), flags=re.M)
+        code = re.sub(r"//.*$", "", code, flags=re.M)
+        assert not re.findall(r"[\"'](#[0-9a-fA-F]{3,8})[\"']", code), path.name
+        literal = r"-\s*1000\b|\b1e-3\b|(?<![\w.])44(?![\w.])|2 \* Math\.log10"
+        assert not re.findall(literal, code), path.name
+
+
+def test_the_writer_writes_exactly_the_declared_rules_from_their_homes() -> None:
+    from geo import geodesy, style, timeline
+
+    rules = layers.page_rules()
+    assert list(rules) == [r.name for r in RULES] and rule_problems(rules) == []
+    assert rules["instantMs"] == timeline.INSTANT.total_seconds() * 1000 == 1000
+    assert rules["zeroLengthKm"] == geodesy.ZERO_LENGTH_KM == 0.001  # 1 m, geometry's too
+    assert rules["clusterCellPx"] == style.CLUSTER_CELL_PX == 44
+    meta, _ = map_payload(events_from_csv(ROWS))
+    assert meta["rule"] == rules
+
+
+def test_a_renamed_or_mistyped_rule_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    renamed = {("instantSeconds" if k == "instantMs" else k): 1 for k in RULE_TYPES}
+    renamed["clusterCellPx"] = "44"  # type: ignore[assignment]
+    assert rule_problems(renamed) == [  # the page's decoder words it the same
+        "missing rule 'instantMs'", "extra rule 'instantSeconds'",
+        "rule 'clusterCellPx' is string, not number",
+    ]
+    monkeypatch.setattr(layers, "CLUSTER_CELL_PX", "44")
+    with pytest.raises(ValueError, match="rule 'clusterCellPx' is string, not number"):
+        map_payload(events_from_csv(ROWS))
 
 
 def test_the_writer_refuses_an_undeclared_or_mistyped_or_missing_part() -> None:

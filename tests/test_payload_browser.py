@@ -32,3 +32,16 @@ def test_a_renamed_part_is_said_on_the_page(offline_page: OfflinePage, tmp_path:
     assert "The map's data could not be read" in text
     assert "missing part 'ev.dt0'; extra part 'ev.dt'" in text
     assert page.is_visible(".geo-error")
+
+
+def test_a_renamed_rule_is_said_on_the_page(offline_page: OfflinePage, tmp_path: Path) -> None:
+    html = export(events_from_csv(ROWS), "html").decode("utf-8")
+    assert html.count('"instantMs":1000') == 1  # geo.payload.RULES, in the JSON block
+    path = tmp_path / "renamed-rule.html"
+    path.write_text(html.replace('"instantMs":1000', '"instantSeconds":1'), encoding="utf-8")
+    page = offline_page.page
+    page.goto(path.as_uri())
+    page.wait_for_selector(".geo-error", timeout=20000)
+    text = page.inner_text(".geo-error")
+    assert "missing rule 'instantMs'; extra rule 'instantSeconds'" in text
+    assert page.is_visible(".geo-error")

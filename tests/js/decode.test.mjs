@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { load } from "./load.mjs";
+import { load, plain } from "./load.mjs";
 
 // A small document's data as Python writes it today (tests/test_payload.py keeps it fresh:
 // python -m tests.test_payload --write). Decoded with the page's own declaration of its parts.
@@ -14,6 +14,7 @@ const stored = () => JSON.parse(fs.readFileSync(path.join(HERE, "data", "payload
 test("the page decodes what Python writes: every declared part, no other", async () => {
   const { meta, blob } = stored();
   assert.equal(GEO.partProblems(meta.blob.parts).join("; "), "");
+  assert.equal(GEO.ruleProblems(meta.rule).join("; "), "");
   const m = await GEO.decode(meta, blob);
   assert.deepEqual(Array.from(m.id), ["call", "vko-gyd"]);
   assert.equal(m.t0[1], Date.UTC(2025, 2, 13, 22, 54));
@@ -35,4 +36,33 @@ test("a renamed, missing or mistyped part is refused, naming it, before anything
       "extra part 'ev.dt'; part 'ev.len' is u32, not f64");
     return true;
   });
+});
+
+test("a renamed, missing or mistyped rule is refused too: the page applies no number of its own", async () => {
+  const { meta, blob } = stored();
+  assert.deepEqual(Object.keys(meta.rule), Object.keys(GEO.RULES));
+  assert.equal(meta.rule.instantMs, 1000);  // geo.timeline.INSTANT
+  assert.equal(meta.rule.zeroLengthKm, 0.001);  // geo.geodesy.ZERO_LENGTH_KM: 1 m
+  assert.equal(meta.rule.clusterCellPx, 44);  // geo.style.CLUSTER_CELL_PX
+  const { instantMs, ...rest } = meta.rule;
+  const renamed = { ...meta, rule: { ...rest, instantSeconds: instantMs / 1000,
+                                     clusterCellPx: "44" } };
+  await assert.rejects(GEO.decode(renamed, blob), (err) => {
+    assert.equal(err.message, "the data does not match this page: missing rule 'instantMs'; " +
+      "rule 'clusterCellPx' is string, not number; extra rule 'instantSeconds'");
+    return true;
+  });
+});
+
+test("the page's numbers are the payload's: a flight's arrival is t1 minus the rule's instant", async () => {
+  const { meta, blob } = stored();
+  const m = await GEO.decode(meta, blob);
+  assert.equal(m.t1[1] - meta.rule.instantMs, Date.UTC(2025, 2, 14, 1, 30));
+  const mk = meta.style.mark;
+  assert.equal(GEO.clusterRadius(mk, 1), mk.cluster_radius);  // geo.style.cluster_radius
+  assert.equal(GEO.clusterRadius(mk, 100), mk.cluster_radius + 2 * mk.cluster_growth_px);
+  const here = GEO.geodesic.line(40.4, 49.9, 40.4, 49.900006);  // about 0.5 m: one spot
+  assert.deepEqual(plain(GEO.geodesic.at(here, 0.5, meta.rule)), { lat: 40.4, lon: 49.9, azi: 0 });
+  const away = GEO.geodesic.line(40.4, 49.9, 40.4, 49.91);  // about 850 m
+  assert.ok(Math.abs(GEO.geodesic.at(away, 0.5, meta.rule).lon - 49.905) < 1e-6);
 });

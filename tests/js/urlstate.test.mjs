@@ -51,7 +51,7 @@ test("durations and the fragment round-trip", () => {
   }
   assert.equal(GEO.parseDuration("P"), null);
   assert.equal(GEO.parseDuration("PT"), null);
-  assert.equal(GEO.formatDuration(86400000), "P1D");
+  assert.equal(GEO.isoDuration(86400000), "P1D");
   const s = { t: Date.UTC(2018, 11, 12, 10), zoom: 7, lat: 40.4, lon: 49.9, mode: "window",
               windowMs: 604800000, tz: "Asia/Baku", view: "baku-precedents" };
   const back = GEO.parseFragment(GEO.formatFragment(s), CTX).state;

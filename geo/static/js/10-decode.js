@@ -24,6 +24,13 @@
     "pr.gs": "i32", "strings": "json", "links": "json"
   };
 
+  // The rule constants the page applies (meta.rule), by name and JSON type: geo/payload.py's
+  // RULES, checked the same way. The page writes none of these numbers itself.
+  var RULES = {
+    "instantMs": "number", "zeroLengthKm": "number", "clusterCellPx": "number",
+    "arcStepKm": "number", "trackStepMinutes": "number", "trackStepKm": "number"
+  };
+
   function partProblems(index) {  // -> ["missing part 'ev.dt0'", ...], as geo.payload says it
     var out = [];
     Object.keys(PARTS).forEach(function (name) {
@@ -37,8 +44,23 @@
     });
     return out;
   }
+  function ruleProblems(rules) {  // -> ["missing rule 'instantMs'", ...], as geo.payload says it
+    var out = [];
+    Object.keys(RULES).forEach(function (name) {
+      if (!Object.prototype.hasOwnProperty.call(rules, name)) out.push("missing rule '" + name + "'");
+    });
+    Object.keys(rules).forEach(function (name) {
+      if (!Object.prototype.hasOwnProperty.call(RULES, name)) out.push("extra rule '" + name + "'");
+      else if (typeof rules[name] !== RULES[name]) {
+        out.push("rule '" + name + "' is " + typeof rules[name] + ", not " + RULES[name]);
+      }
+    });
+    return out;
+  }
   GEO.PARTS = PARTS;
+  GEO.RULES = RULES;
   GEO.partProblems = partProblems;
+  GEO.ruleProblems = ruleProblems;
 
   function bytesOf(b64) {  // base64 text -> Uint8Array
     if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(b64);
@@ -132,7 +154,7 @@
 
   // meta (the parsed JSON block) and the blob's base64 text -> Promise<model>
   GEO.decode = function (meta, b64) {
-    var wrong = partProblems(meta.blob.parts);
+    var wrong = partProblems(meta.blob.parts).concat(ruleProblems(meta.rule || {}));
     if (wrong.length) {
       return Promise.reject(new Error("the data does not match this page: " + wrong.join("; ")));
     }

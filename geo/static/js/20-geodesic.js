@@ -15,10 +15,11 @@
     return { line: l, s13: l.s13, lat1: lat1, lon1: lon1, lat2: lat2, lon2: lon2 };
   }
 
-  // Position and heading a fraction of the way along g: {lat, lon (unwrapped from lon1), azi}.
-  function at(g, fraction) {
+  // Position and heading a fraction of the way along g: {lat, lon (unwrapped from lon1), azi};
+  // a zero-length g (shorter than rule.zeroLengthKm, geodesy.position_at's) stays at its start.
+  function at(g, fraction, rule) {
     var G = lib();
-    if (g.s13 < 1e-3) return { lat: g.lat1, lon: g.lon1, azi: 0 };
+    if (g.s13 < rule.zeroLengthKm * 1000) return { lat: g.lat1, lon: g.lon1, azi: 0 };
     var p = g.line.Position(g.s13 * fraction, G.LATITUDE | G.LONGITUDE | G.AZIMUTH |
                             G.LONG_UNROLL);
     return { lat: p.lat2, lon: p.lon2, azi: ((p.azi2 % 360) + 360) % 360 };

@@ -26,7 +26,7 @@
       if (R.gap[a + q - 1]) gaps.push([startV, fixAt[q]]);
     }
     return { points: Float64Array.from(pts), times: times, fixAt: fixAt, segs: segs, gaps: gaps,
-             dep: times[0], arr: times[n - 1] };
+             dep: times[0], arr: times[n - 1], rule: rule };
   }
 
   // Where the aircraft is at t on track c: {lat, lon, azi, k (vertices passed)}. Before the
@@ -42,7 +42,7 @@
       while (hi - lo > 1) { var mid = (lo + hi) >> 1; if (T[mid] <= t) lo = mid; else hi = mid; }
     }
     var u = GEO.clamp((t - T[lo]) / (T[lo + 1] - T[lo]), 0, 1);
-    var pos = GEO.geodesic.at(segs[lo], u), a = c.fixAt[lo], b = c.fixAt[lo + 1];
+    var pos = GEO.geodesic.at(segs[lo], u, c.rule), a = c.fixAt[lo], b = c.fixAt[lo + 1];
     if (u === 0 || u === 1) {  // at a fix: the fix itself, as positions_at gives it
       var v = u === 0 ? a : b;
       pos.lat = c.points[2 * v]; pos.lon = c.points[2 * v + 1];

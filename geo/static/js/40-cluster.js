@@ -5,9 +5,14 @@
 (function () {
   "use strict";
 
-  GEO.CLUSTER_CELL_PX = 44;  // a cluster marker is up to ~40 px wide: cells that keep them apart
+  // The radius in px of a marker standing for n events (geo.style.cluster_radius), from the
+  // payload's mark style.
+  GEO.clusterRadius = function (mk, n) {
+    return mk.cluster_radius + mk.cluster_growth_px * Math.log10(n);
+  };
 
-  // px, py: each place's pixel position; count: how many shown events each place has.
+  // px, py: each place's pixel position; count: how many shown events each place has;
+  // cellPx: the grid (the payload's rule.clusterCellPx, geo.style.CLUSTER_CELL_PX).
   // Returns [{x, y, places: [k, ...], n}], the places of a cluster by falling count.
   GEO.cluster = function (px, py, count, cellPx) {
     var cells = new Map(), out = [];

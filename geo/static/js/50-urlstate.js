@@ -25,7 +25,8 @@
     var ms = ((365 * n[0] + 7 * n[1] + n[2]) * 24 + n[3]) * GEO.HOUR + n[4] * GEO.MINUTE;
     return ms > 0 && ms <= 3650 * GEO.DAY ? ms : null;
   };
-  GEO.formatDuration = function (ms) {
+  // ms -> its ISO 8601 text ("P1D", "PT6H"); durations in words are geo.timeline's.
+  GEO.isoDuration = function (ms) {
     var units = [["Y", GEO.YEAR], ["W", 7 * GEO.DAY], ["D", GEO.DAY]];
     for (var k = 0; k < units.length; k++) {
       if (ms % units[k][1] === 0) return "P" + ms / units[k][1] + units[k][0];
@@ -143,7 +144,7 @@
     if (s.lat !== undefined) add("lat", s.lat.toFixed(4));
     if (s.lon !== undefined) add("lon", s.lon.toFixed(4));
     if (s.mode) add("mode", s.mode);
-    if (s.mode === "window" && s.windowMs) add("window", GEO.formatDuration(s.windowMs));
+    if (s.mode === "window" && s.windowMs) add("window", GEO.isoDuration(s.windowMs));
     if (s.tz) add("tz", s.tz);
     if (s.start !== undefined) add("start", formatDate(s.start, false));
     if (s.end !== undefined) add("end", formatDate(s.end, true));

@@ -19,6 +19,10 @@
     var pane = map.getPane("geoLabels") || map.createPane("geoLabels");
     pane.style.zIndex = 450;
     pane.style.pointerEvents = "none";
+    var mk = m.meta.style.mark;  // the names' colours (geo.style.MARK), for timeline.css
+    pane.style.setProperty("--geo-place-label", mk.place_label_color);
+    pane.style.setProperty("--geo-country-label", mk.country_label_color);
+    pane.style.setProperty("--geo-label-ink", mk.label_ink);
     this.pane = pane;
     this.widths = {};
     this.nodes = {};
@@ -56,7 +60,7 @@
   GEO.Labels.prototype._markerRadii = function () {
     var out = {}, m = this.m, mk = m.meta.style.mark;
     (this.layers.clusters || []).forEach(function (c) {
-      var r = c.n > 1 ? mk.cluster_radius + 2 * Math.log10(c.n) + 2 : mk.precedent_radius;
+      var r = c.n > 1 ? GEO.clusterRadius(mk, c.n) + 2 : mk.precedent_radius;
       c.places.forEach(function (k) { out[m.places.lat[k] + "," + m.places.lon[k]] = r; });
     });
     return out;

@@ -7,11 +7,11 @@
 (function () {
   "use strict";
 
-  GEO.planeIcon = function (color, size) {
+  GEO.planeIcon = function (color, size, outline) {
     return '<svg viewBox="-12 -12 24 24" width="' + size + '" height="' + size +
       '" aria-hidden="true"><path d="M0-11 L2-3 L10 2 L10 4 L2 1.5 L1.5 7 L4 9 L4 10.5 L0 9.5 ' +
       'L-4 10.5 L-4 9 L-1.5 7 L-2 1.5 L-10 4 L-10 2 L-2-3 Z" fill="' + color +
-      '" stroke="#fff" stroke-width="1"/></svg>';
+      '" stroke="' + outline + '" stroke-width="1"/></svg>';
   };
 
   // Shared by both implementations: geometry of lines and flights, from the scene's model.
@@ -37,7 +37,7 @@
     var geo = GEO.geodesic.line(P_.lat[a], P_.lon[a], P_.lat[b], P_.lon[b]);
     var km = geo.s13 / 1000, n;
     if (G.kind[g] === this.scene.isFlightKind) {
-      n = GEO.geodesic.trackSegments(km, (m.t1[first] - 1000 - m.t0[first]) / 60000, rule) + 1;
+      n = GEO.geodesic.trackSegments(km, (m.t1[first] - rule.instantMs - m.t0[first]) / 60000, rule) + 1;
     } else {
       n = GEO.geodesic.arcPoints(km, rule);
     }
@@ -61,7 +61,7 @@
     if (c) return c;
     var m = this.m, P_ = m.places, i = m.flights.event[f], a = m.flights.from[f], b = m.place[i];
     var geo = GEO.geodesic.line(P_.lat[a], P_.lon[a], P_.lat[b], P_.lon[b]);
-    var dep = m.t0[i], arr = m.t1[i] - 1000;  // the arrival instant (t1 is exclusive)
+    var dep = m.t0[i], arr = m.t1[i] - m.meta.rule.instantMs;  // the arrival (t1 is exclusive)
     var segments = GEO.geodesic.trackSegments(geo.s13 / 1000, (arr - dep) / 60000, m.meta.rule);
     var circle = GEO.geodesic.points(geo, segments + 1);
     if (m.recOf[f] >= 0) {
@@ -81,7 +81,7 @@
       at.fraction = u;
       return at;
     }
-    var pos = GEO.geodesic.at(c.geo, u);
+    var pos = GEO.geodesic.at(c.geo, u, this.m.meta.rule);
     var nPts = c.points.length / 2;
     pos.k = Math.min(nPts - 1, Math.floor(u * (nPts - 1) + 1e-9));
     pos.fraction = u;
@@ -137,13 +137,19 @@
     map.createPane("geoLines").style.zIndex = 410;
     map.createPane("geoFlightLines").style.zIndex = 420;  // flights flown: above the arcs
     map.createPane("geoFlights").style.zIndex = 430;
-    map.createPane("geoMarkers").style.zIndex = 620;  // markers take clicks before lines
+    var markers = map.createPane("geoMarkers");
+    markers.style.zIndex = 620;  // markers take clicks before lines
     map.createPane("geoAircraft").style.zIndex = 640;  // the aircraft above the markers
     this.lines = {};        // group -> polyline
     this.markers = L.layerGroup();
     this.flightLayers = {}; // flight -> {route, progress, plane, ends}
     groups.events.addLayer(this.markers);
-    this.mark = this.m.meta.style.mark;
+    var mk = this.mark = this.m.meta.style.mark;
+    [["--geo-cluster-color", mk.cluster_color], ["--geo-cluster-fill", mk.cluster_fill],  // for
+     ["--geo-cluster-weight", mk.cluster_weight + "px"], ["--geo-precedent-ring", mk.precedent_ring],
+     ["--geo-precedent-weight", mk.precedent_weight + "px"]].forEach(function (v) {  // the CSS
+      markers.style.setProperty(v[0], v[1]);
+    });
   };
 
   GEO.SvgLayers.prototype._renderer = function (pane) {
@@ -220,7 +226,7 @@
     return GEO.altitudeRuns(this.m, shape.recorded, shape, k, tail).map(function (run) {
       return L.polyline(run.points, {
         renderer: self._renderer(pane), pane: pane, color: run.color, weight: ks.weight,
-        opacity: 0.95, className: "geo-alt-run", interactive: false });
+        opacity: self.mark.altitude_run_opacity, className: "geo-alt-run", interactive: false });
     });
   };
 
@@ -275,7 +281,7 @@
               m.meta.statuses[m.status[i]] }),
           plane: L.marker([shape.geo.lat1, shape.geo.lon1], {
             icon: L.divIcon({ className: "geo-aircraft", iconSize: [mk.aircraft_size_px, mk.aircraft_size_px],
-                              html: GEO.planeIcon(mk.aircraft_color, mk.aircraft_size_px) }),
+                              html: GEO.planeIcon(mk.aircraft_color, mk.aircraft_size_px, mk.aircraft_outline) }),
             keyboard: false, pane: "geoAircraft" }),
           ends: [[shape.geo.lat1, shape.geo.lon1], [shape.geo.lat2, shape.geo.lon2]].map(function (ll) {
             return L.circleMarker(ll, { renderer: self._renderer("geoFlights"), pane: "geoFlights",
@@ -333,7 +339,7 @@
       px[k] = p.x; py[k] = p.y;
     }
     this.markers.clearLayers();
-    this.clusters = GEO.cluster(px, py, sc.placeCount, GEO.CLUSTER_CELL_PX);
+    this.clusters = GEO.cluster(px, py, sc.placeCount, m.meta.rule.clusterCellPx);
     this.clusters.forEach(function (c) {
       var ll = [P_.lat[c.top], P_.lon[c.top]];
       if (c.n === 1) {
@@ -352,7 +358,7 @@
       }
       var events = sc.eventsAt(c.places);
       var precedent = events.some(function (e) { return m.flags[e] & 1; });
-      var size = Math.round(2 * (mk.cluster_radius + 2 * Math.log10(c.n)));
+      var size = Math.round(2 * GEO.clusterRadius(mk, c.n));
       var icon = L.divIcon({
         className: "geo-cluster" + (precedent ? " geo-cluster-precedent" : ""),
         iconSize: [size, size], html: "<span>" + c.n + "</span>" });

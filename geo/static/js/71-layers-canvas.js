@@ -305,7 +305,7 @@
     var path = new Path2D("M0-11 L2-3 L10 2 L10 4 L2 1.5 L1.5 7 L4 9 L4 10.5 L0 9.5 L-4 10.5 " +
                           "L-4 9 L-1.5 7 L-2 1.5 L-10 4 L-10 2 L-2-3 Z");
     g.fillStyle = this.mark.aircraft_color; g.fill(path);
-    g.strokeStyle = "#fff"; g.lineWidth = 1; g.stroke(path);
+    g.strokeStyle = this.mark.aircraft_outline; g.lineWidth = 1; g.stroke(path);
     return (this._sprites[key] = c);
   };
 
@@ -407,7 +407,7 @@
       if (!sc.placeCount[k]) continue;
       px[k] = o.x + P_.mx[k] * o.s; py[k] = o.y + P_.my[k] * o.s;
     }
-    this.clusters = GEO.cluster(px, py, sc.placeCount, GEO.CLUSTER_CELL_PX);
+    this.clusters = GEO.cluster(px, py, sc.placeCount, m.meta.rule.clusterCellPx);
     if (!this.map.hasLayer(this.markersLayer)) return;
     var dashed = o.zoom >= mk.dash_from_zoom;
     ctx.font = "600 11px system-ui, sans-serif";
@@ -428,10 +428,10 @@
         ctx.stroke();
         ctx.setLineDash([]);
       } else {
-        r = mk.cluster_radius + 2 * Math.log10(c.n);
+        r = GEO.clusterRadius(mk, c.n);
         ctx.arc(c.x, c.y, r, 0, 2 * Math.PI);
         ctx.globalAlpha = 0.92; ctx.fillStyle = mk.cluster_fill; ctx.fill();
-        ctx.globalAlpha = 1; ctx.strokeStyle = mk.cluster_color; ctx.lineWidth = 2; ctx.stroke();
+        ctx.globalAlpha = 1; ctx.strokeStyle = mk.cluster_color; ctx.lineWidth = mk.cluster_weight; ctx.stroke();
         ctx.fillStyle = mk.cluster_color;
         ctx.fillText(String(c.n), c.x, c.y);
       }

@@ -167,7 +167,7 @@
     this.modeSel.value = c.mode;
     this.winSel.value = String(c.windowMs);
     this.winSel.disabled = c.mode !== "window";
-    if (this.winSel.value !== String(c.windowMs)) option(this.winSel, c.windowMs, "± " + GEO.formatDuration(c.windowMs)).selected = true;
+    if (this.winSel.value !== String(c.windowMs)) option(this.winSel, c.windowMs, "± " + GEO.isoDuration(c.windowMs)).selected = true;
     this.speedSel.value = String(c.speed);
     if (this.tzSel.value !== c.tz) {
       if (!Array.prototype.some.call(this.tzSel.options, function (o) { return o.value === c.tz; })) option(this.tzSel, c.tz, c.tz);
@@ -232,7 +232,7 @@
     var g = canvas.getContext("2d"), h = this._hist, bw = width / h.heights.length;
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, width, 28);
-    g.fillStyle = "#8a9aa8";
+    g.fillStyle = m.meta.style.mark.histogram_color;
     for (var b = 0; b < h.heights.length; b++) {
       if (h.heights[b]) {
         var bar = Math.max(2, h.heights[b] * 26);
@@ -240,7 +240,7 @@
       }
     }
     var x = (c.t - c.lo) / Math.max(1, c.hi - c.lo) * width;
-    g.fillStyle = "#0072B2";
+    g.fillStyle = m.meta.style.mark.clock_now_color;
     g.fillRect(Math.round(x) - 1, 0, 2, 28);
     canvas.setAttribute("data-scale", h.log ? "log" : "linear");
   };

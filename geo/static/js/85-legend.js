@@ -60,17 +60,17 @@
         details.appendChild(el("div", "geo-legend-head", "Status"));
         m.meta.statuses.forEach(function (s) {
           var ss = st.statuses[s];
-          row(line("#333", ss.dash, ss.opacity, 3), ss.label);
+          row(line(mk.legend_ink, ss.dash, ss.opacity, 3), ss.label);
         });
         details.appendChild(el("div", "geo-legend-head", "At the clock's time"));
-        row(circle("#333", "#333", 0.85, mk.weight, ""), "filled: done");
-        row(circle("#333", "#333", mk.underway_fill, mk.underway_weight, ""),
+        row(circle(mk.legend_ink, mk.legend_ink, 0.85, mk.weight, ""), "filled: done");
+        row(circle(mk.legend_ink, mk.legend_ink, mk.underway_fill, mk.underway_weight, ""),
             "hollow: possibly under way (the clock is inside its day, month or span)" +
             " — or, around t, still to come");
         details.appendChild(el("div", "geo-legend-head", "Markers and lines"));
-        row(circle(mk.precedent_ring, "#D55E00", 0.85, mk.precedent_weight, "", 8),
+        row(circle(mk.precedent_ring, st.kinds.meeting.color, 0.85, mk.precedent_weight, "", 8),
             "black ring: an earlier meeting where a flight lands (precedent)");
-        var cl = circle(mk.cluster_color, mk.cluster_fill, 1, 2, "", 11);
+        var cl = circle(mk.cluster_color, mk.cluster_fill, 1, mk.cluster_weight, "", 11);
         var txt = shape("text", { x: 17, y: 17, "text-anchor": "middle", "font-size": 11,
                                   "font-weight": 600, fill: mk.cluster_color });
         txt.textContent = "8";
@@ -78,7 +78,7 @@
         row(cl, "several events at one spot: click for the list");
         row(line(mk.route_color, mk.route_dash, mk.route_opacity, mk.route_weight),
             "a flight's route ahead (faint); flown: solid, a fading trail behind the aircraft");
-        row(line("#333", "", 0.9, 2), "a line's darkness: how many contacts or flights it stands for");
+        row(line(mk.legend_ink, "", 0.9, 2), "a line's darkness: how many contacts or flights it stands for");
         if (m.recorded && m.recorded.flight.length) {  // tar1090's altitude colours
           var alt = st.altitude, bar = svg(34, 12), grad = shape("linearGradient",
             { id: "geo-alt-grad", x1: 0, x2: 1, y1: 0, y2: 0 });
@@ -92,7 +92,7 @@
               "→ 40,000 ft (magenta), as tar1090");
         }
         var plane = el("span", "geo-legend-plane");
-        plane.innerHTML = GEO.planeIcon(mk.aircraft_color, 18);
+        plane.innerHTML = GEO.planeIcon(mk.aircraft_color, 18, mk.aircraft_outline);
         row(plane, "aircraft on its WGS84 great-circle track (computed, constant speed)");
         box.appendChild(details);
         L.DomEvent.disableClickPropagation(box);

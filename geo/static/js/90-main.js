@@ -18,16 +18,16 @@
   }
 
   GEO.start = function (map, groups, m, opts) {
-    var meta = m.meta, n = m.n;
+    var meta = m.meta, n = m.n, instant = meta.rule.instantMs;
     // the data's span: the first start to the last end (no events: the span the document
     // was given, so an empty selection leaves the clock where the reader had it)
     var lastEnd = -Infinity;
     for (var i = 0; i < n; i++) if (m.t1[i] > lastEnd) lastEnd = m.t1[i];
-    var span = n ? [m.t0[0], Math.max(m.t0[n - 1], lastEnd - 1000)]
+    var span = n ? [m.t0[0], Math.max(m.t0[n - 1], lastEnd - instant)]
       : (opts.emptySpan || [0, GEO.DAY]);
     if (!(span[1] > span[0])) span = [span[0], span[0] + GEO.DAY];
     var stopList = Array.prototype.slice.call(m.t0);
-    for (var f = 0; f < m.flights.event.length; f++) stopList.push(m.t1[m.flights.event[f]] - 1000);
+    for (var f = 0; f < m.flights.event.length; f++) stopList.push(m.t1[m.flights.event[f]] - instant);
     var clock = new GEO.Clock({
       stops: GEO.uniqueSorted(stopList), span: span, tz: meta.tz || "UTC",
       now: function () { return performance.now(); },
