@@ -4,7 +4,7 @@ A thin shell: sidebar widgets -> :class:`geo.appstate.View` -> :func:`geo.query.
 :func:`geo.export.export`. The map is the very HTML document ``python -m geo export`` writes
 for the same filters (in a small component that tells the app which event a reader opened),
 and the download buttons serve the very bytes of the CLI's exports. Every string from a file
-or a link is shown as text (:func:`geo.appstate.md_text`, or widgets that render text).
+or a link is shown as text (:func:`geo.apptext.md_text`, or widgets that render text).
 
     streamlit run app.py
 """
@@ -27,8 +27,9 @@ import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
-from geo import appstate
-from geo.appstate import View, md_text
+from geo import appstate, apptext, bytecache, panels, uploads
+from geo.appstate import View
+from geo.apptext import md_text
 from geo.dataset import Dataset, default_paths, load_dataset
 from geo.export import export, to_events_csv
 from geo.formats import EXPORT_FORMATS
@@ -77,40 +78,40 @@ def update(**changes: Any) -> None:
 
 
 @st.cache_resource
-def shared() -> appstate.ByteCache:
+def shared() -> bytecache.ByteCache:
     """The datasets and documents all sessions share, sized by bytes, not entries."""
-    return appstate.ByteCache(CACHE_BUDGET)
+    return bytecache.ByteCache(CACHE_BUDGET)
 
 
-def load_shipped(digest: str) -> appstate.LoadResult:
+def load_shipped(digest: str) -> uploads.LoadResult:
     """The shipped files (``digest`` of their bytes: an edit to data/ reloads them)."""
     cached = shared().get(digest)
-    if isinstance(cached, appstate.LoadResult):
+    if isinstance(cached, uploads.LoadResult):
         return cached
     try:
-        result = appstate.LoadResult.loaded(load_dataset(strict=False))
+        result = uploads.LoadResult.loaded(load_dataset(strict=False))
     except DataError as err:
-        result = appstate.LoadResult.refused(err.problems)
+        result = uploads.LoadResult.refused(err.problems)
     except Exception as exc:  # a broken checkout; shown, not raised
-        result = appstate.LoadResult(None, error=f"{type(exc).__name__}: {exc}")
+        result = uploads.LoadResult(None, error=f"{type(exc).__name__}: {exc}")
     shared().put(digest, result)
     return result
 
 
 def load_uploaded(
-    digest: str, uploads: dict[str, appstate.Upload], tracks: tuple[appstate.Upload, ...],
+    digest: str, given: dict[str, uploads.Upload], tracks: tuple[uploads.Upload, ...],
     strict: bool, with_shipped: bool = False,
 ) -> Any:
     """Uploads validated in memory, shared by every session with the same files and
     options."""
     key = f"{digest}:{strict}:{with_shipped}"
     cached = shared().get(key)
-    if isinstance(cached, appstate.LoadResult):
+    if isinstance(cached, uploads.LoadResult):
         return cached
     with st.spinner("Checking the uploaded files…"):
-        result = appstate.load_uploads(**uploads, tracks=tracks, strict=strict,
-                                       read_track=appstate.track_reader(shared()),
-                                       with_shipped=with_shipped)
+        result = uploads.load_uploads(**given, tracks=tracks, strict=strict,
+                                      read_track=uploads.track_reader(shared()),
+                                      with_shipped=with_shipped)
     shared().put(key, result)  # sized by what it holds (its problems bounded)
     return result
 
@@ -156,9 +157,9 @@ def table_frame(data_key: str, events: Sequence[Event], view: View) -> pd.DataFr
     cached = shared().get(key)
     if isinstance(cached, pd.DataFrame):
         return cached
-    rows = appstate.table_rows(events, view.tz)
-    columns = [appstate.shown_column(view.tz) if c == "shown" else c
-               for c in appstate.TABLE_ORDER]
+    rows = panels.table_rows(events, view.tz)
+    columns = [panels.shown_column(view.tz) if c == "shown" else c
+               for c in panels.TABLE_ORDER]
     frame = pd.DataFrame(rows, columns=columns)
     shared().put(key, frame)
     return frame
@@ -211,8 +212,8 @@ def reset_range(what: str) -> None:
 def handle_uploads(files: dict[str, Any], track_files: Sequence[Any]) -> None:
     """New uploads replace the data when they can be read (lenient: the valid rows load, the
     others are listed; strict: only files without a problem)."""
-    given = {k: appstate.Upload(f.name, f.getvalue()) for k, f in files.items() if f is not None}
-    tracks = tuple(appstate.Upload(f.name, f.getvalue()) for f in track_files or ())
+    given = {k: uploads.Upload(f.name, f.getvalue()) for k, f in files.items() if f is not None}
+    tracks = tuple(uploads.Upload(f.name, f.getvalue()) for f in track_files or ())
     s = session()
     strict = bool(ss.get("strict"))
     add = bool(ss.get("add_to_shipped")) and "events" in given
@@ -220,7 +221,7 @@ def handle_uploads(files: dict[str, Any], track_files: Sequence[Any]) -> None:
         if s.upload_sig:
             set_session(dataclasses.replace(s, upload_sig=None, problems=(), problem_error=""))
         return
-    digest = appstate.upload_key(given, tracks)
+    digest = uploads.upload_key(given, tracks)
     sig = digest + (":strict" if strict else "") + (":add" if add else "")
     if sig == s.upload_sig:
         return
@@ -364,11 +365,11 @@ def data_section() -> None:
         )
         files = {
             key: st.file_uploader(f"{key}.csv", type=["csv"], key=f"upload_{key}_{nonce}")
-            for key in appstate.UPLOAD_KEYS
+            for key in uploads.UPLOAD_KEYS
         }
         track_files = st.file_uploader(
             "Recorded tracks (ADS-B)",
-            type=list(appstate.TRACK_TYPES),
+            type=list(uploads.TRACK_TYPES),
             accept_multiple_files=True,
             key=f"upload_tracks_{nonce}",
             help="readsb / tar1090 / ADS-B Exchange trace JSON, Flightradar24 CSV, KML with "
@@ -450,7 +451,7 @@ def display_section(dataset: Dataset) -> None:
     st.header("Display")
     viewer = viewer_zone()
     data_zones = {z for ev in dataset.events for z in (ev.start_tz, ev.end_tz)}
-    zones = appstate.zone_options(viewer, data_zones, zoneinfo.available_timezones())
+    zones = panels.zone_options(viewer, data_zones, zoneinfo.available_timezones())
     if ss.tz not in zones:
         zones.append(ss.tz)
     st.selectbox(
@@ -552,7 +553,7 @@ def show_problems() -> None:
 def flight_panels(flights: Sequence[Event], tz: str) -> None:
     st.subheader(f"Flights in range ({len(flights)})")
     for k, ev in enumerate(flights[:MAX_FLIGHT_PANELS]):
-        facts = appstate.flight_panel(ev, tz)
+        facts = panels.flight_panel(ev, tz)
         with st.expander(f"✈️ {md_text(ev.title or ev.id)}", expanded=k == 0):
             rows = [f"| {md_text(label)} | {md_text(value)} |" for label, value in facts.items()]
             st.markdown("\n".join([rows[0], "|---|---|", *rows[1:]]))  # the route heads it
@@ -664,7 +665,7 @@ def main_area(dataset: Dataset, view: View) -> None:
         html=document, height=MAP_HEIGHT,
         focus={"ids": focus} if focus else None,
         query=urlencode(appstate.view_to_query(view)), key="map", default=None,
-        csp=appstate.map_policy(view.basemap, document),
+        csp=apptext.map_policy(view.basemap, document),
     )
     flights = [ev for ev in events if ev.is_flight]
     if flights:
@@ -698,19 +699,19 @@ def editor_frame(text: str, problems: Sequence[str]) -> pd.DataFrame:
     """The events file as the editor shows it, each row's problems in its last column."""
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     frame = frame.reindex(columns=list(EDIT_COLUMNS)).astype(object).fillna("")
-    by_row = appstate.problems_by_row(text, problems)  # rows, not lines: cells span lines
+    by_row = uploads.problems_by_row(text, problems)  # rows, not lines: cells span lines
     frame[PROBLEM_COLUMN] = ["; ".join(by_row.get(k, [])) for k in range(len(frame))]
     return frame
 
 
-def validate_edits(text: str) -> tuple[appstate.LoadResult, tuple[str, ...]]:
+def validate_edits(text: str) -> tuple[uploads.LoadResult, tuple[str, ...]]:
     """The edited events checked like a file (strictly: the map shows them once all is good)."""
     s = session()
     refs = dict(s.references)
-    result = appstate.load_uploads(appstate.Upload(appstate.EDITED_NAME, text.encode()),
+    result = uploads.load_uploads(uploads.Upload(uploads.EDITED_NAME, text.encode()),
                                    refs.get("airports"), refs.get("places"), refs.get("sources"),
                                    tracks=s.tracks, strict=True,
-                                   read_track=appstate.track_reader(shared()))
+                                   read_track=uploads.track_reader(shared()))
     return result, result.problems or ((result.error,) if result.error else ())
 
 
@@ -724,7 +725,7 @@ def editor(dataset: Dataset) -> None:
             "in its row's problem column, and the map keeps the last good events."
         )
         # the reported events: a recorded leg nobody reported comes from its track file
-        reported = [e for e in dataset.events if not appstate.is_own_record(e)]
+        reported = [e for e in dataset.events if not uploads.is_own_record(e)]
         base = s.edited if s.edited is not None else to_events_csv(reported)
         if ss.get("editor_base") != base or ss.get("editor_problems") != s.edit_problems:
             # a new table for the editor (its edits so far are in `base`): problems in place
@@ -769,7 +770,7 @@ def apply_edits(text: str) -> None:
     update(edited=text, edit_problems=problems)
     if not problems and result.dataset is not None:
         s = session()  # the key: the text and every file the edits were checked with
-        key = appstate.edit_key(text, dict(s.references), s.tracks)
+        key = uploads.edit_key(text, dict(s.references), s.tracks)
         n = len(result.dataset.events)
         set_session(session().with_data(result, key, f"your edited events ({n:,} events)"))
 
@@ -829,7 +830,7 @@ def find_aircraft_panel(dataset: Dataset) -> None:
             components.html(panel.candidate_map(event, chosen, store),
                             height=MAP_HEIGHT // 2)
         if st.button("Use this aircraft for the flight", key="match_use"):
-            reported = [e for e in dataset.events if not appstate.is_own_record(e)]
+            reported = [e for e in dataset.events if not uploads.is_own_record(e)]
             s = session()
             base = s.edited if s.edited is not None else to_events_csv(reported)
             apply_edits(panel.with_aircraft(base, event_id, labels[pick]))

@@ -236,7 +236,7 @@ def make_plans(sessions: int, tmp: Path) -> list[Plan]:
         if uploads:
             path = tmp / f"s{k}-events.csv"
             path.write_text(upload_csv(k), encoding="utf-8", newline="")
-            loaded = appstate.load_uploads(events=appstate.Upload(path.name, path.read_bytes()))
+            loaded = uploads.load_uploads(events=uploads.Upload(path.name, path.read_bytes()))
             if loaded.dataset is None:
                 raise ValueError(f"session {k}: upload invalid: {loaded.problems} {loaded.error}")
             data = loaded.dataset

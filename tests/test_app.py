@@ -21,14 +21,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo import appstate
-from geo.appstate import Upload, View
+from geo import appstate, panels, uploads
+from geo.appstate import View
 from geo.dataset import load_dataset
 from geo.export import export
 from geo.io import MAX_BYTES
 from geo.model import KINDS, STATUSES
 from geo.query import Filters, select
 from geo.timeline import last_day, parse_date_bound
+from geo.uploads import Upload
 from tests.helpers import document_parts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +92,7 @@ def cli_export(*args: str) -> bytes:
 
 
 def shown(markdown: str) -> str:
-    """What a reader sees of Markdown the app escaped (geo.appstate.md_text)."""
+    """What a reader sees of Markdown the app escaped (geo.apptext.md_text)."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
 
 
@@ -384,16 +385,16 @@ def test_upload_of_reference_files_only(at: Any) -> None:
 def test_load_uploads_reports_problem_lines() -> None:
     rows = shipped_rows()[:2]
     rows[1] = {**rows[1], "kind": "meating"}
-    result = appstate.load_uploads(Upload("events.csv", events_csv(rows)), strict=True)
+    result = uploads.load_uploads(Upload("events.csv", events_csv(rows)), strict=True)
     assert result.dataset is None and not result.error
     assert result.problems[0].startswith("events.csv:3: kind: 'meating' is not a kind")
 
 
 def test_load_uploads_refuses_oversize_files_unread(monkeypatch: pytest.MonkeyPatch) -> None:
     called: list[object] = []
-    monkeypatch.setattr(appstate, "load_dataset", lambda *a, **k: called.append(a))
+    monkeypatch.setattr(uploads, "load_dataset", lambda *a, **k: called.append(a))
     big = Upload("huge.csv", b"x" * (MAX_BYTES + 1))
-    result = appstate.load_uploads(big)
+    result = uploads.load_uploads(big)
     assert result.dataset is None and not called
     assert result.problems[0].startswith("huge.csv:1: file: file is 67,108,865 bytes")
     assert "the limit is 67,108,864 bytes" in result.problems[0]
@@ -403,15 +404,15 @@ def test_load_uploads_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kwargs: object) -> None:
         raise MemoryError("simulated")
 
-    monkeypatch.setattr(appstate, "load_dataset", boom)
-    result = appstate.load_uploads(Upload("events.csv", b"id\n"), places=Upload("p.csv", b""))
+    monkeypatch.setattr(uploads, "load_dataset", boom)
+    result = uploads.load_uploads(Upload("events.csv", b"id\n"), places=Upload("p.csv", b""))
     assert result.dataset is None
     assert result.error == "events.csv, p.csv: could not be loaded (MemoryError: simulated)"
 
 
 def test_load_uploads_good_file_and_names() -> None:
     data = (ROOT / "data" / "events.csv").read_bytes()
-    result = appstate.load_uploads(Upload("copy.csv", data))
+    result = uploads.load_uploads(Upload("copy.csv", data))
     assert result.ok and result.dataset is not None
     assert result.dataset.events_name == "copy.csv"
     assert [e.id for e in result.dataset.events] == [e.id for e in SHIPPED.events]
@@ -477,7 +478,7 @@ def test_date_span_and_presets() -> None:
 
 def test_flight_panel_facts_come_from_normalize() -> None:
     flight = next(e for e in SHIPPED.events if e.is_flight)
-    panel = appstate.flight_panel(flight)
+    panel = panels.flight_panel(flight)
     assert (
         panel["Route"]
         == "Vnukovo International Airport (VKO) → Heydar Aliyev International Airport (GYD)"

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 import geo.tracks
-from geo import appstate
-from geo.appstate import ByteCache, Upload, problems_by_row
+from geo import uploads
+from geo.bytecache import ByteCache
+from geo.uploads import Upload, problems_by_row
 from tests.test_app import APP, run_ok
 from tests.test_app_sessions import edit_title, editor, own_flights, track, upload_tracks
 
@@ -74,10 +75,10 @@ def test_edits_re_link_the_parsed_tracks_without_reading_them(reads: list[object
 
 def test_the_reader_reads_each_upload_once(reads: list[object]) -> None:
     name, data, _ = track(5, "0dd456")
-    read = appstate.track_reader(ByteCache(2**28))
-    first = appstate.load_uploads(tracks=[Upload(name, data)], read_track=read)
-    again = appstate.load_uploads(tracks=[Upload(name, data)], read_track=read)
+    read = uploads.track_reader(ByteCache(2**28))
+    first = uploads.load_uploads(tracks=[Upload(name, data)], read_track=read)
+    again = uploads.load_uploads(tracks=[Upload(name, data)], read_track=read)
     assert len(reads) == 1 and first.dataset is not None and again.dataset is not None
     assert [e.id for e in first.dataset.events] == [e.id for e in again.dataset.events]
-    other = appstate.load_uploads(tracks=[Upload("renamed.json.gz", data)], read_track=read)
+    other = uploads.load_uploads(tracks=[Upload("renamed.json.gz", data)], read_track=read)
     assert len(reads) == 2 and other.dataset is not None  # the name is part of what was read

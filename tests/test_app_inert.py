@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.appstate import WORD_JOINER, map_policy, md_text, script_hashes
+from geo.apptext import WORD_JOINER, map_policy, md_text, script_hashes
 from tests.test_app import APP, events_csv, run_ok, shipped_rows, shown
 
 # GitHub-flavoured Markdown's autolink literals (mdast-util-gfm-autolink-literal, which

@@ -9,8 +9,9 @@ import gzip
 from pathlib import Path
 from typing import Any
 
-from geo import appstate
-from geo.appstate import ByteCache, Upload, deep_size
+from geo import uploads
+from geo.bytecache import ByteCache, deep_size
+from geo.uploads import Upload
 from tests.test_app import APP, run_ok, shown
 
 GIB = 2**30
@@ -33,18 +34,18 @@ def rss_bytes() -> int:
 
 
 def test_a_load_keeps_a_bounded_number_of_problems_and_counts_the_rest() -> None:
-    result = appstate.load_uploads(tracks=[Upload("bomb.csv.gz", problem_bomb())])
+    result = uploads.load_uploads(tracks=[Upload("bomb.csv.gz", problem_bomb())])
     assert result.dataset is not None  # lenient: the shipped events load, the track is bad
     # the track reader keeps 1,000 problems per file and counts the rest in a last line; the
     # app keeps at most MAX_KEPT_PROBLEMS of a load
     problems = result.dataset.problems
-    assert 1_000 <= len(problems) <= appstate.MAX_KEPT_PROBLEMS
+    assert 1_000 <= len(problems) <= uploads.MAX_KEPT_PROBLEMS
     assert "689,000 more problems not listed" in problems[-1].message
     assert deep_size(result) < 64 * 2**20
 
-    refused = appstate.load_uploads(tracks=[Upload("bomb.csv.gz", problem_bomb())], strict=True)
+    refused = uploads.load_uploads(tracks=[Upload("bomb.csv.gz", problem_bomb())], strict=True)
     assert refused.dataset is None
-    assert 1_000 <= len(refused.problems) <= appstate.MAX_KEPT_PROBLEMS
+    assert 1_000 <= len(refused.problems) <= uploads.MAX_KEPT_PROBLEMS
     assert "689,000 more problems not listed" in str(refused.problems[-1])
 
 

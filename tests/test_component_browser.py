@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from geo.appstate import map_policy
+from geo.apptext import map_policy
 from geo.dataset import load_dataset
 from geo.export import export
 from geo.timeline import epoch_ms

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from geo import appstate, geometry
+from geo import geometry, panels
 from geo.export import to_geojson, to_kml
 from geo.layers import map_payload
 from geo.query import EVENT_ORDER
@@ -28,7 +28,7 @@ def test_a_duration_reads_the_same_everywhere() -> None:
     expected = "2 h 36 min"  # half a minute rounds up, in every reader
     popup = page_data(map_payload([flight]))["flights"][0]["facts"]
     assert popup[1] == f"{expected} gate to gate"
-    assert appstate.flight_panel(flight)["Duration"] == expected
+    assert panels.flight_panel(flight)["Duration"] == expected
     assert normalize(flight)["duration"] == expected
     description = ET.fromstring(to_kml([flight])).find(f".//{KML}Placemark/{KML}description")
     assert description is not None and f", {expected}, " in (description.text or "")

@@ -25,6 +25,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("app",),  # app.py, the Streamlit script
     ("geo", "geo.__main__"),  # the package's public names (geo/__init__.py); python -m geo
     ("geo.cli", "geo.appstate"),  # the shells' logic: options or widgets in, geo calls
+    ("geo.uploads", "geo.panels", "geo.apptext"),  # the app's jobs: files in | what the page
+    # shows beside the map | text and the map's policy
     ("geo.match.cli", "geo.match.panel"),  # the matcher's command and app panel
     ("geo.export", "geo.dataset"),  # every format by name | every file assembled
     ("geo.formats",),  # the table of export formats (its writers load when they run)
@@ -43,7 +45,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ),
     (
         "geo.model", "geo.cells", "geo.ids", "geo.options", "geo.pack", "geo.payload",
-        "geo.perf", "geo.shipped",
+        "geo.perf", "geo.shipped", "geo.bytecache",
     ),
 )
 """The layers, top first: each a tuple of units (a module, or a package and all inside it)."""

@@ -127,7 +127,7 @@ def test_every_flat_export_and_the_app_table_give_each_verified_address(fmt, tmp
     """Not only the map's cards: the normalized CSV, GeoJSON (and so GeoPackage and
     GeoParquet, which hold the same record), KML and the app's table carry each source's
     address beside its citation."""
-    from geo import appstate
+    from geo import panels
     from geo.dataset import load_dataset
 
     events = load_dataset().events
@@ -140,7 +140,7 @@ def test_every_flat_export_and_the_app_table_give_each_verified_address(fmt, tmp
     if fmt == "kml":
         text = text.replace("&amp;", "&")
     assert [u for u in sorted(urls) if u not in text] == []
-    table = " ".join(str(row["references"]) for row in appstate.table_rows(events))
+    table = " ".join(str(row["references"]) for row in panels.table_rows(events))
     assert [u for u in sorted(urls) if f"<{u}>" not in table] == []
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from geo import appstate
+from geo import panels, uploads
 from geo.dataset import load_dataset
 from geo.export import export, to_fixes_csv
 from geo.geojson import geojson_features
@@ -113,18 +113,18 @@ def test_fixes_csv_reads_back_as_the_same_leg(events, tmp_path: Path) -> None:
 
 
 def test_uploaded_tracks_reach_the_app(tmp_path: Path) -> None:
-    up = appstate.Upload(EXAMPLE.name, EXAMPLE.read_bytes())
-    result = appstate.load_uploads(tracks=[up])
+    up = uploads.Upload(EXAMPLE.name, EXAMPLE.read_bytes())
+    result = uploads.load_uploads(tracks=[up])
     assert result.dataset is not None
-    panel = appstate.flight_panel(flight(result.dataset.events))
+    panel = panels.flight_panel(flight(result.dataset.events))
     assert panel["Track"] == f"recorded track: 292 fixes (readsb) from {EXAMPLE.name}"
     assert panel["Record vs report"].startswith("took off 4 min after the reported time")
     # estimated liftoff 11 s after the first airborne fix (400 ft, under Vnukovo's field;
     # 825 ft 16 s later) and touchdown 20 s after the last (500 ft over Baku, -25 ft/s)
     assert panel["Recorded (UTC)"] == "2025-03-13T22:58:21Z → 2025-03-14T01:28:00Z"
-    assert appstate.flight_panel(flight(load_dataset().events))["Track"] == COMPUTED
-    assert appstate.upload_key({}, [up]) != appstate.upload_key({})
-    broken = appstate.load_uploads(tracks=[appstate.Upload("bad.json", b'{"icao": 1}')])
+    assert panels.flight_panel(flight(load_dataset().events))["Track"] == COMPUTED
+    assert uploads.upload_key({}, [up]) != uploads.upload_key({})
+    broken = uploads.load_uploads(tracks=[uploads.Upload("bad.json", b'{"icao": 1}')])
     assert broken.dataset is not None and broken.dataset.problems  # lenient: listed, not lost
     assert any("bad.json" in str(p) for p in broken.dataset.problems)
 

@@ -91,7 +91,7 @@
     } catch (e) { /* a parent of another origin: Streamlit's own update stands */ }
   }
 
-  // The document with the app's content security policy (geo.appstate.map_policy: its own
+  // The document with the app's content security policy (geo.apptext.map_policy: its own
   // scripts by their hashes) as its first element: it binds everything the document loads or
   // runs after it. The frame is not sandboxed besides (index.html says why).
   function withPolicy(html, csp) {
