@@ -3,26 +3,9 @@ shipped story)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from pathlib import Path
-
 from geo.dataset import load_dataset
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _shipped_rows() -> list[dict[str, str]]:
-    text = (ROOT / "data" / "events.csv").read_text(encoding="utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
-
-
-def _csv(rows: list[dict[str, str]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue().encode("utf-8")
+from tests.test_app import events_csv as _csv
+from tests.test_app import shipped_rows as _shipped_rows
 
 
 def test_an_events_file_added_to_the_shipped_story() -> None:
