@@ -226,14 +226,14 @@ def make_plans(sessions: int, tmp: Path) -> list[Plan]:
     shipped = load_dataset()
     plans = []
     for k in range(sessions):
-        params, uploads, search = SPECS[k % len(SPECS)]
+        params, with_upload, search = SPECS[k % len(SPECS)]
         requested, notes = appstate.view_from_query(params)
         if notes:
             raise ValueError(f"session {k}: bad spec {params}: {notes}")
         path: Path | None = None
         data = shipped
         own: frozenset[str] = frozenset()
-        if uploads:
+        if with_upload:
             path = tmp / f"s{k}-events.csv"
             path.write_text(upload_csv(k), encoding="utf-8", newline="")
             loaded = uploads.load_uploads(events=uploads.Upload(path.name, path.read_bytes()))
@@ -241,7 +241,7 @@ def make_plans(sessions: int, tmp: Path) -> list[Plan]:
                 raise ValueError(f"session {k}: upload invalid: {loaded.problems} {loaded.error}")
             data = loaded.dataset
             own = frozenset(ev.id for ev in data.events)
-        view = expected_view(requested, data, shipped, uploads, search)
+        view = expected_view(requested, data, shipped, with_upload, search)
         events = select(data.events, view.filters())
         want = export(events, "csv")
         by_cli = cli_csv(view, path, tmp / f"s{k}-cli.csv")
@@ -252,7 +252,7 @@ def make_plans(sessions: int, tmp: Path) -> list[Plan]:
                 k,
                 params,
                 path,
-                search if uploads else "",
+                search if with_upload else "",
                 len(data.events),
                 view,
                 frozenset(ev.id for ev in events),

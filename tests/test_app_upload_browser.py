@@ -133,8 +133,7 @@ def test_the_map_frame_is_held_to_its_policy(browser: Any, app_url: str) -> None
     """The map's document carries the app's content security policy: its own scripts by
     their hashes and nothing else runs (a script or inline handler put into the document is
     refused), no request but its own (and the tile server's with the tiles basemap). The
-    frame is not sandboxed: in Chromium a sandboxed map frame made the first click on a
-    download button do nothing (see geo/static/component/index.html)."""
+    frame is not sandboxed (geo/static/component/index.html says why)."""
     state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"))
     page = state.page
     console: list[str] = []
