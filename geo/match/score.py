@@ -49,6 +49,7 @@ __all__ = [
     "GAP_REASON_MINUTES",
     "Candidate",
     "score_legs",
+    "short_reasons",
 ]
 
 W_IDENTITY = 3.0
@@ -355,8 +356,16 @@ def _reasons(
         out.append(f"fits the times read as {reading.words}")
     if sources:
         names = sorted({PurePath(x).name for x in sources.split(";") if x})
-        out.append(f"recorded in {', '.join(names)}")
+        out.append(f"{FILES_REASON}{', '.join(names)}")
     return tuple(out)
+
+
+FILES_REASON = "recorded in "  # the last reason: the files the leg was recorded in
+
+
+def short_reasons(c: Candidate) -> tuple[str, ...]:
+    """A candidate's reasons without the files it was recorded in (a map card's line)."""
+    return tuple(r for r in c.reasons if not r.startswith(FILES_REASON))
 
 
 def gap_reason(seconds: float) -> str:
