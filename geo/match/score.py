@@ -40,6 +40,7 @@ import pandas as pd
 from pyproj import Geod
 
 from geo.match.claim import Claim, ClaimedAirport, Reading
+from geo.match.where import place_words
 from geo.timeline import format_duration, format_instant, iso_utc
 from geo.tracks.compare import normalize_aircraft
 
@@ -76,6 +77,10 @@ SCORE_COLUMNS = (
     "first_lon_deg", "last_lat_deg", "last_lon_deg", "largest_gap_s", "sources", "synthetic",
 )
 """The legs index columns the score reads (a store query reads only these)."""
+
+GAP_PLACE_COLUMNS = ("largest_gap_lat_deg", "largest_gap_lon_deg")
+"""Where the largest gap is, when the store has it (a store built before it existed has not:
+its gaps are not placed)."""
 
 F = npt.NDArray[np.float64]
 _GEOD = Geod(ellps="WGS84")
@@ -264,6 +269,7 @@ def score_legs(claim: Claim, legs: pd.DataFrame, *, top: int = 10) -> list[Candi
     sources = _text(legs, "sources")
     leg_ids = _text(legs, "leg_id")
     gaps = _floats(legs, "largest_gap_s")
+    gap_lat, gap_lon = (_floats(legs, c) for c in GAP_PLACE_COLUMNS)
     out: list[Candidate] = []
     for rank, k in enumerate(idx.tolist(), start=1):
         reading = claim.readings[int(reading_k[k])] if claim.readings else None
@@ -272,7 +278,7 @@ def score_legs(claim: Claim, legs: pd.DataFrame, *, top: int = 10) -> list[Candi
             takeoff_airport[k], landing_airport[k], float(o_part[k]), float(d_part[k]),
             float(up_s[k]), float(down_s[k]), bool(t_obs[k]), bool(l_obs[k]),
             float(first_km[k]), float(last_km[k]), float(gaps[k]), sources[k],
-            int(reading_k[k]),
+            int(reading_k[k]), float(gap_lon[k]), float(gap_lat[k]),
         )
         out.append(Candidate(
             rank=rank, leg_id=leg_ids[k], icao24=icao24[k], registration=registration[k],
@@ -301,7 +307,7 @@ def _reasons(
     claim: Claim, reading: Reading | None, how: str, name: str,
     takeoff_airport: str, landing_airport: str, o_part: float, d_part: float,
     up_s: float, down_s: float, t_obs: bool, l_obs: bool, first_km: float, last_km: float,
-    largest_gap_s: float, sources: str, reading_k: int,
+    largest_gap_s: float, sources: str, reading_k: int, gap_lon: float, gap_lat: float,
 ) -> tuple[str, ...]:
     o, d = claim.origin, claim.destination
     out: list[str] = []
@@ -351,7 +357,7 @@ def _reasons(
         else:
             out.append(f"not the reported aircraft ({claim.aircraft}): {name}")
     if largest_gap_s >= GAP_REASON_MINUTES * 60:
-        out.append(gap_reason(largest_gap_s))
+        out.append(gap_reason(largest_gap_s, place_words(gap_lon, gap_lat)))
     if reading is not None and reading_k > 0:
         out.append(f"fits the times read as {reading.words}")
     if sources:
@@ -368,12 +374,16 @@ def short_reasons(c: Candidate) -> tuple[str, ...]:
     return tuple(r for r in c.reasons if not r.startswith(FILES_REASON))
 
 
-def gap_reason(seconds: float) -> str:
-    """``20-minute coverage gap``; ``coverage gap of 1 h 5 min``."""
+def gap_reason(seconds: float, where: str = "") -> str:
+    """``20-minute coverage gap``; ``coverage gap of 1 h 5 min``; with where it is
+    (:func:`geo.match.where.place_words`): ``20-minute coverage gap 135 km N of Baku``,
+    ``… gap over Russia, 590 km N of Tbilisi``."""
     minutes = seconds / 60.0
     if round(minutes) < 60:
-        return f"{round(minutes)}-minute coverage gap"
-    return f"coverage gap of {format_duration(minutes)}"
+        words = f"{round(minutes)}-minute coverage gap"
+    else:
+        words = f"coverage gap of {format_duration(minutes)}"
+    return f"{words} {where}" if where else words
 
 
 def takeoff_words(s: int | None, tz: str) -> str:
