@@ -98,3 +98,29 @@ def test_export_match_from_puts_the_alternatives_in_the_page(store, tmp_path, ca
     assert [t.split(",")[0] for t in texts] == ["N650GD (a8c3d1)", "N887WM (ac82ec)",
                                                 "RA-89050 (152ba4)", "4K-AZ81 (600a1c)"]
     assert int(p["alt.n"].sum()) == len(p["alt.lat"]) == len(p["alt.lon"]) > 8
+
+
+def test_tracks_from_and_match_from_link_the_same_fixes_of_a_leg(store):
+    """One rule fetches a leg's fixes (geo.archive.leg_positions): the flight's record is the
+    same through --tracks-from (a CSV of fixes) and through --match-from (a trace)."""
+    import numpy as np
+
+    from geo.archive.tracks import leg_tracks
+    from geo.dataset import load_dataset
+    from geo.match.linking import match_events_to_store
+    from geo.match.store import open_store
+
+    def record(events):
+        (e,) = [e for e in events if e.id == "flight-vko-gyd-2025-03-14"]
+        assert e.recorded is not None
+        return e.recorded.leg
+
+    drawn = record(load_dataset(tracks=leg_tracks(store, aircraft="N103WG")).events)
+    data = load_dataset()
+    linked = record(match_events_to_store(data.events, data.gazetteer,
+                                          open_store(store)).events)
+    assert len(drawn.trace.t) == len(linked.trace.t) > 200
+    np.testing.assert_array_equal(drawn.trace.t, linked.trace.t)
+    np.testing.assert_allclose(drawn.trace.lat, linked.trace.lat, atol=1e-9)
+    np.testing.assert_allclose(drawn.trace.lon, linked.trace.lon, atol=1e-9)
+    assert drawn.takeoff_utc == linked.takeoff_utc and drawn.landing_utc == linked.landing_utc

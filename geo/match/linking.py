@@ -5,8 +5,9 @@ its alternatives: :class:`geo.model.Alternative` on the event (each candidate's 
 reasons in short and its fixes thinned for drawing), which the map's card lists and, on
 request, draws faintly.
 
-The chosen leg's fixes (:func:`geo.archive.positions` over the leg's first to last fix) are
-made a :class:`~geo.tracks.Trace` (:func:`geo.tracks.make_trace`), and the event's
+The chosen leg's fixes (:func:`geo.archive.leg_positions`, the one rule by which
+``--tracks-from`` draws a leg too) are made a :class:`~geo.tracks.Trace`
+(:func:`geo.tracks.make_trace`), and the event's
 ``aircraft`` is set to the leg's registration (else its ICAO address) when it names
 another aircraft or none, so the linking pairs them: from there every reader (the popup,
 ``list``, each export) shows the record against the claim as for ``--tracks``.
@@ -58,7 +59,7 @@ class MatchedFlights:
 
 def leg_trace(c: Candidate, fixes: pd.DataFrame, store: str, *, synthetic: bool = False
               ) -> Trace:
-    """A candidate's fixes (``geo.archive.positions``) as a trace for the tracks' linking."""
+    """A candidate's fixes (``geo.archive.leg_positions``) as a trace for the tracks' linking."""
     calls = fixes["callsign"].tolist() if "callsign" in fixes else [None] * len(fixes)
     names: dict[str, int] = {}
     codes = np.array(
@@ -112,7 +113,7 @@ def alternative(c: Candidate, fixes: pd.DataFrame, store: str, *, synthetic: boo
 def _alternatives(result: MatchResult, archive: StoreArchive) -> tuple[Alternative, ...]:
     best = result.best
     return tuple(
-        alternative(c, archive.positions(c.icao24, c.first_s, c.last_s), archive.name,
+        alternative(c, archive.leg_positions(c.icao24, c.first_s, c.last_s), archive.name,
                     synthetic=archive.synthetic)
         for c in result.candidates if c is not best
     )
@@ -145,7 +146,7 @@ def match_events_to_store(
         if best is None:
             continue
         if best.leg_id not in traces:
-            fixes = archive.positions(best.icao24, best.first_s, best.last_s)
+            fixes = archive.leg_positions(best.icao24, best.first_s, best.last_s)
             if fixes.empty:
                 continue
             traces[best.leg_id] = leg_trace(best, fixes, archive.name,

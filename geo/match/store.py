@@ -248,11 +248,12 @@ class StoreArchive:
             day += timedelta(days=1)
         return out
 
-    def positions(self, icao24: str, start_s: int, end_s: int) -> pd.DataFrame:
-        """One aircraft's fixes in ``[start_s, end_s]``, time order, ``lat_deg``/``lon_deg``."""
-        from geo.archive import positions
+    def leg_positions(self, icao24: str, first_s: int, last_s: int) -> pd.DataFrame:
+        """A leg's fixes (:func:`geo.archive.leg_positions`, as ``--tracks-from`` draws
+        one): its aircraft's from ``first_s`` to ``last_s``, time order."""
+        from geo.archive import leg_positions
 
-        return positions(self.path, icao24, _dt(start_s), _dt(end_s + 1))
+        return leg_positions(self.path, icao24, first_s, last_s)
 
     def aircraft_near(self, query: CoverageQuery) -> Collection[str]:
         """The addresses seen within the query's radius, below its height above the field
