@@ -28,11 +28,15 @@ def test_a_point_on_land_names_its_country_and_the_nearest_place() -> None:
 
 
 def test_a_point_over_the_caspian_is_so_far_in_that_direction_from_the_nearest_place() -> None:
-    lon, lat = 50.2, 41.6  # north of the Apsheron peninsula: no outline covers it
+    lon, lat = 47.835, 43.892  # off Dagestan: no outline covers it
     assert country_at(lon, lat) is None
-    km = geodesy.distance_km(*BAKU, lon, lat)
-    assert km == pytest.approx(138.2, abs=0.1)  # WGS84: 1.22° north, 0.31° east
-    assert place_words(lon, lat) == f"{km:,.0f} km N of Baku"
+    mcx = (47.6523, 42.8168)  # Makhachkala's airport (airportsdata)
+    km = geodesy.distance_km(*mcx, lon, lat)
+    assert km == pytest.approx(120.0, abs=0.5)  # WGS84
+    assert place_words(lon, lat) == "120 km N of Makhachkala (MCX)"
+    # an airport with a placeholder ICAO code (airportsdata's "_LHL" at Baku) is no place
+    assert place_words(50.2, 41.6) == "124 km N of Baku (ZXT)"
+    assert place_words(44.5, 48.7) == "over Russia, 15 km SE of Volgograd (VOG)"
 
 
 def test_compass_points_and_no_point() -> None:
@@ -72,7 +76,7 @@ def test_the_demo_flights_gap_is_placed_over_the_caspian(stores) -> None:
     assert (row.largest_gap_lat_deg, row.largest_gap_lon_deg) == pytest.approx(
         (43.892, 47.835), abs=0.001)
     assert country_at(row.largest_gap_lon_deg, row.largest_gap_lat_deg) is None
-    assert "20-minute coverage gap 346 km NE of Tbilisi" in _first(new)
+    assert "20-minute coverage gap 120 km N of Makhachkala (MCX)" in _first(new)
 
 
 def test_a_store_built_before_still_answers_without_the_place(stores) -> None:

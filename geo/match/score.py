@@ -385,8 +385,8 @@ def short_reasons(c: Candidate) -> tuple[str, ...]:
 
 def gap_reason(seconds: float, where: str = "") -> str:
     """``20-minute coverage gap``; ``coverage gap of 1 h 5 min``; with where it is
-    (:func:`geo.match.where.place_words`): ``20-minute coverage gap 135 km N of Baku``,
-    ``… gap over Russia, 590 km N of Tbilisi``."""
+    (:func:`geo.match.where.place_words`): ``20-minute coverage gap 120 km N of Makhachkala (MCX)``,
+    ``… gap over Russia, 15 km SE of Volgograd (VOG)``."""
     minutes = seconds / 60.0
     if round(minutes) < 60:
         words = f"{round(minutes)}-minute coverage gap"
