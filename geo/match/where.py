@@ -1,8 +1,8 @@
 """Where a point of a recorded leg is, in words, from the places the project has: the
 country outline under it (:func:`geo.regions.country_at`) and the nearest named place — a
 city of the shipped places file, or an airport with IATA and ICAO codes (``airportsdata``,
-named by its city and IATA code) — with its distance and direction: ``over Russia, 60 km S of Volgograd
-(VOG)``, or, off every outline (the sea), ``120 km N of Makhachkala (MCX)``."""
+named by its city and IATA code) — with its distance and direction: ``over Russia, 15 km SE
+of Volgograd (VOG)``, or, off every outline (the sea), ``120 km N of Makhachkala (MCX)``."""
 
 from __future__ import annotations
 
