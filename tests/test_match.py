@@ -74,7 +74,8 @@ def test_local_times_across_midnight_with_a_gap_beat_the_three_decoys(store, gaz
         "took off 4 min after the reported time at the reported airport (VKO)",
         "landed at GYD 2 min early",
     )
-    assert "20-minute coverage gap 120 km N of Makhachkala (MCX)" in first.reasons  # over the Caspian
+    # the gap over the Caspian, placed
+    assert "20-minute coverage gap 120 km N of Makhachkala (MCX)" in first.reasons
     # (2 x route 1 + time: mean of 1/(1+(4.17/30)^2) and 1/(1+(2.33/30)^2)) / 3
     assert first.score == pytest.approx((2 + (0.98107 + 0.99399) / 2) / 3, abs=0.0006)
     decoys = {c.icao24: c for c in rest}
