@@ -124,3 +124,21 @@ def test_tracks_from_and_match_from_link_the_same_fixes_of_a_leg(store):
     np.testing.assert_allclose(drawn.trace.lat, linked.trace.lat, atol=1e-9)
     np.testing.assert_allclose(drawn.trace.lon, linked.trace.lon, atol=1e-9)
     assert drawn.takeoff_utc == linked.takeoff_utc and drawn.landing_utc == linked.landing_utc
+
+
+def test_a_flight_without_a_found_candidate_has_them_all_as_alternatives(store):
+    from geo.dataset import load_dataset
+    from geo.match.linking import match_events_to_store
+    from geo.match.store import open_store
+
+    data = load_dataset()
+    # naming an aircraft the archive never saw: no candidate reaches the found score (0.7)
+    events = [e._replace(aircraft="N999XX") if e.id == "flight-vko-gyd-2025-03-14" else e
+              for e in data.events]
+    matched = match_events_to_store(events, data.gazetteer, open_store(store))
+    (flight,) = [e for e in matched.events if e.id == "flight-vko-gyd-2025-03-14"]
+    assert matched.results[flight.id].status == "not recorded"
+    assert flight.recorded is None  # nothing drawn as its record
+    assert [a.name for a in flight.alternatives][:2] == ["N103WG (a0b1c2)", "N650GD (a8c3d1)"]
+    assert flight.alternatives[0].score == pytest.approx(0.5, abs=0.01)
+    assert "not the reported aircraft (N999XX): N103WG" in flight.alternatives[0].reasons
