@@ -36,7 +36,7 @@ from geo.model import (
     is_http_url,
 )
 from geo.pack import Packer
-from geo.payload import PART_TYPES, rule_problems
+from geo.payload import OPTIONAL_PARTS, PART_TYPES, rule_problems
 from geo.perf import paused_gc
 from geo.query import EVENT_ORDER
 from geo.style import CLUSTER_CELL_PX, style_payload
@@ -220,7 +220,7 @@ def _payload(
         field = _transposed(events)
     n = len(events)
     strings = _Strings()
-    pack = Packer(declared=PART_TYPES)  # the declared parts, each once (geo.payload)
+    pack = Packer(declared=PART_TYPES, optional=OPTIONAL_PARTS)  # each once (geo.payload)
 
     # places: every destination and origin, once each
     dests: tuple[Location, ...] = field["destination"]
@@ -301,6 +301,7 @@ def _payload(
     pack.array("fl.rec.n", list(map(len, lines)), "u16")
     pack.array("fl.rec.items", strings.ids(list(chain.from_iterable(lines))), "u32")
     n_recorded, n_fixes = _recorded(pack, [events[i] for i in flight_ix], strings)
+    _alternatives(pack, [events[i] for i in flight_ix], strings)
 
     pack.json("strings", strings.table)
     pack.json("links", links)
@@ -364,6 +365,23 @@ def _recorded(pack: Packer, flights: Sequence[Event], strings: _Strings) -> tupl
     pack.array("pr.alt", known(cat([p[1] for p in profiles])), "i32")
     pack.array("pr.gs", known(cat([p[2] for p in profiles])), "i32")
     return len(which), sum(map(len, drawn))
+
+
+def _alternatives(pack: Packer, flights: Sequence[Event], strings: _Strings) -> None:
+    """The other candidates of the flights matched against an archive (``--match-from``,
+    :class:`geo.model.Alternative`): each one's flight (its index among the flights), its
+    card line and its drawn path. Optional parts: none are written when no flight has one
+    (a document without them is unchanged)."""
+    alts = [(f, a) for f, e in enumerate(flights) for a in e.alternatives]
+    if not alts:
+        return
+    pack.array("alt.flight", [f for f, _ in alts], "u32")
+    pack.array("alt.text", strings.ids([a.words() for _, a in alts]), "u32")
+    pack.array("alt.n", [len(a.lat_deg) for _, a in alts], "u32")
+    lat = list(chain.from_iterable(a.lat_deg for _, a in alts))
+    lon = list(chain.from_iterable(a.lon_deg for _, a in alts))
+    pack.array("alt.lat", np.rint(np.array(lat, dtype=np.float64) * COORD_SCALE), "i32")
+    pack.array("alt.lon", np.rint(np.array(lon, dtype=np.float64) * COORD_SCALE), "i32")
 
 
 def bounds(events: Sequence[Event]) -> list[list[float]] | None:

@@ -219,6 +219,25 @@ class RecordedTrack(Protocol):
         """What the profile chart shows, in words."""
 
 
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """Another aircraft the record shows that could have flown a reported flight: a candidate
+    of ``--match-from`` (:mod:`geo.match.linking`) other than the chosen record, with its
+    score, its reasons in short and its path (recorded fixes, thinned for drawing)."""
+
+    name: str  # "N650GD (a1b2c3)": its registration (ICAO address), else the address
+    score: float  # geo.match.score's score in [0, 1]
+    reasons: tuple[str, ...]  # the score's reasons, in words (the files it came from left out)
+    lat_deg: tuple[float, ...]  # the drawn path, in time order
+    lon_deg: tuple[float, ...]
+
+    def words(self) -> str:
+        """The card's line: ``N650GD (a1b2c3), score 0.50: took off …; landed …``."""
+        return f"{self.name}, score {self.score:.2f}" + (
+            f": {'; '.join(self.reasons)}" if self.reasons else ""
+        )
+
+
 class Event(NamedTuple):
     """One validated row of ``events.csv``.
 
@@ -247,6 +266,8 @@ class Event(NamedTuple):
     references: tuple[Reference, ...] = ()  # each source resolved: its row, or free text
     # a flight's recorded track (ADS-B), when one was linked: geo.tracks.link.RecordedFlight
     recorded: RecordedTrack | None = None
+    # a flight's other candidates in an archive (--match-from): geo.match.linking
+    alternatives: tuple[Alternative, ...] = ()
 
     @property
     def is_flight(self) -> bool:

@@ -30,6 +30,7 @@ class Packer:
     index: dict[str, dict[str, Any]] = field(default_factory=dict)
     size: int = 0
     declared: dict[str, str] | None = None  # name -> type: the only parts it takes, all of them
+    optional: frozenset[str] = frozenset()  # declared parts it may leave out
 
     def _add(self, name: str, data: bytes, kind: str, length: int) -> None:
         assert name not in self.index, f"part {name!r} added twice"
@@ -61,7 +62,8 @@ class Packer:
 
     def finish(self, *, compress: bool = True) -> tuple[dict[str, Any], bytes]:
         """The index (for the JSON block) and the blob as base64 (ASCII bytes)."""
-        missing = [n for n in self.declared or () if n not in self.index]
+        skip = self.optional
+        missing = [n for n in self.declared or () if n not in self.index and n not in skip]
         if missing:
             raise ValueError(f"declared parts not written: {', '.join(missing)}")
         raw = b"".join(self.parts)

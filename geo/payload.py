@@ -6,7 +6,9 @@ not declared, or of another type, and a declared part left out); the page's deco
 (``geo/static/js/10-decode.js``, ``PARTS``) reads the same names and types and refuses, with a
 visible message, a document whose parts differ; ``tests/test_payload.py`` holds the three
 together, and ``tests/helpers.py`` decodes by it. A string part (``u32``) holds indices into
-``strings``; a list field is a count per row (``.n``) and its items, concatenated.
+``strings``; a list field is a count per row (``.n``) and its items, concatenated. An
+*optional* part is written only when it has rows (the page reads it as empty when absent), so
+a document without them is byte for byte what it was before the part existed.
 
 The rules Python owns that the page applies (the instant, the zero-length threshold, the
 cluster grid, the spacing of vertices) are declared here too (:data:`RULES`: name, type,
@@ -26,6 +28,7 @@ class Part:
     name: str  # ``ev.dt0``
     type: str  # a typed column (``u8``, ``u16``, ``u32``, ``i32``, ``f64``) or ``json``
     meaning: str
+    optional: bool = False  # written only when it has rows (the page's type ends in "?")
 
 
 PARTS: tuple[Part, ...] = (
@@ -73,6 +76,12 @@ PARTS: tuple[Part, ...] = (
     Part("pr.t", "f64", "each profile point's time, ms since the epoch"),
     Part("pr.alt", "i32", "each profile point's altitude, ft (-1: unknown)"),
     Part("pr.gs", "i32", "each profile point's ground speed, kt (-1: unknown)"),
+    Part("alt.flight", "u32", "each alternative's flight (another candidate of --match-from)",
+         optional=True),
+    Part("alt.text", "u32", "each alternative's line in the card (string)", optional=True),
+    Part("alt.n", "u32", "how many drawn points each alternative's path has", optional=True),
+    Part("alt.lat", "i32", "each such point's latitude, degrees × coordScale", optional=True),
+    Part("alt.lon", "i32", "each such point's longitude, degrees × coordScale", optional=True),
     Part("strings", "json", "the string table the string parts index"),
     Part("links", "json", "a citation's string index -> its http(s) URL"),
 )
@@ -81,11 +90,15 @@ PARTS: tuple[Part, ...] = (
 PART_TYPES: dict[str, str] = {p.name: p.type for p in PARTS}
 """Each part's type by name (what the page's ``PARTS`` must say)."""
 
+OPTIONAL_PARTS: frozenset[str] = frozenset(p.name for p in PARTS if p.optional)
+"""The parts a document may leave out (written only when they have rows)."""
+
 
 def part_problems(index: dict[str, dict[str, object]]) -> list[str]:
     """What is wrong with a blob's index against the declaration: each missing, extra or
     mistyped part, in words (as the page's decoder says it); empty when nothing is."""
-    out = [f"missing part '{name}'" for name in PART_TYPES if name not in index]
+    out = [f"missing part '{name}'" for name in PART_TYPES
+           if name not in index and name not in OPTIONAL_PARTS]
     for name, part in index.items():
         declared = PART_TYPES.get(name)
         if declared is None:

@@ -72,6 +72,25 @@ def _index(outlines: dict[str, Any]) -> dict[str, tuple[str, Any]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _country_tree() -> tuple[list[str], Any]:
+    import shapely
+
+    geoms = {name: geom for name, geom in _countries().values()}
+    names = sorted(geoms)
+    return names, shapely.STRtree([geoms[n] for n in names])
+
+
+def country_at(lon: float, lat: float) -> str | None:
+    """The name of the shipped outline (Natural Earth 1:110m) a point lies in (its boundary
+    included), else None: the sea, or a coast the coarse outlines leave out."""
+    import shapely
+
+    names, tree = _country_tree()
+    hits = sorted(int(k) for k in tree.query(shapely.Point(lon, lat), predicate="intersects"))
+    return names[hits[0]] if hits else None
+
+
 def box(minlon: float, minlat: float, maxlon: float, maxlat: float) -> Any:
     """A lon/lat box as a shapely geometry; across the antimeridian when ``minlon > maxlon``
     (then two boxes, one each side). ``ValueError`` for values out of range."""

@@ -42,7 +42,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from geo import appstate, cli
+from geo import appstate, cli, uploads
 from geo.appstate import View
 from geo.dataset import Dataset, load_dataset
 from geo.export import export

@@ -74,7 +74,8 @@ def test_local_times_across_midnight_with_a_gap_beat_the_three_decoys(store, gaz
         "took off 4 min after the reported time at the reported airport (VKO)",
         "landed at GYD 2 min early",
     )
-    assert "20-minute coverage gap" in first.reasons
+    # the gap over the Caspian, placed
+    assert "20-minute coverage gap 120 km N of Makhachkala (MCX)" in first.reasons
     # (2 x route 1 + time: mean of 1/(1+(4.17/30)^2) and 1/(1+(2.33/30)^2)) / 3
     assert first.score == pytest.approx((2 + (0.98107 + 0.99399) / 2) / 3, abs=0.0006)
     decoys = {c.icao24: c for c in rest}
@@ -225,8 +226,8 @@ def test_cli_match_event_on_the_demo_store(tmp_path, monkeypatch, capsys):
     assert out.startswith("*** SYNTHETIC archive")
     assert "#1  score 1.00  N103WG  a0b1c2  GLF6" in out
     assert "verdict: found: N103WG (a0b1c2)" in out
-    assert (tmp_path / "geo" / "demo-archive-v1" / "archive.json").is_file()
-    assert demo_store(tmp_path / "geo") == tmp_path / "geo" / "demo-archive-v1"
+    assert (tmp_path / "geo" / "demo-archive-v2" / "archive.json").is_file()
+    assert demo_store(tmp_path / "geo") == tmp_path / "geo" / "demo-archive-v2"
 
 
 def test_cli_batch_summary_and_csv(store, tmp_path, capsys):

@@ -19,9 +19,18 @@ import pytest
 
 from geo import layers
 from geo.dataset import load_dataset
-from geo.layers import map_payload
-from geo.pack import Packer
-from geo.payload import PART_TYPES, PARTS, RULE_TYPES, RULES, part_problems, rule_problems
+from geo.layers import COORD_SCALE, map_payload
+from geo.model import Alternative, Event
+from geo.pack import Packer, unpack
+from geo.payload import (
+    OPTIONAL_PARTS,
+    PART_TYPES,
+    PARTS,
+    RULE_TYPES,
+    RULES,
+    part_problems,
+    rule_problems,
+)
 from tests.helpers import events_from_csv, page_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,21 +43,39 @@ ROWS = (
 )
 
 
+# a flight's two other candidates in an archive (--match-from), the optional parts' rows
+ALTERNATIVES = (
+    Alternative("N650GD (a8c3d1)", 0.37, ("took off 1 h 4 min after the reported time",),
+                (55.59, 48.0, 40.46), (37.26, 44.0, 50.05)),
+    Alternative("<b>4K-AZ81</b>", 0.29, (), (41.26, 40.46), (28.74, 50.05)),
+)
+
+
+def with_alternatives(events: list[Event]) -> list[Event]:
+    return [e._replace(alternatives=ALTERNATIVES) if e.is_flight else e for e in events]
+
+
 def fixture_payload() -> dict[str, object]:
-    """The small document's data the node tests decode."""
+    """The small document's data the node tests decode: without the optional parts, and
+    (``alternatives``) with them."""
     meta, blob = map_payload(events_from_csv(ROWS))
-    return {"meta": meta, "blob": blob.decode("ascii")}
+    alt_meta, alt_blob = map_payload(with_alternatives(events_from_csv(ROWS)))
+    return {"meta": meta, "blob": blob.decode("ascii"),
+            "alternatives": {"meta": alt_meta, "blob": alt_blob.decode("ascii")}}
 
 
 def _js_parts() -> dict[str, str]:
     text = (JS / "10-decode.js").read_text(encoding="utf-8")
     block = re.search(r"var PARTS = \{(.*?)\};", text, re.S)
     assert block, "10-decode.js declares no PARTS"
-    return dict(re.findall(r'"([\w.]+)": "(\w+)"', block.group(1)))
+    return dict(re.findall(r'"([\w.]+)": "(\w+\??)"', block.group(1)))
 
 
 def test_the_page_declares_the_same_parts_as_python() -> None:
-    assert list(_js_parts().items()) == [(p.name, p.type) for p in PARTS]
+    # an optional part's type ends in "?" on the page
+    assert list(_js_parts().items()) == [
+        (p.name, p.type + ("?" if p.optional else "")) for p in PARTS
+    ]
     assert all(p.meaning for p in PARTS)
 
 
@@ -68,7 +95,8 @@ def test_the_page_reads_only_declared_parts_and_every_one() -> None:
 @pytest.mark.parametrize("tracks", [[], [TRACK]], ids=["computed", "recorded"])
 def test_the_writer_writes_exactly_the_declared_parts(tracks: list[Path]) -> None:
     meta, blob = map_payload(load_dataset(tracks=tracks).events)
-    assert list(meta["blob"]["parts"]) == [p.name for p in PARTS]
+    # the optional parts (a flight's alternatives) only when they have rows: none here
+    assert list(meta["blob"]["parts"]) == [p.name for p in PARTS if not p.optional]
     assert part_problems(meta["blob"]["parts"]) == []
     assert page_data((meta, blob))["events"]["id"]  # tests/helpers.py decodes by it too
 
@@ -124,6 +152,26 @@ def test_a_renamed_or_mistyped_rule_is_refused(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(layers, "CLUSTER_CELL_PX", "44")
     with pytest.raises(ValueError, match="rule 'clusterCellPx' is string, not number"):
         map_payload(events_from_csv(ROWS))
+
+
+def test_a_flights_alternatives_are_the_optional_parts_with_their_values() -> None:
+    meta, blob = map_payload(with_alternatives(events_from_csv(ROWS)))
+    assert list(meta["blob"]["parts"]) == [p.name for p in PARTS]  # every part, in order
+    assert part_problems(meta["blob"]["parts"]) == []
+    p = unpack(meta["blob"], blob)
+    strings = p["strings"]
+    assert p["alt.flight"].tolist() == [0, 0]  # both of the one flight
+    assert [strings[k] for k in p["alt.text"]] == [
+        "N650GD (a8c3d1), score 0.37: took off 1 h 4 min after the reported time",
+        "<b>4K-AZ81</b>, score 0.29",
+    ]
+    assert p["alt.n"].tolist() == [3, 2]
+    assert (p["alt.lat"] / COORD_SCALE).tolist() == [55.59, 48.0, 40.46, 41.26, 40.46]
+    assert (p["alt.lon"] / COORD_SCALE).tolist() == [37.26, 44.0, 50.05, 28.74, 50.05]
+    # without alternatives the optional parts are left out, and that is no problem
+    plain, _ = map_payload(events_from_csv(ROWS))
+    assert not set(plain["blob"]["parts"]) & OPTIONAL_PARTS
+    assert part_problems(plain["blob"]["parts"]) == []
 
 
 def test_the_writer_refuses_an_undeclared_or_mistyped_or_missing_part() -> None:

@@ -15,7 +15,14 @@ import pyarrow.compute as pc
 
 from geo.archive.airports import alternatives_many
 from geo.archive.schema import FILES, LEG_SCHEMA, POSITION_SORT
-from geo.tracks import AirportMatch, Leg, default_airports, make_trace, split_legs
+from geo.tracks import (
+    AirportMatch,
+    Leg,
+    default_airports,
+    make_trace,
+    positions_at,
+    split_legs,
+)
 
 __all__ = ["POSITIONS_PER_TASK", "buckets", "leg_rows"]
 
@@ -77,6 +84,11 @@ def _rows_for(
     sources = sorted(set(raw_source[lo:hi].tolist()))
     minutes = np.floor((t - t[0]) / 60.0).astype(np.int64)
     span_minutes = int(minutes[-1]) + 1
+    gap_lon = gap_lat = None
+    if len(t) > 1:  # the largest gap's place: the aircraft at its middle (on the geodesic)
+        k = int(np.diff(t).argmax())
+        lons, lats, _ = positions_at(leg, [(float(t[k]) + float(t[k + 1])) / 2.0])
+        gap_lon, gap_lat = float(lons[0]), float(lats[0])
     takeoff_s, takeoff_airport = _end(leg.origin, leg.takeoff_observed, t[0])
     landing_s, landing_airport = _end(leg.destination, leg.landing_observed, t[-1])
     return {
@@ -106,6 +118,8 @@ def _rows_for(
         "max_lat_deg": float(lat.max()),
         "max_lon_deg": float(lon.max()),
         "largest_gap_s": int(np.diff(t).max()) if len(t) > 1 else 0,
+        "largest_gap_lat_deg": gap_lat,
+        "largest_gap_lon_deg": gap_lon,
         "fix_count": int(len(t)),
         "coverage": float(np.unique(minutes).shape[0]) / span_minutes,
         "sources": ";".join(sources),

@@ -421,3 +421,12 @@ def positions(store: Path | str, icao24: str, start: datetime, end: datetime) ->
     )
     with _connect() as con:
         return con.execute(sql, [files, icao24.strip(), start_s, end_s]).df()
+
+
+def leg_positions(store: Path | str, icao24: str, first_s: int, last_s: int) -> pd.DataFrame:
+    """A leg's fixes: its aircraft's from the leg's first fix to its last, both included
+    (``first_s``/``last_s`` of the legs index), in time order. The one rule by which
+    ``--tracks-from`` draws a leg and ``--match-from`` links one."""
+    return positions(store, icao24, datetime.fromtimestamp(first_s, UTC),
+                     datetime.fromtimestamp(last_s + 1, UTC))
+

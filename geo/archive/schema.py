@@ -113,6 +113,8 @@ LEG_SCHEMA = pa.schema(
         ("max_lat_deg", pa.float64()),
         ("max_lon_deg", pa.float64()),
         ("largest_gap_s", pa.int64()),
+        ("largest_gap_lat_deg", pa.float64()),  # where it is: the aircraft at its middle
+        ("largest_gap_lon_deg", pa.float64()),
         ("fix_count", pa.int64()),
         ("coverage", pa.float64()),
         ("sources", pa.string()),

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from geo.archive.query import legs, positions
+from geo.archive.query import leg_positions, legs
 from geo.tracks.fixcsv import FIX_HEADER
 
 __all__ = ["MAX_TRACK_LEGS", "leg_tracks"]
@@ -46,9 +46,7 @@ def leg_tracks(
     out: list[tuple[str, bytes]] = []
     records: list[dict[Any, Any]] = found.to_dict(orient="records")
     for leg in records:
-        start = datetime.fromtimestamp(int(leg["first_s"]), UTC)
-        end = datetime.fromtimestamp(int(leg["last_s"]) + 1, UTC)
-        fixes = positions(store, str(leg["icao24"]), start, end)
+        fixes = leg_positions(store, str(leg["icao24"]), int(leg["first_s"]), int(leg["last_s"]))
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(FIX_HEADER)

@@ -434,6 +434,7 @@ def events_of(rows: Rows) -> list[Event]:
         "aircraft": keep([cell.strip() for cell in col("aircraft")]),
         "references": keep(rows.references),
         "recorded": [None] * len(start_of),  # linked after loading (geo.dataset)
+        "alternatives": [()] * len(start_of),  # matched after loading (geo.match.linking)
     }
     if fields.keys() != set(Event._fields):  # a field added to Event must be filled here
         raise TypeError(f"Event fields {sorted(set(Event._fields) ^ fields.keys())} unset")

@@ -6,7 +6,7 @@ install. It is generated, not recorded: every file says so (``archive.json``'s
 :func:`write_store` writes any list of :class:`FlightSpec` in the store layout of
 docs/archive.md (the tests build their archives with it from a written specification);
 :func:`demo_store` builds the demo once into the user's cache folder
-(``$XDG_CACHE_HOME/geo/demo-archive-v1``, written to a temporary folder and renamed into
+(``$XDG_CACHE_HOME/geo/demo-archive-v2``, written to a temporary folder and renamed into
 place) and returns its path.
 
 The night (UTC): N103WG (``a0b1c2``, GLF6) UUWW 22:58 -> UBBB 01:27 with a 20-minute
@@ -34,7 +34,7 @@ from pyproj import Geod
 
 __all__ = ["DEMO_FLIGHTS", "DEMO_VERSION", "FlightSpec", "demo_store", "write_store"]
 
-DEMO_VERSION = 1
+DEMO_VERSION = 2  # 2: the legs index places each leg's largest gap
 GLOBE = "synthetic-globe_history"
 STEP_S = 30
 CLIMB_FPM = 2500.0

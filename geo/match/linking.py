@@ -1,10 +1,13 @@
 """``list``/``export --match-from STORE``: every reported flight matched against the archive;
 the best candidate at or above :data:`~geo.match.score.FOUND_SCORE` becomes the flight's
 recorded track through the tracks' own linking (:func:`geo.tracks.link`), the others are
-its alternatives.
+its alternatives: :class:`geo.model.Alternative` on the event (each candidate's name, score,
+reasons in short and its fixes thinned for drawing), which the map's card lists and, on
+request, draws faintly.
 
-The chosen leg's fixes (:func:`geo.archive.positions` over the leg's first to last fix) are
-made a :class:`~geo.tracks.Trace` (:func:`geo.tracks.make_trace`), and the event's
+The chosen leg's fixes (:func:`geo.archive.leg_positions`, the one rule by which
+``--tracks-from`` draws a leg too) are made a :class:`~geo.tracks.Trace`
+(:func:`geo.tracks.make_trace`), and the event's
 ``aircraft`` is set to the leg's registration (else its ICAO address) when it names
 another aircraft or none, so the linking pairs them: from there every reader (the popup,
 ``list``, each export) shows the record against the claim as for ``--tracks``.
@@ -21,13 +24,28 @@ import pandas as pd
 
 from geo.match.claim import Claim, ClaimError, claim_from_event
 from geo.match.result import MatchResult, candidate_json, match_claims
-from geo.match.score import Candidate
+from geo.match.score import Candidate, short_reasons
 from geo.match.store import StoreArchive
-from geo.model import Event
+from geo.model import Alternative, Event
 from geo.places import Gazetteer
-from geo.tracks import Trace, link, make_trace, normalize_aircraft, track_set
+from geo.tracks import (
+    Trace,
+    link,
+    make_trace,
+    normalize_aircraft,
+    simplify_many,
+    split_legs,
+    track_set,
+)
+from geo.tracks.link import DRAW_TOLERANCE_M
 
-__all__ = ["MatchedFlights", "leg_trace", "match_events_to_store", "match_fields"]
+__all__ = [
+    "MatchedFlights",
+    "alternative",
+    "leg_trace",
+    "match_events_to_store",
+    "match_fields",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +59,7 @@ class MatchedFlights:
 
 def leg_trace(c: Candidate, fixes: pd.DataFrame, store: str, *, synthetic: bool = False
               ) -> Trace:
-    """A candidate's fixes (``geo.archive.positions``) as a trace for the tracks' linking."""
+    """A candidate's fixes (``geo.archive.leg_positions``) as a trace for the tracks' linking."""
     calls = fixes["callsign"].tolist() if "callsign" in fixes else [None] * len(fixes)
     names: dict[str, int] = {}
     codes = np.array(
@@ -76,6 +94,31 @@ def leg_trace(c: Candidate, fixes: pd.DataFrame, store: str, *, synthetic: bool 
     )
 
 
+def alternative(c: Candidate, fixes: pd.DataFrame, store: str, *, synthetic: bool = False
+                ) -> Alternative:
+    """A candidate other than the chosen record, as the flight's card lists it and the map
+    draws it: its airborne fixes (:func:`geo.tracks.split_legs`) thinned as a recorded
+    track's (:func:`geo.tracks.simplify_many`, :data:`~geo.tracks.link.DRAW_TOLERANCE_M`)."""
+    lat: list[float] = []
+    lon: list[float] = []
+    if not fixes.empty:
+        legs = list(split_legs(leg_trace(c, fixes, store, synthetic=synthetic)).legs)
+        for leg, keep in zip(legs, simplify_many(legs, DRAW_TOLERANCE_M), strict=True):
+            lat += leg.trace.lat[keep].tolist()
+            lon += leg.trace.lon[keep].tolist()
+    name = f"{c.registration} ({c.icao24})" if c.registration else c.icao24
+    return Alternative(name, c.score, short_reasons(c), tuple(lat), tuple(lon))
+
+
+def _alternatives(result: MatchResult, archive: StoreArchive) -> tuple[Alternative, ...]:
+    best = result.best
+    return tuple(
+        alternative(c, archive.leg_positions(c.icao24, c.first_s, c.last_s), archive.name,
+                    synthetic=archive.synthetic)
+        for c in result.candidates if c is not best
+    )
+
+
 def _names(c: Candidate) -> set[str]:
     return {normalize_aircraft(n) for n in (c.registration, c.icao24, *c.callsigns) if n}
 
@@ -103,7 +146,7 @@ def match_events_to_store(
         if best is None:
             continue
         if best.leg_id not in traces:
-            fixes = archive.positions(best.icao24, best.first_s, best.last_s)
+            fixes = archive.leg_positions(best.icao24, best.first_s, best.last_s)
             if fixes.empty:
                 continue
             traces[best.leg_id] = leg_trace(best, fixes, archive.name,
@@ -111,13 +154,15 @@ def match_events_to_store(
         if normalize_aircraft(event.aircraft) not in _names(best):
             event = event._replace(aircraft=best.registration or best.icao24)
         renamed[event.id] = event
-    if not traces:
-        return MatchedFlights(tuple(events), results, tuple(skipped))
-    chosen = [renamed[e.id] for e in events if e.id in renamed]
-    linked = link(chosen, track_set(traces.values()))
-    by_id = {e.id: e for e in linked[: len(chosen)]}
-    extra = linked[len(chosen):]  # a leg no event took (outside the ±3 h of linking)
-    out = [by_id.get(e.id, e) for e in events] + list(extra)
+    out = list(events)
+    if traces:
+        chosen = [renamed[e.id] for e in events if e.id in renamed]
+        linked = link(chosen, track_set(traces.values()))
+        by_id = {e.id: e for e in linked[: len(chosen)]}
+        extra = linked[len(chosen):]  # a leg no event took (outside the ±3 h of linking)
+        out = [by_id.get(e.id, e) for e in events] + list(extra)
+    others = {k: alts for k, r in results.items() if (alts := _alternatives(r, archive))}
+    out = [e._replace(alternatives=others[e.id]) if e.id in others else e for e in out]
     return MatchedFlights(tuple(out), results, tuple(skipped))
 
 

@@ -106,7 +106,7 @@ def candidate_events(event: Event, candidate: Candidate, store: str | Path | Non
     from geo.tracks import link, track_set
 
     archive = open_store(store if store else demo_store())
-    fixes = archive.positions(candidate.icao24, candidate.first_s, candidate.last_s)
+    fixes = archive.leg_positions(candidate.icao24, candidate.first_s, candidate.last_s)
     claimed = event._replace(aircraft=candidate.registration or candidate.icao24, recorded=None)
     if fixes.empty:
         return [claimed]

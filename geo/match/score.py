@@ -40,6 +40,7 @@ import pandas as pd
 from pyproj import Geod
 
 from geo.match.claim import Claim, ClaimedAirport, Reading
+from geo.match.where import place_words
 from geo.timeline import format_duration, format_instant, iso_utc
 from geo.tracks.compare import normalize_aircraft
 
@@ -49,6 +50,7 @@ __all__ = [
     "GAP_REASON_MINUTES",
     "Candidate",
     "score_legs",
+    "short_reasons",
 ]
 
 W_IDENTITY = 3.0
@@ -75,6 +77,10 @@ SCORE_COLUMNS = (
     "first_lon_deg", "last_lat_deg", "last_lon_deg", "largest_gap_s", "sources", "synthetic",
 )
 """The legs index columns the score reads (a store query reads only these)."""
+
+GAP_PLACE_COLUMNS = ("largest_gap_lat_deg", "largest_gap_lon_deg")
+"""Where the largest gap is, when the store has it (a store built before it existed has not:
+its gaps are not placed)."""
 
 F = npt.NDArray[np.float64]
 _GEOD = Geod(ellps="WGS84")
@@ -110,32 +116,39 @@ S = npt.NDArray[np.object_]
 
 
 def _text(frame: pd.DataFrame, column: str) -> S:
-    """A text column as an array of ``str`` ("" where null)."""
+    """A text column as an array of ``str`` ("" where null). (Element by element in numpy:
+    a few hundred rows a claim, where pandas' string methods cost more than their work.)"""
     if column not in frame:
         return np.full(len(frame), "", dtype=object)
-    col = frame[column]
-    return np.asarray(col.astype(object).where(col.notna(), "").astype(str), dtype=object)
+    out: S = frame[column].to_numpy(dtype=object, na_value="")
+    if pd.api.types.infer_dtype(out, skipna=False) not in ("string", "empty"):
+        out = np.array([str(v) for v in out.tolist()], dtype=object)
+    return out
 
 
-def _normalized(values: S) -> pd.Series:
-    """:func:`geo.tracks.normalize_aircraft` of every value, at once."""
-    return (pd.Series(values, dtype=object).astype(str).str.replace(r"[\s-]", "", regex=True)
-            .str.lstrip("~").str.upper())
+def _normalized(values: S) -> S:
+    """:func:`geo.tracks.normalize_aircraft` of every value."""
+    return np.array([normalize_aircraft(v) for v in values.tolist()], dtype=object)
 
 
 def _has_token(values: S, tokens: Sequence[str]) -> npt.NDArray[np.bool_]:
     """Whether each ``;``/``,``/space-separated list holds one of ``tokens`` (any case)."""
     if not len(values):
         return np.zeros(0, dtype=np.bool_)
-    pattern = "(?:^|[;, ])(?:" + "|".join(re.escape(t) for t in tokens) + ")(?:[;, ]|$)"
-    upper = pd.Series(values, dtype=object).astype(str).str.upper()
-    return np.asarray(upper.str.contains(pattern, regex=True), dtype=np.bool_)
+    pattern = re.compile(
+        "(?:^|[;, ])(?:" + "|".join(re.escape(t) for t in tokens) + ")(?:[;, ]|$)"
+    )
+    return np.fromiter((pattern.search(str(v).upper()) is not None for v in values.tolist()),
+                       dtype=np.bool_, count=len(values))
 
 
 def _floats(frame: pd.DataFrame, column: str) -> F:
     if column not in frame:
         return np.full(len(frame), np.nan)
-    return np.asarray(pd.to_numeric(frame[column], errors="coerce"), dtype=np.float64)
+    col = frame[column]
+    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+        return np.asarray(col.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+    return np.asarray(pd.to_numeric(col, errors="coerce"), dtype=np.float64)
 
 
 def _bools(frame: pd.DataFrame, column: str) -> npt.NDArray[np.bool_]:
@@ -164,7 +177,9 @@ def _end_score(
     km: F, claimed: ClaimedAirport,
 ) -> F:
     codes = sorted(claimed.codes)
-    exact = np.isin(pd.Series(airports, dtype=object).astype(str).str.upper(), codes)
+    wanted = set(codes)
+    exact = np.fromiter((str(a).upper() in wanted for a in airports.tolist()), dtype=np.bool_,
+                        count=len(airports))
     alt = _has_token(alternatives, codes)
     near = (~observed) & (km <= UNOBSERVED_KM)
     return np.where(exact, 1.0, np.where(alt, ROUTE_ALTERNATIVE,
@@ -214,7 +229,7 @@ def score_legs(claim: Claim, legs: pd.DataFrame, *, top: int = 10) -> list[Candi
     w_identity = 0.0
     identity = np.zeros(n)
     if named:
-        calls = pd.Series(callsigns, dtype=object).astype(str).str.replace("-", "")
+        calls = np.array([c.replace("-", "") for c in callsigns.tolist()], dtype=object)
         how = np.select(
             [np.asarray(_normalized(registration) == named),
              np.asarray(_normalized(icao24) == named),
@@ -263,6 +278,7 @@ def score_legs(claim: Claim, legs: pd.DataFrame, *, top: int = 10) -> list[Candi
     sources = _text(legs, "sources")
     leg_ids = _text(legs, "leg_id")
     gaps = _floats(legs, "largest_gap_s")
+    gap_lat, gap_lon = (_floats(legs, c) for c in GAP_PLACE_COLUMNS)
     out: list[Candidate] = []
     for rank, k in enumerate(idx.tolist(), start=1):
         reading = claim.readings[int(reading_k[k])] if claim.readings else None
@@ -271,7 +287,7 @@ def score_legs(claim: Claim, legs: pd.DataFrame, *, top: int = 10) -> list[Candi
             takeoff_airport[k], landing_airport[k], float(o_part[k]), float(d_part[k]),
             float(up_s[k]), float(down_s[k]), bool(t_obs[k]), bool(l_obs[k]),
             float(first_km[k]), float(last_km[k]), float(gaps[k]), sources[k],
-            int(reading_k[k]),
+            int(reading_k[k]), float(gap_lon[k]), float(gap_lat[k]),
         )
         out.append(Candidate(
             rank=rank, leg_id=leg_ids[k], icao24=icao24[k], registration=registration[k],
@@ -300,7 +316,7 @@ def _reasons(
     claim: Claim, reading: Reading | None, how: str, name: str,
     takeoff_airport: str, landing_airport: str, o_part: float, d_part: float,
     up_s: float, down_s: float, t_obs: bool, l_obs: bool, first_km: float, last_km: float,
-    largest_gap_s: float, sources: str, reading_k: int,
+    largest_gap_s: float, sources: str, reading_k: int, gap_lon: float, gap_lat: float,
 ) -> tuple[str, ...]:
     o, d = claim.origin, claim.destination
     out: list[str] = []
@@ -350,21 +366,33 @@ def _reasons(
         else:
             out.append(f"not the reported aircraft ({claim.aircraft}): {name}")
     if largest_gap_s >= GAP_REASON_MINUTES * 60:
-        out.append(gap_reason(largest_gap_s))
+        out.append(gap_reason(largest_gap_s, place_words(gap_lon, gap_lat)))
     if reading is not None and reading_k > 0:
         out.append(f"fits the times read as {reading.words}")
     if sources:
         names = sorted({PurePath(x).name for x in sources.split(";") if x})
-        out.append(f"recorded in {', '.join(names)}")
+        out.append(f"{FILES_REASON}{', '.join(names)}")
     return tuple(out)
 
 
-def gap_reason(seconds: float) -> str:
-    """``20-minute coverage gap``; ``coverage gap of 1 h 5 min``."""
+FILES_REASON = "recorded in "  # the last reason: the files the leg was recorded in
+
+
+def short_reasons(c: Candidate) -> tuple[str, ...]:
+    """A candidate's reasons without the files it was recorded in (a map card's line)."""
+    return tuple(r for r in c.reasons if not r.startswith(FILES_REASON))
+
+
+def gap_reason(seconds: float, where: str = "") -> str:
+    """``20-minute coverage gap``; ``coverage gap of 1 h 5 min``; with where it is
+    (:func:`geo.match.where.place_words`): ``20-minute coverage gap 120 km N of Makhachkala (MCX)``,
+    ``… gap over Russia, 15 km SE of Volgograd (VOG)``."""
     minutes = seconds / 60.0
     if round(minutes) < 60:
-        return f"{round(minutes)}-minute coverage gap"
-    return f"coverage gap of {format_duration(minutes)}"
+        words = f"{round(minutes)}-minute coverage gap"
+    else:
+        words = f"coverage gap of {format_duration(minutes)}"
+    return f"{words} {where}" if where else words
 
 
 def takeoff_words(s: int | None, tz: str) -> str:

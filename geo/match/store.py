@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ import pandas as pd
 
 from geo.match.claim import Claim
 from geo.match.coverage import CoverageQuery
-from geo.match.score import SCORE_COLUMNS
+from geo.match.score import GAP_PLACE_COLUMNS, SCORE_COLUMNS
 
 __all__ = ["StoreArchive", "StoreError", "open_store"]
 
@@ -40,6 +42,31 @@ def _connection() -> Any:
 
         con = _LOCAL.con = duckdb.connect(config={"threads": 2})
     return con
+
+
+def _has_gap_place(file: str) -> bool:
+    return _schema_has_gap_place(file, os.stat(file).st_mtime_ns)
+
+
+@lru_cache(maxsize=4096)
+def _schema_has_gap_place(file: str, _mtime_ns: int) -> bool:
+    import pyarrow.parquet as pq
+
+    return set(GAP_PLACE_COLUMNS) <= set(pq.read_schema(file).names)
+
+
+def _legs_source(files: Sequence[str]) -> tuple[str, str]:
+    """``(columns, reader)`` for a query of these leg files: the score's columns and the
+    largest gap's place, which a store built before it existed lacks (then NULL; files of
+    both kinds are read by name)."""
+    have = [_has_gap_place(f) for f in files]
+    if all(have):
+        return ", ".join((*SCORE_COLUMNS, *GAP_PLACE_COLUMNS)), "read_parquet(?)"
+    if any(have):
+        return (", ".join((*SCORE_COLUMNS, *GAP_PLACE_COLUMNS)),
+                "read_parquet(?, union_by_name = true)")
+    nulls = [f"CAST(NULL AS DOUBLE) AS {c}" for c in GAP_PLACE_COLUMNS]
+    return ", ".join((*SCORE_COLUMNS, *nulls)), "read_parquet(?)"
 
 
 def _dt(s: int) -> datetime:
@@ -107,8 +134,8 @@ class StoreArchive:
                 "OR contains(replace(replace(upper(callsigns), '-', ''), ' ', ''), ?))"
             )
             params += [named] * 4
-        columns = ", ".join(SCORE_COLUMNS)
-        sql = f"SELECT {columns} FROM read_parquet(?) WHERE ({' OR '.join(where)})"
+        columns, reader = _legs_source(files)
+        sql = f"SELECT {columns} FROM {reader} WHERE ({' OR '.join(where)})"
         if start_s is not None and end_s is not None:
             sql += " AND first_s < ? AND last_s >= ?"
             params += [end_s, start_s]
@@ -152,7 +179,7 @@ class StoreArchive:
                                                              "lon0", "lon1", "lo", "hi"]))
         con.register("m_names", pd.DataFrame(names, columns=["k", "named", "d", "lo", "hi"])
                      .astype({"named": str}))
-        cols = ", ".join(f"l.{c}" for c in SCORE_COLUMNS)
+        cols = ", ".join(f"l.{c}" for c in (*SCORE_COLUMNS, *GAP_PLACE_COLUMNS))
         time = "l.first_s < c.hi AND l.last_s >= c.lo"
         parts = []
         for side, fix in (("takeoff", "first"), ("landing", "last")):
@@ -181,13 +208,14 @@ class StoreArchive:
             f"FROM l WHERE _calls <> '') l JOIN m_names c ON l._call = c.named "
             f"AND l._d = c.d WHERE {time}"
         )
+        columns, reader = _legs_source(files)
         sql = (
-            f"WITH l AS (SELECT {', '.join(SCORE_COLUMNS)}, "
+            f"WITH l AS (SELECT {columns}, "
             "CAST(floor(first_s / 86400) AS BIGINT) AS _d, "
             "replace(replace(upper(registration), '-', ''), ' ', '') AS _reg, "
             "upper(ltrim(icao24, '~')) AS _hex, upper(type) AS _type, "
             "replace(replace(upper(callsigns), '-', ''), ' ', '') AS _calls "
-            "FROM read_parquet(?) WHERE first_s < ? AND last_s >= ?) "
+            f"FROM {reader} WHERE first_s < ? AND last_s >= ?) "
             + " UNION ALL ".join(parts)
         )
         lo_all = min(a[1] for a in asks)
@@ -220,11 +248,12 @@ class StoreArchive:
             day += timedelta(days=1)
         return out
 
-    def positions(self, icao24: str, start_s: int, end_s: int) -> pd.DataFrame:
-        """One aircraft's fixes in ``[start_s, end_s]``, time order, ``lat_deg``/``lon_deg``."""
-        from geo.archive import positions
+    def leg_positions(self, icao24: str, first_s: int, last_s: int) -> pd.DataFrame:
+        """A leg's fixes (:func:`geo.archive.leg_positions`, as ``--tracks-from`` draws
+        one): its aircraft's from ``first_s`` to ``last_s``, time order."""
+        from geo.archive import leg_positions
 
-        return positions(self.path, icao24, _dt(start_s), _dt(end_s + 1))
+        return leg_positions(self.path, icao24, first_s, last_s)
 
     def aircraft_near(self, query: CoverageQuery) -> Collection[str]:
         """The addresses seen within the query's radius, below its height above the field

@@ -66,3 +66,25 @@ test("the page's numbers are the payload's: a flight's arrival is t1 minus the r
   const away = GEO.geodesic.line(40.4, 49.9, 40.4, 49.91);  // about 850 m
   assert.ok(Math.abs(GEO.geodesic.at(away, 0.5, meta.rule).lon - 49.905) < 1e-6);
 });
+
+test("a flight's alternatives: optional parts, empty when absent, grouped by flight", async () => {
+  const plain = stored();
+  const none = await GEO.decode(plain.meta, plain.blob);
+  assert.equal(JSON.stringify(none.alternatives.of), "[[]]");  // the one flight, no alternatives
+  assert.equal(none.alternatives.lat.length, 0);
+  const { meta, blob } = stored().alternatives;
+  assert.equal(GEO.partProblems(meta.blob.parts).join("; "), "");
+  const m = await GEO.decode(meta, blob);
+  const A = m.alternatives;
+  assert.equal(JSON.stringify(A.of), "[[0,1]]");  // (arrays of the page's realm)
+  assert.deepEqual(Array.from(A.text, (k) => m.strings[k]), [
+    "N650GD (a8c3d1), score 0.37: took off 1 h 4 min after the reported time",
+    "<b>4K-AZ81</b>, score 0.29"
+  ]);
+  assert.deepEqual(Array.from(A.points), [0, 3, 5]);  // alternative a: [points[a], points[a + 1])
+  assert.deepEqual(Array.from(A.lat), [55.59, 48, 40.46, 41.26, 40.46]);
+  assert.deepEqual(Array.from(A.lon), [37.26, 44, 50.05, 28.74, 50.05]);
+  // a mistyped optional part is refused like any other
+  const parts = { ...meta.blob.parts, "alt.n": { ...meta.blob.parts["alt.n"], type: "u16" } };
+  assert.equal(GEO.partProblems(parts).join("; "), "part 'alt.n' is u16, not u32");
+});

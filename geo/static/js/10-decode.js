@@ -10,7 +10,7 @@
   // The parts the page reads, by name and type: geo/payload.py's PARTS, the one declaration
   // (tests/test_payload.py holds the two together). A document whose parts differ is refused
   // with a message naming each missing, extra or mistyped part, never drawn with an undefined
-  // column.
+  // column. A type ending in "?" is an optional part: absent when it has no rows (read empty).
   var PARTS = {
     "pl.lat": "i32", "pl.lon": "i32", "pl.label": "u32", "pl.zone": "u32", "ev.dt0": "f64",
     "ev.len": "f64", "ev.kind": "u8", "ev.status": "u8", "ev.precision": "u8", "ev.flags": "u8",
@@ -21,7 +21,8 @@
     "fl.from": "u32", "fl.facts": "u32", "fl.rec.n": "u16", "fl.rec.items": "u32",
     "rec.flight": "u32", "rec.n": "u32", "rec.lat": "i32", "rec.lon": "i32", "rec.t": "f64",
     "rec.gap": "u8", "rec.caption": "u32", "pr.n": "u32", "pr.t": "f64", "pr.alt": "i32",
-    "pr.gs": "i32", "strings": "json", "links": "json"
+    "pr.gs": "i32", "alt.flight": "u32?", "alt.text": "u32?", "alt.n": "u32?", "alt.lat": "i32?",
+    "alt.lon": "i32?", "strings": "json", "links": "json"
   };
 
   // The rule constants the page applies (meta.rule), by name and JSON type: geo/payload.py's
@@ -33,13 +34,16 @@
 
   function partProblems(index) {  // -> ["missing part 'ev.dt0'", ...], as geo.payload says it
     var out = [];
+    function type(name) { return PARTS[name].replace("?", ""); }
     Object.keys(PARTS).forEach(function (name) {
-      if (!Object.prototype.hasOwnProperty.call(index, name)) out.push("missing part '" + name + "'");
+      if (!Object.prototype.hasOwnProperty.call(index, name) && PARTS[name] === type(name)) {
+        out.push("missing part '" + name + "'");
+      }
     });
     Object.keys(index).forEach(function (name) {
       if (!Object.prototype.hasOwnProperty.call(PARTS, name)) out.push("extra part '" + name + "'");
-      else if (index[name].type !== PARTS[name]) {
-        out.push("part '" + name + "' is " + index[name].type + ", not " + PARTS[name]);
+      else if (index[name].type !== type(name)) {
+        out.push("part '" + name + "' is " + index[name].type + ", not " + type(name));
       }
     });
     return out;
@@ -81,6 +85,10 @@
 
   function parts(meta, buffer) {
     var out = {}, text = new TextDecoder();
+    Object.keys(PARTS).forEach(function (name) {  // an optional part left out: no rows
+      var t = PARTS[name];
+      if (t.slice(-1) === "?") out[name] = new ARRAYS[t.slice(0, -1)](0);
+    });
     Object.keys(meta.parts).forEach(function (name) {
       var p = meta.parts[name];
       if (p.type === "json") {
@@ -128,6 +136,13 @@
     for (k = 0; k < nFixes; k++) { rlat[k] = p["rec.lat"][k] / scale; rlon[k] = p["rec.lon"][k] / scale; }
     var recOf = new Int32Array(p["fl.event"].length).fill(-1);
     for (var r = 0; r < p["rec.flight"].length; r++) recOf[p["rec.flight"][r]] = r;
+    // the other candidates of a flight matched against an archive: alternative a's path is
+    // [start[a], start[a + 1]) of alt.lat/alt.lon; a flight's alternatives are consecutive
+    var nAlt = p["alt.lat"].length, alat = new Float64Array(nAlt), alon = new Float64Array(nAlt);
+    for (k = 0; k < nAlt; k++) { alat[k] = p["alt.lat"][k] / scale; alon[k] = p["alt.lon"][k] / scale; }
+    var altOf = [];
+    for (f = 0; f < p["fl.event"].length; f++) altOf.push([]);
+    for (var a = 0; a < p["alt.flight"].length; a++) altOf[p["alt.flight"][a]].push(a);
     return {
       meta: meta, n: n, t0: t0, t1: t1, strings: p.strings, links: p.links,
       kind: p["ev.kind"], status: p["ev.status"], precision: p["ev.precision"],
@@ -148,6 +163,8 @@
                   profile: listField(p["pr.n"], p["pr.t"]).start, pt: p["pr.t"],
                   alt: p["pr.alt"], gs: p["pr.gs"], caption: p["rec.caption"] },
       recOf: recOf,
+      alternatives: { of: altOf, text: p["alt.text"], lat: alat, lon: alon,
+                      points: listField(p["alt.n"], p["alt.lat"]).start },
       text: function (k) { return p.strings[k]; }
     };
   };

@@ -81,6 +81,27 @@
       });
       if (m.recOf[f] >= 0) td.appendChild(GEO.profile(m, m.recOf[f], actions && actions.time ? actions.time() : NaN));
       dl.appendChild(td);
+      // the flight's other candidates in the archive (--match-from), drawn faintly on request
+      var alts = m.alternatives.of[f];
+      if (alts.length) {
+        dl.appendChild(el("dt", null, "Alternatives"));
+        var ad = el("dd", "geo-alternatives"), ol = el("ol", "geo-alternatives-list");
+        alts.forEach(function (a) { ol.appendChild(el("li", null, S[m.alternatives.text[a]])); });
+        ad.appendChild(ol);
+        if (actions && actions.alternatives) {
+          var words = function () {
+            return actions.showingAlternatives(i) ? "Hide the alternatives" : "Draw the alternatives";
+          };
+          var toggle = el("button", "geo-alternatives-toggle", words());
+          toggle.type = "button";
+          toggle.addEventListener("click", function () {
+            actions.alternatives(i);
+            toggle.textContent = words();
+          });
+          ad.appendChild(toggle);
+        }
+        dl.appendChild(ad);
+      }
     }
     row("Place", S[m.places.label[m.place[i]]]);
     row("From", m.origin.of(i).map(function (k) { return S[m.places.label[k]]; }));

@@ -51,8 +51,25 @@
       },
       time: function () { return clock.t; },
       follow: function (i) { following = following === i ? -1 : i; render(); },
-      following: function (i) { return following === i; }
+      following: function (i) { return following === i; },
+      alternatives: function (i) { toggleAlternatives(m.flightOf[i]); },
+      showingAlternatives: function (i) { return !!altShown[m.flightOf[i]]; }
     };
+    // a flight's alternatives (other candidates in an archive), drawn faintly on request
+    var altShown = {}, mk = meta.style.mark;
+    function toggleAlternatives(f) {
+      if (altShown[f]) { map.removeLayer(altShown[f]); delete altShown[f]; return; }
+      var A = m.alternatives, group = L.layerGroup();
+      A.of[f].forEach(function (a) {
+        var pts = [];
+        for (var q = A.points[a]; q < A.points[a + 1]; q++) pts.push([A.lat[q], A.lon[q]]);
+        if (pts.length > 1) {
+          group.addLayer(L.polyline(pts, { color: mk.recorded_color, weight: mk.route_weight,
+            opacity: mk.reference_opacity, className: "geo-alternative", interactive: false }));
+        }
+      });
+      altShown[f] = group.addTo(map);
+    }
     // Popups open clear of the controls: below the top corners' controls, above the timeline,
     // and no taller than the room between them (they scroll inside).
     function popupRoom() {
@@ -297,6 +314,9 @@
       stateOf: function (id) { var i = index(id); return i < 0 ? null : PHASE_NAMES[scene.states[i]]; },
       pointAt: function (id) { var i = index(id); return i < 0 ? null : layers.pointOf(i); },
       aircraft: function () { return layers.airborne(); },
+      alternativesShown: function () {  // the ids of the flights whose alternatives are drawn
+        return Object.keys(altShown).map(function (f) { return m.id[m.flights.event[f]]; });
+      },
       openPopup: function (id, quiet) {
         var i = index(id);
         if (i < 0 || scene.states[i] === P.HIDDEN) return false;
