@@ -28,13 +28,14 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
-from geo.io.csvfile import read_records
+from geo.io.csvfile import iter_records
 from geo.io.source import GZIP_MAGIC, decode, inflate, read_bytes
 from geo.model import DataError, Problem
 from geo.tracks._common import Collector, CsvTable
-from geo.tracks.fixcsv import FIX_COLUMNS, FIX_GROUND, FIX_OPTIONAL, read_fixes
+from geo.tracks.fixcsv import FIX_COLUMNS, FIX_EXTRA, FIX_OPTIONAL, read_fixes
 from geo.tracks.fr24 import FR24_COLUMNS, read_fr24
 from geo.tracks.kml import read_kml
 from geo.tracks.model import Trace
@@ -114,19 +115,19 @@ def csv_format(
     label: str,
     columns: tuple[str, ...],
     optional: tuple[str, ...],
-    read: Callable[[CsvTable, Collector], list[Trace]],
+    read: Callable[[Iterable[CsvTable], Collector], list[Trace]],
     *,
     extra: tuple[str, ...] = (),
 ) -> TrackFormat:
     """A CSV track format: recognised by a header naming any of its columns, read with the
-    events files' CSV reader (:func:`geo.io.csvfile.read_records`: shape, text rules,
-    formula guards removed). ``extra`` columns are read but not listed in the help."""
+    events files' CSV reader (:func:`geo.io.csvfile.iter_records`: shape, text rules,
+    formula guards removed), its rows given to ``read`` in parts (so a reader can keep only
+    what it needs of each). ``extra`` columns are read but not listed in the help."""
     listed = ",".join(columns + optional)
     known = frozenset(columns + optional + extra)
 
     def read_csv(data: bytes, problems: Collector) -> list[Trace]:
-        before = problems.count
-        table = read_records(
+        tables = iter_records(
             data,
             problems.name,
             columns + optional + extra,
@@ -135,11 +136,10 @@ def csv_format(
             expected=f"expected {label}",
             header_help=listed,
         )
-        if problems.count > before and not table.header:
+        first = next(tables, None)
+        if first is None or set(columns) - set(first.header):
             return []
-        if set(columns) - set(table.header):
-            return []
-        return read(table, problems)
+        return read(chain([first], tables), problems)
 
     return TrackFormat(
         name, label, lambda head: bool(head.columns & known), read_csv, (".csv",)
@@ -166,7 +166,7 @@ TRACK_FORMATS: list[TrackFormat] = [
         FIX_COLUMNS,
         FIX_OPTIONAL,
         read_fixes,
-        extra=FIX_GROUND,
+        extra=FIX_EXTRA,
     ),
 ]
 """The track formats, in the order they are tried. Appending a row (and its reader) is all

@@ -11,7 +11,9 @@ The format, as readsb's ``globe_index.c`` writes it::
 14 values; the first 7 are required. ``flags`` is a bitfield: 1 the position is stale,
 2 a new leg starts here, 4 the vertical rate is geometric, 8 the altitude is geometric (it is
 taken as it is). The callsign, when known, is ``aircraft_info["flight"]``, padded with
-spaces.
+spaces. ``vertical_rate`` (ft/min, barometric unless flag 4) is the fix's vertical rate,
+else ``geom_rate`` where it is null: the liftoff and touchdown estimates use it
+(:mod:`geo.tracks.legs`).
 
 Problems name the fix as ``point N``, N being its index in ``trace`` (0-based, as
 ``jq '.trace[N]'``), on the line where that row starts; keys of the top-level object are
@@ -34,6 +36,7 @@ from geo.tracks._common import (
     GS_KT,
     MAX_PROBLEMS,
     TRACK_DEG,
+    VRATE_FPM,
     Collector,
     check_range,
     check_text,
@@ -248,6 +251,12 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
     gs, gs_known = _numbers(list(cols[4]), "ground speed", at, nullable=True)
     track, track_known = _numbers(list(cols[5]), "track", at, nullable=True)
 
+    rates = [
+        (r[7] if r[7] is not None or len(r) < 12 else r[11]) if len(r) > 7 else None
+        for r in good
+    ]
+    vrate, vrate_known = _numbers(rates, "vertical rate", at, nullable=True)
+
     altitude = list(cols[3])
     ground = np.fromiter((v == "ground" for v in altitude), dtype=np.bool_, count=n)
     if ground.any():
@@ -295,6 +304,7 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
     check_range(alt, alt_known, *ALT_FT, "altitude", at, "ft")
     check_range(gs, gs_known, *GS_KT, "ground speed", at, "kt")
     check_range(track, track_known, *TRACK_DEG, "track", at, "degrees")
+    check_range(vrate, vrate_known, *VRATE_FPM, "vertical rate", at, "ft/min")
     t = start + offsets
     bad_offset = offset_ok & ~np.isfinite(offsets)
     for k in np.flatnonzero(bad_offset).tolist():
@@ -326,6 +336,7 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
             on_ground=ground,
             gs_kt=gs,
             track_deg=track,
+            vrate_fpm=vrate,
             new_leg=(flags & 2) != 0,
             stale=(flags & 1) != 0,
             callsign_code=codes,
