@@ -248,3 +248,75 @@ def test_a_16_mib_bomb_of_bad_rows_is_read_in_bounded_memory(
     assert len(found) == MAX_PROBLEMS + 1
     assert found[0].message.startswith("time 0 (Unix seconds) is not between 1990 and 2100")
     assert found[-1].message.startswith(f"{rows - MAX_PROBLEMS:,} more problems not listed")
+
+
+# --------------------------------------------------------------------------- OpenSky
+
+OPENSKY_HEADER = (
+    "time,icao24,lat,lon,velocity,heading,vertrate,callsign,onground,alert,spi,squawk,"
+    "baroaltitude,geoaltitude,lastposupdate,lastcontact,hour"
+)
+
+
+def opensky_csv(fixes: Fixes, rates: dict[int, float], *, icao: str = "a0b1c2") -> list[str]:
+    """State vectors as OpenSky writes them (SI units; a row without a position every
+    other fix, as OpenSky keeps one every 10 s while it hears no position)."""
+    rows = []
+    for k in range(len(fixes)):
+        t = float(fixes.t[k])
+        alt = "" if np.isnan(fixes.alt_ft[k]) else f"{fixes.alt_ft[k] * 0.3048:.2f}"
+        rate = f"{rates[k] * 0.3048 / 60.0:.6f}" if k in rates else ""
+        ground = "true" if fixes.ground[k] else "false"
+        speed = f"{fixes.gs_kt[k] * 1852.0 / 3600.0:.4f}"
+        hour = int(t // 3600 * 3600)
+        rows.append(
+            f"{t + 0.4:.0f},{icao},{fixes.lat[k]:.6f},{fixes.lon[k]:.6f},{speed},"
+            f"{fixes.track_deg[k]:.1f},{rate},AZG123  ,{ground},false,false,1234,{alt},,"
+            f"{t:.3f},{t + 0.4:.3f},{hour}"
+        )
+        rows.append(f"{t + 5:.0f},{icao},,,,,,AZG123  ,{ground},false,false,1234,,,,,{hour}")
+    return rows
+
+
+def test_an_opensky_state_vector_csv_is_read_in_its_units_with_its_vertical_rate() -> None:
+    fixes = climbing_flight()
+    n = len(fixes)
+    other = flight(GYD, VKO, t0=T0 + 30.0)
+    rows = opensky_csv(fixes, {k % n: rate for k, rate in RATES.items()})
+    rows += opensky_csv(other, {}, icao="4b1805")
+    rows.sort(key=lambda row: int(row.split(",", 1)[0]))  # by time, the aircraft interleaved
+    data = (OPENSKY_HEADER + "\n" + "\n".join(rows) + "\n").encode()
+    first, second = read_track_file(("states.csv", data))
+    assert (first.format, first.icao24, first.callsign, len(first)) == (
+        "opensky",
+        "a0b1c2",
+        "AZG123",
+        n,
+    )
+    assert second.icao24 == "4b1805" and len(second) == len(other)
+    assert first.alt_ft[1] == pytest.approx(UUWW_FT + CLIMB_FT, abs=0.02)
+    assert first.gs_kt[5] == pytest.approx(fixes.gs_kt[5], abs=1e-3)
+    assert first.vrate_fpm is not None and first.vrate_fpm[1] == pytest.approx(2400.0)
+    (leg,) = split_legs(first).legs
+    assert (leg.origin.code, leg.destination.code) == ("UUWW", "UBBB")
+    assert leg.takeoff_t == pytest.approx(T0 - 10.0, abs=0.01)
+    assert leg.landing_t == pytest.approx(float(fixes.t[-2]) + 10.0, abs=0.01)
+
+
+def test_a_bad_opensky_row_is_named_by_its_line_and_column() -> None:
+    from geo.model import DataError
+
+    data = (
+        OPENSKY_HEADER + "\n"
+        "1741906452,a0b1c2,55.59,37.26,6.2,245.0,0.0,AZG123,true,false,false,1234,"
+        "182.88,,1741906451.9,1741906452.0,1741906800\n"
+        "1741906462,zz,55.59,37.26,6.2,245.0,abc,AZG123,maybe,false,false,1234,"
+        "182.88,,1741906461.9,1741906462.0,1741906800\n"
+    ).encode()
+    with pytest.raises(DataError) as info:
+        read_track_file(("states.csv", data))
+    assert [str(p) for p in info.value.problems] == [
+        "states.csv:3: vertrate: vertical rate 'abc' is not a number",
+        "states.csv:3: icao24: icao24 'zz' is not a 24-bit address in hex (like a0b1c2)",
+        "states.csv:3: onground: 'maybe' is not true, false, 1, 0 or empty",
+    ]

@@ -318,7 +318,8 @@ BROKEN: list[tuple[str, bytes, list[str]]] = [
         [
             "trace.json:1: file: binary data (NUL byte); expected a "
             "readsb/tar1090 trace (JSON), a Flightradar24 CSV (Timestamp,UTC,Callsign,"
-            "Position,Altitude,Speed,Direction), a KML with gx:Track, or a CSV of fixes "
+            "Position,Altitude,Speed,Direction), a KML with gx:Track, an OpenSky state-vector "
+            "CSV (time,icao24,lat,lon,velocity,heading,vertrate,...), or a CSV of fixes "
             "(time,lat,lon,altitude_ft,speed_kt,callsign,registration,icao24)"
         ],
     ),
@@ -328,7 +329,8 @@ BROKEN: list[tuple[str, bytes, list[str]]] = [
         [
             "trace.json:1: file: file is empty; expected a readsb/tar1090 trace (JSON), a "
             "Flightradar24 CSV (Timestamp,UTC,Callsign,Position,Altitude,Speed,Direction), "
-            "a KML with gx:Track, or a CSV of fixes (time,lat,lon,altitude_ft,speed_kt,"
+            "a KML with gx:Track, an OpenSky state-vector CSV (time,icao24,lat,lon,velocity,"
+            "heading,vertrate,...), or a CSV of fixes (time,lat,lon,altitude_ft,speed_kt,"
             "callsign,registration,icao24)"
         ],
     ),
