@@ -244,17 +244,30 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
         point(int(number[k]), message)
 
     n = len(good)
-    cols: list[Any] = list(zip(*(r[:7] for r in good), strict=True)) if n else [()] * 7
+    widths = set(map(len, good))
+    width = widths.pop() if len(widths) == 1 else 7  # readsb writes rows of one width
+    cols: list[Any] = (
+        list(zip(*good, strict=True))
+        if width > 7
+        else list(zip(*(r[:7] for r in good), strict=True))
+        if n
+        else [()] * 7
+    )
+
+    def optional(j: int) -> list[Any]:
+        """Column ``j`` (None where a row is too short to have it)."""
+        if j < len(cols):
+            return list(cols[j])
+        return [r[j] if len(r) > j else None for r in good]
     offsets, offset_ok = _numbers(list(cols[0]), "time offset", at, nullable=False)
     lat, lat_ok = _numbers(list(cols[1]), "latitude", at, nullable=False)
     lon, lon_ok = _numbers(list(cols[2]), "longitude", at, nullable=False)
     gs, gs_known = _numbers(list(cols[4]), "ground speed", at, nullable=True)
     track, track_known = _numbers(list(cols[5]), "track", at, nullable=True)
 
-    rates = [
-        (r[7] if r[7] is not None or len(r) < 12 else r[11]) if len(r) > 7 else None
-        for r in good
-    ]
+    rates = optional(7)
+    if None in rates:  # the geometric rate where the barometric one is null
+        rates = [b if a is None else a for a, b in zip(rates, optional(11), strict=True)]
     vrate, vrate_known = _numbers(rates, "vertical rate", at, nullable=True)
 
     altitude = list(cols[3])
@@ -280,10 +293,9 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
 
     codes = np.full(n, -1, dtype=np.int32)
     names: dict[str, int] = {}
-    for k, row in enumerate(good):
-        if len(row) < 9 or row[8] is None:
+    for k, info in enumerate(optional(8)):
+        if info is None:
             continue
-        info = row[8]
         if not isinstance(info, dict):
             at(k, f"aircraft info {_json_text(info)} is not an object or null")
             continue
