@@ -320,3 +320,33 @@ def test_a_bad_opensky_row_is_named_by_its_line_and_column() -> None:
         "states.csv:3: icao24: icao24 'zz' is not a 24-bit address in hex (like a0b1c2)",
         "states.csv:3: onground: 'maybe' is not true, false, 1, 0 or empty",
     ]
+
+
+def test_the_lines_of_a_readsb_problem_are_found_in_linear_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Naming the line of a bad point searched a Python list of the file's line starts once
+    per point, converting it to an array each time: 1 MiB of rows took 182 s. The work (list
+    items converted) must stay linear in the rows."""
+    import geo.tracks.readsb as readsb_module
+    from geo.model import DataError
+
+    converted = [0]
+    search = np.searchsorted
+
+    def counting(a: object, v: object, *args: object, **kwargs: object) -> object:
+        if isinstance(a, list):
+            converted[0] += len(a)
+        return search(a, v, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(readsb_module.np, "searchsorted", counting)
+    rows = 20_000
+    head = '{"icao":"a0b1c2","timestamp":1741906452,"trace":[\n'
+    body = ",\n".join(f"[{k},55.5,37.2,1000,200,90,0]" for k in range(rows - 1))
+    data = (head + body + ',\n[1,55.5,37.2,"high",200,90,0]\n]}\n').encode()
+    with pytest.raises(DataError) as info:
+        read_track_file(("t.json", data))
+    assert [str(p) for p in info.value.problems] == [
+        f't.json:{rows + 1}: point {rows - 1}: altitude "high" is not a number, "ground" or null'
+    ]
+    assert converted[0] <= 10 * rows

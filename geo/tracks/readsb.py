@@ -70,7 +70,9 @@ def _where(text: str) -> tuple[dict[str, int], list[int]]:
     decoder = json.JSONDecoder()
     keys: dict[str, int] = {}
     starts: list[int] = []
-    newlines: list[int] = [m.start() for m in re.finditer("\n", text)]
+    newlines = np.fromiter(
+        (m.start() for m in re.finditer("\n", text)), dtype=np.int64
+    )  # an array once: searching a list converts it on every call (quadratic)
 
     def line_of(offset: int) -> int:
         return int(np.searchsorted(newlines, offset)) + 1
@@ -109,7 +111,8 @@ def _where(text: str) -> tuple[dict[str, int], list[int]]:
                 i += 1
     except (ValueError, IndexError, RecursionError):
         pass
-    return keys, [line_of(s) for s in starts]
+    lines = np.searchsorted(newlines, np.array(starts, dtype=np.int64)) + 1
+    return keys, lines.tolist()
 
 
 _NUMBER = frozenset({int, float})
