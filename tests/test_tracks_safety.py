@@ -320,7 +320,8 @@ def test_aircraft_per_fixes_csv_are_bounded() -> None:
     data = ("time,lat,lon,registration\n" + rows).encode()
     assert problems_of("many.csv", data) == [
         f"many.csv:{MAX_AIRCRAFT + 2}: row: a {MAX_AIRCRAFT + 1:,}th aircraft (icao24, "
-        f"registration); a fixes CSV may hold {MAX_AIRCRAFT:,}: split the file by aircraft"
+        f"registration or callsign); a fixes CSV may hold {MAX_AIRCRAFT:,}: split the file by "
+        "aircraft"
     ]
     ok = ("time,lat,lon,registration\n" + rows.split("\n", 1)[1]).encode()
     assert len(read_track_file(("fewer.csv", ok[: ok.index(b"RA-01000")]))) <= MAX_AIRCRAFT

@@ -10,7 +10,7 @@ import csv
 import difflib
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -72,23 +72,61 @@ def read_records(
     format's help text for a file that is not text (see :func:`geo.io.source.decode`),
     ``header_help`` the columns a header problem lists (by default the required ones).
     """
-    empty = Table([], [], [], frozenset())
+    header: list[str] = []
+    lines: list[int] = []
+    records: list[list[str]] = []
+    flagged: set[int] = set()
+    for part in iter_records(
+        source,
+        name,
+        columns,
+        problems,
+        optional=optional,
+        expected=expected,
+        header_help=header_help,
+    ):
+        header = part.header
+        lines += part.lines
+        records += part.records
+        flagged |= part.flagged
+    return Table(header, lines, records, frozenset(flagged))
+
+
+CHUNK_ROWS = 16_384
+"""Rows per part of :func:`iter_records`: a reader that keeps only what it needs of each part
+holds one part's rows at a time (a file of millions of bad rows stays small in memory)."""
+
+
+def iter_records(
+    source: Source,
+    name: str,
+    columns: Sequence[str],
+    problems: list[Problem],
+    *,
+    optional: Sequence[str] = (),
+    expected: str | None = None,
+    header_help: str | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> Iterator[Table]:
+    """The rows of a CSV file as :func:`read_records` reads them, in parts of at most
+    ``chunk_rows`` rows (each with the header): nothing when the file as a whole has a
+    problem, else at least one part (maybe without rows)."""
     data = read_bytes(source, name, problems)
     if data is None:
-        return empty
+        return
     text = decode(data, name, problems, expected=expected)
     if text is None:
-        return empty
-    # read the bytes again line by line (already known to decode): a StringIO of the text
-    # would hold a 4-byte-per-character copy of the whole file
+        return
+    forbidden = _FORBIDDEN.search(text) is not None  # rare: only then is every cell searched
+    long_cells = len(text) > MAX_CELL  # a short file cannot hold a long cell
+    quoted = "'" in text  # a formula-safe cell ('=…, written by geo.cells.protect) is possible
+    del text  # read the bytes again line by line (already known to decode): a StringIO of
+    # the text would hold a 4-byte-per-character copy of the whole file
     lines_in = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     reader = csv.reader(lines_in, strict=True)
     lines: list[int] = []
     records: list[list[str]] = []
     line = 1  # where the record being read starts
-    forbidden = _FORBIDDEN.search(text) is not None  # rare: only then is every cell searched
-    long_cells = len(text) > MAX_CELL  # a short file cannot hold a long cell
-    quoted = "'" in text  # a formula-safe cell ('=…, written by geo.cells.protect) is possible
     flagged: set[int] = set()
     header: list[str] = []
     try:
@@ -96,7 +134,7 @@ def read_records(
         if header:  # a second byte-order mark (the first is the encoding's) is no column name
             header[0] = header[0].lstrip("\ufeff").strip()
         if not _check_header(header, name, columns, optional, problems, header_help):
-            return empty
+            return
         width = len(header)
         line = reader.line_num + 1
         for record in reader:
@@ -109,12 +147,15 @@ def read_records(
                     record = [unprotect(cell) for cell in record]
                 lines.append(line)
                 records.append(record)
+                if len(records) == chunk_rows:
+                    yield Table(header, lines, records, frozenset(flagged))
+                    lines, records, flagged = [], [], set()
             elif record and any(cell.strip() for cell in record):
                 problems.append(Problem(name, line, "row", ragged_text(len(record), width)))
             line = reader.line_num + 1
     except csv.Error as exc:
         problems.append(Problem(name, line, "row", csv_error_text(exc, reader.line_num, line)))
-    return Table(header, lines, records, frozenset(flagged))
+    yield Table(header, lines, records, frozenset(flagged))
 
 
 # Characters no text field may hold: XML 1.0 (the KML export) cannot carry C0 controls other

@@ -28,6 +28,7 @@ TIME_MAX = 4102444800.0  # 2100-01-01T00:00Z
 ALT_FT = (-2000.0, 130000.0)  # Mode C/S altitudes reach 126,700 ft
 GS_KT = (0.0, 4000.0)
 TRACK_DEG = (0.0, 360.0)
+VRATE_FPM = (-100000.0, 100000.0)  # ft/min; a fighter's zoom climb is about 60,000
 FEET_PER_METRE = 1.0 / 0.3048
 
 Report = Callable[[int, str], None]

@@ -6,16 +6,21 @@
 ``time``, ``lat`` and ``lon`` are required; the other columns are optional, in any order.
 ``time`` is ISO 8601 with an offset (``Z``, ``+03:00``) or Unix seconds; a time without an
 offset is refused. A file may hold several aircraft (at most :data:`MAX_AIRCRAFT`): rows are
-grouped into one trace per (``icao24``, ``registration``) pair, in order of first
-appearance. An optional ``on_ground`` column (``true``/``false``, ``1``/``0``, empty for
-unknown) says which fixes are on the ground; without it legs split at long or low gaps only
-(see :mod:`geo.tracks.legs`). A cell written with a formula guard (``'=…``, as the fixes-csv
-export writes text) is read without it.
+grouped into one trace per aircraft, in order of first appearance, by the identity rule:
+the (``icao24``, ``registration``) pair, and where a row has neither, its ``callsign`` (an
+addressless file of two aircraft under two callsigns is two traces, not one path). An
+optional ``on_ground`` column (``true``/``false``, ``1``/``0``, empty for unknown) says which
+fixes are on the ground; without it legs split at long or low gaps only (see
+:mod:`geo.tracks.legs`). An optional ``vrate_fpm`` column (the vertical rate in ft/min, empty
+for unknown) is used by the liftoff and touchdown estimates. A cell written with a formula
+guard (``'=…``, as the fixes-csv export writes text) is read without it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -24,6 +29,7 @@ from geo.io.csvfile import quoted
 from geo.tracks._common import (
     ALT_FT,
     GS_KT,
+    VRATE_FPM,
     Collector,
     CsvTable,
     RowReport,
@@ -36,9 +42,17 @@ from geo.tracks._common import (
     to_float,
 )
 from geo.tracks.build import make_trace
-from geo.tracks.model import Trace
+from geo.tracks.model import BoolArray, FloatArray, Trace
 
-__all__ = ["FIX_COLUMNS", "FIX_GROUND", "FIX_HEADER", "FIX_OPTIONAL", "MAX_AIRCRAFT", "read_fixes"]
+__all__ = [
+    "FIX_COLUMNS",
+    "FIX_EXTRA",
+    "FIX_GROUND",
+    "FIX_HEADER",
+    "FIX_OPTIONAL",
+    "MAX_AIRCRAFT",
+    "read_fixes",
+]
 
 FIX_COLUMNS = ("time", "lat", "lon")
 FIX_OPTIONAL = ("altitude_ft", "speed_kt", "callsign", "registration", "icao24")
@@ -46,16 +60,140 @@ FIX_GROUND = ("on_ground",)
 """Read when present; written by the fixes-csv export (:mod:`geo.csvwriters`)."""
 FIX_HEADER = FIX_COLUMNS + FIX_OPTIONAL + FIX_GROUND
 """Every column, in the order the writers (the fixes-csv export, the archive's tracks) use."""
+FIX_EXTRA = (*FIX_GROUND, "vrate_fpm")
+"""Read when present, not listed in the help: the ground flag and the vertical rate."""
 MAX_AIRCRAFT = 1_000
 """Aircraft (``icao24``, ``registration`` pairs) one fixes CSV may hold."""
 _HEX = re.compile(r"~?[0-9a-fA-F]{6}")
 _GROUND = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
-def read_fixes(table: CsvTable, problems: Collector) -> list[Trace]:
-    """One trace per aircraft in a CSV of fixes (header already checked), or ``[]``."""
-    lines = table.lines
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """What one part of the file's rows says, checked (see :func:`_parse`)."""
+
+    lines: list[int]
+    t: FloatArray
+    lat: FloatArray
+    lon: FloatArray
+    alt: FloatArray
+    gs: FloatArray
+    vrate: FloatArray
+    ground: BoolArray
+    hexes: list[str]
+    registrations: list[str]
+    callsigns: list[str]
+
+
+def read_fixes(tables: Iterable[CsvTable], problems: Collector) -> list[Trace]:
+    """One trace per aircraft in a CSV of fixes (its rows in parts, header already checked),
+    or ``[]``. Once a problem is found, the rest of the file is only checked (its problems
+    counted), never kept: a file of bad rows costs one part's memory."""
     before = problems.count
+    parts: list[_Part] = []
+    has_vrate = False
+    for table in tables:
+        has_vrate = "vrate_fpm" in table.header
+        part = _parse(table, problems)
+        if problems.count == before:
+            parts.append(part)
+    if problems.count > before:
+        return []
+
+    def joined(name: str) -> FloatArray:
+        arrays: list[FloatArray] = [getattr(part, name) for part in parts]
+        return np.concatenate(arrays) if arrays else np.zeros(0)
+
+    t, lat, lon, alt, gs, vrate = map(joined, ("t", "lat", "lon", "alt", "gs", "vrate"))
+    ground = np.concatenate([part.ground for part in parts]) if parts else np.zeros(0, bool)
+    lines = [line for part in parts for line in part.lines]
+    hexes = [h for part in parts for h in part.hexes]
+    registrations = [r for part in parts for r in part.registrations]
+    callsigns = [c for part in parts for c in part.callsigns]
+
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for k, key in enumerate(_identities(hexes, registrations, callsigns)):
+        rows = groups.get(key)
+        if rows is None:
+            if len(groups) == MAX_AIRCRAFT:
+                problems.add(
+                    lines[k],
+                    "row",
+                    f"a {MAX_AIRCRAFT + 1:,}th aircraft (icao24, registration or callsign); a "
+                    f"fixes CSV may hold {MAX_AIRCRAFT:,}: split the file by aircraft",
+                )
+                return []
+            rows = groups[key] = []
+        rows.append(k)
+    traces: list[Trace] = []
+    for (icao24, registration, _), rows in groups.items():
+        index = np.array(rows, dtype=np.int64)
+        names: dict[str, int] = {}
+        codes = np.array(
+            [names.setdefault(callsigns[k], len(names)) if callsigns[k] else -1 for k in rows],
+            dtype=np.int32,
+        )
+        traces.append(
+            make_trace(
+                problems.name,
+                t[index],
+                lat[index],
+                lon[index],
+                alt_ft=alt[index],
+                on_ground=ground[index],
+                gs_kt=gs[index],
+                vrate_fpm=vrate[index] if has_vrate else None,
+                callsign_code=codes,
+                callsigns=list(names),
+                format="csv",
+                icao24=icao24,
+                non_icao=icao24.startswith("~"),
+                registration=registration,
+            )
+        )
+    return traces
+
+
+def _identities(
+    hexes: list[str], registrations: list[str], callsigns: list[str]
+) -> list[tuple[str, str, str]]:
+    """Per row, its aircraft: ``(icao24, registration, "")`` where it names either, else
+    ``("", "", callsign)`` (or the aircraft an addressed row with that callsign names); a row
+    with no name at all belongs to the row before it (the first ones, to the first named)."""
+    named: dict[str, tuple[str, str, str]] = {}
+    for hex_, registration, callsign in zip(hexes, registrations, callsigns, strict=True):
+        if (hex_ or registration) and callsign and callsign not in named:
+            named[callsign] = (hex_.lower(), registration, "")
+    keys: list[tuple[str, str, str] | None] = []
+    for hex_, registration, callsign in zip(hexes, registrations, callsigns, strict=True):
+        if hex_ or registration:
+            keys.append((hex_.lower(), registration, ""))
+        elif callsign:
+            keys.append(named.get(callsign, ("", "", callsign)))
+        else:
+            keys.append(keys[-1] if keys else None)
+    first = next((key for key in keys if key is not None), ("", "", ""))
+    return [first if key is None else key for key in keys]
+
+
+def _texts(table: CsvTable, column: str, what: str, problems: Collector) -> list[str]:
+    """A text column, stripped and upper case, each value checked by the text rule."""
+    report = RowReport(problems, table.lines, column)
+    values = [cell.strip().upper() for cell in table.column(column)]
+    checked: dict[str, bool] = {}
+    for k, value in enumerate(values):
+        ok = checked.get(value)
+        if ok is None:
+            ok = checked[value] = check_text(value, what, lambda _m: None) == value
+        if not ok:
+            check_text(value, what, partial(report, k))
+            values[k] = ""
+    return values
+
+
+def _parse(table: CsvTable, problems: Collector) -> _Part:
+    """The columns of one part of the rows, each value checked (problems collected)."""
+    lines = table.lines
     n = len(table.records)
 
     def reporter(column: str) -> RowReport:
@@ -102,6 +240,10 @@ def read_fixes(table: CsvTable, problems: Collector) -> list[Trace]:
         table.column("speed_kt"), "speed", reporter("speed_kt"), required=False
     )
     check_range(gs, gs_ok, *GS_KT, "speed", reporter("speed_kt"), "kt")
+    vrate, vrate_ok = parse_floats(
+        table.column("vrate_fpm"), "vertical rate", reporter("vrate_fpm"), required=False
+    )
+    check_range(vrate, vrate_ok, *VRATE_FPM, "vertical rate", reporter("vrate_fpm"), "ft/min")
 
     hexes = [cell.strip() for cell in table.column("icao24")]
     report_hex = reporter("icao24")
@@ -117,61 +259,4 @@ def read_fixes(table: CsvTable, problems: Collector) -> list[Trace]:
         if flag is None and cell.strip():
             report_ground(k, f"{quoted(cell.strip())} is not true, false, 1, 0 or empty")
         ground[k] = bool(flag)
-    if problems.count > before:
-        return []
-
-    groups: dict[tuple[str, str], list[int]] = {}
-    for k, key in enumerate(zip((h.lower() for h in hexes), registrations, strict=True)):
-        rows = groups.get(key)
-        if rows is None:
-            if len(groups) == MAX_AIRCRAFT:
-                problems.add(
-                    lines[k],
-                    "row",
-                    f"a {MAX_AIRCRAFT + 1:,}th aircraft (icao24, registration); a fixes CSV "
-                    f"may hold {MAX_AIRCRAFT:,}: split the file by aircraft",
-                )
-                return []
-            rows = groups[key] = []
-        rows.append(k)
-    traces: list[Trace] = []
-    for (icao24, registration), rows in groups.items():
-        index = np.array(rows, dtype=np.int64)
-        names: dict[str, int] = {}
-        codes = np.array(
-            [names.setdefault(callsigns[k], len(names)) if callsigns[k] else -1 for k in rows],
-            dtype=np.int32,
-        )
-        traces.append(
-            make_trace(
-                problems.name,
-                t[index],
-                lat[index],
-                lon[index],
-                alt_ft=alt[index],
-                on_ground=ground[index],
-                gs_kt=gs[index],
-                callsign_code=codes,
-                callsigns=list(names),
-                format="csv",
-                icao24=icao24,
-                non_icao=icao24.startswith("~"),
-                registration=registration,
-            )
-        )
-    return traces
-
-
-def _texts(table: CsvTable, column: str, what: str, problems: Collector) -> list[str]:
-    """A text column, stripped and upper case, each value checked by the text rule."""
-    report = RowReport(problems, table.lines, column)
-    values = [cell.strip().upper() for cell in table.column(column)]
-    checked: dict[str, bool] = {}
-    for k, value in enumerate(values):
-        ok = checked.get(value)
-        if ok is None:
-            ok = checked[value] = check_text(value, what, lambda _m: None) == value
-        if not ok:
-            check_text(value, what, partial(report, k))
-            values[k] = ""
-    return values
+    return _Part(lines, t, lat, lon, alt, gs, vrate, ground, hexes, registrations, callsigns)

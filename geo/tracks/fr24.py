@@ -12,9 +12,12 @@ registration or address: the callsign is the aircraft's only name.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
+import numpy.typing as npt
 
 from geo.io.csvfile import quoted
 from geo.tracks._common import (
@@ -32,17 +35,70 @@ from geo.tracks._common import (
     to_float,
 )
 from geo.tracks.build import make_trace
-from geo.tracks.model import Trace
+from geo.tracks.model import BoolArray, FloatArray, Trace
 
 __all__ = ["FR24_COLUMNS", "read_fr24"]
 
 FR24_COLUMNS = ("Timestamp", "UTC", "Callsign", "Position", "Altitude", "Speed", "Direction")
 
 
-def read_fr24(table: CsvTable, problems: Collector) -> list[Trace]:
-    """The trace in a Flightradar24 CSV table (header already checked), or ``[]``."""
-    lines = table.lines
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """What one part of the file's rows says, checked (see :func:`_parse`)."""
+
+    t: FloatArray
+    lat: FloatArray
+    lon: FloatArray
+    alt: FloatArray
+    alt_ok: BoolArray
+    gs: FloatArray
+    track: FloatArray
+    callsigns: list[str]
+
+
+def read_fr24(tables: Iterable[CsvTable], problems: Collector) -> list[Trace]:
+    """The trace in a Flightradar24 CSV (its rows in parts, header already checked), or
+    ``[]``. Once a problem is found the rest is only checked, never kept."""
     before = problems.count
+    parts: list[_Part] = []
+    for table in tables:
+        part = _parse(table, problems)
+        if problems.count == before:
+            parts.append(part)
+    if problems.count > before:
+        return []
+
+    def joined(name: str) -> npt.NDArray[np.generic]:
+        arrays = [getattr(part, name) for part in parts]
+        return np.concatenate(arrays) if arrays else np.zeros(0)
+
+    stamps, lat, lon, alt, gs, track = map(joined, ("t", "lat", "lon", "alt", "gs", "track"))
+    alt_ok = joined("alt_ok").astype(np.bool_)
+    callsigns = [c for part in parts for c in part.callsigns]
+    names: dict[str, int] = {}
+    codes = np.array(
+        [names.setdefault(c, len(names)) if c else -1 for c in callsigns], dtype=np.int32
+    )
+    return [
+        make_trace(
+            problems.name,
+            stamps,
+            lat,
+            lon,
+            alt_ft=alt,
+            on_ground=alt_ok & (alt == 0.0),
+            gs_kt=gs,
+            track_deg=track,
+            callsign_code=codes,
+            callsigns=list(names),
+            format="fr24",
+        )
+    ]
+
+
+def _parse(table: CsvTable, problems: Collector) -> _Part:
+    """The columns of one part of the rows, each value checked (problems collected)."""
+    lines = table.lines
 
     def reporter(column: str) -> RowReport:
         return RowReport(problems, lines, column)
@@ -52,8 +108,9 @@ def read_fr24(table: CsvTable, problems: Collector) -> list[Trace]:
         table.column("Timestamp"), "time", reporter("Timestamp"), required=False
     )
     utc_cells = [cell.strip() for cell in table.column("UTC")]
+    stamp_cells = table.column("Timestamp")
     for k in np.flatnonzero(~stamp_ok).tolist():
-        if not table.column("Timestamp")[k].strip() and not utc_cells[k]:
+        if not stamp_cells[k].strip() and not utc_cells[k]:
             reporter("Timestamp")(k, "time is empty (and so is UTC)")
     for k, cell in enumerate(utc_cells):
         if not cell:
@@ -68,7 +125,7 @@ def read_fr24(table: CsvTable, problems: Collector) -> list[Trace]:
                     f"{quoted(cell)} disagrees with Timestamp {stamps[k]:.0f} "
                     f"by {abs(parsed - float(stamps[k])):,.0f} s",
                 )
-        elif not table.column("Timestamp")[k].strip():
+        elif not stamp_cells[k].strip():
             stamps[k] = parsed
             stamp_ok[k] = True
     check_times(stamps, stamp_ok, reporter("Timestamp"))
@@ -114,24 +171,4 @@ def read_fr24(table: CsvTable, problems: Collector) -> list[Trace]:
                 checked.add(callsign)
         if callsign not in checked:
             callsigns[k] = ""
-    if problems.count > before:
-        return []
-    names: dict[str, int] = {}
-    codes = np.array(
-        [names.setdefault(c, len(names)) if c else -1 for c in callsigns], dtype=np.int32
-    )
-    return [
-        make_trace(
-            problems.name,
-            stamps,
-            lat,
-            lon,
-            alt_ft=alt,
-            on_ground=alt_ok & (alt == 0.0),
-            gs_kt=gs,
-            track_deg=track,
-            callsign_code=codes,
-            callsigns=list(names),
-            format="fr24",
-        )
-    ]
+    return _Part(stamps, lat, lon, alt, alt_ok, gs, track, callsigns)

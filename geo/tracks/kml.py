@@ -9,10 +9,12 @@
 
 The n-th ``<when>`` of a track goes with its n-th ``<gx:coord>`` (``lon lat [alt]``, the
 altitude in **metres**, converted to feet). A file may hold several Placemarks and tracks
-(and ``gx:MultiTrack``): all their fixes make one trace, one aircraft per file. KML carries
-no ground state and no address: the aircraft's name is the callsign, taken from the
-enclosing Placemark's (else the Document's) ``<name>`` when it reads as one (2-10 letters
-and digits with at least one digit or a '-', like ``AZG123`` or ``RA-96022``).
+(and ``gx:MultiTrack``). KML carries no ground state and no address: the aircraft's name is
+the callsign, taken from the enclosing Placemark's (else the Document's) ``<name>`` when it
+reads as one (2-10 letters and digits with at least one digit or a '-', like ``AZG123`` or
+``RA-96022``). By the identity rule (address, else registration, else callsign) the fixes
+make one trace per callsign named, in order of first appearance; a track without one belongs
+to the track before it (the first ones, to the first named); a file naming none is one trace.
 
 Parsed with expat (the engine of ``xml.etree``), which gives every element's line; as
 defusedxml does, any DOCTYPE or entity declaration is refused, so no external entity is
@@ -130,7 +132,8 @@ def _parse(data: bytes) -> tuple[str, list[_Track]]:
 
 
 def read_kml(data: bytes, problems: Collector) -> list[Trace]:
-    """The trace in the ``gx:Track`` elements of a KML document, or ``[]``."""
+    """The traces (one per callsign named) in the ``gx:Track`` elements of a KML document,
+    or ``[]``."""
     try:
         root, tracks = _parse(data)
     except _Refused as exc:
@@ -228,20 +231,34 @@ def read_kml(data: bytes, problems: Collector) -> list[Trace]:
     )
     if problems.count > before:
         return []
-    codes_of: dict[str, int] = {}
-    codes = np.array(
-        [codes_of.setdefault(name, len(codes_of)) if name else -1 for name in track_names],
-        dtype=np.int32,
-    )
-    return [
-        make_trace(
-            problems.name,
-            t,
-            lat,
-            lon,
-            alt_ft=alt_m * FEET_PER_METRE,
-            callsign_code=codes,
-            callsigns=list(codes_of),
-            format="kml",
+    keys: list[str | None] = []
+    for name in track_names:
+        keys.append(name if name else (keys[-1] if keys else None))
+    first = next((key for key in keys if key is not None), "")
+    aircraft: dict[str, list[int]] = {}
+    for k, key in enumerate(keys):
+        aircraft.setdefault(first if key is None else key, []).append(k)
+    traces: list[Trace] = []
+    for rows in aircraft.values():
+        index = np.array(rows, dtype=np.int64)
+        codes_of: dict[str, int] = {}
+        codes = np.array(
+            [
+                codes_of.setdefault(track_names[k], len(codes_of)) if track_names[k] else -1
+                for k in rows
+            ],
+            dtype=np.int32,
         )
-    ]
+        traces.append(
+            make_trace(
+                problems.name,
+                t[index],
+                lat[index],
+                lon[index],
+                alt_ft=alt_m[index] * FEET_PER_METRE,
+                callsign_code=codes,
+                callsigns=list(codes_of),
+                format="kml",
+            )
+        )
+    return traces

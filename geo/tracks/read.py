@@ -9,8 +9,9 @@
 * The format is told by :data:`TRACK_FORMATS`, one row per format (name, what the help
   says, the test on the file's first bytes, the reader, the suffixes a folder's files may
   have): a readsb/tar1090 trace (:mod:`geo.tracks.readsb`), KML
-  (:mod:`geo.tracks.kml`), a CSV of fixes (:mod:`geo.tracks.fixcsv`) or Flightradar24's CSV
-  (:mod:`geo.tracks.fr24`). A new format is one row plus its reader.
+  (:mod:`geo.tracks.kml`), OpenSky state vectors (:mod:`geo.tracks.opensky`), a CSV of fixes
+  (:mod:`geo.tracks.fixcsv`) or Flightradar24's CSV (:mod:`geo.tracks.fr24`). A new format
+  is one row plus its reader.
 * Each file is read on its own: a bad file is a problem, the other files still load
   (:func:`read_inputs`). A pipe or a device is refused before it is opened; in a folder, a
   symbolic link that leads out of the folder is not followed (a note says so); the same
@@ -28,16 +29,18 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
-from geo.io.csvfile import read_records
+from geo.io.csvfile import iter_records
 from geo.io.source import GZIP_MAGIC, decode, inflate, read_bytes
 from geo.model import DataError, Problem
 from geo.tracks._common import Collector, CsvTable
-from geo.tracks.fixcsv import FIX_COLUMNS, FIX_GROUND, FIX_OPTIONAL, read_fixes
+from geo.tracks.fixcsv import FIX_COLUMNS, FIX_EXTRA, FIX_OPTIONAL, read_fixes
 from geo.tracks.fr24 import FR24_COLUMNS, read_fr24
 from geo.tracks.kml import read_kml
 from geo.tracks.model import Trace
+from geo.tracks.opensky import OPENSKY_COLUMNS, OPENSKY_MARKS, OPENSKY_OPTIONAL, read_opensky
 from geo.tracks.readsb import read_readsb
 
 __all__ = [
@@ -114,19 +117,22 @@ def csv_format(
     label: str,
     columns: tuple[str, ...],
     optional: tuple[str, ...],
-    read: Callable[[CsvTable, Collector], list[Trace]],
+    read: Callable[[Iterable[CsvTable], Collector], list[Trace]],
     *,
     extra: tuple[str, ...] = (),
+    marks: tuple[str, ...] = (),
 ) -> TrackFormat:
     """A CSV track format: recognised by a header naming any of its columns, read with the
-    events files' CSV reader (:func:`geo.io.csvfile.read_records`: shape, text rules,
-    formula guards removed). ``extra`` columns are read but not listed in the help."""
+    events files' CSV reader (:func:`geo.io.csvfile.iter_records`: shape, text rules,
+    formula guards removed), its rows given to ``read`` in parts (so a reader can keep only
+    what it needs of each). ``extra`` columns are read but not listed in the help;
+    ``marks``: recognised only by a header naming one of these (a format whose columns
+    overlap another's)."""
     listed = ",".join(columns + optional)
-    known = frozenset(columns + optional + extra)
+    known = frozenset(marks or columns + optional + extra)
 
     def read_csv(data: bytes, problems: Collector) -> list[Trace]:
-        before = problems.count
-        table = read_records(
+        tables = iter_records(
             data,
             problems.name,
             columns + optional + extra,
@@ -135,11 +141,10 @@ def csv_format(
             expected=f"expected {label}",
             header_help=listed,
         )
-        if problems.count > before and not table.header:
+        first = next(tables, None)
+        if first is None or set(columns) - set(first.header):
             return []
-        if set(columns) - set(table.header):
-            return []
-        return read(table, problems)
+        return read(chain([first], tables), problems)
 
     return TrackFormat(
         name, label, lambda head: bool(head.columns & known), read_csv, (".csv",)
@@ -161,12 +166,20 @@ TRACK_FORMATS: list[TrackFormat] = [
         "kml", "a KML with gx:Track", lambda head: head.start.startswith(b"<"), read_kml, (".kml",)
     ),
     csv_format(
+        "opensky",
+        "an OpenSky state-vector CSV (time,icao24,lat,lon,velocity,heading,vertrate,...)",
+        OPENSKY_COLUMNS,
+        OPENSKY_OPTIONAL,
+        read_opensky,
+        marks=OPENSKY_MARKS,
+    ),
+    csv_format(
         "csv",
         f"a CSV of fixes ({','.join(FIX_COLUMNS + FIX_OPTIONAL)})",
         FIX_COLUMNS,
         FIX_OPTIONAL,
         read_fixes,
-        extra=FIX_GROUND,
+        extra=FIX_EXTRA,
     ),
 ]
 """The track formats, in the order they are tried. Appending a row (and its reader) is all

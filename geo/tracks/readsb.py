@@ -11,7 +11,9 @@ The format, as readsb's ``globe_index.c`` writes it::
 14 values; the first 7 are required. ``flags`` is a bitfield: 1 the position is stale,
 2 a new leg starts here, 4 the vertical rate is geometric, 8 the altitude is geometric (it is
 taken as it is). The callsign, when known, is ``aircraft_info["flight"]``, padded with
-spaces.
+spaces. ``vertical_rate`` (ft/min, barometric unless flag 4) is the fix's vertical rate,
+else ``geom_rate`` where it is null: the liftoff and touchdown estimates use it
+(:mod:`geo.tracks.legs`).
 
 Problems name the fix as ``point N``, N being its index in ``trace`` (0-based, as
 ``jq '.trace[N]'``), on the line where that row starts; keys of the top-level object are
@@ -34,6 +36,7 @@ from geo.tracks._common import (
     GS_KT,
     MAX_PROBLEMS,
     TRACK_DEG,
+    VRATE_FPM,
     Collector,
     check_range,
     check_text,
@@ -67,7 +70,9 @@ def _where(text: str) -> tuple[dict[str, int], list[int]]:
     decoder = json.JSONDecoder()
     keys: dict[str, int] = {}
     starts: list[int] = []
-    newlines: list[int] = [m.start() for m in re.finditer("\n", text)]
+    newlines = np.fromiter(
+        (m.start() for m in re.finditer("\n", text)), dtype=np.int64
+    )  # an array once: searching a list converts it on every call (quadratic)
 
     def line_of(offset: int) -> int:
         return int(np.searchsorted(newlines, offset)) + 1
@@ -106,7 +111,8 @@ def _where(text: str) -> tuple[dict[str, int], list[int]]:
                 i += 1
     except (ValueError, IndexError, RecursionError):
         pass
-    return keys, [line_of(s) for s in starts]
+    lines = np.searchsorted(newlines, np.array(starts, dtype=np.int64)) + 1
+    return keys, lines.tolist()
 
 
 _NUMBER = frozenset({int, float})
@@ -241,12 +247,31 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
         point(int(number[k]), message)
 
     n = len(good)
-    cols: list[Any] = list(zip(*(r[:7] for r in good), strict=True)) if n else [()] * 7
+    widths = set(map(len, good))
+    width = widths.pop() if len(widths) == 1 else 7  # readsb writes rows of one width
+    cols: list[Any] = (
+        list(zip(*good, strict=True))
+        if width > 7
+        else list(zip(*(r[:7] for r in good), strict=True))
+        if n
+        else [()] * 7
+    )
+
+    def optional(j: int) -> list[Any]:
+        """Column ``j`` (None where a row is too short to have it)."""
+        if j < len(cols):
+            return list(cols[j])
+        return [r[j] if len(r) > j else None for r in good]
     offsets, offset_ok = _numbers(list(cols[0]), "time offset", at, nullable=False)
     lat, lat_ok = _numbers(list(cols[1]), "latitude", at, nullable=False)
     lon, lon_ok = _numbers(list(cols[2]), "longitude", at, nullable=False)
     gs, gs_known = _numbers(list(cols[4]), "ground speed", at, nullable=True)
     track, track_known = _numbers(list(cols[5]), "track", at, nullable=True)
+
+    rates = optional(7)
+    if None in rates:  # the geometric rate where the barometric one is null
+        rates = [b if a is None else a for a, b in zip(rates, optional(11), strict=True)]
+    vrate, vrate_known = _numbers(rates, "vertical rate", at, nullable=True)
 
     altitude = list(cols[3])
     ground = np.fromiter((v == "ground" for v in altitude), dtype=np.bool_, count=n)
@@ -271,10 +296,9 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
 
     codes = np.full(n, -1, dtype=np.int32)
     names: dict[str, int] = {}
-    for k, row in enumerate(good):
-        if len(row) < 9 or row[8] is None:
+    for k, info in enumerate(optional(8)):
+        if info is None:
             continue
-        info = row[8]
         if not isinstance(info, dict):
             at(k, f"aircraft info {_json_text(info)} is not an object or null")
             continue
@@ -295,6 +319,7 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
     check_range(alt, alt_known, *ALT_FT, "altitude", at, "ft")
     check_range(gs, gs_known, *GS_KT, "ground speed", at, "kt")
     check_range(track, track_known, *TRACK_DEG, "track", at, "degrees")
+    check_range(vrate, vrate_known, *VRATE_FPM, "vertical rate", at, "ft/min")
     t = start + offsets
     bad_offset = offset_ok & ~np.isfinite(offsets)
     for k in np.flatnonzero(bad_offset).tolist():
@@ -326,6 +351,7 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
             on_ground=ground,
             gs_kt=gs,
             track_deg=track,
+            vrate_fpm=vrate,
             new_leg=(flags & 2) != 0,
             stale=(flags & 1) != 0,
             callsign_code=codes,
