@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,18 +29,19 @@ def test_find_the_aircraft_choose_draw_and_download(
     page = state.page
     try:
         page.goto(app_url, wait_until="domcontentloaded")
-        panel = page.locator('[data-testid="stExpander"]').filter(has_text="Reported flight")
-        header = page.get_by_text("Find the aircraft", exact=True).first
+        expander = page.locator('[data-testid="stExpander"]').filter(
+            has=page.get_by_text("Find the aircraft", exact=True))
+        panel = expander.first
+        header = expander.first.locator("summary")
         run = panel.get_by_role("button", name="Find the aircraft")
-        # open the panel; a rerun of the app (the map telling its state) may draw it closed
-        # again, so open it until its button shows
-        for _ in range(10):
-            header.click(timeout=WAIT_MS)
-            try:
-                run.wait_for(state="visible", timeout=15_000)
-                break
-            except Exception:  # closed again by a rerun: open it again
-                continue
+        # open the panel, and again whenever a rerun of the app draws it closed: clicked only
+        # while closed (a click on an open one would close it), until its button shows
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while not run.is_visible():
+            assert time.monotonic() < deadline, "the panel never opened"
+            if header.is_visible() and not panel.locator("details[open]").count():
+                header.click(timeout=WAIT_MS)
+            page.wait_for_timeout(200)  # polling a page state
         run.click(timeout=WAIT_MS)
         page.get_by_text("Verdict: found: N103WG (a0b1c2)").wait_for(timeout=WAIT_MS)
         page.get_by_text("Coverage at origin VKO: good").wait_for(timeout=WAIT_MS)
