@@ -41,7 +41,7 @@ def buckets(positions: int, workers: int) -> list[str]:
 
 
 _COLUMNS = (
-    "time_s, icao24, lat_udeg, lon_udeg, alt_baro_ft, on_ground, gs_kt, track_deg, "
+    "time_s, icao24, lat_udeg, lon_udeg, alt_baro_ft, on_ground, gs_kt, track_deg, vrate_fpm, "
     "callsign, registration, type, new_leg, CAST(source AS VARCHAR) AS source"
 )
 
@@ -153,6 +153,7 @@ def _aircraft_legs(
         on_ground=frame["on_ground"][a:b].astype(np.bool_),
         gs_kt=frame["gs_kt"][a:b].astype(np.float64),
         track_deg=frame["track_deg"][a:b].astype(np.float64),
+        vrate_fpm=frame["vrate_fpm"][a:b].astype(np.float64),
         new_leg=frame["new_leg"][a:b].astype(np.bool_),
         callsign_code=codes,
         callsigns=list(names),

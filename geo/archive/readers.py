@@ -1,9 +1,8 @@
 """One unit's bytes -> positions (an Arrow table in the store's schema), problems as text.
 
 * readsb/tar1090 traces, Flightradar24 CSVs, KML and CSVs of fixes are read by
-  :func:`geo.tracks.read_track_bytes` (the ``--tracks`` readers: one home for their rules);
-  the vertical rate, which :class:`geo.tracks.Trace` does not keep, is taken from the same
-  readsb document afterwards (:func:`_readsb_vrate`).
+  :func:`geo.tracks.read_track_bytes` (the ``--tracks`` readers: one home for their rules,
+  the vertical rate included, :attr:`geo.tracks.Trace.vrate_fpm`).
 * OpenSky state vectors (a CSV whose header starts ``time,icao24``) are read here: SI units
   converted to ft, kt and ft/min; rows without a position skipped, as OpenSky writes them.
 
@@ -19,7 +18,6 @@ import zlib
 
 import numpy as np
 import numpy.typing as npt
-import orjson
 import pandas as pd
 import pyarrow as pa
 
@@ -122,22 +120,6 @@ def _table(
         ),
     ]
     return pa.Table.from_arrays(columns, schema=POSITION_SCHEMA)
-
-
-def _readsb_vrate(data: bytes, trace: Trace) -> npt.NDArray[np.float64]:
-    """The vertical rate (ft/min, NaN unknown) of each of ``trace``'s fixes, from the readsb
-    document it was read from: the first row at each instant, as ``make_trace`` keeps."""
-    doc = orjson.loads(data)
-    rows = doc["trace"]
-    base = float(doc["timestamp"])
-    t_raw = np.round((base + np.array([float(r[0]) for r in rows])) * 1000.0) / 1000.0
-    rate = np.array(
-        [float(r[7]) if len(r) > 7 and type(r[7]) in (int, float) else np.nan for r in rows],
-        dtype=np.float64,
-    )
-    order = np.argsort(t_raw, kind="stable")
-    at = np.searchsorted(t_raw[order], trace.t, side="left")
-    return rate[order][np.minimum(at, len(order) - 1)]
 
 
 def _from_trace(source: str, trace: Trace, vrate: npt.NDArray[np.float64] | None) -> pa.Table:
@@ -271,8 +253,7 @@ def read_positions(unit: Unit, problems: list[str]) -> pa.Table | None:
             continue
         if not len(trace):
             continue
-        vrate = _readsb_vrate(body, trace) if trace.format == "readsb" else None
-        tables.append(_from_trace(unit.input, trace, vrate))
+        tables.append(_from_trace(unit.input, trace, trace.vrate_fpm))
     if not tables:
         return None
     return pa.concat_tables(tables)

@@ -84,6 +84,7 @@ def leg_trace(c: Candidate, fixes: pd.DataFrame, store: str, *, synthetic: bool 
         if "on_ground" in fixes else None,
         gs_kt=col("gs_kt"),
         track_deg=col("track_deg"),
+        vrate_fpm=col("vrate_fpm"),
         callsign_code=codes,
         callsigns=list(names),
         format="archive",
