@@ -372,10 +372,7 @@ def data_section() -> None:
             type=list(uploads.TRACK_TYPES),
             accept_multiple_files=True,
             key=f"upload_tracks_{nonce}",
-            help="readsb / tar1090 / ADS-B Exchange trace JSON, Flightradar24 CSV, KML with "
-            "gx:Track, or a CSV of fixes (time,lat,lon,…); plain or gzip. A track is linked "
-            "to the flight whose aircraft column names its aircraft, within ±3 h; a leg "
-            "nobody reported becomes a flight of its own.",
+            help=uploads.TRACK_HELP,
         )
         st.toggle(
             "Add my events to the shipped ones",

@@ -14,6 +14,7 @@ from geo.bytecache import ByteCache
 from geo.dataset import Dataset, load_dataset
 from geo.io import MAX_BYTES, too_big_message
 from geo.model import DataError, Event, Problem
+from geo.tracks.read import TRACK_FORMATS, track_suffixes
 
 if TYPE_CHECKING:
     from geo.tracks.model import TrackSet
@@ -21,7 +22,14 @@ if TYPE_CHECKING:
 
 
 UPLOAD_KEYS: tuple[str, ...] = ("events", "airports", "places", "sources")
-TRACK_TYPES: tuple[str, ...] = ("json", "gz", "csv", "kml")
+TRACK_TYPES: tuple[str, ...] = tuple(s.lstrip(".") for s in track_suffixes())
+"""The names the app's track uploader takes: the track formats' own (geo.tracks.read)."""
+TRACK_HELP = (
+    "One of: " + "; ".join(f.label for f in TRACK_FORMATS) + "; plain or gzip. A track is "
+    "linked to the flight whose aircraft column names its aircraft, within ±3 h; a leg nobody "
+    "reported becomes a flight of its own."
+)
+"""The track uploader's help, from the registered formats (a new format is listed)."""
 
 
 # ---- uploads -------------------------------------------------------------------------------

@@ -677,3 +677,13 @@ def test_download_labels_are_short_with_the_rest_as_help(at: Any) -> None:
     events_csv = buttons["download_events-csv"].proto
     assert events_csv.label == "Download events CSV"
     assert events_csv.help == "re-importable"
+
+
+def test_the_track_uploader_takes_and_lists_every_registered_format() -> None:
+    """The uploader's types and help come from the track formats' table (an OpenSky CSV was
+    readable but not listed)."""
+    from geo.tracks.read import TRACK_FORMATS, track_suffixes
+
+    assert {f".{t}" for t in uploads.TRACK_TYPES} == set(track_suffixes())
+    assert all(f.label in uploads.TRACK_HELP for f in TRACK_FORMATS)
+    assert "OpenSky state-vector CSV" in uploads.TRACK_HELP
