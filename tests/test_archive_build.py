@@ -204,6 +204,44 @@ def test_a_two_worker_dask_cluster_builds_the_same_bytes(
     assert snapshot(tmp_path / "dask") == snapshot(store)
 
 
+def _die_once(marker: str) -> None:
+    """In a Dask worker: the next batch read kills the worker's process (once: ``marker``
+    records it), as an out-of-memory kill or a crash would."""
+    import os
+
+    import geo.archive.build as build
+
+    original = build.read_positions
+
+    def read(*args: object, **kwargs: object) -> object:
+        if not os.path.exists(marker):
+            open(marker, "w").close()  # noqa: SIM115 - a marker, written before the death
+            os._exit(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    build.read_positions = read  # type: ignore[assignment]
+
+
+def test_a_worker_that_dies_mid_task_is_replaced_and_the_build_is_whole(
+    store: Path, sources: dict[str, Path], tmp_path: Path
+) -> None:
+    """The tasks are retried (``retries=2``) and each writes atomically, so a worker process
+    killed in the middle of a batch leaves nothing half-written: its nanny starts a new
+    worker, the scheduler gives the batch to it, and the store is the clean build's."""
+    distributed = pytest.importorskip("distributed")
+    marker = tmp_path / "died"
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        client.run(_die_once, str(marker))
+        build_store(list(sources.values()), tmp_path / "dask", scheduler=cluster.scheduler_address)
+    assert marker.exists()  # a worker did die
+    assert snapshot(tmp_path / "dask") == snapshot(store)
+
+
 def test_the_aircraft_table_lists_every_identity_of_the_legs(store: Path) -> None:
     rows = pq.read_table(store / "aircraft.parquet").to_pylist()
     assert {"icao24": "a0b1c2", "registration": "N103WG", "callsign": "AZG123"} in rows
