@@ -791,7 +791,9 @@ def find_aircraft_panel(dataset: Dataset) -> None:
     choices = panel.flight_choices(dataset.events)
     if not choices:
         return
-    with st.expander("Find the aircraft", expanded=bool(ss.get("match_open"))):
+    # keyed, with a rerun on toggle: its open state is the server's, so no rerun of the app
+    # (the map telling its state, a slow first run building the demo store) draws it closed
+    with st.expander("Find the aircraft", key="match_panel", on_change="rerun"):
         event_id = st.selectbox("Reported flight", choices, key="match_event")
         store = panel.server_store()  # the server's, never a path from the reader
         st.caption(md_text(f"Archive: {store}" if store else
@@ -803,7 +805,6 @@ def find_aircraft_panel(dataset: Dataset) -> None:
             event_id, store, tz_unknown, session().data_key
         ):
             return
-        ss.match_open = True
         event = next(e for e in dataset.events if e.id == event_id)
         try:
             result = panel.find_aircraft(event, dataset.gazetteer, store,

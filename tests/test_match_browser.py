@@ -37,10 +37,15 @@ def test_find_the_aircraft_choose_draw_and_download(
         # open the panel, and again whenever a rerun of the app draws it closed: clicked only
         # while closed (a click on an open one would close it), until its button shows
         deadline = time.monotonic() + WAIT_MS / 1000
+        clicks = 0
         while not run.is_visible():
-            assert time.monotonic() < deadline, "the panel never opened"
+            assert time.monotonic() < deadline, (
+                f"the panel never opened ({clicks} clicks; expanders: "
+                f"{page.locator('[data-testid=stExpander]').all_inner_texts()!r:.1500}; "
+                f"open: {panel.locator('details[open]').count()})")
             if header.is_visible() and not panel.locator("details[open]").count():
                 header.click(timeout=WAIT_MS)
+                clicks += 1
             page.wait_for_timeout(200)  # polling a page state
         run.click(timeout=WAIT_MS)
         page.get_by_text("Verdict: found: N103WG (a0b1c2)").wait_for(timeout=WAIT_MS)
