@@ -24,7 +24,20 @@ import numpy.typing as npt
 from geo.tracks.model import BoolArray, FloatArray, Trace
 from geo.tracks.outliers import outliers_and_jumps
 
-__all__ = ["make_trace"]
+__all__ = ["callsign_codes", "make_trace"]
+
+
+def callsign_codes(
+    per_fix: Sequence[str | None], rows: Sequence[int]
+) -> tuple[npt.NDArray[np.int32], list[str]]:
+    """The ``callsign_code`` and ``callsigns`` of :func:`make_trace` for the fixes ``rows``
+    of a reader's columns: each distinct callsign once, in first-seen order; -1 for none."""
+    names: dict[str, int] = {}
+    codes = np.array(
+        [names.setdefault(c, len(names)) if (c := per_fix[k]) else -1 for k in rows],
+        dtype=np.int32,
+    )
+    return codes, list(names)
 
 
 def _floats(values: npt.ArrayLike | None, n: int, name: str) -> FloatArray:

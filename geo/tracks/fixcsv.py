@@ -41,7 +41,7 @@ from geo.tracks._common import (
     parse_iso,
     to_float,
 )
-from geo.tracks.build import make_trace
+from geo.tracks.build import callsign_codes, make_trace
 from geo.tracks.model import BoolArray, FloatArray, Trace
 
 __all__ = [
@@ -128,11 +128,7 @@ def read_fixes(tables: Iterable[CsvTable], problems: Collector) -> list[Trace]:
     traces: list[Trace] = []
     for (icao24, registration, _), rows in groups.items():
         index = np.array(rows, dtype=np.int64)
-        names: dict[str, int] = {}
-        codes = np.array(
-            [names.setdefault(callsigns[k], len(names)) if callsigns[k] else -1 for k in rows],
-            dtype=np.int32,
-        )
+        codes, names = callsign_codes(callsigns, rows)
         traces.append(
             make_trace(
                 problems.name,
@@ -144,7 +140,7 @@ def read_fixes(tables: Iterable[CsvTable], problems: Collector) -> list[Trace]:
                 gs_kt=gs[index],
                 vrate_fpm=vrate[index] if has_vrate else None,
                 callsign_code=codes,
-                callsigns=list(names),
+                callsigns=names,
                 format="csv",
                 icao24=icao24,
                 non_icao=icao24.startswith("~"),

@@ -39,7 +39,7 @@ from geo.tracks._common import (
     parse_iso,
     to_float,
 )
-from geo.tracks.build import make_trace
+from geo.tracks.build import callsign_codes, make_trace
 from geo.tracks.model import Trace
 
 __all__ = ["read_kml"]
@@ -241,14 +241,7 @@ def read_kml(data: bytes, problems: Collector) -> list[Trace]:
     traces: list[Trace] = []
     for rows in aircraft.values():
         index = np.array(rows, dtype=np.int64)
-        codes_of: dict[str, int] = {}
-        codes = np.array(
-            [
-                codes_of.setdefault(track_names[k], len(codes_of)) if track_names[k] else -1
-                for k in rows
-            ],
-            dtype=np.int32,
-        )
+        codes, codes_of = callsign_codes(track_names, rows)
         traces.append(
             make_trace(
                 problems.name,
@@ -257,7 +250,7 @@ def read_kml(data: bytes, problems: Collector) -> list[Trace]:
                 lon[index],
                 alt_ft=alt_m[index] * FEET_PER_METRE,
                 callsign_code=codes,
-                callsigns=list(codes_of),
+                callsigns=codes_of,
                 format="kml",
             )
         )

@@ -41,7 +41,7 @@ from geo.tracks._common import (
     check_times,
     parse_floats,
 )
-from geo.tracks.build import make_trace
+from geo.tracks.build import callsign_codes, make_trace
 from geo.tracks.fixcsv import MAX_AIRCRAFT
 from geo.tracks.model import BoolArray, FloatArray, Trace
 
@@ -117,11 +117,7 @@ def read_opensky(tables: Iterable[CsvTable], problems: Collector) -> list[Trace]
     traces: list[Trace] = []
     for hex_, rows in groups.items():
         index = np.array(rows, dtype=np.int64)
-        names: dict[str, int] = {}
-        codes = np.array(
-            [names.setdefault(callsigns[k], len(names)) if callsigns[k] else -1 for k in rows],
-            dtype=np.int32,
-        )
+        codes, names = callsign_codes(callsigns, rows)
         traces.append(
             make_trace(
                 problems.name,
@@ -134,7 +130,7 @@ def read_opensky(tables: Iterable[CsvTable], problems: Collector) -> list[Trace]
                 track_deg=track[index],
                 vrate_fpm=vrate[index],
                 callsign_code=codes,
-                callsigns=list(names),
+                callsigns=names,
                 format="opensky",
                 icao24=hex_,
                 non_icao=hex_.startswith("~"),
