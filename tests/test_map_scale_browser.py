@@ -72,11 +72,13 @@ def test_clicking_a_crowded_spot_lists_its_events(
     page.evaluate(
         f"geoTimeline.map.setView([{place.lat}, {place.lon}], 12, {{animate: false}})"
     )
+    at_rest(page)
+    drawn(page)  # the new view drawn (the huge page: a long redraw on a busy machine)
     point = page.evaluate(f"geoTimeline.pointAt({target.id!r})")
     box = page.locator(".leaflet-container").bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     listing = page.locator(".geo-list")
-    listing.wait_for(timeout=10000)
+    listing.wait_for(timeout=60000)  # a guard against a hang, not a budget
     # at zoom 12 the cluster is this airport's events alone, every one of them listed
     assert listing.locator(".geo-popup-title").inner_text() == f"{n_here} events at {place.label}"
     items = listing.locator(".geo-list-item")
