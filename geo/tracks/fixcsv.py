@@ -19,9 +19,10 @@ guard (``'=…``, as the fixes-csv export writes text) is read without it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from typing import TypeVar
 
 import numpy as np
 
@@ -43,6 +44,8 @@ from geo.tracks._common import (
 )
 from geo.tracks.build import callsign_codes, make_trace
 from geo.tracks.model import BoolArray, FloatArray, Trace
+
+K = TypeVar("K", bound=Hashable)
 
 __all__ = [
     "FIX_COLUMNS",
@@ -85,6 +88,29 @@ class _Part:
     callsigns: list[str]
 
 
+def rows_by_aircraft(
+    keys: Iterable[K], lines: list[int], problems: Collector, column: str, what: str,
+    advice: str,
+) -> dict[K, list[int]] | None:
+    """The rows of each aircraft (``keys``: one per row), in first-seen order; ``None``, with
+    a problem on the row that names a ``MAX_AIRCRAFT + 1``-th aircraft, when a file holds too
+    many (``what``: how the aircraft are told apart and by which file; ``advice``: the fix)."""
+    groups: dict[K, list[int]] = {}
+    for k, key in enumerate(keys):
+        rows = groups.get(key)
+        if rows is None:
+            if len(groups) == MAX_AIRCRAFT:
+                problems.add(
+                    lines[k], column,
+                    f"a {MAX_AIRCRAFT + 1:,}th aircraft {what} may hold {MAX_AIRCRAFT:,}: "
+                    f"{advice}",
+                )
+                return None
+            rows = groups[key] = []
+        rows.append(k)
+    return groups
+
+
 def read_fixes(tables: Iterable[CsvTable], problems: Collector) -> list[Trace]:
     """One trace per aircraft in a CSV of fixes (its rows in parts, header already checked),
     or ``[]``. Once a problem is found, the rest of the file is only checked (its problems
@@ -111,20 +137,12 @@ def read_fixes(tables: Iterable[CsvTable], problems: Collector) -> list[Trace]:
     registrations = [r for part in parts for r in part.registrations]
     callsigns = [c for part in parts for c in part.callsigns]
 
-    groups: dict[tuple[str, str, str], list[int]] = {}
-    for k, key in enumerate(_identities(hexes, registrations, callsigns)):
-        rows = groups.get(key)
-        if rows is None:
-            if len(groups) == MAX_AIRCRAFT:
-                problems.add(
-                    lines[k],
-                    "row",
-                    f"a {MAX_AIRCRAFT + 1:,}th aircraft (icao24, registration or callsign); a "
-                    f"fixes CSV may hold {MAX_AIRCRAFT:,}: split the file by aircraft",
-                )
-                return []
-            rows = groups[key] = []
-        rows.append(k)
+    groups = rows_by_aircraft(
+        _identities(hexes, registrations, callsigns), lines, problems, "row",
+        "(icao24, registration or callsign); a fixes CSV", "split the file by aircraft",
+    )
+    if groups is None:
+        return []
     traces: list[Trace] = []
     for (icao24, registration, _), rows in groups.items():
         index = np.array(rows, dtype=np.int64)

@@ -42,7 +42,7 @@ from geo.tracks._common import (
     parse_floats,
 )
 from geo.tracks.build import callsign_codes, make_trace
-from geo.tracks.fixcsv import MAX_AIRCRAFT
+from geo.tracks.fixcsv import rows_by_aircraft
 from geo.tracks.model import BoolArray, FloatArray, Trace
 
 __all__ = ["OPENSKY_COLUMNS", "OPENSKY_MARKS", "OPENSKY_OPTIONAL", "read_opensky"]
@@ -90,20 +90,11 @@ def read_opensky(tables: Iterable[CsvTable], problems: Collector) -> list[Trace]
         return []
     hexes = [h for part in parts for h in part.hexes]
     lines = [line for part in parts for line in part.lines]
-    groups: dict[str, list[int]] = {}
-    for k, hex_ in enumerate(hexes):
-        rows = groups.get(hex_)
-        if rows is None:
-            if len(groups) == MAX_AIRCRAFT:
-                problems.add(
-                    lines[k],
-                    "icao24",
-                    f"a {MAX_AIRCRAFT + 1:,}th aircraft (icao24); a file may hold "
-                    f"{MAX_AIRCRAFT:,}: split the query by aircraft",
-                )
-                return []
-            rows = groups[hex_] = []
-        rows.append(k)
+    groups = rows_by_aircraft(
+        hexes, lines, problems, "icao24", "(icao24); a file", "split the query by aircraft"
+    )
+    if groups is None:
+        return []
 
     def joined(name: str) -> FloatArray:
         arrays: list[FloatArray] = [getattr(part, name) for part in parts]
