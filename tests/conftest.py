@@ -103,6 +103,10 @@ def open_offline(
     return state
 
 
+GUARD_MS = 180_000
+"""How long a wait for a page's state may take: a guard against a hang, not a budget."""
+
+
 # What a page does after a step, waited for by what it is, never by the clock (a busy machine
 # makes any fixed pause too short): a popup that opens, or changes its content, pans the map
 # so it fits, animated; Leaflet marks the map's pane while the pan runs. A click aimed while
@@ -115,8 +119,9 @@ TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimatio
 
 
 def at_rest(page: Any) -> None:
-    """Wait until the map is not panning (a popup's auto-pan has ended)."""
-    page.wait_for_function(AT_REST)
+    """Wait until the map is not panning (a popup's auto-pan has ended). The guard is long:
+    on a busy machine the 100,000-event page's auto-pan took 26-29 s (each frame a redraw)."""
+    page.wait_for_function(AT_REST, timeout=GUARD_MS)
 
 
 def no_popup(page: Any) -> None:

@@ -222,22 +222,30 @@ def _edit_first_id(page: Any, new_id: str) -> str:
     """The editor's first cell (the first row's id) typed over, as a reader does: the cell
     clicked once the opened expander has stopped moving, its editor opened with Enter, the
     new id put in that editor (typed keys race the editor's opening) and Enter again. The
-    id it replaced is returned."""
+    id it replaced is returned. A click that a rerun of the app swallowed (the grid drawn
+    again under the pointer) leaves no editor: the cell is clicked again until one shows."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     page.get_by_text("Edit the events").click()
     grid = page.locator('[data-testid="stDataFrame"]').filter(
         has=page.locator("canvas")).last
-    grid.scroll_into_view_if_needed()
-    deadline = time.monotonic() + MAP_TIMEOUT_S
-    box, last = grid.bounding_box(), None
-    while box != last:  # the expander opening: the grid's place settles
-        assert time.monotonic() < deadline, "the editor never settled"
-        page.wait_for_timeout(200)  # polling a page state
-        last, box = box, grid.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # below the header: row 0, column id
-    page.keyboard.press("Enter")
     cell = page.locator("textarea.gdg-input")
-    cell.wait_for(timeout=MAP_TIMEOUT_S * 1000)
+    deadline = time.monotonic() + MAP_TIMEOUT_S
+    while not cell.is_visible():
+        assert time.monotonic() < deadline, "the editor's cell never opened"
+        grid.scroll_into_view_if_needed()
+        box, last = grid.bounding_box(), None
+        while box != last:  # the expander opening: the grid's place settles
+            assert time.monotonic() < deadline, "the editor never settled"
+            page.wait_for_timeout(200)  # polling a page state
+            last, box = box, grid.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # below the header: row 0, id
+        page.keyboard.press("Enter")
+        try:
+            cell.wait_for(timeout=5_000)  # a poll of the page's state, retried above
+        except PlaywrightTimeoutError:
+            continue
     replaced = cell.input_value()
     cell.fill(new_id)
     page.keyboard.press("Enter")

@@ -79,12 +79,19 @@ def test_clicking_a_crowded_spot_lists_its_events(
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     listing = page.locator(".geo-list")
     listing.wait_for(timeout=60000)  # a guard against a hang, not a budget
-    # at zoom 12 the cluster is this airport's events alone, every one of them listed
-    assert listing.locator(".geo-popup-title").inner_text() == f"{n_here} events at {place.label}"
-    items = listing.locator(".geo-list-item")
-    ids = {items.nth(k).get_attribute("data-event") for k in range(items.count())}
+    at_rest(page)  # the list's auto-pan ended
+    # at zoom 12 the cluster is this airport's events alone, every one of them listed: read
+    # at once, in the page (item by item, a busy machine's redraw could come in between)
+    shown = page.evaluate(
+        "() => { const l = document.querySelector('.geo-list'); return l && {"
+        " title: l.querySelector('.geo-popup-title').textContent,"
+        " ids: [...l.querySelectorAll('.geo-list-item')].map(b => b.dataset.event) }; }")
+    assert shown is not None, "the list closed by itself"
+    assert shown["title"] == f"{n_here} events at {place.label}"
+    ids = set(shown["ids"])
+    assert len(shown["ids"]) == len(ids) == n_here
     assert ids == {e.id for e in events if e.destination == place and not e.is_flight}
-    at_rest(page)
+    items = listing.locator(".geo-list-item")
     items.first.click()
     card = page.locator(".geo-popup[data-event]")
     card.wait_for(timeout=5000)

@@ -34,6 +34,8 @@ def test_find_the_aircraft_choose_draw_and_download(
 ) -> None:
     state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"))
     page = state.page
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text[:300]}"))
     try:
         page.goto(app_url, wait_until="domcontentloaded")
         expander = page.locator('[data-testid="stExpander"]').filter(
@@ -47,9 +49,12 @@ def test_find_the_aircraft_choose_draw_and_download(
         clicks = 0
         while not run.is_visible():
             assert time.monotonic() < deadline, (
-                f"the panel never opened ({clicks} clicks; expanders: "
-                f"{page.locator('[data-testid=stExpander]').all_inner_texts()!r:.1500}; "
-                f"open: {panel.locator('details[open]').count()})")
+                f"the panel never opened ({clicks} clicks; open: "
+                f"{panel.locator('details[open]').count()}; status: "
+                f"{page.locator('[data-testid=stStatusWidget]').all_inner_texts()!r}; "
+                f"panel: {panel.inner_html()!r:.3000}; page: "
+                f"{page.locator('[data-testid=stMain]').inner_text()!r:.4000}; "
+                f"console: {console[-30:]!r}; blocked: {state.blocked[-10:]!r})")
             if header.is_visible() and not panel.locator("details[open]").count():
                 header.click(timeout=WAIT_MS)
                 clicks += 1
