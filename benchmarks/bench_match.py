@@ -18,9 +18,10 @@ to ±10 min off; half of them name the registration), and the benchmark times:
   scored);
 * the top-1 accuracy: how often the planted leg is the first candidate.
 
-The index has no positions tier, so the coverage queries find no files (their cost on a real
-store is the archive's ``aircraft_near``, benchmarked there). ``--store DIR`` keeps (and
-reuses) the index.
+The store's identities (``aircraft.parquet``, :func:`geo.archive.build.write_aircraft`) are
+written from the index, as ``geo archive build`` writes them. The index has no positions
+tier, so the coverage queries find no files (their cost on a real store is the archive's
+``aircraft_near``, benchmarked there). ``--store DIR`` keeps (and reuses) the index.
 """
 
 from __future__ import annotations
@@ -140,6 +141,8 @@ def _table(parts: list[dict[str, np.ndarray]], airports: dict[str, np.ndarray],
 
 def build(store: Path, total: int, days: int, claims: int, seed: int) -> list[dict[str, object]]:
     """Write the index; return the planted flights (what each claim says, and its leg)."""
+    from geo.archive.build import write_aircraft
+
     rng = np.random.default_rng(seed)
     airports = _airports(1000, rng)
     fleet = _fleet(60_000, rng)
@@ -203,6 +206,7 @@ def build(store: Path, total: int, days: int, claims: int, seed: int) -> list[di
             "days": [], "positions": 0, "legs": per_day * days + 4 * claims,
             "cell": "", "planted": planted}
     (store / "archive.json").write_text(json.dumps(info), encoding="utf-8")
+    write_aircraft(store)
     return planted
 
 
@@ -215,6 +219,7 @@ def main() -> int:
     parser.add_argument("--store", type=Path, default=None, help="keep/reuse the index here")
     args = parser.parse_args()
 
+    from geo.archive.build import write_aircraft
     from geo.dataset import load_dataset
     from geo.match import make_claim, match_claim, open_store
     from geo.match.result import match_claims
@@ -227,6 +232,8 @@ def main() -> int:
     if (store / "archive.json").is_file():
         planted = json.loads((store / "archive.json").read_text())["planted"]
         print(f"reusing {store}", file=sys.stderr)
+        if not (store / "aircraft.parquet").is_file():  # an index written before it existed
+            write_aircraft(store)
         build_s = float("nan")
     else:
         t0 = time.perf_counter()

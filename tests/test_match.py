@@ -281,17 +281,34 @@ def test_the_store_prefilter_loses_no_candidate(store, gazetteer, kw):
     assert everything and prefiltered == everything
 
 
-def test_the_batch_query_gives_each_claim_its_own_answer(store, gazetteer):
+@pytest.mark.parametrize("identities", [True, False], ids=["identities", "no-identities"])
+def test_the_batch_query_gives_each_claim_its_own_answer(store, gazetteer, tmp_path, identities):
+    """The batch's one query per week gives each claim what its own query gives; named
+    aircraft found through the store's identities (``aircraft.parquet``) or, in a store
+    without them, through every leg's names."""
+    import shutil
+
     from geo.match.result import match_claims
 
+    if not identities:
+        store = Path(shutil.copytree(store, tmp_path / "store"))
+        (store / "aircraft.parquet").unlink()
     claims = [
         _claim(gazetteer), _claim(gazetteer, aircraft="N103WG", tz_unknown=True),
+        _claim(gazetteer, aircraft="n-103 wg"), _claim(gazetteer, aircraft="~A0B1C2"),
+        _claim(gazetteer, aircraft="glf6"),
         _claim(gazetteer, aircraft="SU1120"), _claim(gazetteer, aircraft="N999XX"),
         make_claim("ZRH", "EVN", "2025-03-14T07:10", "2025-03-14T14:05", gazetteer=gazetteer),
         make_claim("SVO", "LED", "2025-06-01T10:00", "2025-06-01T11:30", gazetteer=gazetteer),
     ]
     archive = open_store(store)
-    assert match_claims(claims, archive) == [match_claim(c, archive) for c in claims]
+    results = match_claims(claims, archive)
+    assert results == [match_claim(c, archive) for c in claims]
+    named = {c.aircraft: r.candidates[0] for c, r in zip(claims, results, strict=True)
+             if c.aircraft and r.candidates}
+    assert named["n-103 wg"].registration == named["N103WG"].registration == "N103WG"
+    assert named["~A0B1C2"].icao24 == "a0b1c2"
+    assert named["glf6"].type == "GLF6"
 
 
 class _FrameArchive:

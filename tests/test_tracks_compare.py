@@ -347,3 +347,20 @@ def test_event_for_a_leg_between_unknown_places() -> None:
     assert event.aircraft == "a0b1c2"
     assert "takeoff not observed: first fix at 30,000 ft" in event.notes
     assert event.end_utc > event.start_utc and event.end_utc.tzinfo is UTC
+
+
+WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text(alphabet=st.sampled_from(
+    [chr(c) for c in range(0x21, 0x7F)] + list(WHITESPACE)), max_size=24))
+def test_the_sql_normalization_of_names_is_pythons(name: str) -> None:
+    """The archive's queries compare names in DuckDB (normalized_sql) as the matcher does in
+    Python (normalize_aircraft): the same result for every ASCII name and every whitespace."""
+    import duckdb
+
+    from geo.tracks import normalize_aircraft, normalized_sql
+
+    sql = duckdb.execute(f"SELECT {normalized_sql('?')}", [name]).fetchone()
+    assert sql is not None and sql[0] == normalize_aircraft(name)

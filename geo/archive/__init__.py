@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from geo.archive.build import ArchiveError, BuildInterrupted, BuildReport, build_store
     from geo.archive.query import (
         AirportReport,
+        addresses_named,
         aircraft_near,
         at_airport,
         box,
@@ -32,6 +33,7 @@ _HOME = {
     "BuildReport": "geo.archive.build",
     "build_store": "geo.archive.build",
     "AirportReport": "geo.archive.query",
+    "addresses_named": "geo.archive.query",
     "aircraft_near": "geo.archive.query",
     "at_airport": "geo.archive.query",
     "box": "geo.archive.query",
@@ -52,6 +54,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "AirportReport",
+    "addresses_named",
     "ArchiveError",
     "BuildInterrupted",
     "BuildReport",

@@ -63,7 +63,7 @@ from geo.archive.schema import (
     leg_day_path,
 )
 
-__all__ = ["ArchiveError", "BuildInterrupted", "BuildReport", "build_store"]
+__all__ = ["ArchiveError", "BuildInterrupted", "BuildReport", "build_store", "write_aircraft"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -437,7 +437,7 @@ def build_store(
         legs_table = pa.concat_tables(tables) if tables else LEG_SCHEMA.empty_table()
         leg_days = _write_leg_days(store, span, legs_table, touched)
         if leg_days or not (store / AIRCRAFT).exists():
-            _write_aircraft(store)
+            write_aircraft(store)
 
     inputs = {
         **done,
@@ -474,10 +474,10 @@ def build_store(
     )
 
 
-def _write_aircraft(store: Path) -> None:
+def write_aircraft(store: Path) -> None:
     """``aircraft.parquet``: every (icao24, registration, callsign) of the legs index, so a
     question by registration or callsign finds the addresses first, then reads only their
-    legs (:func:`geo.archive.query.legs`)."""
+    legs (:func:`geo.archive.query.legs`, the matcher's queries)."""
     files = sorted(os.fspath(p) for p in (store / LEGS).glob("day=*/part-0.parquet"))
     if not files:
         table = AIRCRAFT_SCHEMA.empty_table()

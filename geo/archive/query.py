@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -25,10 +25,12 @@ from pyproj import Geod
 from geo.archive.airports import Airfield, resolve_airport
 from geo.archive.build import ArchiveError
 from geo.archive.schema import AIRCRAFT, ARCHIVE_JSON, FILES, LEG_SCHEMA, hour_path, leg_day_path
+from geo.tracks import normalized_sql
 
 __all__ = [
     "AT_GROUND_KM",
     "AirportReport",
+    "addresses_named",
     "aircraft_near",
     "at_airport",
     "box",
@@ -139,6 +141,27 @@ def _addresses(root: Path, key: str) -> list[str] | None:
     low, up = key.lower(), key.upper()
     with _connect() as con:
         rows = con.execute(sql, [os.fspath(path), low, "~" + low.lstrip("~"), up, up]).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def addresses_named(store: Path | str, names: Collection[str]) -> list[str] | None:
+    """The addresses whose icao24, registration or a callsign is one of ``names`` as the
+    matcher compares names (:func:`geo.tracks.normalize_aircraft`: case, spaces, hyphens and
+    a leading ``~`` aside; ``names`` already so), from ``aircraft.parquet``; None when the
+    store has none."""
+    path = _root(store) / AIRCRAFT
+    if not path.exists():
+        return None
+    if not names:
+        return []
+    marks = ", ".join("?" * len(names))
+    sql = (
+        f"SELECT DISTINCT icao24 FROM read_parquet(?) WHERE {normalized_sql('icao24')} "
+        f"IN ({marks}) OR {normalized_sql('registration')} IN ({marks}) "
+        f"OR {normalized_sql('callsign')} IN ({marks}) ORDER BY icao24"
+    )
+    with _connect() as con:
+        rows = con.execute(sql, [os.fspath(path), *names, *names, *names]).fetchall()
     return [str(r[0]) for r in rows]
 
 

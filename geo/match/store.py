@@ -21,6 +21,7 @@ import pandas as pd
 from geo.match.claim import Claim
 from geo.match.coverage import CoverageQuery
 from geo.match.score import GAP_PLACE_COLUMNS, SCORE_COLUMNS
+from geo.tracks import normalize_aircraft, normalized_sql
 
 __all__ = ["StoreArchive", "StoreError", "open_store"]
 
@@ -71,6 +72,26 @@ def _legs_source(files: Sequence[str]) -> tuple[str, str]:
 
 def _dt(s: int) -> datetime:
     return datetime.fromtimestamp(s, UTC)
+
+
+def _named_sql(named: Sequence[str], store: Path, params: list[object]) -> str:
+    """A condition a leg of an aircraft going by one of ``named`` (normalized names: a
+    registration, an address, a callsign or a type) meets, its values put in ``params``: by
+    the addresses the store's identities (``aircraft.parquet``) give those names, plain
+    comparisons the Parquet reader applies as it reads; in a store without identities, by
+    every leg's names, normalized. A superset: the score tells which name matched."""
+    from geo.archive import addresses_named
+
+    marks = ", ".join("?" * len(named))
+    hexes = addresses_named(store, named)
+    if hexes is not None:
+        params += [*hexes, *named]
+        by_address = f"icao24 IN ({', '.join('?' * len(hexes))}) OR " if hexes else ""
+        return f"({by_address}{normalized_sql('type')} IN ({marks}))"
+    params += [*named, *named]
+    return (f"(list_has_any([{normalized_sql('registration')}, {normalized_sql('icao24')}, "
+            f"{normalized_sql('type')}], [{marks}]) "
+            f"OR list_has_any(string_split({normalized_sql('callsigns')}, ';'), [{marks}]))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,15 +146,7 @@ class StoreArchive:
             params += [airport.lat - dlat, airport.lat + dlat, airport.lon - dlon,
                        airport.lon + dlon]
         if claim.aircraft:
-            from geo.tracks import normalize_aircraft
-
-            named = normalize_aircraft(claim.aircraft)
-            where.append(
-                "(replace(replace(upper(registration), '-', ''), ' ', '') = ? "
-                "OR upper(ltrim(icao24, '~')) = ? OR upper(type) = ? "
-                "OR contains(replace(replace(upper(callsigns), '-', ''), ' ', ''), ?))"
-            )
-            params += [named] * 4
+            where.append(_named_sql([normalize_aircraft(claim.aircraft)], self.path, params))
         columns, reader = _legs_source(files)
         sql = f"SELECT {columns} FROM {reader} WHERE ({' OR '.join(where)})"
         if start_s is not None and end_s is not None:
@@ -149,8 +162,6 @@ class StoreArchive:
         """:meth:`candidate_legs` for many ``(claim, start_s, end_s)`` at once: one DuckDB
         scan of the days they cover, joined with the claims on (airport, day), (aircraft,
         day), and (day) for alternatives and unobserved ends; the same rows per claim."""
-        from geo.tracks import normalize_aircraft
-
         if not asks:
             return []
         files = self._leg_files(min(a[1] for a in asks), max(a[2] for a in asks))
@@ -170,8 +181,8 @@ class StoreArchive:
                     boxes.append((k, side, d, airport.lat - dlat, airport.lat + dlat,
                                   airport.lon - dlon, airport.lon + dlon, lo, hi))
             if claim.aircraft:
-                named = normalize_aircraft(claim.aircraft)
-                names += [(k, named, d, lo, hi) for d in days]
+                name = normalize_aircraft(claim.aircraft)
+                names += [(k, name, d, lo, hi) for d in days]
         con = _connection()
         con.register("m_codes", pd.DataFrame(codes, columns=["k", "side", "code", "d", "lo",
                                                              "hi"]))
@@ -181,6 +192,33 @@ class StoreArchive:
                      .astype({"named": str}))
         cols = ", ".join(f"l.{c}" for c in (*SCORE_COLUMNS, *GAP_PLACE_COLUMNS))
         time = "l.first_s < c.hi AND l.last_s >= c.lo"
+        columns, reader = _legs_source(files)
+        lo_all = min(a[1] for a in asks)
+        hi_all = max(a[2] for a in asks)
+        # One scan keeping only the rows that can join (plain comparisons, which the Parquet
+        # reader applies as it reads): the legs from or to a claimed airport, with
+        # alternatives or an unobserved end, or of a named aircraft: by its addresses, looked
+        # up in the store's identities (else by every leg's names, normalized), or by type.
+        # The claims are then joined with these few rows.
+        all_codes = sorted({c[2] for c in codes})
+        named = sorted({n[1] for n in names})
+        marks = ", ".join("?" * len(all_codes))
+        keep = [f"takeoff_airport IN ({marks})", f"landing_airport IN ({marks})",
+                "takeoff_alternatives <> ''", "landing_alternatives <> ''",
+                "NOT takeoff_observed", "NOT landing_observed"]
+        params: list[object] = [files, hi_all, lo_all, *all_codes, *all_codes]
+        name_keys = (
+            f"{normalized_sql('registration')} AS _reg, {normalized_sql('icao24')} AS _hex, "
+            f"{normalized_sql('type')} AS _type, "
+            f"string_split({normalized_sql('callsigns')}, ';') AS _calls"
+        )
+        if named:
+            keep.append(_named_sql(named, self.path, params))
+        ctes = [
+            f"l AS MATERIALIZED (SELECT {columns}, "
+            "CAST(floor(first_s / 86400) AS BIGINT) AS _d "
+            f"FROM {reader} WHERE first_s < ? AND last_s >= ? AND ({' OR '.join(keep)}))"
+        ]
         parts = []
         for side, fix in (("takeoff", "first"), ("landing", "last")):
             parts.append(
@@ -198,30 +236,26 @@ class StoreArchive:
                 f"WHERE l.{fix}_lat_deg BETWEEN c.lat0 AND c.lat1 "
                 f"AND l.{fix}_lon_deg BETWEEN c.lon0 AND c.lon1 AND {time}"
             )
-        for key in ("_reg", "_hex", "_type"):
-            parts.append(
-                f"SELECT c.k, {cols} FROM l JOIN m_names c ON l.{key} = c.named "
-                f"AND l._d = c.d WHERE {time}"
+        if named:
+            marks = ", ".join("?" * len(named))
+            ctes.append(
+                f"n AS MATERIALIZED (SELECT * FROM (SELECT *, {name_keys} FROM l) "
+                f"WHERE _reg IN ({marks}) OR _hex IN ({marks}) OR _type IN ({marks}) "
+                f"OR list_has_any(_calls, [{marks}]))"
             )
-        parts.append(
-            f"SELECT c.k, {cols} FROM (SELECT *, unnest(string_split(_calls, ';')) AS _call "
-            f"FROM l WHERE _calls <> '') l JOIN m_names c ON l._call = c.named "
-            f"AND l._d = c.d WHERE {time}"
-        )
-        columns, reader = _legs_source(files)
-        sql = (
-            f"WITH l AS (SELECT {columns}, "
-            "CAST(floor(first_s / 86400) AS BIGINT) AS _d, "
-            "replace(replace(upper(registration), '-', ''), ' ', '') AS _reg, "
-            "upper(ltrim(icao24, '~')) AS _hex, upper(type) AS _type, "
-            "replace(replace(upper(callsigns), '-', ''), ' ', '') AS _calls "
-            f"FROM {reader} WHERE first_s < ? AND last_s >= ?) "
-            + " UNION ALL ".join(parts)
-        )
-        lo_all = min(a[1] for a in asks)
-        hi_all = max(a[2] for a in asks)
+            params += [*named, *named, *named, *named]
+            for key in ("_reg", "_hex", "_type"):
+                parts.append(
+                    f"SELECT c.k, {cols} FROM n l JOIN m_names c ON l.{key} = c.named "
+                    f"AND l._d = c.d WHERE {time}"
+                )
+            parts.append(
+                f"SELECT c.k, {cols} FROM (SELECT *, unnest(_calls) AS _call FROM n) l "
+                f"JOIN m_names c ON l._call = c.named AND l._d = c.d WHERE {time}"
+            )
+        sql = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(parts)
         try:
-            found: pd.DataFrame = con.execute(sql, [files, hi_all, lo_all]).df()
+            found: pd.DataFrame = con.execute(sql, params).df()
         finally:
             for name in ("m_codes", "m_boxes", "m_names"):
                 con.unregister(name)

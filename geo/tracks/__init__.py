@@ -37,6 +37,7 @@ from geo.tracks.compare import (
     leg_words,
     match_legs,
     normalize_aircraft,
+    normalized_sql,
 )
 from geo.tracks.geometry import (
     TrackPosition,
@@ -94,6 +95,7 @@ __all__ = [
     "make_trace",
     "match_legs",
     "normalize_aircraft",
+    "normalized_sql",
     "max_offtrack_km",
     "offtrack_km",
     "path_length_km",

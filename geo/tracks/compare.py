@@ -55,6 +55,7 @@ __all__ = [
     "leg_words",
     "match_legs",
     "normalize_aircraft",
+    "normalized_sql",
 ]
 
 MATCH_WINDOW_HOURS = 3.0
@@ -97,6 +98,20 @@ class LinkScore:
 def normalize_aircraft(name: str) -> str:
     """``RA-96022`` -> ``RA96022``, ``~a0b1c2`` -> ``A0B1C2``: how names are compared."""
     return "".join(name.split()).replace("-", "").lstrip("~").upper()
+
+
+def normalized_sql(column: str) -> str:
+    """:func:`normalize_aircraft` of a text column, in DuckDB's SQL (the archive's queries
+    compare names in the store): every character :meth:`str.split` takes for whitespace and
+    the hyphens removed, a leading ``~`` stripped, upper case (the same as Python's for
+    ASCII, which names are; ``tests/test_match.py`` checks the two agree)."""
+    return (f"upper(ltrim(replace(regexp_replace({column}, {_WHITESPACE_RE}, '', 'g'), "
+            "'-', ''), '~'))")
+
+
+_WHITESPACE_RE = r"'[\x{09}-\x{0d}\x{1c}-\x{20}\x{85}\p{Z}]'"
+"""What :meth:`str.split` splits on, as an RE2 class: tab to carriage return, the four
+information separators and the space, NEL, and the Unicode separators (Z*)."""
 
 
 def leg_names(leg: Leg) -> frozenset[str]:
