@@ -72,60 +72,6 @@ def _json_text(value: Any) -> str:
     return text if len(text) <= 40 else f"{text[:37]}... ({len(text):,} characters)"
 
 
-def _where(text: str) -> tuple[dict[str, int], list[int]]:
-    """Lines of the top-level keys and of each ``trace`` row (only called for messages).
-
-    Walks the document with the C decoder one value at a time; the last of repeated keys
-    wins, as in ``json.loads``.
-    """
-    decoder = json.JSONDecoder()
-    keys: dict[str, int] = {}
-    starts: list[int] = []
-    newlines = np.fromiter(
-        (m.start() for m in re.finditer("\n", text)), dtype=np.int64
-    )  # an array once: searching a list converts it on every call (quadratic)
-
-    def line_of(offset: int) -> int:
-        return int(np.searchsorted(newlines, offset)) + 1
-
-    def skip(i: int) -> int:
-        found = _WS.match(text, i)
-        return found.end() if found else i
-
-    try:
-        i = skip(0)
-        if text[i] != "{":
-            return keys, []
-        i += 1
-        while True:
-            i = skip(i)
-            if text[i] == "}":
-                break
-            key, i = decoder.raw_decode(text, i)
-            keys[str(key)] = line_of(i)
-            i = skip(i) + 1  # the ':'
-            i = skip(i)
-            if key == "trace" and text[i] == "[":
-                starts = []
-                i = skip(i + 1)
-                while text[i] != "]":
-                    starts.append(i)
-                    _, i = decoder.raw_decode(text, i)
-                    i = skip(i)
-                    if text[i] == ",":
-                        i = skip(i + 1)
-                i += 1
-            else:
-                _, i = decoder.raw_decode(text, i)
-            i = skip(i)
-            if text[i] == ",":
-                i += 1
-    except (ValueError, IndexError, RecursionError):
-        pass
-    lines = np.searchsorted(newlines, np.array(starts, dtype=np.int64)) + 1
-    return keys, lines.tolist()
-
-
 _NUMBER = frozenset({int, float})
 _NULLABLE = frozenset({int, float, type(None)})
 
@@ -300,6 +246,62 @@ class _Walker:
         if self.text.startswith("{", i):
             return self.members(i, lambda _key, j: self.value(j)[1])
         return self.value(i)[1]
+
+
+def _where(text: str, points: set[int]) -> tuple[dict[str, int], dict[int, int]]:
+    """Lines of the top-level keys and of the ``trace`` rows ``points`` (only called for
+    messages).
+
+    Walks the document with the C decoder one value at a time; the last of repeated keys
+    wins, as in ``json.loads``.
+    """
+    keys: dict[str, int] = {}
+    starts: dict[int, int] = {}
+    newlines = np.fromiter(
+        (m.start() for m in re.finditer("\n", text)), dtype=np.int64
+    )  # an array once: searching a list converts it on every call (quadratic)
+
+    def line_of(offset: int) -> int:
+        return int(np.searchsorted(newlines, offset)) + 1
+
+    def skip(i: int) -> int:
+        found = _WS.match(text, i)
+        return found.end() if found else i
+
+    try:
+        i = skip(0)
+        if text[i] != "{":
+            return keys, {}
+        i += 1
+        while True:
+            i = skip(i)
+            if text[i] == "}":
+                break
+            key, i = _scan(text, i)
+            keys[str(key)] = line_of(i)
+            i = skip(i) + 1  # the ':'
+            i = skip(i)
+            if key == "trace" and text[i] == "[":
+                starts = {}
+                k = 0
+                i = skip(i + 1)
+                while text[i] != "]":
+                    if k in points:
+                        starts[k] = i
+                    _, i = _scan(text, i)
+                    k += 1
+                    i = skip(i)
+                    if text[i] == ",":
+                        i = skip(i + 1)
+                i += 1
+            else:
+                i = _Walker(text, json_only=True).skip(i)
+            i = skip(i)
+            if text[i] == ",":
+                i += 1
+    except (ValueError, IndexError, RecursionError):
+        pass
+    return keys, {k: line_of(offset) for k, offset in starts.items()}
 
 
 # --------------------------------------------------------------------------- the points
@@ -661,14 +663,13 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
     found.extend(("", k, message) for k, message in kept)
 
     if found:
-        keys, lines = _where(text)
+        keys, lines = _where(text, {k for _, k, _ in found if k is not None})
         found.sort(key=lambda item: -1 if item[1] is None else item[1])  # stable: by point
         for column, number_k, message in found:
             if number_k is None:
                 problems.add(keys.get(column, 1), column, message)
             else:
-                line = lines[number_k] if number_k < len(lines) else 1
-                problems.add(line, f"point {number_k}", message)
+                problems.add(lines.get(number_k, 1), f"point {number_k}", message)
         problems.problems.dropped += more
         return []
     assert isinstance(icao, str)
