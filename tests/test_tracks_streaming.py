@@ -122,6 +122,25 @@ def test_a_16_mib_kml_is_read_in_bounded_memory() -> None:
     assert last.alt_ft[-1] == pytest.approx((1000 + (fixes - 1) % 9000) / 0.3048)
 
 
+def test_a_16_mib_readsb_trace_of_bad_rows_is_read_in_bounded_memory() -> None:
+    """A 57 KB gzip of 16 MiB of rows whose latitude is 95: decoded whole, and every row's
+    line found, it peaked at 293 MiB; now 64 MiB (the inflated bytes and their text, 16 MiB
+    each, and the columns), bounded here at 100 as the CSV readers' bomb is."""
+    import gzip
+
+    row = '[0,95,37.2,1000,200,90,0,0,null,"adsb_icao",null,null,null,null]'
+    rows = SIZE // (len(row) + 2)
+    head = '{"icao":"a0b1c2","timestamp":1741906452,"trace":[\n'
+    bomb = gzip.compress((head + ",\n".join([row] * rows) + "\n]}").encode())
+    assert len(bomb) < 64_000  # a small upload
+    traces, found, peak = measured(bomb, "bomb.json.gz")
+    assert peak < 100 * MiB, f"peak {peak / MiB:.0f} MiB"
+    assert traces == [] and len(found) == common.MAX_PROBLEMS + 1
+    assert str(found[0]) == "bomb.json.gz:2: point 0: latitude 95 is outside -90..90"
+    assert str(found[-2]) == "bomb.json.gz:1001: point 999: latitude 95 is outside -90..90"
+    assert found[-1].message.startswith(f"{rows - common.MAX_PROBLEMS:,} more problems not listed")
+
+
 # --------------------------------------------------------------------------- parts change nothing
 
 
