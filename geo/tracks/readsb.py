@@ -18,6 +18,17 @@ else ``geom_rate`` where it is null: the liftoff and touchdown estimates use it
 Problems name the fix as ``point N``, N being its index in ``trace`` (0-based, as
 ``jq '.trace[N]'``), on the line where that row starts; keys of the top-level object are
 named as themselves (``timestamp``).
+
+The document is read without building it whole: the top-level object is walked key by key,
+and the ``trace`` array is decoded a part at a time (:data:`_PART` characters, about 3,000
+points, by orjson; where a part does not end on a point, the standard decoder one point at a
+time), each part's values going straight into compact columns. A 16 MiB trace peaks at about
+50 MB of Python objects instead of about 280 MB (16 MiB of bad rows: 64 MB, from 293 MB).
+What is accepted, every value, every message and its line are those of reading the whole
+document as before (orjson's values when orjson takes the whole document, else those of
+:func:`json.loads`): the walker follows the standard decoder's grammar and raises its errors
+at the same places, and each check keeps its own first problems, so that the ones kept are
+those found checking whole columns one after another.
 """
 
 from __future__ import annotations
@@ -25,6 +36,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -44,7 +56,7 @@ from geo.tracks._common import (
     show,
 )
 from geo.tracks.build import make_trace
-from geo.tracks.model import BoolArray, FloatArray, Trace
+from geo.tracks.model import BoolArray, FloatArray, IntArray, Trace
 
 __all__ = ["read_readsb"]
 
@@ -59,60 +71,6 @@ def _json_text(value: Any) -> str:
     except (ValueError, TypeError):
         text = repr(value)
     return text if len(text) <= 40 else f"{text[:37]}... ({len(text):,} characters)"
-
-
-def _where(text: str) -> tuple[dict[str, int], list[int]]:
-    """Lines of the top-level keys and of each ``trace`` row (only called for messages).
-
-    Walks the document with the C decoder one value at a time; the last of repeated keys
-    wins, as in ``json.loads``.
-    """
-    decoder = json.JSONDecoder()
-    keys: dict[str, int] = {}
-    starts: list[int] = []
-    newlines = np.fromiter(
-        (m.start() for m in re.finditer("\n", text)), dtype=np.int64
-    )  # an array once: searching a list converts it on every call (quadratic)
-
-    def line_of(offset: int) -> int:
-        return int(np.searchsorted(newlines, offset)) + 1
-
-    def skip(i: int) -> int:
-        found = _WS.match(text, i)
-        return found.end() if found else i
-
-    try:
-        i = skip(0)
-        if text[i] != "{":
-            return keys, []
-        i += 1
-        while True:
-            i = skip(i)
-            if text[i] == "}":
-                break
-            key, i = decoder.raw_decode(text, i)
-            keys[str(key)] = line_of(i)
-            i = skip(i) + 1  # the ':'
-            i = skip(i)
-            if key == "trace" and text[i] == "[":
-                starts = []
-                i = skip(i + 1)
-                while text[i] != "]":
-                    starts.append(i)
-                    _, i = decoder.raw_decode(text, i)
-                    i = skip(i)
-                    if text[i] == ",":
-                        i = skip(i + 1)
-                i += 1
-            else:
-                _, i = decoder.raw_decode(text, i)
-            i = skip(i)
-            if text[i] == ",":
-                i += 1
-    except (ValueError, IndexError, RecursionError):
-        pass
-    lines = np.searchsorted(newlines, np.array(starts, dtype=np.int64)) + 1
-    return keys, lines.tolist()
 
 
 _NUMBER = frozenset({int, float})
@@ -154,19 +112,496 @@ def _numbers(
     return values, present
 
 
-def _loads(text: str) -> Any:
-    """orjson when it can (1.5x faster); the standard parser for what orjson refuses, so
-    NaN literals, huge integers and every error message are the standard library's."""
+# --------------------------------------------------------------------------- the walker
+
+_PART = 1 << 18
+"""Characters of the ``trace`` array decoded at once (about 3,000 points of readsb's rows):
+the Python objects of one part are alive at a time, never those of the whole array."""
+
+_scan = json.JSONDecoder().raw_decode
+
+
+def _skip_ws(text: str, i: int) -> int:
+    found = _WS.match(text, i)
+    return found.end() if found else i
+
+
+class _NotOrjson(Exception):
+    """orjson refuses a value the standard library takes (NaN, a lone surrogate, 1e400)."""
+
+
+@dataclass
+class _Walker:
+    """Reads a JSON document a value at a time, as :func:`json.loads` reads it whole: the same
+    grammar, each error raised at the same place with the same message.
+
+    The values are orjson's (faster) while ``json_only`` is false, as the whole document was
+    read before when orjson took it; where orjson refuses a value the standard library takes,
+    :class:`_NotOrjson` is raised and the document is read again with ``json_only``.
+    """
+
+    text: str
+    json_only: bool = False
+
+    def value(self, i: int) -> tuple[Any, int]:
+        """The value starting at ``text[i]`` and the index after it."""
+        value, end = _scan(self.text, i)
+        if self.json_only:
+            return value, end
+        try:
+            return orjson.loads(self.text[i:end]), end
+        except orjson.JSONDecodeError:
+            raise _NotOrjson from None
+
+    def part(self, i: int) -> tuple[list[Any], int] | None:
+        """The array elements from ``text[i]`` to the first ``]`` at least :data:`_PART`
+        characters on, decoded in one call, and the index after the last one; ``None`` where
+        that ``]`` does not end an element (or the decoder refuses the part).
+
+        A part starts where an element starts, so it is read as the whole document would be:
+        ``[`` + part + ``]`` is valid only if the part is whole elements, the last ending at
+        that ``]``. Near the end, the part is the rest of the array, its own ``]`` included.
+        """
+        text, n = self.text, len(self.text)
+        loads: Callable[[str], Any] = json.loads if self.json_only else orjson.loads
+        cut = text.find("]", i + _PART) if i + _PART < n else -1
+        if cut != -1:
+            try:
+                return loads("[" + text[i : cut + 1] + "]"), cut + 1
+            except json.JSONDecodeError:  # orjson's error is one too
+                pass
+        end = cut if cut != -1 else text.rfind("]", i)
+        if end == -1:
+            return None
+        try:  # the array ends at that ']'
+            return loads("[" + text[i : end + 1]), end
+        except json.JSONDecodeError:
+            return None
+
+    def one_by_one(self, i: int) -> tuple[list[Any], int]:
+        """Array elements decoded one at a time from ``text[i]``, for about :data:`_PART`
+        characters or to the array's end, and the index after the last one."""
+        text, n = self.text, len(self.text)
+        limit = i + _PART
+        values: list[Any] = []
+        while True:
+            value, end = self.value(i)
+            values.append(value)
+            j = _skip_ws(text, end)
+            if j < n and text[j] == "]":
+                return values, end
+            if j >= n or text[j] != ",":
+                raise json.JSONDecodeError("Expecting ',' delimiter", text, j)
+            if end >= limit:
+                return values, end
+            i = _skip_ws(text, j + 1)
+
+    def elements(self, i: int, take: Callable[[list[Any]], None]) -> int:
+        """Walk the array whose ``[`` is ``text[i]``, giving its elements to ``take`` a part
+        at a time, in order; the index after its ``]``."""
+        text, n = self.text, len(self.text)
+        i = _skip_ws(text, i + 1)
+        if i < n and text[i] == "]":
+            return i + 1
+        while True:
+            part = self.part(i) if i < n and text[i] != "]" else None
+            values, end = part if part is not None else self.one_by_one(i)
+            j = _skip_ws(text, end)
+            if j < n and text[j] == "]":
+                take(values)
+                return j + 1
+            if j >= n or text[j] != ",":
+                raise json.JSONDecodeError("Expecting ',' delimiter", text, j)
+            take(values)
+            i = _skip_ws(text, j + 1)
+
+    def members(self, i: int, take: Callable[[str, int], int]) -> int:
+        """Walk the object whose ``{`` is ``text[i]``: ``take(key, index of its value)`` reads
+        each value and gives the index after it; the index after the ``}``."""
+        text, n = self.text, len(self.text)
+        i = _skip_ws(text, i + 1)
+        if i < n and text[i] == "}":
+            return i + 1
+        while True:
+            if i >= n or text[i] != '"':
+                raise json.JSONDecodeError(
+                    "Expecting property name enclosed in double quotes", text, i
+                )
+            key, i = self.value(i)
+            i = _skip_ws(text, i)
+            if i >= n or text[i] != ":":
+                raise json.JSONDecodeError("Expecting ':' delimiter", text, i)
+            i = take(str(key), _skip_ws(text, i + 1))
+            i = _skip_ws(text, i)
+            if i < n and text[i] == "}":
+                return i + 1
+            if i >= n or text[i] != ",":
+                raise json.JSONDecodeError("Expecting ',' delimiter", text, i)
+            i = _skip_ws(text, i + 1)
+
+    def skip(self, i: int) -> int:
+        """Check the value at ``text[i]`` without keeping it (an array a part at a time, an
+        object a member at a time); the index after it."""
+        if self.text.startswith("[", i):
+            return self.elements(i, lambda _values: None)
+        if self.text.startswith("{", i):
+            return self.members(i, lambda _key, j: self.value(j)[1])
+        return self.value(i)[1]
+
+
+def _where(text: str, points: set[int]) -> tuple[dict[str, int], dict[int, int]]:
+    """Lines of the top-level keys and of the ``trace`` rows ``points`` (only called for
+    messages).
+
+    Walks the document with the C decoder one value at a time; the last of repeated keys
+    wins, as in ``json.loads``.
+    """
+    keys: dict[str, int] = {}
+    starts: dict[int, int] = {}
+    newlines = np.fromiter(
+        (m.start() for m in re.finditer("\n", text)), dtype=np.int64
+    )  # an array once: searching a list converts it on every call (quadratic)
+
+    def line_of(offset: int) -> int:
+        return int(np.searchsorted(newlines, offset)) + 1
+
+    def skip(i: int) -> int:
+        found = _WS.match(text, i)
+        return found.end() if found else i
+
     try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
+        i = skip(0)
+        if text[i] != "{":
+            return keys, {}
+        i += 1
+        while True:
+            i = skip(i)
+            if text[i] == "}":
+                break
+            key, i = _scan(text, i)
+            keys[str(key)] = line_of(i)
+            i = skip(i) + 1  # the ':'
+            i = skip(i)
+            if key == "trace" and text[i] == "[":
+                starts = {}
+                k = 0
+                i = skip(i + 1)
+                while text[i] != "]":
+                    if k in points:
+                        starts[k] = i
+                    _, i = _scan(text, i)
+                    k += 1
+                    i = skip(i)
+                    if text[i] == ",":
+                        i = skip(i + 1)
+                i += 1
+            else:
+                i = _Walker(text, json_only=True).skip(i)
+            i = skip(i)
+            if text[i] == ",":
+                i += 1
+    except (ValueError, IndexError, RecursionError):
+        pass
+    return keys, {k: line_of(offset) for k, offset in starts.items()}
+
+
+# --------------------------------------------------------------------------- the points
+
+_CHECKS = (
+    "shape",
+    "time offset",
+    "latitude",
+    "longitude",
+    "ground speed",
+    "track",
+    "vertical rate",
+    "altitude text",
+    "altitude",
+    "flags",
+    "aircraft info",
+    "latitude range",
+    "longitude range",
+    "altitude range",
+    "ground speed range",
+    "track range",
+    "vertical rate range",
+    "finite time offset",
+    "time",
+)
+"""The checks of the points, in the order they run over whole columns: the problems kept
+are the first :data:`MAX_PROBLEMS` in this order (then stably by point)."""
+
+_COLUMNS = {
+    "number": np.int64,  # the point's index in ``trace``
+    "offsets": np.float64,
+    "offset_ok": np.bool_,
+    "lat": np.float64,
+    "lat_ok": np.bool_,
+    "lon": np.float64,
+    "lon_ok": np.bool_,
+    "gs": np.float64,
+    "gs_known": np.bool_,
+    "track": np.float64,
+    "track_known": np.bool_,
+    "vrate": np.float64,
+    "vrate_known": np.bool_,
+    "alt": np.float64,
+    "alt_known": np.bool_,
+    "ground": np.bool_,
+    "flags": np.int64,
+    "codes": np.int32,
+}
+
+
+class _Points:
+    """A ``trace`` array's points, given a part at a time: their values in compact columns,
+    and each check's first :data:`MAX_PROBLEMS` problems (the others counted)."""
+
+    def __init__(self) -> None:
+        self.count = 0  # points given so far
+        self.parts: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
+        self.names: dict[str, int] = {}  # callsign -> code, in order of first appearance
+        self.kept: dict[str, list[tuple[int, str]]] = {check: [] for check in _CHECKS}
+        self.more: dict[str, int] = dict.fromkeys(_CHECKS, 0)
+
+    def report(self, check: str, number: IntArray) -> Callable[[int, str], None]:
+        """``report(k, message)`` for the ``k``-th well-shaped point of ``number``."""
+        kept = self.kept[check]
+
+        def add(k: int, message: str) -> None:
+            if len(kept) < MAX_PROBLEMS:
+                kept.append((int(number[k]), message))
+            else:
+                self.more[check] += 1
+
+        return add
+
+    def add(self, rows: list[Any]) -> None:
+        """The next points of the array."""
+        first = self.count
+        self.count += len(rows)
+        shape_ok = [type(r) is list and len(r) >= 7 for r in rows]
+        if all(shape_ok):
+            good = rows
+            number = np.arange(first, first + len(rows), dtype=np.int64)
+        else:
+            shape = self.report("shape", np.arange(first, first + len(rows), dtype=np.int64))
+            for k, ok in enumerate(shape_ok):
+                if not ok:
+                    row = rows[k]
+                    got = f"{len(row)} values" if type(row) is list else _json_text(row)
+                    shape(k, f"expected an array {_ROW} of at least 7 values, got {got}")
+            number = np.flatnonzero(shape_ok).astype(np.int64) + first
+            good = [rows[k] for k in (number - first).tolist()]
+
+        def at(check: str) -> Callable[[int, str], None]:
+            return self.report(check, number)
+
+        n = len(good)
+        widths = set(map(len, good))
+        width = widths.pop() if len(widths) == 1 else 7  # readsb writes rows of one width
+        cols: list[Any] = (
+            list(zip(*good, strict=True))
+            if width > 7
+            else list(zip(*(r[:7] for r in good), strict=True))
+            if n
+            else [()] * 7
+        )
+
+        def optional(j: int) -> list[Any]:
+            """Column ``j`` (None where a row is too short to have it)."""
+            if j < len(cols):
+                return list(cols[j])
+            return [r[j] if len(r) > j else None for r in good]
+
+        offsets, offset_ok = _numbers(
+            list(cols[0]), "time offset", at("time offset"), nullable=False
+        )
+        lat, lat_ok = _numbers(list(cols[1]), "latitude", at("latitude"), nullable=False)
+        lon, lon_ok = _numbers(list(cols[2]), "longitude", at("longitude"), nullable=False)
+        gs, gs_known = _numbers(list(cols[4]), "ground speed", at("ground speed"), nullable=True)
+        track, track_known = _numbers(list(cols[5]), "track", at("track"), nullable=True)
+
+        rates = optional(7)
+        if None in rates:  # the geometric rate where the barometric one is null
+            rates = [b if a is None else a for a, b in zip(rates, optional(11), strict=True)]
+        vrate, vrate_known = _numbers(rates, "vertical rate", at("vertical rate"), nullable=True)
+
+        altitude = list(cols[3])
+        ground = np.fromiter((v == "ground" for v in altitude), dtype=np.bool_, count=n)
+        if ground.any():
+            altitude = [None if g else v for v, g in zip(altitude, ground.tolist(), strict=True)]
+        strings = [k for k, v in enumerate(altitude) if type(v) is str]
+        text_at = at("altitude text")
+        for k in strings:
+            text_at(k, f'altitude {_json_text(altitude[k])} is not a number, "ground" or null')
+            altitude[k] = None
+        alt, alt_known = _numbers(altitude, "altitude", at("altitude"), nullable=True)
+
+        flag_column = list(cols[6])
+        flags = np.zeros(n, dtype=np.int64)
+        if set(map(type, flag_column)) <= {int} and all(0 <= f < 2**31 for f in flag_column):
+            flags = np.array(flag_column, dtype=np.int64) if n else flags
+        else:
+            flags_at = at("flags")
+            for k, f in enumerate(flag_column):
+                if type(f) is not int or not 0 <= f < 2**31:
+                    flags_at(k, f"flags {_json_text(f)} is not a bitfield (an integer 0..2^31)")
+                else:
+                    flags[k] = f
+
+        codes = np.full(n, -1, dtype=np.int32)
+        names = self.names
+        info_at = at("aircraft info")
+        for k, info in enumerate(optional(8)):
+            if info is None:
+                continue
+            if not isinstance(info, dict):
+                info_at(k, f"aircraft info {_json_text(info)} is not an object or null")
+                continue
+            flight = info.get("flight")
+            if flight is None:
+                continue
+            if not isinstance(flight, str):
+                info_at(k, f"callsign {_json_text(flight)} is not text")
+                continue
+            callsign = flight.strip().upper()
+            if callsign and callsign not in names:
+                callsign = check_text(callsign, "callsign", partial(info_at, k))
+            if callsign:
+                codes[k] = names.setdefault(callsign, len(names))
+
+        values = {
+            "number": number,
+            "offsets": offsets,
+            "offset_ok": offset_ok,
+            "lat": lat,
+            "lat_ok": lat_ok,
+            "lon": lon,
+            "lon_ok": lon_ok,
+            "gs": gs,
+            "gs_known": gs_known,
+            "track": track,
+            "track_known": track_known,
+            "vrate": vrate,
+            "vrate_known": vrate_known,
+            "alt": alt,
+            "alt_known": alt_known,
+            "ground": ground,
+            "flags": flags,
+            "codes": codes,
+        }
+        for name, column in values.items():
+            self.parts[name].append(column)
+
+    def columns(self, start: float, base_ok: bool) -> dict[str, Any]:
+        """The whole columns (``t`` = ``start`` + offset), their range checks run."""
+        cols: dict[str, Any] = {}
+        for name, dtype in _COLUMNS.items():
+            parts = self.parts.pop(name)
+            cols[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+            parts.clear()
+        number = cols["number"]
+
+        def at(check: str) -> Callable[[int, str], None]:
+            return self.report(check, number)
+
+        check_range(cols["lat"], cols["lat_ok"], -90.0, 90.0, "latitude", at("latitude range"))
+        check_range(cols["lon"], cols["lon_ok"], -180.0, 180.0, "longitude", at("longitude range"))
+        check_range(cols["alt"], cols["alt_known"], *ALT_FT, "altitude", at("altitude range"), "ft")
+        check_range(
+            cols["gs"], cols["gs_known"], *GS_KT, "ground speed", at("ground speed range"), "kt"
+        )
+        check_range(
+            cols["track"], cols["track_known"], *TRACK_DEG, "track", at("track range"), "degrees"
+        )
+        check_range(
+            cols["vrate"],
+            cols["vrate_known"],
+            *VRATE_FPM,
+            "vertical rate",
+            at("vertical rate range"),
+            "ft/min",
+        )
+        offsets, offset_ok = cols["offsets"], cols["offset_ok"]
+        cols["t"] = start + offsets
+        bad_offset = offset_ok & ~np.isfinite(offsets)
+        finite_at = at("finite time offset")
+        for k in np.flatnonzero(bad_offset).tolist():
+            finite_at(k, f"time offset {show(float(offsets[k]))} is not a finite number")
+        if base_ok:
+            time_at = at("time")
+            check_times(
+                cols["t"],
+                offset_ok & ~bad_offset,
+                lambda k, m: time_at(k, f"{m} (timestamp + time offset)"),
+            )
+        return cols
+
+    def problems(self, room: int) -> tuple[list[tuple[int, str]], int]:
+        """The first ``room`` problems in the checks' order, and how many more there are."""
+        kept: list[tuple[int, str]] = []
+        more = 0
+        for check in _CHECKS:
+            found = self.kept[check]
+            take = max(0, min(len(found), room - len(kept)))
+            kept.extend(found[:take])
+            more += len(found) - take + self.more[check]
+        return kept, more
+
+
+@dataclass
+class _Document:
+    """What the reader takes of the top-level object: the last value of each key it reads
+    (as :func:`json.loads` keeps the last of repeated keys)."""
+
+    walker: _Walker
+    values: dict[str, Any] = field(default_factory=dict)
+    has_trace: bool = False
+    points: _Points | None = None  # the ``trace`` array's, else its value is in ``values``
+
+    def member(self, key: str, i: int) -> int:
+        walker = self.walker
+        if key == "trace":
+            self.has_trace = True
+            if walker.text.startswith("[", i):
+                self.points = _Points()
+                self.values.pop(key, None)
+                return walker.elements(i, self.points.add)
+            self.points = None
+        elif key not in ("icao", "r", "t", "timestamp"):
+            return walker.skip(i)
+        self.values[key], end = walker.value(i)
+        return end
+
+
+def _document(text: str, *, json_only: bool = False) -> _Document | None:
+    """The top-level object as far as the reader needs it, ``None`` for JSON that is not an
+    object; raises as :func:`json.loads` raises."""
+    if text.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    walker = _Walker(text, json_only)
+    i = _skip_ws(text, 0)
+    doc: _Document | None = None
+    try:
+        if text.startswith("{", i):
+            doc = _Document(walker)
+            end = walker.members(i, doc.member)
+        else:
+            end = walker.skip(i)
+    except _NotOrjson:
+        del doc
+        return _document(text, json_only=True)
+    end = _skip_ws(text, end)
+    if end != len(text):
+        raise json.JSONDecodeError("Extra data", text, end)
+    return doc
 
 
 def read_readsb(text: str, problems: Collector) -> list[Trace]:
     """The trace in a readsb JSON document, or ``[]`` with its problems collected."""
     try:
-        doc = _loads(text)
+        doc = _document(text)
     except json.JSONDecodeError as exc:
         problems.add(exc.lineno, "file", f"not valid JSON: {exc.msg} (column {exc.colno})")
         return []
@@ -176,7 +611,7 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
     except ValueError:  # an integer with more digits than Python converts
         problems.add(1, "file", "not valid JSON: a number with thousands of digits")
         return []
-    if not isinstance(doc, dict) or "trace" not in doc:
+    if doc is None or not doc.has_trace:
         problems.add(
             1,
             "file",
@@ -186,34 +621,25 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
         return []
 
     found: list[tuple[str, int | None, str]] = []  # (column, point, message)
-    more = [0]  # problems beyond the bound: counted, not kept
 
     def top(key: str, message: str) -> None:
         found.append((key, None, message))
 
-    def point(k: int, message: str) -> None:
-        if len(found) < MAX_PROBLEMS:
-            found.append(("", k, message))
-        else:
-            more[0] += 1
-
-    icao = doc.get("icao")
+    icao = doc.values.get("icao")
     if icao is None:
         top("icao", 'missing; the aircraft\'s 24-bit address in hex, like "a0b1c2"')
     elif not isinstance(icao, str) or not _HEX.fullmatch(icao):
         top("icao", f'{_json_text(icao)} is not a 24-bit address in hex (like "a0b1c2")')
     texts: dict[str, str] = {}
     for key in ("r", "t"):
-        value = doc.get(key)
+        value = doc.values.get(key)
         if value is not None and not isinstance(value, str):
             top(key, f"{_json_text(value)} is not text")
         what = "registration" if key == "r" else "type"
         texts[key] = (
-            check_text(value.strip(), what, partial(top, key))
-            if isinstance(value, str)
-            else ""
+            check_text(value.strip(), what, partial(top, key)) if isinstance(value, str) else ""
         )
-    base = doc.get("timestamp")
+    base = doc.values.get("timestamp")
     before = len(found)
     if base is None:
         top("timestamp", "missing; the Unix time (seconds) the trace's offsets count from")
@@ -228,134 +654,42 @@ def read_readsb(text: str, problems: Collector) -> list[Trace]:
             check_times(np.array([base]), np.array([True]), lambda _k, m: top("timestamp", m))
     base_ok = len(found) == before  # else the points' times are not checked against it
     start = float(base) if base_ok and isinstance(base, float) else 0.0
-    rows = doc["trace"]
-    if not isinstance(rows, list):
-        top("trace", f"{_json_text(rows)} is not an array of points {_ROW}")
-        rows = []
-
-    shape_ok = [type(r) is list and len(r) >= 7 for r in rows]
-    if not all(shape_ok):
-        for k, ok in enumerate(shape_ok):
-            if not ok:
-                row = rows[k]
-                got = f"{len(row)} values" if type(row) is list else _json_text(row)
-                point(k, f"expected an array {_ROW} of at least 7 values, got {got}")
-    number = np.flatnonzero(shape_ok) if not all(shape_ok) else np.arange(len(rows))
-    good = [rows[k] for k in number.tolist()] if len(number) != len(rows) else rows
-
-    def at(k: int, message: str) -> None:
-        point(int(number[k]), message)
-
-    n = len(good)
-    widths = set(map(len, good))
-    width = widths.pop() if len(widths) == 1 else 7  # readsb writes rows of one width
-    cols: list[Any] = (
-        list(zip(*good, strict=True))
-        if width > 7
-        else list(zip(*(r[:7] for r in good), strict=True))
-        if n
-        else [()] * 7
-    )
-
-    def optional(j: int) -> list[Any]:
-        """Column ``j`` (None where a row is too short to have it)."""
-        if j < len(cols):
-            return list(cols[j])
-        return [r[j] if len(r) > j else None for r in good]
-    offsets, offset_ok = _numbers(list(cols[0]), "time offset", at, nullable=False)
-    lat, lat_ok = _numbers(list(cols[1]), "latitude", at, nullable=False)
-    lon, lon_ok = _numbers(list(cols[2]), "longitude", at, nullable=False)
-    gs, gs_known = _numbers(list(cols[4]), "ground speed", at, nullable=True)
-    track, track_known = _numbers(list(cols[5]), "track", at, nullable=True)
-
-    rates = optional(7)
-    if None in rates:  # the geometric rate where the barometric one is null
-        rates = [b if a is None else a for a, b in zip(rates, optional(11), strict=True)]
-    vrate, vrate_known = _numbers(rates, "vertical rate", at, nullable=True)
-
-    altitude = list(cols[3])
-    ground = np.fromiter((v == "ground" for v in altitude), dtype=np.bool_, count=n)
-    if ground.any():
-        altitude = [None if g else v for v, g in zip(altitude, ground.tolist(), strict=True)]
-    strings = [k for k, v in enumerate(altitude) if type(v) is str]
-    for k in strings:
-        at(k, f'altitude {_json_text(altitude[k])} is not a number, "ground" or null')
-        altitude[k] = None
-    alt, alt_known = _numbers(altitude, "altitude", at, nullable=True)
-
-    flag_column = list(cols[6])
-    flags = np.zeros(n, dtype=np.int64)
-    if set(map(type, flag_column)) <= {int} and all(0 <= f < 2**31 for f in flag_column):
-        flags = np.array(flag_column, dtype=np.int64) if n else flags
-    else:
-        for k, f in enumerate(flag_column):
-            if type(f) is not int or not 0 <= f < 2**31:
-                at(k, f"flags {_json_text(f)} is not a bitfield (an integer 0..2^31)")
-            else:
-                flags[k] = f
-
-    codes = np.full(n, -1, dtype=np.int32)
-    names: dict[str, int] = {}
-    for k, info in enumerate(optional(8)):
-        if info is None:
-            continue
-        if not isinstance(info, dict):
-            at(k, f"aircraft info {_json_text(info)} is not an object or null")
-            continue
-        flight = info.get("flight")
-        if flight is None:
-            continue
-        if not isinstance(flight, str):
-            at(k, f"callsign {_json_text(flight)} is not text")
-            continue
-        callsign = flight.strip().upper()
-        if callsign and callsign not in names:
-            callsign = check_text(callsign, "callsign", partial(at, k))
-        if callsign:
-            codes[k] = names.setdefault(callsign, len(names))
-
-    check_range(lat, lat_ok, -90.0, 90.0, "latitude", at)
-    check_range(lon, lon_ok, -180.0, 180.0, "longitude", at)
-    check_range(alt, alt_known, *ALT_FT, "altitude", at, "ft")
-    check_range(gs, gs_known, *GS_KT, "ground speed", at, "kt")
-    check_range(track, track_known, *TRACK_DEG, "track", at, "degrees")
-    check_range(vrate, vrate_known, *VRATE_FPM, "vertical rate", at, "ft/min")
-    t = start + offsets
-    bad_offset = offset_ok & ~np.isfinite(offsets)
-    for k in np.flatnonzero(bad_offset).tolist():
-        at(k, f"time offset {show(float(offsets[k]))} is not a finite number")
-    if base_ok:
-        check_times(
-            t, offset_ok & ~bad_offset, lambda k, m: at(k, f"{m} (timestamp + time offset)")
-        )
+    points = doc.points
+    if points is None:
+        top("trace", f"{_json_text(doc.values.get('trace'))} is not an array of points {_ROW}")
+        points = _Points()
+    del doc
+    cols = points.columns(start, base_ok)
+    kept, more = points.problems(MAX_PROBLEMS - len(found))
+    found.extend(("", k, message) for k, message in kept)
 
     if found:
-        keys, lines = _where(text)
+        keys, lines = _where(text, {k for _, k, _ in found if k is not None})
         found.sort(key=lambda item: -1 if item[1] is None else item[1])  # stable: by point
         for column, number_k, message in found:
             if number_k is None:
                 problems.add(keys.get(column, 1), column, message)
             else:
-                line = lines[number_k] if number_k < len(lines) else 1
-                problems.add(line, f"point {number_k}", message)
-        problems.problems.dropped += more[0]
+                problems.add(lines.get(number_k, 1), f"point {number_k}", message)
+        problems.problems.dropped += more
         return []
     assert isinstance(icao, str)
+    flags = cols["flags"]
     return [
         make_trace(
             problems.name,
-            t,
-            lat,
-            lon,
-            alt_ft=alt,
-            on_ground=ground,
-            gs_kt=gs,
-            track_deg=track,
-            vrate_fpm=vrate,
+            cols["t"],
+            cols["lat"],
+            cols["lon"],
+            alt_ft=cols["alt"],
+            on_ground=cols["ground"],
+            gs_kt=cols["gs"],
+            track_deg=cols["track"],
+            vrate_fpm=cols["vrate"],
             new_leg=(flags & 2) != 0,
             stale=(flags & 1) != 0,
-            callsign_code=codes,
-            callsigns=list(names),
+            callsign_code=cols["codes"],
+            callsigns=list(points.names),
             format="readsb",
             icao24=icao,
             non_icao=icao.startswith("~"),
