@@ -14,12 +14,15 @@ import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pyproj import Geod
 
 from geo.archive.airports import Airfield, resolve_airport
@@ -150,19 +153,31 @@ def addresses_named(store: Path | str, names: Collection[str]) -> list[str] | No
     a leading ``~`` aside; ``names`` already so), from ``aircraft.parquet``; None when the
     store has none."""
     path = _root(store) / AIRCRAFT
-    if not path.exists():
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
         return None
     if not names:
         return []
-    marks = ", ".join("?" * len(names))
+    known = _identities(os.fspath(path), stamp)
+    wanted = pa.array(sorted(set(names)), pa.string())
+    hit = pc.or_(pc.or_(pc.is_in(known["h"], value_set=wanted),
+                        pc.is_in(known["r"], value_set=wanted)),
+                 pc.is_in(known["c"], value_set=wanted))
+    return sorted({str(a) for a in pc.filter(known["icao24"], hit).to_pylist()})
+
+
+@lru_cache(maxsize=4)
+def _identities(path: str, _mtime_ns: int) -> pa.Table:
+    """``aircraft.parquet`` with its names normalized, read once per version of the file (a
+    server asks it for every claim)."""
     sql = (
-        f"SELECT DISTINCT icao24 FROM read_parquet(?) WHERE {normalized_sql('icao24')} "
-        f"IN ({marks}) OR {normalized_sql('registration')} IN ({marks}) "
-        f"OR {normalized_sql('callsign')} IN ({marks}) ORDER BY icao24"
+        f"SELECT icao24, {normalized_sql('icao24')} AS h, {normalized_sql('registration')} "
+        f"AS r, {normalized_sql('callsign')} AS c FROM read_parquet(?)"
     )
     with _connect() as con:
-        rows = con.execute(sql, [os.fspath(path), *names, *names, *names]).fetchall()
-    return [str(r[0]) for r in rows]
+        table: pa.Table = con.sql(sql, params=[path]).to_arrow_table()
+    return table
 
 
 def legs(
