@@ -427,21 +427,18 @@ def rows_by_aircraft(
     column: str,
     what: str,
     advice: str,
-    *,
-    max_aircraft: int | None = MAX_AIRCRAFT,
 ) -> dict[K, IntArray] | None:
     """The rows of each aircraft (``keys``: one per row), in first-seen order; ``None``, with
-    a problem on the row that names a ``max_aircraft + 1``-th aircraft, when a file holds too
-    many (``what``: how the aircraft are told apart and by which file; ``advice``: the fix;
-    ``max_aircraft=None``: any number, for the archive's hour of the world)."""
+    a problem on the row that names a ``MAX_AIRCRAFT + 1``-th aircraft, when a file holds too
+    many (``what``: how the aircraft are told apart and by which file; ``advice``: the fix)."""
     index: dict[K, int] = {}
     codes = np.fromiter((index.setdefault(key, len(index)) for key in keys), dtype=np.int64)
-    if max_aircraft is not None and len(index) > max_aircraft:
-        k = int(np.argmax(codes == max_aircraft))
+    if len(index) > MAX_AIRCRAFT:
+        k = int(np.argmax(codes == MAX_AIRCRAFT))
         problems.add(
             int(lines[k]),
             column,
-            f"a {max_aircraft + 1:,}th aircraft {what} may hold {max_aircraft:,}: {advice}",
+            f"a {MAX_AIRCRAFT + 1:,}th aircraft {what} may hold {MAX_AIRCRAFT:,}: {advice}",
         )
         return None
     order = np.argsort(codes, kind="stable")

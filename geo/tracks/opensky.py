@@ -13,14 +13,13 @@ is skipped, as OpenSky writes one every 10 s while it hears the aircraft but no 
 state repeated with the same ``lastposupdate`` is one fix (merged by
 :func:`geo.tracks.make_trace`). ``onground`` is ``true``/``false`` (``1``/``0``). One trace
 per ``icao24`` (required: OpenSky names every aircraft by it), at most
-:data:`geo.tracks._common.MAX_AIRCRAFT` per file as ``--tracks`` reads it (the archive reads
-an hour of the world: :func:`opensky_traces` with no bound, a trace at a time). ``hour``,
-``alert``, ``spi``, ``squawk``, ``geoaltitude`` and ``lastcontact`` are read past.
+:data:`geo.tracks._common.MAX_AIRCRAFT` per file. ``hour``, ``alert``, ``spi``, ``squawk``,
+``geoaltitude`` and ``lastcontact`` are read past.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -30,7 +29,6 @@ from geo.tracks._common import (
     GS_KT,
     LAT,
     LON,
-    MAX_AIRCRAFT,
     TRACK_DEG,
     VRATE_FPM,
     Collector,
@@ -46,13 +44,7 @@ from geo.tracks._common import (
 )
 from geo.tracks.model import Trace
 
-__all__ = [
-    "OPENSKY_COLUMNS",
-    "OPENSKY_MARKS",
-    "OPENSKY_OPTIONAL",
-    "opensky_traces",
-    "read_opensky",
-]
+__all__ = ["OPENSKY_COLUMNS", "OPENSKY_MARKS", "OPENSKY_OPTIONAL", "read_opensky"]
 
 OPENSKY_COLUMNS = ("time", "icao24", "lat", "lon")
 OPENSKY_OPTIONAL = (
@@ -78,30 +70,22 @@ _TRACE = TraceColumns(
 
 def read_opensky(tables: Iterable[CsvTable], problems: Collector) -> list[Trace]:
     """One trace per aircraft in an OpenSky state-vector CSV (its rows in parts, header
-    already checked), at most :data:`MAX_AIRCRAFT`, or ``[]``; once a problem is found the
-    rest is only checked."""
-    return list(opensky_traces(tables, problems))
-
-
-def opensky_traces(
-    tables: Iterable[CsvTable], problems: Collector, *, max_aircraft: int | None = MAX_AIRCRAFT
-) -> Iterator[Trace]:
-    """The traces of :func:`read_opensky` one at a time (``max_aircraft=None``: any number),
-    so that a caller can store each and let it go before the next is made; none when the
-    file has a problem (all of them in ``problems`` once the iterator is done)."""
+    already checked), or ``[]``; once a problem is found the rest is only checked."""
     parts = parse_parts(tables, problems, _parse)
     if parts is None:
-        return
+        return []
     rows = joined(parts)
     del parts  # the file's columns are held once
     groups = rows_by_aircraft(
         rows.texts["icao24"], rows.lines, problems, "icao24", "(icao24); a file",
-        "split the query by aircraft", max_aircraft=max_aircraft,
+        "split the query by aircraft",
     )  # fmt: skip
     if groups is None:
-        return
-    for hex_, index in groups.items():
-        yield rows_trace(rows, index, _TRACE, problems, format="opensky", icao24=hex_)
+        return []
+    return [
+        rows_trace(rows, index, _TRACE, problems, format="opensky", icao24=hex_)
+        for hex_, index in groups.items()
+    ]
 
 
 def _parse(table: CsvTable, problems: Collector) -> Part:
