@@ -141,7 +141,11 @@ def iter_records(
             if len(record) == width and (record[0].strip() or any(map(str.strip, record))):
                 if forbidden and _check_characters(record, header, name, line, problems):
                     flagged.add(line)
-                if long_cells and _check_lengths(record, header, name, line, problems):
+                if (
+                    long_cells
+                    and max(map(len, record)) > MAX_CELL  # (each cell checked only then)
+                    and _check_lengths(record, header, name, line, problems)
+                ):
                     flagged.add(line)
                 if quoted:  # the apostrophe a CSV writer put before a formula character
                     record = [unprotect(cell) for cell in record]

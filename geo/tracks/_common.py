@@ -1,24 +1,32 @@
 """What the readers share: the limits fixes must respect, their messages, the text and number
-rules of every value they take, and a bounded collector of one file's problems."""
+rules of every value they take, a bounded collector of one file's problems, and the CSV
+readers' column reading (:class:`Rows`: a part's columns checked by name, the rows read in
+parts by :func:`parse_parts`, grouped by aircraft by :func:`rows_by_aircraft`, made a trace
+by :func:`rows_trace`)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from itertools import compress
-from typing import SupportsIndex
+from typing import SupportsIndex, TypeVar
 
 import numpy as np
 
 from geo.io.csvfile import NUMBER_HELP, Table, plain_number, quoted, text_problem
 from geo.model import Problem
-from geo.tracks.model import BoolArray, FloatArray
+from geo.tracks.build import callsign_codes, make_trace
+from geo.tracks.model import BoolArray, FloatArray, IntArray, Trace
 
 CsvTable = Table
 """The rows of a track CSV: :class:`geo.io.csvfile.Table` (one CSV reader for every file)."""
 
+MAX_AIRCRAFT = 1_000
+"""Aircraft one track file may hold (see :func:`rows_by_aircraft`)."""
 MAX_PROBLEMS = 1_000
 """Problems of one file kept; beyond it they are counted (a small file of bad rows must not
 hold millions of messages)."""
@@ -235,3 +243,259 @@ class RowReport:
 
     def __call__(self, k: int, message: str) -> None:
         self.problems.add(self.lines[k], self.column, message)
+
+
+# --- the CSV readers' columns ----------------------------------------------------------------
+
+K = TypeVar("K", bound=Hashable)
+P = TypeVar("P")
+_HEX = re.compile(r"~?[0-9a-fA-F]{6}")
+FLAGS = {"true": True, "1": True, "false": False, "0": False}
+"""The values of a ground flag column (empty: unknown, read as not on the ground)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A numeric column as a reader takes it: its ``column`` in the file, what its messages
+    call it (``what``), the range ``lo..hi`` in the trace's ``unit`` (after ``scale``, the
+    factor from the file's unit: metres to feet), and whether an empty cell is a problem."""
+
+    column: str
+    what: str
+    lo: float
+    hi: float
+    unit: str = ""
+    scale: float = 1.0
+    required: bool = False
+
+
+LAT = Number("lat", "latitude", -90.0, 90.0, required=True)
+LON = Number("lon", "longitude", -180.0, 180.0, required=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """What some rows of a track CSV say, checked: per column name, its values (numbers and
+    flags as arrays, texts as lists), and the line of each row."""
+
+    lines: IntArray
+    arrays: dict[str, FloatArray | BoolArray]
+    texts: dict[str, list[str]]
+
+    def __len__(self) -> int:
+        return int(self.lines.shape[0])
+
+
+class Rows:
+    """One part of a track CSV's rows read column by column: every value checked by the
+    rules above, every problem reported at its line and column; each column kept under its
+    name for :meth:`part`. The preamble every CSV track reader shares."""
+
+    def __init__(self, table: CsvTable, problems: Collector) -> None:
+        self.table, self.problems = table, problems
+        self.arrays: dict[str, FloatArray | BoolArray] = {}
+        self.texts: dict[str, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.table.records)
+
+    def report(self, column: str) -> RowReport:
+        """``report(k, message)``: a problem of row ``k`` in ``column``."""
+        return RowReport(self.problems, self.table.lines, column)
+
+    def number(self, spec: Number) -> tuple[FloatArray, BoolArray]:
+        """The column's numbers in the trace's unit, and which are present (checked)."""
+        values, present = parse_floats(
+            self.table.column(spec.column),
+            spec.what,
+            self.report(spec.column),
+            required=spec.required,
+        )
+        if spec.scale != 1.0:
+            values = values * spec.scale
+        check_range(
+            values, present, spec.lo, spec.hi, spec.what, self.report(spec.column), spec.unit
+        )
+        self.arrays[spec.column] = values
+        return values, present
+
+    def times(self, column: str, *, required: bool) -> tuple[FloatArray, BoolArray]:
+        """A column of Unix seconds, and which are present (checked: 1990..2100)."""
+        values, present = parse_floats(
+            self.table.column(column), "time", self.report(column), required=required
+        )
+        check_times(values, present, self.report(column))
+        self.arrays[column] = values
+        return values, present
+
+    def text(self, column: str, what: str) -> list[str]:
+        """A text column, stripped and upper case, each value checked by the text rule (a
+        bad one reported on its every row and read as empty); equal values are one object."""
+        report = self.report(column)
+        known: dict[str, str | None] = {}
+        values: list[str] = []
+        for k, cell in enumerate(self.table.column(column)):
+            value = known.get(cell)
+            if value is None:
+                value = cell.strip().upper()
+                if check_text(value, what, lambda _m: None) != value:
+                    check_text(value, what, partial(report, k))
+                    values.append("")
+                    continue
+                known[cell] = value
+            values.append(value)
+        self.texts[column] = values
+        return values
+
+    def hexes(self, column: str, *, required: bool, what: str = "") -> list[str]:
+        """A column of 24-bit addresses in hex (``~`` before a non-ICAO one), lower case;
+        equal values are one object. ``what``: the word a problem starts with (OpenSky's
+        messages name the column; an empty cell is a problem only when ``required``)."""
+        report = self.report(column)
+        known: dict[str, str] = {}
+        values: list[str] = []
+        for k, cell in enumerate(self.table.column(column)):
+            value = known.get(cell)
+            if value is None:
+                text = cell.strip()
+                value = text.lower()
+                if _HEX.fullmatch(text) or not text and not required:
+                    known[cell] = value
+                else:
+                    wrong = (
+                        "is empty" if not text else f"{quoted(text)} is not a 24-bit address in hex"
+                    )
+                    report(k, f"{what} {wrong} (like a0b1c2)".lstrip())
+            values.append(value)
+        self.texts[column] = values
+        return values
+
+    def flags(self, column: str, accepted: Mapping[str, bool] = FLAGS) -> BoolArray:
+        """A column of ground flags (``accepted``; empty: not on the ground)."""
+        report = self.report(column)
+        known: dict[str, bool] = {}
+        out = np.zeros(len(self), dtype=np.bool_)
+        for k, cell in enumerate(self.table.column(column)):
+            flag = known.get(cell)
+            if flag is None:
+                text = cell.strip()
+                found = accepted.get(text.lower())
+                if found is None and text:
+                    report(k, f"{quoted(text)} is not true, false, 1, 0 or empty")
+                    continue
+                flag = known[cell] = bool(found)
+            out[k] = flag
+        self.arrays[column] = out
+        return out
+
+    def part(self) -> Part:
+        """Every column read so far, with the rows' lines."""
+        return Part(np.array(self.table.lines, dtype=np.int64), self.arrays, self.texts)
+
+
+def parse_parts(
+    tables: Iterable[CsvTable], problems: Collector, parse: Callable[[CsvTable, Collector], P]
+) -> list[P] | None:
+    """Each part of a file's rows parsed, or ``None`` when any has a problem (or there is no
+    part: the file's header was refused): once a problem is found the rest is only checked
+    (its problems counted), never kept, so a file of bad rows costs one part's memory."""
+    before = problems.count
+    parts: list[P] = []
+    for table in tables:
+        part = parse(table, problems)
+        if problems.count == before:
+            parts.append(part)
+    return None if problems.count > before or not parts else parts
+
+
+def joined(parts: Sequence[Part]) -> Part:
+    """The parts of a file as one (at least one; the first names the columns)."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    return Part(
+        np.concatenate([p.lines for p in parts]),
+        {name: np.concatenate([p.arrays[name] for p in parts]) for name in first.arrays},
+        {name: [v for p in parts for v in p.texts[name]] for name in first.texts},
+    )
+
+
+def rows_by_aircraft(
+    keys: Iterable[K],
+    lines: Sequence[int] | IntArray,
+    problems: Collector,
+    column: str,
+    what: str,
+    advice: str,
+) -> dict[K, IntArray] | None:
+    """The rows of each aircraft (``keys``: one per row), in first-seen order; ``None``, with
+    a problem on the row that names a ``MAX_AIRCRAFT + 1``-th aircraft, when a file holds too
+    many (``what``: how the aircraft are told apart and by which file; ``advice``: the fix)."""
+    index: dict[K, int] = {}
+    codes = np.fromiter((index.setdefault(key, len(index)) for key in keys), dtype=np.int64)
+    if len(index) > MAX_AIRCRAFT:
+        k = int(np.argmax(codes == MAX_AIRCRAFT))
+        problems.add(
+            int(lines[k]),
+            column,
+            f"a {MAX_AIRCRAFT + 1:,}th aircraft {what} may hold {MAX_AIRCRAFT:,}: {advice}",
+        )
+        return None
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(index) + 1)).tolist()
+    return {key: order[bounds[c] : bounds[c + 1]] for key, c in index.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class TraceColumns:
+    """Which of a reader's columns (by name in :class:`Part`) gives each quantity of a
+    :class:`~geo.tracks.model.Trace` (``""``: the format has none)."""
+
+    t: str
+    lat: str
+    lon: str
+    alt_ft: str = ""
+    on_ground: str = ""
+    gs_kt: str = ""
+    track_deg: str = ""
+    vrate_fpm: str = ""
+    callsign: str = ""
+
+
+def rows_trace(
+    rows: Part,
+    index: IntArray,
+    columns: TraceColumns,
+    problems: Collector,
+    *,
+    format: str,
+    icao24: str = "",
+    registration: str = "",
+) -> Trace:
+    """The trace of the rows ``index`` of a file's columns (one aircraft's)."""
+
+    def take(name: str) -> FloatArray | BoolArray | None:
+        return rows.arrays[name][index] if name in rows.arrays else None
+
+    codes, names = (
+        callsign_codes(rows.texts[columns.callsign], index.tolist())
+        if columns.callsign
+        else (None, [])
+    )
+    return make_trace(
+        problems.name,
+        rows.arrays[columns.t][index],
+        rows.arrays[columns.lat][index],
+        rows.arrays[columns.lon][index],
+        alt_ft=take(columns.alt_ft),
+        on_ground=take(columns.on_ground),
+        gs_kt=take(columns.gs_kt),
+        track_deg=take(columns.track_deg),
+        vrate_fpm=take(columns.vrate_fpm),
+        callsign_code=codes,
+        callsigns=names,
+        format=format,
+        icao24=icao24,
+        non_icao=icao24.startswith("~"),
+        registration=registration,
+    )

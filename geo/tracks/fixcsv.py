@@ -18,34 +18,34 @@ guard (``'=…``, as the fixes-csv export writes text) is read without it.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
-from functools import partial
-from typing import TypeVar
+from collections.abc import Iterable
 
 import numpy as np
 
-from geo.io.csvfile import quoted
 from geo.tracks._common import (
     ALT_FT,
+    FLAGS,
     GS_KT,
+    LAT,
+    LON,
+    MAX_AIRCRAFT,
     VRATE_FPM,
     Collector,
     CsvTable,
-    RowReport,
-    check_range,
-    check_text,
+    Number,
+    Part,
+    Rows,
+    TraceColumns,
     check_times,
+    joined,
     not_a_number,
-    parse_floats,
     parse_iso,
+    parse_parts,
+    rows_by_aircraft,
+    rows_trace,
     to_float,
 )
-from geo.tracks.build import callsign_codes, make_trace
-from geo.tracks.model import BoolArray, FloatArray, Trace
-
-K = TypeVar("K", bound=Hashable)
+from geo.tracks.model import Trace
 
 __all__ = [
     "FIX_COLUMNS",
@@ -65,107 +65,41 @@ FIX_HEADER = FIX_COLUMNS + FIX_OPTIONAL + FIX_GROUND
 """Every column, in the order the writers (the fixes-csv export, the archive's tracks) use."""
 FIX_EXTRA = (*FIX_GROUND, "vrate_fpm")
 """Read when present, not listed in the help: the ground flag and the vertical rate."""
-MAX_AIRCRAFT = 1_000
-"""Aircraft (``icao24``, ``registration`` pairs) one fixes CSV may hold."""
-_HEX = re.compile(r"~?[0-9a-fA-F]{6}")
-_GROUND = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
-
-
-@dataclass(frozen=True, slots=True)
-class _Part:
-    """What one part of the file's rows says, checked (see :func:`_parse`)."""
-
-    lines: list[int]
-    t: FloatArray
-    lat: FloatArray
-    lon: FloatArray
-    alt: FloatArray
-    gs: FloatArray
-    vrate: FloatArray
-    ground: BoolArray
-    hexes: list[str]
-    registrations: list[str]
-    callsigns: list[str]
-
-
-def rows_by_aircraft(
-    keys: Iterable[K], lines: list[int], problems: Collector, column: str, what: str,
-    advice: str,
-) -> dict[K, list[int]] | None:
-    """The rows of each aircraft (``keys``: one per row), in first-seen order; ``None``, with
-    a problem on the row that names a ``MAX_AIRCRAFT + 1``-th aircraft, when a file holds too
-    many (``what``: how the aircraft are told apart and by which file; ``advice``: the fix)."""
-    groups: dict[K, list[int]] = {}
-    for k, key in enumerate(keys):
-        rows = groups.get(key)
-        if rows is None:
-            if len(groups) == MAX_AIRCRAFT:
-                problems.add(
-                    lines[k], column,
-                    f"a {MAX_AIRCRAFT + 1:,}th aircraft {what} may hold {MAX_AIRCRAFT:,}: "
-                    f"{advice}",
-                )
-                return None
-            rows = groups[key] = []
-        rows.append(k)
-    return groups
+_GROUND = {**FLAGS, "yes": True, "no": False}
+_MEASURES = (
+    Number("altitude_ft", "altitude", *ALT_FT, "ft"),
+    Number("speed_kt", "speed", *GS_KT, "kt"),
+)
+_VRATE = Number("vrate_fpm", "vertical rate", *VRATE_FPM, "ft/min")
+_TRACE = TraceColumns(
+    "time", "lat", "lon", "altitude_ft", "on_ground", "speed_kt", "", "vrate_fpm", "callsign"
+)
 
 
 def read_fixes(tables: Iterable[CsvTable], problems: Collector) -> list[Trace]:
     """One trace per aircraft in a CSV of fixes (its rows in parts, header already checked),
     or ``[]``. Once a problem is found, the rest of the file is only checked (its problems
     counted), never kept: a file of bad rows costs one part's memory."""
-    before = problems.count
-    parts: list[_Part] = []
-    has_vrate = False
-    for table in tables:
-        has_vrate = "vrate_fpm" in table.header
-        part = _parse(table, problems)
-        if problems.count == before:
-            parts.append(part)
-    if problems.count > before:
+    parts = parse_parts(tables, problems, _parse)
+    if parts is None:
         return []
-
-    def joined(name: str) -> FloatArray:
-        arrays: list[FloatArray] = [getattr(part, name) for part in parts]
-        return np.concatenate(arrays) if arrays else np.zeros(0)
-
-    t, lat, lon, alt, gs, vrate = map(joined, ("t", "lat", "lon", "alt", "gs", "vrate"))
-    ground = np.concatenate([part.ground for part in parts]) if parts else np.zeros(0, bool)
-    lines = [line for part in parts for line in part.lines]
-    hexes = [h for part in parts for h in part.hexes]
-    registrations = [r for part in parts for r in part.registrations]
-    callsigns = [c for part in parts for c in part.callsigns]
-
-    groups = rows_by_aircraft(
-        _identities(hexes, registrations, callsigns), lines, problems, "row",
-        "(icao24, registration or callsign); a fixes CSV", "split the file by aircraft",
+    rows = joined(parts)
+    del parts
+    hexes, registrations, callsigns = (
+        rows.texts[name] for name in ("icao24", "registration", "callsign")
     )
+    groups = rows_by_aircraft(
+        _identities(hexes, registrations, callsigns), rows.lines, problems, "row",
+        "(icao24, registration or callsign); a fixes CSV", "split the file by aircraft",
+    )  # fmt: skip
     if groups is None:
         return []
-    traces: list[Trace] = []
-    for (icao24, registration, _), rows in groups.items():
-        index = np.array(rows, dtype=np.int64)
-        codes, names = callsign_codes(callsigns, rows)
-        traces.append(
-            make_trace(
-                problems.name,
-                t[index],
-                lat[index],
-                lon[index],
-                alt_ft=alt[index],
-                on_ground=ground[index],
-                gs_kt=gs[index],
-                vrate_fpm=vrate[index] if has_vrate else None,
-                callsign_code=codes,
-                callsigns=names,
-                format="csv",
-                icao24=icao24,
-                non_icao=icao24.startswith("~"),
-                registration=registration,
-            )
+    return [
+        rows_trace(
+            rows, index, _TRACE, problems, format="csv", icao24=icao24, registration=registration
         )
-    return traces
+        for (icao24, registration, _), index in groups.items()
+    ]
 
 
 def _identities(
@@ -177,11 +111,11 @@ def _identities(
     named: dict[str, tuple[str, str, str]] = {}
     for hex_, registration, callsign in zip(hexes, registrations, callsigns, strict=True):
         if (hex_ or registration) and callsign and callsign not in named:
-            named[callsign] = (hex_.lower(), registration, "")
+            named[callsign] = (hex_, registration, "")
     keys: list[tuple[str, str, str] | None] = []
     for hex_, registration, callsign in zip(hexes, registrations, callsigns, strict=True):
         if hex_ or registration:
-            keys.append((hex_.lower(), registration, ""))
+            keys.append((hex_, registration, ""))
         elif callsign:
             keys.append(named.get(callsign, ("", "", callsign)))
         else:
@@ -190,31 +124,11 @@ def _identities(
     return [first if key is None else key for key in keys]
 
 
-def _texts(table: CsvTable, column: str, what: str, problems: Collector) -> list[str]:
-    """A text column, stripped and upper case, each value checked by the text rule."""
-    report = RowReport(problems, table.lines, column)
-    values = [cell.strip().upper() for cell in table.column(column)]
-    checked: dict[str, bool] = {}
-    for k, value in enumerate(values):
-        ok = checked.get(value)
-        if ok is None:
-            ok = checked[value] = check_text(value, what, lambda _m: None) == value
-        if not ok:
-            check_text(value, what, partial(report, k))
-            values[k] = ""
-    return values
-
-
-def _parse(table: CsvTable, problems: Collector) -> _Part:
-    """The columns of one part of the rows, each value checked (problems collected)."""
-    lines = table.lines
-    n = len(table.records)
-
-    def reporter(column: str) -> RowReport:
-        return RowReport(problems, lines, column)
-
-    cells = [cell.strip() for cell in table.column("time")]
-    report_time = reporter("time")
+def _times(rows: Rows) -> None:
+    """The ``time`` column: Unix seconds, or ISO 8601 with an offset (checked: 1990..2100)."""
+    cells = [cell.strip() for cell in rows.table.column("time")]
+    report = rows.report("time")
+    n = len(cells)
     t = np.full(n, np.nan)
     t_ok = np.zeros(n, dtype=np.bool_)
     try:  # all Unix seconds: one conversion
@@ -226,51 +140,36 @@ def _parse(table: CsvTable, problems: Collector) -> _Part:
     except ValueError:
         for k, cell in enumerate(cells):
             if not cell:
-                report_time(k, "time is empty")
+                report(k, "time is empty")
                 continue
             try:
                 t[k] = to_float(cell)
             except ValueError:
                 if cell[:1].isdigit() and not cell.isascii() or "_" in cell:
-                    report_time(k, not_a_number("time", cell))
+                    report(k, not_a_number("time", cell))
                     continue
                 parsed = parse_iso(cell, unix=True)
                 if isinstance(parsed, str):
-                    report_time(k, parsed)
+                    report(k, parsed)
                     continue
                 t[k] = parsed
             t_ok[k] = True
-    check_times(t, t_ok, report_time)
+    check_times(t, t_ok, report)
+    rows.arrays["time"] = t
 
-    lat, lat_ok = parse_floats(table.column("lat"), "latitude", reporter("lat"), required=True)
-    check_range(lat, lat_ok, -90.0, 90.0, "latitude", reporter("lat"))
-    lon, lon_ok = parse_floats(table.column("lon"), "longitude", reporter("lon"), required=True)
-    check_range(lon, lon_ok, -180.0, 180.0, "longitude", reporter("lon"))
-    alt, alt_ok = parse_floats(
-        table.column("altitude_ft"), "altitude", reporter("altitude_ft"), required=False
-    )
-    check_range(alt, alt_ok, *ALT_FT, "altitude", reporter("altitude_ft"), "ft")
-    gs, gs_ok = parse_floats(
-        table.column("speed_kt"), "speed", reporter("speed_kt"), required=False
-    )
-    check_range(gs, gs_ok, *GS_KT, "speed", reporter("speed_kt"), "kt")
-    vrate, vrate_ok = parse_floats(
-        table.column("vrate_fpm"), "vertical rate", reporter("vrate_fpm"), required=False
-    )
-    check_range(vrate, vrate_ok, *VRATE_FPM, "vertical rate", reporter("vrate_fpm"), "ft/min")
 
-    hexes = [cell.strip() for cell in table.column("icao24")]
-    report_hex = reporter("icao24")
-    for k, cell in enumerate(hexes):
-        if cell and not _HEX.fullmatch(cell):
-            report_hex(k, f"{quoted(cell)} is not a 24-bit address in hex (like a0b1c2)")
-    registrations = _texts(table, "registration", "registration", problems)
-    callsigns = _texts(table, "callsign", "callsign", problems)
-    ground = np.zeros(n, dtype=np.bool_)
-    report_ground = reporter("on_ground")
-    for k, cell in enumerate(table.column("on_ground")):
-        flag = _GROUND.get(cell.strip().lower())
-        if flag is None and cell.strip():
-            report_ground(k, f"{quoted(cell.strip())} is not true, false, 1, 0 or empty")
-        ground[k] = bool(flag)
-    return _Part(lines, t, lat, lon, alt, gs, vrate, ground, hexes, registrations, callsigns)
+def _parse(table: CsvTable, problems: Collector) -> Part:
+    """The columns of one part of the rows, each value checked (problems collected)."""
+    rows = Rows(table, problems)
+    _times(rows)
+    rows.number(LAT)
+    rows.number(LON)
+    for spec in _MEASURES:
+        rows.number(spec)
+    if _VRATE.column in table.header:
+        rows.number(_VRATE)
+    rows.hexes("icao24", required=False)
+    rows.text("registration", "registration")
+    rows.text("callsign", "callsign")
+    rows.flags("on_ground", _GROUND)
+    return rows.part()
