@@ -133,7 +133,8 @@ def test_the_map_frame_is_held_to_its_policy(browser: Any, app_url: str) -> None
     """The map's document carries the app's content security policy: its own scripts by
     their hashes and nothing else runs (a script or inline handler put into the document is
     refused), no request but its own (and the tile server's with the tiles basemap). The
-    frame is not sandboxed (geo/static/component/index.html says why)."""
+    frame is sandboxed besides: its document has an opaque origin, so a script in it could
+    reach neither the app's page nor its storage."""
     state = open_offline(browser, allowed=(app_url, "data:", "blob:", "about:"))
     page = state.page
     console: list[str] = []
@@ -154,6 +155,13 @@ def test_the_map_frame_is_held_to_its_policy(browser: Any, app_url: str) -> None
         # a script that got into the document does not run, nor does an inline handler
         assert frame.evaluate(INJECT) == ["script-src-attr", "script-src-elem", False]
         assert frame.locator(".leaflet-container").count() == 1  # and the map works under it
+        # sandboxed: an origin of its own, nothing of the app's page or storage within reach
+        assert frame.evaluate("() => window.origin") == "null"
+        assert frame.evaluate("""() => { const out = [];
+            for (const f of [() => window.parent.document, () => localStorage,
+                             () => document.cookie]) {
+              try { f(); out.push("reached"); } catch (e) { out.push(e.name); } }
+            return out; }""") == ["SecurityError"] * 3
 
         page.goto(app_url + "?basemap=tiles", wait_until="domcontentloaded")  # tiles allowed
         frame = map_frame(page)

@@ -93,7 +93,7 @@
 
   // The document with the app's content security policy (geo.apptext.map_policy: its own
   // scripts by their hashes) as its first element: it binds everything the document loads or
-  // runs after it. The frame is not sandboxed besides (index.html says why).
+  // runs after it. The frame is sandboxed besides (index.html).
   function withPolicy(html, csp) {
     if (typeof csp !== "string" || !csp) return html;
     var meta = '<meta http-equiv="Content-Security-Policy" content="' +
