@@ -86,6 +86,8 @@ def open_offline(
     viewport: tuple[int, int] = (1280, 800),
 ) -> OfflinePage:
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    context.set_default_timeout(GUARD_MS)  # waits without a guard of their own
+    context.set_default_navigation_timeout(GUARD_MS)
     page = context.new_page()
     state = OfflinePage(page)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import open_offline
+from tests.conftest import GUARD_MS, open_offline
 from tests.helpers import shipped_events
 
 pytestmark = pytest.mark.browser
@@ -154,7 +154,7 @@ def test_the_map_and_its_clock_fill_the_window_without_scrolling(
         in_map(page, "() => window.geoTimeline.label()", timeout_s=60)
         page.wait_for_function(
             "() => { const f = document.querySelector('iframe[title*=\"geo_map\"]');"
-            " return f && f.getBoundingClientRect().height > 420; }", timeout=30000)
+            " return f && f.getBoundingClientRect().height > 420; }", timeout=GUARD_MS)
         outer = _map_frame_box(page)
         assert outer["y"] >= 0 and outer["y"] + outer["height"] <= 768, outer
         assert outer["height"] >= 420 and outer["y"] < 300, outer
@@ -196,7 +196,7 @@ def test_the_apps_link_reopens_the_same_clock_zoom_and_mode(browser: Any, app_ur
                      " geoTimeline.setSpan(geoTimeline.span[0], geoTimeline.span[1]);"
                      " geoTimeline.setTime(Date.UTC(2018, 11, 12, 10));"
                      " geoTimeline.map.setZoom(6, {animate: false}); }")
-        page.wait_for_function("location.hash.indexOf('t=2018-12-12T10') >= 0", timeout=30000)
+        page.wait_for_function("location.hash.indexOf('t=2018-12-12T10') >= 0", timeout=GUARD_MS)
         link = page.evaluate("location.href")
         assert "mode=window" in link and "zoom=6" in link
         # the map's own "Link" copies the app's URL, not the frame's about:srcdoc

@@ -13,12 +13,12 @@ from geo.dataset import load_dataset
 from geo.export import export
 from geo.match.demo import DEMO_FLIGHTS, write_store
 from geo.model import Alternative
-from tests.conftest import OfflinePage
+from tests.conftest import GUARD_MS, OfflinePage
 
 pytestmark = pytest.mark.browser
 
 FLIGHT = "flight-vko-gyd-2025-03-14"
-WAIT_MS = 30_000  # a guard against a hang, not a budget
+WAIT_MS = GUARD_MS  # a guard against a hang, not a budget
 
 
 @pytest.fixture(scope="module")
