@@ -22,13 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 WAIT_MS = 180_000  # a guard against a hang, not a budget (the demo store: first click)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open (issue 25): in two full runs of the suite the panel's run button never "
-    "showed within 180 s, though the test passes alone, beside two CPU-bound loops and "
-    "after the other match tests; the cause is not found (the AppTest of the panel, "
-    "tests/test_match_app.py, covers its logic meanwhile)",
-)
 def test_find_the_aircraft_choose_draw_and_download(
     browser: Any, app_url: str, tmp_path: Path
 ) -> None:
