@@ -40,52 +40,53 @@ def _flights(aircraft: int, rng: random.Random) -> Iterator[tuple[int, int, floa
         yield a, T0 + 5 * i + a % 5, lat, lon
 
 
-def fixes_csv(target: int, rng: random.Random) -> bytes:
-    lines = ["time,lat,lon,altitude_ft,speed_kt,callsign,registration,icao24,on_ground,vrate_fpm"]
+def _file(header: str, rows: Iterator[str], target: int) -> bytes:
+    """``header`` and then ``rows`` until the file holds ``target`` bytes of rows."""
+    lines = [header]
     size = 0
-    for a, t, lat, lon in _flights(40, rng):
-        line = (
-            f"{t},{lat:.5f},{lon:.5f},{35000 - a * 100},{450 + a % 7},"
-            f"AFL{100 + a},RA-{73000 + a},{0xA0B000 + a:06x},false,{(a % 3 - 1) * 64}"
-        )
+    for line in rows:
         lines.append(line)
         size += len(line) + 1
         if size >= target:
             break
     return ("\n".join(lines) + "\n").encode()
+
+
+def fixes_csv(target: int, rng: random.Random) -> bytes:
+    rows = (
+        f"{t},{lat:.5f},{lon:.5f},{35000 - a * 100},{450 + a % 7},"
+        f"AFL{100 + a},RA-{73000 + a},{0xA0B000 + a:06x},false,{(a % 3 - 1) * 64}"
+        for a, t, lat, lon in _flights(40, rng)
+    )
+    header = "time,lat,lon,altitude_ft,speed_kt,callsign,registration,icao24,on_ground,vrate_fpm"
+    return _file(header, rows, target)
 
 
 def fr24_csv(target: int, rng: random.Random) -> bytes:
-    lines = ["Timestamp,UTC,Callsign,Position,Altitude,Speed,Direction"]
-    size = 0
-    for _, t, lat, lon in _flights(1, rng):
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
-        line = f'{t},{stamp},AFL1234,"{lat:.6f},{lon:.6f}",{35000},{452},{87}'
-        lines.append(line)
-        size += len(line) + 1
-        if size >= target:
-            break
-    return ("\n".join(lines) + "\n").encode()
+    rows = (
+        f'{t},{time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))},AFL1234,'
+        f'"{lat:.6f},{lon:.6f}",{35000},{452},{87}'
+        for _, t, lat, lon in _flights(1, rng)
+    )
+    return _file("Timestamp,UTC,Callsign,Position,Altitude,Speed,Direction", rows, target)
+
+
+def _opensky_row(a: int, t: int, lat: float, lon: float) -> str:
+    placed = t % 10 != 3  # now and then a state without a position
+    return (
+        f"{t},{0x3C6000 + a:06x},{f'{lat:.5f}' if placed else ''},"
+        f"{f'{lon:.5f}' if placed else ''},231.5,87.3,0.0,DLH{400 + a:<5d},false,false,false,"
+        f"1000,10668.0,10850.9,{t - 0.4 if placed else ''},{t}.0,{t - t % 3600}"
+    )
 
 
 def opensky_csv(target: int, rng: random.Random) -> bytes:
-    lines = [
+    header = (
         "time,icao24,lat,lon,velocity,heading,vertrate,callsign,onground,alert,spi,squawk,"
         "baroaltitude,geoaltitude,lastposupdate,lastcontact,hour"
-    ]
-    size = 0
-    for a, t, lat, lon in _flights(200, rng):
-        placed = t % 10 != 3  # now and then a state without a position
-        line = (
-            f"{t},{0x3C6000 + a:06x},{f'{lat:.5f}' if placed else ''},"
-            f"{f'{lon:.5f}' if placed else ''},231.5,87.3,0.0,DLH{400 + a:<5d},false,false,false,"
-            f"1000,10668.0,10850.9,{t - 0.4 if placed else ''},{t}.0,{t - t % 3600}"
-        )
-        lines.append(line)
-        size += len(line) + 1
-        if size >= target:
-            break
-    return ("\n".join(lines) + "\n").encode()
+    )
+    rows = (_opensky_row(*f) for f in _flights(200, rng))
+    return _file(header, rows, target)
 
 
 def best_cpu(read: Callable[[], object], repeat: int) -> float:
