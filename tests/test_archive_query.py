@@ -9,6 +9,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from archive_spec import FILLER, MIDNIGHT, TAR_FLIGHT, TWO_SOURCES, t, write_sources
 
@@ -39,6 +40,27 @@ def test_legs_by_aircraft_by_registration_hex_or_callsign_any_case(store: Path) 
     for key in ("n103wg", "A0B1C2", "azg123"):
         assert legs(store, aircraft=key)["leg_id"].tolist() == ["track-a0b1c2-20250313T2254Z"]
     assert legs(store, aircraft="nobody").empty
+
+
+def test_legs_by_aircraft_compare_names_as_the_matcher_does(store: Path) -> None:
+    # spaces, hyphens, a leading ~ and case aside (geo.tracks.normalize_aircraft), as a claim
+    # names an aircraft: before, only case was aside and these found nothing
+    for key in ("n-103 wg", " ~a0b1c2", "AZG 123", "n103wg\t"):
+        assert legs(store, aircraft=key)["leg_id"].tolist() == ["track-a0b1c2-20250313T2254Z"]
+    assert legs(store, aircraft="N-103").empty
+
+
+def test_a_question_after_the_store_grew_reads_the_new_files(tmp_path: Path) -> None:
+    # the process keeps Parquet footers between questions (geo.archive.connection); a legs
+    # file the build rewrites in the same second must be read afresh, not from the cache
+    sources = write_sources(tmp_path / "src")
+    out = tmp_path / "store"
+    build_store([sources["globe"]], out)
+    before = legs(out)["icao24"].tolist()
+    build_store(list(sources.values()), out)
+    after = legs(out)["icao24"].tolist()
+    assert len(before) == 5 and len(after) == 12 and set(before) < set(after)
+    assert len(after) == sum(pq.read_metadata(f).num_rows for f in out.glob("legs/day=*/*.parquet"))
 
 
 def test_legs_from_to_by_iata_or_icao_and_in_a_window(store: Path) -> None:

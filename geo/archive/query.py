@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -28,7 +29,7 @@ from pyproj import Geod
 from geo.archive.airports import Airfield, resolve_airport
 from geo.archive.build import ArchiveError
 from geo.archive.schema import AIRCRAFT, ARCHIVE_JSON, FILES, LEG_SCHEMA, hour_path, leg_day_path
-from geo.tracks import normalized_sql
+from geo.tracks import normalize_aircraft, normalized_sql
 
 __all__ = [
     "AT_GROUND_KM",
@@ -37,6 +38,7 @@ __all__ = [
     "aircraft_near",
     "at_airport",
     "box",
+    "connection",
     "legs",
     "positions",
     "store_info",
@@ -114,10 +116,35 @@ def _leg_files(root: Path, window: tuple[int, int] | None) -> list[str]:
     return out
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(config={"threads": 2})
+_DATABASE: duckdb.DuckDBPyConnection | None = None
+_DATABASE_LOCK = threading.Lock()
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """A new connection (close it when done) to this process's one in-memory DuckDB database,
+    which keeps the Parquet files' footers between questions (``parquet_metadata_cache``), as
+    a database server keeps its indexes warm: a question about a year of legs opens 365 files,
+    and reading their footers again was most of its time. DuckDB checks every cached footer
+    against its file's modification time, and trusts none younger than 10 s, so a file the
+    build rewrites is read afresh. One connection per caller: a connection is not for two
+    threads at once."""
+    global _DATABASE
+    with _DATABASE_LOCK:
+        if _DATABASE is None:
+            database = duckdb.connect(config={"threads": 2})
+            database.execute("SET GLOBAL parquet_metadata_cache = true")
+            _DATABASE = database
+        con = _DATABASE.cursor()
     con.execute("SET enable_progress_bar = false")
     return con
+
+
+def _forget_database() -> None:  # a forked child must not use its parent's database
+    global _DATABASE, _DATABASE_LOCK
+    _DATABASE, _DATABASE_LOCK = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_database)
 
 
 def _airfield(code: str) -> Airfield:
@@ -129,22 +156,6 @@ def _airfield(code: str) -> Airfield:
 
 def _codes(field: Airfield) -> list[str]:
     return [c for c in (field.code, field.iata) if c]
-
-
-def _addresses(root: Path, key: str) -> list[str] | None:
-    """The addresses whose icao24, registration or a callsign is ``key`` (from
-    ``aircraft.parquet``; None when the store has none)."""
-    path = root / AIRCRAFT
-    if not path.exists():
-        return None
-    sql = (
-        "SELECT DISTINCT icao24 FROM read_parquet(?) WHERE icao24 IN (?, ?) "
-        "OR registration = ? OR callsign = ? ORDER BY icao24"
-    )
-    low, up = key.lower(), key.upper()
-    with _connect() as con:
-        rows = con.execute(sql, [os.fspath(path), low, "~" + low.lstrip("~"), up, up]).fetchall()
-    return [str(r[0]) for r in rows]
 
 
 def addresses_named(store: Path | str, names: Collection[str]) -> list[str] | None:
@@ -175,7 +186,7 @@ def _identities(path: str, _mtime_ns: int) -> pa.Table:
         f"SELECT icao24, {normalized_sql('icao24')} AS h, {normalized_sql('registration')} "
         f"AS r, {normalized_sql('callsign')} AS c FROM read_parquet(?)"
     )
-    with _connect() as con:
+    with connection() as con:
         table: pa.Table = con.sql(sql, params=[path]).to_arrow_table()
     return table
 
@@ -189,7 +200,8 @@ def legs(
     between: tuple[datetime, datetime] | None = None,
 ) -> pd.DataFrame:
     """Legs (the legs index's columns), by first fix: of ``aircraft`` (icao24, registration or
-    any callsign, case-insensitive), from ``origin``, to ``destination`` (IATA or ICAO),
+    any callsign, compared as the matcher compares names: case, spaces, hyphens and a leading
+    ``~`` aside), from ``origin``, to ``destination`` (IATA or ICAO),
     overlapping ``between``."""
     root = _root(store)
     window = _window(*between) if between is not None else None
@@ -200,27 +212,22 @@ def legs(
     where: list[str] = []
     params: list[object] = [files]
     if aircraft is not None:
-        # the store holds icao24 in lower case, registrations and callsigns in upper case:
-        # plain equalities on the columns, which DuckDB pushes into the Parquet scan
-        key = aircraft.strip()
-        hexes = _addresses(root, key)
+        # names compared as the matcher compares them (normalize_aircraft); the addresses
+        # first, from aircraft.parquet, so DuckDB reads only their row groups (sorted)
+        name = normalize_aircraft(aircraft)
+        hexes = addresses_named(root, [name])
         if hexes is not None:
             if not hexes:
                 nobody: pd.DataFrame = LEG_SCHEMA.empty_table().to_pandas()
                 return nobody
-            where.append("icao24 IN (SELECT unnest(?))")  # skips row groups (sorted)
+            where.append("icao24 IN (SELECT unnest(?))")
             params.append(hexes)
         where.append(
-            "(icao24 IN (?, ?) OR registration = ? "
-            "OR (contains(callsigns, ?) AND list_contains(string_split(callsigns, ';'), ?)))"
+            f"({normalized_sql('icao24')} = ? OR {normalized_sql('registration')} = ? OR "
+            "list_contains(list_transform(string_split(callsigns, ';'), "
+            f"lambda c: {normalized_sql('c')}), ?))"
         )
-        params += [
-            key.lower(),
-            "~" + key.lower().lstrip("~"),
-            key.upper(),
-            key.upper(),
-            key.upper(),
-        ]
+        params += [name, name, name]
     for column, code in (("takeoff_airport", origin), ("landing_airport", destination)):
         if code is not None:
             where.append(f"{column} IN (SELECT unnest(?))")
@@ -232,7 +239,7 @@ def legs(
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY first_s, icao24, leg_id"
-    with _connect() as con:
+    with connection() as con:
         return con.execute(sql, params).df()
 
 
@@ -270,7 +277,7 @@ def _near(
         round((lon - dlon) * 1e6),
         round((lon + dlon) * 1e6),
     ]
-    with _connect() as con:
+    with connection() as con:
         rows = con.execute(sql, [files, start_s, end_s, *bounds, *params]).df()
     if rows.empty:
         return empty
@@ -330,7 +337,7 @@ def at_airport(store: Path | str, airport: str, start: datetime, end: datetime) 
             "(landing_airport IN (SELECT unnest(?)) AND landing_s >= ? AND landing_s < ?) OR "
             "(takeoff_airport IN (SELECT unnest(?)) AND takeoff_s >= ? AND takeoff_s < ?)"
         )
-        with _connect() as con:
+        with connection() as con:
             there = con.execute(sql, [files, codes, start_s, end_s, codes, start_s, end_s]).df()
     else:
         there = LEG_SCHEMA.empty_table().to_pandas()
@@ -413,7 +420,7 @@ def box(
             f"AND {first_where} "
             "GROUP BY icao24 ORDER BY first_s, icao24"
         )
-        with _connect() as con:
+        with connection() as con:
             return con.execute(sql, [files, start_s, end_s, *first_params]).df()
     if within is None or within.total_seconds() <= 0:
         raise ValueError("--then needs --within, a positive duration (like PT4H)")
@@ -439,7 +446,7 @@ def box(
         FROM pairs GROUP BY icao24 ORDER BY then_s, icao24
     """
     params = [files, start_s, end_s, *first_params, start_s, end_s + within_s, *then_params]
-    with _connect() as con:
+    with connection() as con:
         return con.execute(sql, [*params, within_s]).df()
 
 
@@ -457,7 +464,7 @@ def positions(store: Path | str, icao24: str, start: datetime, end: datetime) ->
         "WHERE icao24 = lower(?) AND time_s >= ? AND time_s < ? "
         "ORDER BY time_s, source, lat_deg, lon_deg"
     )
-    with _connect() as con:
+    with connection() as con:
         return con.execute(sql, [files, icao24.strip(), start_s, end_s]).df()
 
 

@@ -35,13 +35,14 @@ _LOCAL = threading.local()
 
 
 def _connection() -> Any:
-    """This thread's DuckDB connection (opening one costs more than a small query; one
-    connection is not to be shared between threads)."""
+    """This thread's connection to the archive's database (:func:`geo.archive.connection`:
+    Parquet footers kept between questions; one connection is not to be shared between
+    threads)."""
     con = getattr(_LOCAL, "con", None)
     if con is None:
-        import duckdb
+        from geo.archive import connection
 
-        con = _LOCAL.con = duckdb.connect(config={"threads": 2})
+        con = _LOCAL.con = connection()
     return con
 
 
