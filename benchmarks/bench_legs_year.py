@@ -77,6 +77,8 @@ def _day(rng: np.random.Generator, day: int, n: int, codes: np.ndarray) -> pa.Ta
         "max_lat_deg": lat + 1,
         "max_lon_deg": lon + 1,
         "largest_gap_s": rng.integers(20, 900, n),
+        "largest_gap_lat_deg": lat + 0.5,
+        "largest_gap_lon_deg": lon + 0.5,
         "fix_count": length // 30,
         "coverage": rng.uniform(0.8, 1.0, n),
         "sources": np.full(n, "synthetic-year"),
