@@ -32,7 +32,7 @@ Rules, applied to the fixes that are not outliers, in time order:
    flight: it is left out with a note.
 
 **Takeoff and landing** are the *estimated liftoff and touchdown*, not the transponder's
-air/ground switch (which comes 15-23 s before liftoff, on the takeoff roll, and 5-18 s after
+air/ground switch (which comes 15-23 s before liftoff, on the takeoff roll, and 8-20 s after
 touchdown, on the landing roll): from the first fix more than 50 ft above the **runway**,
 back along its climb rate (the source's vertical rate, else the altitude change to the next
 fix) to the runway's height; clamped between the last ground fix and that fix (two minutes
