@@ -9,6 +9,7 @@ pressure altitude in feet, as the formats carry it.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import numpy as np
@@ -43,6 +44,7 @@ from tests.test_tracks_fixtures import (
     flight,
     kml,
     readsb_json,
+    readsb_rows,
 )
 
 GAZ = Gazetteer()
@@ -67,6 +69,7 @@ LHR = (-0.46194, 51.4706)
 MAD = (-3.56264, 40.4719)
 JFK = (-73.778692, 40.639928)
 PERTH = (115.967, -31.9403)
+MSP = ((-93.221778, 44.881972), 841.8)  # KMSP
 
 
 def readsb_trace(fixes: Fixes, **head: object) -> Trace:
@@ -182,6 +185,89 @@ def test_a_turnaround_out_of_coverage_at_a_high_airport_is_two_legs(code: str) -
     assert [(leg.destination.code, leg.landing_observed) for leg in legs][:1] == [(code, True)]
     assert [(leg.origin.code, leg.takeoff_observed) for leg in legs][1:] == [(code, True)]
     assert len(legs) == 2 and legs[0].gaps == () and legs[1].gaps == ()
+
+
+# ---------------------------------------------------------------- 1b. the day's pressure
+
+
+def pressure_day_landing(offset_ft: float) -> tuple[Fixes, list[float]]:
+    """Spec: a landing at Minneapolis (KMSP, 841.8 ft) on a day whose pressure altitude reads
+    ``offset_ft`` off the true altitude (-600: a cold high-pressure day, QNH about 30.52 inHg;
+    +600 a deep low). Touchdown at T0 at the airport's reference point, on a runway heading
+    121 deg. Before it a 3 deg final approach at 140 kt ground speed, descending 740 ft/min
+    from 5,000 ft above the field (6 min 45 s, 29 km), a fix every 7 s, its vertical rate
+    -740 ft/min. After it the landing roll: the flag still says airborne for 16 s (a fix every
+    2 s, level, vertical rate 0, pressure altitude = field + offset), braking from 140 kt at
+    3.75 kt/s; from T0 + 18 s the flag says ground (altitude null), braking on to 20 kt, to
+    T0 + 60 s. Returns the fixes and their vertical rates (ft/min)."""
+    (lon0, lat0), elev = MSP
+    approach_s = np.arange(-405.0, 0.0, 7.0)  # seconds from touchdown
+    roll_s = np.arange(2.0, 61.0, 2.0)
+    ms = 140.0 * 1852.0 / 3600.0
+    decel = 3.75 * 1852.0 / 3600.0  # m/s per s
+    gs = np.maximum(140.0 - 3.75 * roll_s, 20.0)
+    stop = (ms - 20.0 * 1852.0 / 3600.0) / decel  # seconds to 20 kt
+    travelled = np.where(
+        roll_s <= stop,
+        ms * roll_s - decel * roll_s**2 / 2,
+        ms * stop - decel * stop**2 / 2 + 20.0 * 1852.0 / 3600.0 * (roll_s - stop),
+    )
+    along_m = np.concatenate([ms * approach_s, [0.0], travelled])  # signed, along 121 deg
+    t_rel = np.concatenate([approach_s, [0.0], roll_s])
+    n = t_rel.shape[0]
+    lon, lat, _ = GEOD.fwd(np.full(n, lon0), np.full(n, lat0), np.full(n, 121.0), along_m)
+    height = np.maximum(-t_rel, 0.0) * 740.0 / 60.0
+    ground = t_rel >= 18.0
+    alt = np.where(ground, np.nan, elev + height + offset_ft)
+    fixes = Fixes(
+        T0 + t_rel,
+        np.asarray(lat),
+        np.asarray(lon),
+        alt,
+        ground,
+        np.concatenate([np.full(approach_s.shape[0] + 1, 140.0), gs]),
+        np.full(n, 121.0),
+        np.zeros(n, np.int64),
+        ["DAL1812" if k % 20 == 0 else None for k in range(n)],
+    )
+    return fixes, np.where(t_rel < 0.0, -740.0, 0.0).tolist()
+
+
+def readsb_with_rates(fixes: Fixes, rates_fpm: list[float]) -> Trace:
+    """The readsb trace of ``fixes`` with their vertical rates (the writer's are 0)."""
+    base = float(fixes.t[0])
+    rows = readsb_rows(fixes, base)
+    for row, rate in zip(rows, rates_fpm, strict=True):
+        row[7] = round(rate)
+    text = json.dumps({"icao": "a0b1c2", "timestamp": base, "trace": rows}).encode()
+    (trace,) = read_track_file(("trace_full_a0b1c2.json", text))  # type: ignore[arg-type]
+    return trace
+
+
+@pytest.mark.parametrize("offset_ft", [-600.0, 600.0, 0.0])
+def test_touchdown_on_a_high_or_low_pressure_day(offset_ft: float) -> None:
+    """The touchdown is where the descent meets the runway as the aircraft's own fixes show
+    it (its pressure altitude on the roll), not where pressure altitude meets the field's
+    elevation: on the high-pressure day that was 49 s early (600 ft at 740 ft/min), and on
+    the low one the last airborne fix, 16 s late."""
+    fixes, rates = pressure_day_landing(offset_ft)
+    (leg,) = split_legs(readsb_with_rates(fixes, rates)).legs
+    assert leg.landing_observed and leg.destination.code == "KMSP"
+    assert not leg.takeoff_observed  # the track starts 4,400 ft or more above the field
+    assert abs(leg.landing_utc.timestamp() - T0) <= 10.0
+
+
+@pytest.mark.parametrize("offset_ft", [-600.0, 600.0])
+def test_liftoff_on_a_high_or_low_pressure_day(offset_ft: float) -> None:
+    """Spec: the landing above played backwards (times mirrored about T0, tracks reversed,
+    vertical rates negated): a takeoff roll flagged airborne from 18 s before liftoff (the
+    air/ground switch on the roll), liftoff at T0, a climb at 740 ft/min."""
+    landing, rates = pressure_day_landing(offset_ft)
+    back = landing.take(np.arange(len(landing))[::-1])
+    fixes = back.with_values(t=2 * T0 - back.t, track_deg=np.full(len(back), 301.0))
+    (leg,) = split_legs(readsb_with_rates(fixes, [-r for r in rates[::-1]])).legs
+    assert leg.takeoff_observed and leg.origin.code == "KMSP"
+    assert abs(leg.takeoff_utc.timestamp() - T0) <= 10.0
 
 
 # ---------------------------------------------------------------- 2. taxi at altitude 0

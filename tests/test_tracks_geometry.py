@@ -189,3 +189,29 @@ def test_path_length_is_the_sum_of_segments() -> None:
     assert path_length_km(leg) == pytest.approx(GEOD.inv(*VKO, *GYD)[2] / 1000.0, rel=1e-9)
     assert path_length_km(leg) == pytest.approx(1926, abs=10)
     assert T0 == pytest.approx(float(leg.t[0]))
+
+
+@pytest.mark.parametrize("outlier", [False, True])
+def test_path_length_from_the_traces_steps_is_the_geodesics_sum(outlier: bool) -> None:
+    """A leg without an outlier inside sums the trace's step distances (measured once by
+    the outlier rule); with one, the kept fixes' geodesics are measured: the same sum."""
+    fixes = wandering(3, n=120)
+    if outlier:  # fix 60 jumps 500 km east: an outlier, left out of the leg
+        fixes.lon[60] += 7.0
+    (leg,) = legs_of(fixes)
+    assert (leg.trace.outliers == 1) is outlier
+    assert leg.trace.step_m is not None and leg.trace.step_m.shape == (len(leg.trace) - 1,)
+    _, _, d = GEOD.inv(leg.lon[:-1], leg.lat[:-1], leg.lon[1:], leg.lat[1:])
+    assert path_length_km(leg) == float(np.sum(d)) / 1000.0
+
+
+def test_offtrack_of_one_segment_is_that_of_the_segment_repeated() -> None:
+    """One segment's geodesic is solved once (scalar ends) and gives the same distances, bit
+    for bit, as the segment given once per point."""
+    rng = np.random.default_rng(5)
+    lon, lat = rng.uniform(-180.0, 180.0, 400), rng.uniform(-89.0, 89.0, 400)
+    ends = (*VKO, *GYD)
+    once = offtrack_km(lon, lat, *ends)
+    each = offtrack_km(lon, lat, *(np.full(400, x) for x in ends))
+    assert np.array_equal(once, each)
+    assert once[0] == pytest.approx(float(offtrack_km(lon[:1], lat[:1], *ends)[0]), abs=1e-6)

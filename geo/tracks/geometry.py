@@ -72,10 +72,17 @@ def distances_km(
 
 
 def path_length_km(leg: Leg) -> float:
-    """Length of the recorded path (geodesic segments between kept fixes), in km."""
-    lon, lat = leg.lon, leg.lat
-    if lon.shape[0] < 2:
+    """Length of the recorded path (geodesic segments between kept fixes), in km. A leg
+    with no outlier inside it sums its trace's step distances (the same geodesics, measured
+    once when the trace was made)."""
+    index = leg.index
+    if index.shape[0] < 2:
         return 0.0
+    first, last = int(index[0]), int(index[-1])
+    steps = leg.trace.step_m
+    if steps is not None and last - first == index.shape[0] - 1:
+        return float(np.sum(steps[first:last])) / 1000.0
+    lon, lat = leg.lon, leg.lat
     _, _, d = _GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
     return float(np.sum(d)) / 1000.0
 
@@ -101,7 +108,13 @@ def offtrack_km(
     if not n:
         return np.zeros(0)
     a_lon, a_lat, b_lon, b_lat = (_f64(x, n) for x in (lon1, lat1, lon2, lat2))
-    az, _, length = (np.asarray(x, dtype=np.float64) for x in _GEOD.inv(a_lon, a_lat, b_lon, b_lat))
+    if all(np.ndim(x) == 0 for x in (lon1, lat1, lon2, lat2)):  # one segment: one inverse
+        one = _GEOD.inv(a_lon[:1], a_lat[:1], b_lon[:1], b_lat[:1])
+        az, _, length = (np.repeat(np.asarray(x, dtype=np.float64), n) for x in one)
+    else:
+        az, _, length = (
+            np.asarray(x, dtype=np.float64) for x in _GEOD.inv(a_lon, a_lat, b_lon, b_lat)
+        )
     # first guess: the along-track fraction of the spherical projection
     a = unit_vectors(a_lat, a_lon)
     b = unit_vectors(b_lat, b_lon)

@@ -32,11 +32,19 @@ Rules, applied to the fixes that are not outliers, in time order:
    flight: it is left out with a note.
 
 **Takeoff and landing** are the *estimated liftoff and touchdown*, not the transponder's
-air/ground switch (which comes 15-23 s before liftoff, on the takeoff roll): from the first
-fix more than 50 ft above the field, back along its climb rate (the source's vertical rate,
-else the altitude change to the next fix) to the field's height; clamped between the last
-ground fix and that fix (two minutes when there is no ground fix); likewise forward to
-touchdown. Without altitudes the first and last airborne fix are used. Each end is
+air/ground switch (which comes 15-23 s before liftoff, on the takeoff roll, and 8-20 s after
+touchdown, on the landing roll): from the first fix more than 50 ft above the **runway**,
+back along its climb rate (the source's vertical rate, else the altitude change to the next
+fix) to the runway's height; clamped between the last ground fix and that fix (two minutes
+when there is no ground fix); likewise forward to touchdown. Without altitudes the first and
+last airborne fix are used. The runway's height is in the source's own altitude, which is
+pressure altitude: it reads low on a high-pressure day and high on a low one (600 ft in
+cold weather, a minute of a descent), so the field's elevation is not used where the fixes
+show the runway. When the leg's end fix is within :data:`RUNWAY_SECONDS` = 20 s of the
+adjacent ground fix, level (vertical rate under :data:`ROLL_FPM` = 500 ft/min) and within
+:data:`GROUND_FT` of the field's elevation, it is on the roll (the switch comes there) and
+its altitude is the runway's (the pressure altitude calibrated by the aircraft's own fix);
+else the elevation of the airport the end is matched to (sea level when none). Each end is
 **observed** when it is near the ground: the fix next to it (within 5 min) is a ground fix,
 or it is under 3,000 ft above the nearest field. Only an observed end is matched to an
 airport: the nearest within 10 km (:mod:`geo.tracks.airports`) of the adjacent ground fix if
@@ -69,6 +77,8 @@ __all__ = [
     "MAX_LEG_HOURS",
     "MIN_AIRBORNE_MINUTES",
     "MIN_MOVE_KM",
+    "ROLL_FPM",
+    "RUNWAY_SECONDS",
     "SPLIT_GAP_HOURS",
     "TAXI_KT",
     "TOUCH_AND_GO_SECONDS",
@@ -92,7 +102,9 @@ MIN_AIRBORNE_MINUTES = 2.0
 MIN_MOVE_KM = 5.0
 MAX_LEG_HOURS = 24.0
 ESTIMATE_SECONDS = 180.0  # liftoff/touchdown are estimated from the fixes this near the end
-CLEAR_FT = 50.0  # a fix this far above the field is off the runway
+CLEAR_FT = 50.0  # a fix this far above the runway is off it
+RUNWAY_SECONDS = 20.0  # an airborne fix this near a ground fix, and level, is on the roll
+ROLL_FPM = 500.0  # level: a vertical rate under this (ft/min)
 INTERLEAVED_MIN_BREAKS = 6  # alternating impossible jumps needed to tell two aircraft apart
 
 _GEOD = Geod(ellps="WGS84")
@@ -407,10 +419,14 @@ def _split_one(trace: Trace, index: AirportIndex) -> LegSplit:
         takeoff_t, landing_t = float("nan"), float("nan")
         if seen_takeoff[j]:
             bound = float(t[prev[j]]) if ground_before[j] else float(t[a]) - 120.0
-            takeoff_t = _liftoff(t, alt, vrate, a, b, float(field_at[j]), bound, +1)
+            runway = _runway_ft(t, alt, vrate, a, b, float(field_at[j]), bool(ground_before[j]))
+            takeoff_t = _liftoff(t, alt, vrate, a, b, runway, bound, +1)
         if seen_landing[j]:
             bound = float(t[after[j]]) if ground_after[j] else float(t[b]) + 120.0
-            landing_t = _liftoff(t, alt, vrate, b, a, float(field_at[n_legs + j]), bound, -1)
+            runway = _runway_ft(
+                t, alt, vrate, b, a, float(field_at[n_legs + j]), bool(ground_after[j])
+            )
+            landing_t = _liftoff(t, alt, vrate, b, a, runway, bound, -1)
         touches = int(np.count_nonzero((touch_at > t[a]) & (touch_at < t[b])))
         legs.append(
             Leg(
@@ -433,13 +449,44 @@ def _split_one(trace: Trace, index: AirportIndex) -> LegSplit:
     return LegSplit(tuple(legs), dropped, tuple(notes))
 
 
-def _liftoff(
+def _runway_ft(
     t: FloatArray,
     alt: FloatArray,
     vrate: FloatArray | None,
     end: int,
     other: int,
     field_ft: float,
+    grounded: bool,
+) -> float:
+    """The runway's height in the source's altitude at a leg's end fix ``end`` (``other``:
+    the leg's other end; ``grounded``: a ground fix is next to ``end``): the end fix's
+    altitude when it is on the roll, else ``field_ft`` (see the module doc)."""
+    step = 1 if other > end else -1
+    ground_at = end - step
+    height = float(alt[end])
+    if not grounded or abs(float(t[end]) - float(t[ground_at])) > RUNWAY_SECONDS:
+        return field_ft
+    if not abs(height - field_ft) < GROUND_FT:  # NaN: no altitude
+        return field_ft
+    rate = float("nan")  # ft/min
+    if vrate is not None:
+        rate = float(vrate[end])
+    if rate != rate:
+        k = end + step
+        dt = float(t[k]) - float(t[end])
+        rate = (float(alt[k]) - height) / dt * 60.0 if dt else rate
+    if abs(rate) >= ROLL_FPM:  # climbing or descending: already off the runway
+        return field_ft
+    return height
+
+
+def _liftoff(
+    t: FloatArray,
+    alt: FloatArray,
+    vrate: FloatArray | None,
+    end: int,
+    other: int,
+    runway_ft: float,
     bound: float,
     step: int,
 ) -> float:
@@ -454,7 +501,7 @@ def _liftoff(
         window = np.arange(end, max(start, other), -1)
     if window.size < 2:
         return float(t[end])
-    height = alt[window] - field_ft
+    height = alt[window] - runway_ft
     with np.errstate(invalid="ignore"):
         clear = np.flatnonzero(height > CLEAR_FT)
     if not clear.size or clear[0] + 1 >= window.size:

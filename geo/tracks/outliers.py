@@ -64,17 +64,22 @@ def flag_outliers(t: FloatArray, lat: FloatArray, lon: FloatArray) -> BoolArray:
     return outliers_and_jumps(t, lat, lon)[0]
 
 
-def outliers_and_jumps(t: FloatArray, lat: FloatArray, lon: FloatArray) -> tuple[BoolArray, int]:
-    """:func:`flag_outliers`, and how many pairs of consecutive fixes break the rule (two
-    aircraft under one identity make many: see :mod:`geo.tracks.legs`)."""
+def outliers_and_jumps(
+    t: FloatArray, lat: FloatArray, lon: FloatArray
+) -> tuple[BoolArray, int, FloatArray]:
+    """:func:`flag_outliers`, how many pairs of consecutive fixes break the rule (two
+    aircraft under one identity make many: see :mod:`geo.tracks.legs`), and the geodesic
+    distance (m, WGS84) between each pair of consecutive fixes (``n - 1`` of them), which
+    the rule measures and a leg's recorded length sums (:mod:`geo.tracks.geometry`)."""
     n = int(t.shape[0])
     out = np.zeros(n, dtype=np.bool_)
     if n < 2:
-        return out, 0
-    _, _, d_m = _GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
-    ok = _reachable(np.asarray(d_m, dtype=np.float64), np.diff(t))  # ok[i]: i -> i+1
+        return out, 0, np.zeros(0)
+    _, _, dist = _GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    d_m = np.asarray(dist, dtype=np.float64)
+    ok = _reachable(d_m, np.diff(t))  # ok[i]: i -> i+1
     if ok.all():
-        return out, 0
+        return out, 0, d_m
     breaks = np.flatnonzero(~ok)
 
     def reachable(i: int, j: int) -> bool:
@@ -110,4 +115,4 @@ def outliers_and_jumps(t: FloatArray, lat: FloatArray, lon: FloatArray) -> tuple
             continue
         out[j] = True
         j += 1
-    return out, int(breaks.shape[0])
+    return out, int(breaks.shape[0]), d_m

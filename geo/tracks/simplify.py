@@ -44,12 +44,22 @@ def _dot(a: FloatArray, b: FloatArray) -> FloatArray:
     return np.asarray(np.einsum("ij,ij->i", a, b), dtype=np.float64)
 
 
+def _segments(prev: IntArray) -> tuple[IntArray, IntArray]:
+    """``(first, segment)``: the position of each segment's first candidate, and each
+    candidate's segment, for candidates sorted by position (a segment is its kept fix
+    ``prev``; the one after is then the same)."""
+    starts = np.concatenate([[True], prev[1:] != prev[:-1]])
+    return np.flatnonzero(starts), np.cumsum(starts) - 1
+
+
 def _synchronized_m(
-    x: FloatArray, a: FloatArray, b: FloatArray, u: FloatArray
+    x: FloatArray, a: FloatArray, b: FloatArray, u: FloatArray, segment: IntArray
 ) -> FloatArray:
     """Distance (m, on the sphere) of each ``x`` from the point a fraction ``u`` of the way
-    along the arc ``a``-``b`` (spherical interpolation)."""
-    omega = np.arctan2(_norm(np.cross(a, b)), _dot(a, b))
+    along the arc ``a``-``b`` (spherical interpolation); ``a`` and ``b`` one per segment,
+    ``segment`` each ``x``'s."""
+    omega = np.arctan2(_norm(np.cross(a, b)), _dot(a, b))[segment]
+    a, b = a[segment], b[segment]
     small = omega < 1e-9
     sin_omega = np.where(small, 1.0, np.sin(omega))
     wa = np.where(small, 1.0 - u, np.sin((1.0 - u) * omega) / sin_omega)
@@ -64,10 +74,13 @@ def _synchronized_exact_m(
     lon: FloatArray, lat: FloatArray, t: FloatArray, x: IntArray, a: IntArray, b: IntArray
 ) -> FloatArray:
     """The same distance on the WGS84 ellipsoid (pyproj), for fixes ``x`` between ``a`` and
-    ``b`` (positions in the concatenated arrays)."""
-    az, _, dist = _GEOD.inv(lon[a], lat[a], lon[b], lat[b])
+    ``b`` (positions in the concatenated arrays, ``x`` sorted): each segment's geodesic is
+    solved once."""
+    first, segment = _segments(a)
+    az, _, dist = _GEOD.inv(lon[a[first]], lat[a[first]], lon[b[first]], lat[b[first]])
+    az, dist = np.asarray(az)[segment], np.asarray(dist)[segment]
     u = (t[x] - t[a]) / (t[b] - t[a])
-    p_lon, p_lat, _ = _GEOD.fwd(lon[a], lat[a], az, u * np.asarray(dist))
+    p_lon, p_lat, _ = _GEOD.fwd(lon[a], lat[a], az, u * dist)
     _, _, d = _GEOD.inv(p_lon, p_lat, lon[x], lat[x])
     return np.asarray(d, dtype=np.float64)
 
@@ -124,7 +137,9 @@ def simplify_many(legs: Sequence[Leg], tolerance_m: float = 100.0) -> list[IntAr
             break
         prev, nxt = _around(keep, cand)
         u = (t[cand] - t[prev]) / (t[nxt] - t[prev])
-        excess = _synchronized_m(points[cand], points[prev], points[nxt], u) - limit
+        first, segment = _segments(prev)
+        ends_a, ends_b = points[prev[first]], points[nxt[first]]
+        excess = _synchronized_m(points[cand], ends_a, ends_b, u, segment) - limit
         chosen, too_far, seg_of = _worst_per_segment(cand, prev, excess)
         keep[chosen] = True
         pending[cand[~too_far[seg_of]]] = False
