@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -48,6 +50,16 @@ def test_legs_by_aircraft_compare_names_as_the_matcher_does(store: Path) -> None
     for key in ("n-103 wg", " ~a0b1c2", "AZG 123", "n103wg\t"):
         assert legs(store, aircraft=key)["leg_id"].tolist() == ["track-a0b1c2-20250313T2254Z"]
     assert legs(store, aircraft="N-103").empty
+
+
+def test_a_child_started_after_a_question_runs(store: Path) -> None:
+    # the process's DuckDB database is the parent's alone: a child forked with a preexec
+    # function (Spark's Java gateway is one) must not free it, or the child dies before exec
+    assert not legs(store, aircraft="n103wg").empty
+    done = subprocess.run([sys.executable, "-c", "print('ran')"], preexec_fn=lambda: None,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert (done.returncode, done.stdout) == (0, "ran\n")
+    assert not legs(store, aircraft="n103wg").empty
 
 
 def test_a_question_after_the_store_grew_reads_the_new_files(tmp_path: Path) -> None:

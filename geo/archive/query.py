@@ -116,7 +116,10 @@ def _leg_files(root: Path, window: tuple[int, int] | None) -> list[str]:
     return out
 
 
-_DATABASE: duckdb.DuckDBPyConnection | None = None
+_DATABASES: dict[int, duckdb.DuckDBPyConnection] = {}
+"""The process's database, by process id: a forked child opens its own, and neither uses nor
+frees its parent's (freeing it there ran DuckDB's shutdown in a child about to exec, and
+killed the child: Spark's Java gateway, for one)."""
 _DATABASE_LOCK = threading.Lock()
 
 
@@ -128,23 +131,24 @@ def connection() -> duckdb.DuckDBPyConnection:
     against its file's modification time, and trusts none younger than 10 s, so a file the
     build rewrites is read afresh. One connection per caller: a connection is not for two
     threads at once."""
-    global _DATABASE
+    pid = os.getpid()
     with _DATABASE_LOCK:
-        if _DATABASE is None:
+        database = _DATABASES.get(pid)
+        if database is None:
             database = duckdb.connect(config={"threads": 2})
             database.execute("SET GLOBAL parquet_metadata_cache = true")
-            _DATABASE = database
-        con = _DATABASE.cursor()
+            _DATABASES[pid] = database
+        con = database.cursor()
     con.execute("SET enable_progress_bar = false")
     return con
 
 
-def _forget_database() -> None:  # a forked child must not use its parent's database
-    global _DATABASE, _DATABASE_LOCK
-    _DATABASE, _DATABASE_LOCK = None, threading.Lock()
+def _new_lock() -> None:  # a child forked while another thread held the lock
+    global _DATABASE_LOCK
+    _DATABASE_LOCK = threading.Lock()
 
 
-os.register_at_fork(after_in_child=_forget_database)
+os.register_at_fork(after_in_child=_new_lock)
 
 
 def _airfield(code: str) -> Airfield:
