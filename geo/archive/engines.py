@@ -117,13 +117,13 @@ class Questions:
 
 README_QUESTIONS = Questions(
     store="store",
-    aircraft="N2378GX",
+    aircraft="N9374GX",
     legs_days=("2025-03-13", "2025-03-15"),
-    airport="KLCK",
+    airport="KLAL",
     start=datetime(2025, 3, 14, 6, tzinfo=UTC),
     end=datetime(2025, 3, 14, 18, tzinfo=UTC),
-    box_a=(-83.927814, 38.813787, -81.927814, 40.813787),
-    box_b=(-88.897064, 41.946932, -86.897064, 43.946932),
+    box_a=(-83.019, 26.987639, -81.019, 28.987639),
+    box_b=(-78.459929, 37.947456, -76.459929, 39.947456),
 )
 """The README's questions: those of ``geo archive`` on the benchmark day (README)."""
 
