@@ -19,6 +19,7 @@ from geo.tracks import (
     split_legs,
     track_set,
 )
+from geo.tracks.outliers import MAX_SPEED_KMH, NOISE_KM, _sphere_upper_m
 from tests.test_tracks_fixtures import (
     CASPIAN,
     GEOD,
@@ -256,6 +257,44 @@ def test_isolated_spikes_are_exactly_the_outliers(
     fixes.lon[bad], fixes.lat[bad] = lon, lat
     out = flag_outliers(fixes.t, fixes.lat, fixes.lon)
     assert np.flatnonzero(out).tolist() == bad
+
+
+@settings(deadline=None, max_examples=400)
+@given(
+    st.floats(-90.0, 90.0),
+    st.floats(-180.0, 180.0),
+    st.floats(-90.0, 90.0),
+    st.floats(-180.0, 180.0),
+)
+def test_the_sphere_bound_is_never_shorter_than_the_geodesic(
+    lat1: float, lon1: float, lat2: float, lon2: float
+) -> None:
+    """Poles, the antimeridian, antipodes, a metre apart: the bound the rule settles most
+    pairs with is at least the WGS84 geodesic."""
+    lat, lon = np.array([lat1, lat2]), np.array([lon1, lon2])
+    exact = GEOD.inv(lon1, lat1, lon2, lat2)[2]
+    assert _sphere_upper_m(lat, lon)[0] >= exact
+
+
+@pytest.mark.parametrize(
+    ("lat", "azimuth"), [(0.0, 0.0), (0.0, 90.0), (89.9, 0.0), (89.9, 90.0), (-60.0, 45.0)]
+)
+@pytest.mark.parametrize("seconds", [1.0, 600.0, 36_000.0])
+def test_a_jump_a_metre_within_or_beyond_the_limit_is_decided_by_the_geodesic(
+    lat: float, azimuth: float, seconds: float
+) -> None:
+    """Jumps at the rule's limit (1,500 km/h plus 1 km), where the sphere's bound cannot
+    decide: one metre within it is kept, one metre beyond it is an outlier, at the equator,
+    near the pole (where the sphere and the ellipsoid differ most) and in between."""
+    limit_m = MAX_SPEED_KMH / 3.6 * seconds + NOISE_KM * 1000.0
+    for extra_m, outlier in ((-1.0, False), (1.0, True)):
+        lon2, lat2, _ = GEOD.fwd(10.0, lat, azimuth, limit_m + extra_m)
+        assert GEOD.inv(10.0, lat, lon2, lat2)[2] == pytest.approx(limit_m + extra_m, abs=1e-3)
+        # a run of 4 agreeing fixes first, then the jump, then back where it came from
+        t = np.array([0.0, 1.0, 2.0, 3.0, 3.0 + seconds, 4.0 + seconds + seconds])
+        lats = np.array([lat, lat, lat, lat, lat2, lat])
+        lons = np.array([10.0, 10.0, 10.0, 10.0, lon2, 10.0])
+        assert flag_outliers(t, lats, lons).tolist() == [False] * 4 + [outlier, False]
 
 
 def test_jitter_within_a_kilometre_is_not_an_outlier() -> None:

@@ -161,14 +161,13 @@ def make_trace(
             first = np.minimum.reduceat(where, starts)
             codes = np.where(first < n, codes[np.minimum(first, n - 1)], -1).astype(np.int32)
 
-    outlier, jumps, step_m = outliers_and_jumps(t_arr, columns["lat"], columns["lon"])
+    outlier, jumps = outliers_and_jumps(t_arr, columns["lat"], columns["lon"])
     arrays: list[npt.NDArray[np.generic]] = [
         t_arr,
         *columns.values(),
         *flags.values(),
         outlier,
         codes,
-        step_m,
     ]
     for array in arrays:
         array.flags.writeable = False
@@ -197,5 +196,4 @@ def make_trace(
         reordered=reordered,
         vrate_fpm=columns.get("vrate_fpm"),
         jumps=jumps,
-        step_m=step_m,
     )

@@ -72,16 +72,9 @@ def distances_km(
 
 
 def path_length_km(leg: Leg) -> float:
-    """Length of the recorded path (geodesic segments between kept fixes), in km. A leg
-    with no outlier inside it sums its trace's step distances (the same geodesics, measured
-    once when the trace was made)."""
-    index = leg.index
-    if index.shape[0] < 2:
+    """Length of the recorded path (geodesic segments between kept fixes), in km."""
+    if leg.index.shape[0] < 2:
         return 0.0
-    first, last = int(index[0]), int(index[-1])
-    steps = leg.trace.step_m
-    if steps is not None and last - first == index.shape[0] - 1:
-        return float(np.sum(steps[first:last])) / 1000.0
     lon, lat = leg.lon, leg.lat
     _, _, d = _GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
     return float(np.sum(d)) / 1000.0

@@ -100,9 +100,6 @@ class Trace:
     # jumps): set on the traces :func:`geo.tracks.split_legs` tells apart
     interleaved: bool = False
     jumps: int = 0  # pairs of consecutive fixes no aircraft could fly between
-    # geodesic distance (m) from each fix to the next (n - 1 values), as the outlier rule
-    # measured it; None: not measured (a leg's length is then measured again)
-    step_m: FloatArray | None = None
 
     def __len__(self) -> int:
         return int(self.t.shape[0])

@@ -23,8 +23,15 @@ backwards from it. When a fix disagrees with the last kept fix but it and the ne
 with each other, the walk **re-anchors** there: two long runs that disagree (a real
 discontinuity, or two aircraft sharing an address) are both kept.
 
-Cost: one vectorized ``Geod.inv`` over consecutive fixes; only around the (rare) pairs that
-break the rule does a short scalar walk run.
+Cost: the rule is decided exactly on WGS84, but most pairs are settled without solving their
+geodesic: a distance on the sphere of radius *a* (the equatorial radius) through the same
+latitudes and longitudes, times :data:`SPHERE_BOUND`, is never shorter than the WGS84 geodesic
+(the ellipsoid's radii of curvature are at most a²/b = 1.00337 a, at the poles; a path's
+length on the ellipsoid is at most that factor times its length on the sphere, so the
+shortest paths are too). A pair within the limit by that bound is within it by the geodesic;
+only the others get ``Geod.inv`` (vectorized), and only around the (rare) pairs that break the
+rule does a short scalar walk run. The distances themselves are not kept: a leg's recorded
+length measures its own (:func:`geo.tracks.geometry.path_length_km`).
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from geo.tracks.model import BoolArray, FloatArray
 
 __all__ = [
     "MAX_SPEED_KMH",
+    "SPHERE_BOUND",
     "NOISE_KM",
     "REANCHOR_FIXES",
     "flag_outliers",
@@ -47,7 +55,23 @@ MAX_SPEED_KMH = 1500.0
 NOISE_KM = 1.0
 REANCHOR_FIXES = 4
 
+SPHERE_BOUND = 1.004
+"""Upper bound of WGS84 geodesic over spherical (radius a) distance: 1.003364 (a/b), rounded
+up (see the module doc)."""
+
 _GEOD = Geod(ellps="WGS84")
+_A_M = _GEOD.a
+
+
+def _sphere_upper_m(lat: FloatArray, lon: FloatArray) -> FloatArray:
+    """An upper bound of each WGS84 geodesic between consecutive fixes (m): the haversine
+    distance on the sphere of radius a, times :data:`SPHERE_BOUND`."""
+    phi = np.radians(lat)
+    dphi = np.diff(phi)
+    dlam = np.radians(np.diff(lon))
+    h = np.sin(dphi / 2.0) ** 2 + np.cos(phi[:-1]) * np.cos(phi[1:]) * np.sin(dlam / 2.0) ** 2
+    upper: FloatArray = (2.0 * _A_M * SPHERE_BOUND) * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return upper
 
 
 def _reachable(d_m: FloatArray | float, dt_s: FloatArray | float) -> npt.NDArray[np.bool_]:
@@ -64,22 +88,21 @@ def flag_outliers(t: FloatArray, lat: FloatArray, lon: FloatArray) -> BoolArray:
     return outliers_and_jumps(t, lat, lon)[0]
 
 
-def outliers_and_jumps(
-    t: FloatArray, lat: FloatArray, lon: FloatArray
-) -> tuple[BoolArray, int, FloatArray]:
-    """:func:`flag_outliers`, how many pairs of consecutive fixes break the rule (two
-    aircraft under one identity make many: see :mod:`geo.tracks.legs`), and the geodesic
-    distance (m, WGS84) between each pair of consecutive fixes (``n - 1`` of them), which
-    the rule measures and a leg's recorded length sums (:mod:`geo.tracks.geometry`)."""
+def outliers_and_jumps(t: FloatArray, lat: FloatArray, lon: FloatArray) -> tuple[BoolArray, int]:
+    """:func:`flag_outliers`, and how many pairs of consecutive fixes break the rule (two
+    aircraft under one identity make many: see :mod:`geo.tracks.legs`)."""
     n = int(t.shape[0])
     out = np.zeros(n, dtype=np.bool_)
     if n < 2:
-        return out, 0, np.zeros(0)
-    _, _, dist = _GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
-    d_m = np.asarray(dist, dtype=np.float64)
-    ok = _reachable(d_m, np.diff(t))  # ok[i]: i -> i+1
+        return out, 0
+    dt = np.diff(t)
+    ok = _reachable(_sphere_upper_m(lat, lon), dt)  # ok[i]: i -> i+1, surely
+    unsure = np.flatnonzero(~ok)
+    if unsure.size:  # the geodesic decides
+        _, _, dist = _GEOD.inv(lon[unsure], lat[unsure], lon[unsure + 1], lat[unsure + 1])
+        ok[unsure] = _reachable(np.asarray(dist, dtype=np.float64), dt[unsure])
     if ok.all():
-        return out, 0, d_m
+        return out, 0
     breaks = np.flatnonzero(~ok)
 
     def reachable(i: int, j: int) -> bool:
@@ -115,4 +138,4 @@ def outliers_and_jumps(
             continue
         out[j] = True
         j += 1
-    return out, int(breaks.shape[0]), d_m
+    return out, int(breaks.shape[0])
