@@ -11,6 +11,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from archive_spec import FILLER, MIDNIGHT, TAR_FLIGHT, TWO_SOURCES, t, write_sources
@@ -18,6 +19,7 @@ from archive_spec import FILLER, MIDNIGHT, TAR_FLIGHT, TWO_SOURCES, t, write_sou
 from geo.archive import aircraft_near, at_airport, box, build_store, legs, positions
 from geo.archive.airports import alternatives, resolve_airport
 from geo.cli import main
+from geo.tracks import normalize_aircraft
 
 
 def at(text: str) -> datetime:
@@ -69,8 +71,12 @@ def test_a_question_after_the_store_grew_reads_the_new_files(tmp_path: Path) -> 
     out = tmp_path / "store"
     build_store([sources["globe"]], out)
     before = legs(out)["icao24"].tolist()
+    held_before = [legs(out, origin="VKO") for _ in range(2)]  # the second from memory
     build_store(list(sources.values()), out)
     after = legs(out)["icao24"].tolist()
+    held_after = [legs(out, origin="VKO") for _ in range(2)]
+    assert held_before[0].equals(held_before[1]) and held_after[0].equals(held_after[1])
+    assert len(held_after[1]) > len(held_before[1])  # the rebuilt file is a new file
     assert len(before) == 5 and len(after) == 12 and set(before) < set(after)
     assert len(after) == sum(pq.read_metadata(f).num_rows for f in out.glob("legs/day=*/*.parquet"))
 
@@ -82,6 +88,76 @@ def test_legs_from_to_by_iata_or_icao_and_in_a_window(store: Path) -> None:
     # overlapping the window: the leg that started the evening before is in
     window = (at("2025-03-14T01:00:00Z"), at("2025-03-14T02:00:00Z"))
     assert legs(store, between=window)["icao24"].tolist() == [MIDNIGHT.icao24]
+
+
+NAMES = ("n103wg", "A0B1C2", "azg123", "n-103 wg", " ~a0b1c2", "nobody", "N-103",
+         TWO_SOURCES.icao24, FILLER[3].icao24.upper())  # fmt: skip
+HELD_QUESTIONS: list[dict[str, object]] = [
+    *({"aircraft": k} for k in NAMES),  # type: ignore[list-item]
+    {"origin": "VKO"}, {"origin": "UUWW", "destination": "GYD"}, {"destination": "UBBB"},
+    {"origin": "EGLL"},
+    {"aircraft": "n103wg", "between": (at("2025-03-14T01:00:00Z"), at("2025-03-14T02:00:00Z"))},
+    {"aircraft": "n103wg", "between": (at("2025-03-14T03:00:00Z"), at("2025-03-14T04:00:00Z"))},
+    {"origin": "VKO", "between": (at("2025-03-14T00:00:00Z"), at("2025-03-14T12:00:00Z"))},
+    {"aircraft": "azg123", "destination": "GYD"},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("question", HELD_QUESTIONS, ids=repr)
+def test_a_question_asked_again_is_answered_from_memory_as_from_the_files(
+    store: Path, question: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the first question about a legs file asks DuckDB; the second holds the file, decoded,
+    # and answers from it: the same frame, column types and order included
+    from geo.archive import query
+
+    monkeypatch.setattr(query, "_HELD", query._LegsHeld())
+    from_files = legs(store, **question)  # type: ignore[arg-type]
+    assert not query._HELD.held
+    from_memory = legs(store, **question)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(from_memory, from_files)
+    name = question.get("aircraft")
+    named = name is None or query.addresses_named(store, [normalize_aircraft(str(name))])
+    assert bool(query._HELD.held) == bool(named)  # nobody by that name: no file is read
+    assert legs(store, **question).equals(from_files)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("code", "start", "end"),
+    [("GYD", "2025-03-14T00:00:00Z", "2025-03-14T12:00:00Z"),
+     ("VKO", "2025-03-13T20:00:00Z", "2025-03-14T06:00:00Z"),
+     ("UUWW", "2025-03-13T00:00:00Z", "2025-03-15T00:00:00Z"),
+     ("EGLL", "2025-03-14T00:00:00Z", "2025-03-14T01:00:00Z")],
+)  # fmt: skip
+def test_at_an_airport_asked_again_is_answered_from_memory_as_from_the_files(
+    store: Path, code: str, start: str, end: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geo.archive import query
+
+    monkeypatch.setattr(query, "_HELD", query._LegsHeld())
+    first = at_airport(store, code, at(start), at(end))
+    second = at_airport(store, code, at(start), at(end))
+    assert query._HELD.held
+    pd.testing.assert_frame_equal(second.arrivals, first.arrivals)
+    pd.testing.assert_frame_equal(second.departures, first.departures)
+    pd.testing.assert_frame_equal(second.on_ground, first.on_ground)
+
+
+def test_the_legs_held_in_memory_stay_within_their_bytes(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geo.archive import query
+
+    monkeypatch.setattr(query, "_HELD", query._LegsHeld())
+    from_files = legs(store, origin="VKO")
+    monkeypatch.setattr(query, "HELD_BYTES", 1)  # no file fits: each question still answered
+    assert legs(store, origin="VKO").equals(from_files)
+    assert not query._HELD.held and query._HELD.nbytes == 0
+    monkeypatch.setattr(query, "HELD_BYTES", 1 << 30)
+    assert legs(store, origin="VKO").equals(from_files)
+    days = sorted(key[0] for key in query._HELD.held)
+    assert [Path(d).parent.name for d in days] == ["day=2025-03-13", "day=2025-03-14"]
+    assert query._HELD.nbytes == sum(h.nbytes for h in query._HELD.held.values()) > 0
 
 
 def test_at_an_airport_arrivals_departures_and_on_the_ground(store: Path) -> None:
@@ -275,3 +351,16 @@ def test_hostile_callsigns_stay_text_in_every_format(
     assert row["callsigns"] == "'=HYPERLINK(1)"  # geo.cells: shown as text by a spreadsheet
     code, out, _ = run(capsys, "legs", "--store", str(out_store))
     assert "=HYPERLINK(1)" in out and "\u202e" not in out
+
+
+def test_names_not_in_ascii_are_compared_by_the_sql() -> None:
+    # Python's and DuckDB's upper case differ beyond ASCII ('ß'.upper() is 'SS' in Python):
+    # there the held rows do not decide, the SQL over the files does
+    from geo.archive.query import _named
+
+    frame = pd.DataFrame({"icao24": ["a0b1c2", "a0b1c3"], "registration": ["N103WG", None],
+                          "callsigns": ["AZG123;", "stra\u00dfe"]})  # fmt: skip
+    assert _named(frame, "N103WG") is None
+    assert _named(frame.iloc[:1], "N103WG").tolist() == [True]  # type: ignore[union-attr]
+    assert _named(frame.iloc[:1], "AZG123").tolist() == [True]  # type: ignore[union-attr]
+    assert _named(frame.iloc[:1], "A0B1C3").tolist() == [False]  # type: ignore[union-attr]

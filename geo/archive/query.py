@@ -12,6 +12,7 @@ import json
 import math
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -21,9 +22,8 @@ from typing import Any
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 from pyproj import Geod
 
 from geo.archive.airports import Airfield, resolve_airport
@@ -151,6 +151,146 @@ def _new_lock() -> None:  # a child forked while another thread held the lock
 os.register_at_fork(after_in_child=_new_lock)
 
 
+HELD_BYTES = 768 << 20
+"""The legs index held in memory, decoded, per process: at most this many bytes of it."""
+
+_Rows = npt.NDArray[np.int64]
+_NO_ROWS: _Rows = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Held:
+    """One legs file, decoded (as DuckDB reads it), with its rows by address and by airport."""
+
+    frame: pd.DataFrame
+    empty: pd.DataFrame  # no rows, as DuckDB gives an empty answer (its column types)
+    by_icao24: dict[str, _Rows]
+    by_takeoff: dict[str, _Rows]
+    by_landing: dict[str, _Rows]
+    nbytes: int
+
+
+def _rows_by(column: pd.Series) -> dict[str, _Rows]:
+    groups = column.groupby(column).indices
+    return {str(k): np.asarray(v, dtype=np.int64) for k, v in groups.items()}
+
+
+class _LegsHeld:
+    """A database server keeps its hot pages in memory; this keeps the hot legs files, decoded,
+    so a question about one aircraft or one airport on a day asked before costs a dictionary
+    lookup and a few rows' copy, not a decoding of the day's 32 columns.
+
+    A file is held from the second question that reads it (the first is asked of the file:
+    a one-off command pays nothing), keyed by its path, inode, size and modification time (a
+    rebuilt file is a new file: the build renames a new one into place), the least recently
+    used let go beyond :data:`HELD_BYTES`. The frames are never handed out: callers get
+    copies of their rows."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.held: OrderedDict[tuple[str, int, int, int], _Held] = OrderedDict()
+        self.seen: OrderedDict[tuple[str, int, int, int], None] = OrderedDict()
+        self.nbytes = 0
+
+    @staticmethod
+    def _key(path: str) -> tuple[str, int, int, int]:
+        st = os.stat(path)
+        return path, st.st_ino, st.st_size, st.st_mtime_ns
+
+    def files(self, paths: Sequence[str]) -> list[_Held] | None:
+        """The files held (loaded now if asked about before), or None: ask the files."""
+        keys = [self._key(p) for p in paths]
+        with self.lock:
+            missing = [k for k in keys if k not in self.held]
+            fresh = [k for k in missing if k not in self.seen]
+            for k in fresh:
+                self.seen[k] = None
+                while len(self.seen) > 4096:
+                    self.seen.popitem(last=False)
+            if fresh:
+                return None
+        loaded = {k: _load_held(k[0]) for k in missing}
+        with self.lock:
+            for k, h in loaded.items():
+                if k not in self.held:
+                    self.held[k] = h
+                    self.nbytes += h.nbytes
+            out = []
+            for k in keys:
+                self.held.move_to_end(k)
+                out.append(self.held[k])
+            while self.nbytes > HELD_BYTES and len(self.held) > len(keys):
+                _, gone = self.held.popitem(last=False)
+                self.nbytes -= gone.nbytes
+            if self.nbytes > HELD_BYTES:  # this question's files alone are too big: let go
+                for k in dict.fromkeys(keys):
+                    self.nbytes -= self.held.pop(k).nbytes
+        return out
+
+
+def _load_held(path: str) -> _Held:
+    with connection() as con:
+        frame = con.execute(f"SELECT * FROM {FILES}", [[path]]).df()
+        empty = con.execute(f"SELECT * FROM {FILES} LIMIT 0", [[path]]).df()
+    return _Held(
+        frame,
+        empty,
+        _rows_by(frame["icao24"]),
+        _rows_by(frame["takeoff_airport"]),
+        _rows_by(frame["landing_airport"]),
+        int(frame.memory_usage(deep=True).sum()),
+    )
+
+
+_HELD = _LegsHeld()
+
+
+def _held_rows(held: Sequence[_Held], *lookups: tuple[str, Sequence[str]]) -> pd.DataFrame:
+    """Copies of the held files' rows found by any of ``lookups``: ``(index, keys)``, the
+    index ``by_icao24``, ``by_takeoff`` or ``by_landing``; each row once, in file order."""
+    parts: list[pd.DataFrame] = []
+    for h in held:
+        rows = [getattr(h, index).get(k, _NO_ROWS) for index, keys in lookups for k in keys]
+        picked = np.unique(np.concatenate(rows)) if rows else _NO_ROWS
+        if picked.size:
+            parts.append(h.frame.take(picked))
+    if not parts:
+        return held[-1].empty.copy()
+    if len(parts) == 1:
+        return parts[0].reset_index(drop=True)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _in_order(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """``frame`` sorted by ``columns`` (ascending; numbers and text compared as DuckDB's
+    ``ORDER BY`` compares them: text by code point), renumbered."""
+    keys = list(zip(*(frame[c].tolist() for c in columns), strict=True))
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return frame.take(order).reset_index(drop=True)
+
+
+def _named(frame: pd.DataFrame, name: str) -> pd.Series | None:
+    """Rows whose icao24, registration or a callsign is ``name`` (normalized), as the SQL of
+    :func:`legs` compares them; None where a name is not ASCII (there Python's and DuckDB's
+    upper case may differ: the SQL decides)."""
+    hits: list[bool] = []
+    for icao24, registration, callsigns in zip(
+        frame["icao24"], frame["registration"], frame["callsigns"], strict=True
+    ):
+        names = [v for v in (icao24, registration) if isinstance(v, str)]
+        if isinstance(callsigns, str):
+            names += callsigns.split(";")
+        if not all(v.isascii() for v in names):
+            return None
+        hits.append(any(normalize_aircraft(v) == name for v in names))
+    return pd.Series(hits, index=frame.index, dtype=bool)
+
+
+def _no_legs() -> pd.DataFrame:
+    empty: pd.DataFrame = LEG_SCHEMA.empty_table().to_pandas()
+    return empty
+
+
 def _airfield(code: str) -> Airfield:
     found = resolve_airport(code)
     if found is None:
@@ -175,24 +315,23 @@ def addresses_named(store: Path | str, names: Collection[str]) -> list[str] | No
     if not names:
         return []
     known = _identities(os.fspath(path), stamp)
-    wanted = pa.array(sorted(set(names)), pa.string())
-    hit = pc.or_(pc.or_(pc.is_in(known["h"], value_set=wanted),
-                        pc.is_in(known["r"], value_set=wanted)),
-                 pc.is_in(known["c"], value_set=wanted))
-    return sorted({str(a) for a in pc.filter(known["icao24"], hit).to_pylist()})
+    return sorted({a for n in set(names) for a in known.get(n, ())})
 
 
 @lru_cache(maxsize=4)
-def _identities(path: str, _mtime_ns: int) -> pa.Table:
-    """``aircraft.parquet`` with its names normalized, read once per version of the file (a
-    server asks it for every claim)."""
+def _identities(path: str, _mtime_ns: int) -> dict[str, tuple[str, ...]]:
+    """``aircraft.parquet`` as normalized name -> addresses (its icao24, registration and
+    callsigns normalized by DuckDB, as the queries compare them), read once per version of the
+    file (a server asks it for every claim)."""
     sql = (
-        f"SELECT icao24, {normalized_sql('icao24')} AS h, {normalized_sql('registration')} "
-        f"AS r, {normalized_sql('callsign')} AS c FROM read_parquet(?)"
+        f"SELECT name, list(DISTINCT icao24 ORDER BY icao24) FROM (SELECT icao24, "
+        f"unnest([{normalized_sql('icao24')}, {normalized_sql('registration')}, "
+        f"{normalized_sql('callsign')}]) AS name FROM read_parquet(?)) "
+        "WHERE name IS NOT NULL GROUP BY name"
     )
     with connection() as con:
-        table: pa.Table = con.sql(sql, params=[path]).to_arrow_table()
-    return table
+        rows = con.execute(sql, [path]).fetchall()
+    return {str(name): tuple(addresses) for name, addresses in rows}
 
 
 def legs(
@@ -211,19 +350,41 @@ def legs(
     window = _window(*between) if between is not None else None
     files = _leg_files(root, window)
     if not files:
-        empty: pd.DataFrame = LEG_SCHEMA.empty_table().to_pandas()
-        return empty
+        return _no_legs()
+    name = normalize_aircraft(aircraft) if aircraft is not None else None
+    # the addresses first, from aircraft.parquet, so only their rows are read
+    hexes = addresses_named(root, [name]) if name is not None else None
+    if hexes == []:
+        return _no_legs()
+    origins = _codes(_airfield(origin)) if origin is not None else None
+    destinations = _codes(_airfield(destination)) if destination is not None else None
+    lookups = [
+        (index, keys)
+        for index, keys in (("by_icao24", hexes), ("by_takeoff", origins),
+                            ("by_landing", destinations))
+        if keys is not None
+    ][:1]  # fmt: skip
+    held = _HELD.files(files) if lookups else None
+    if held is not None:
+        found = _held_rows(held, *lookups)
+        keep = pd.Series(True, index=found.index)
+        if name is not None:
+            named = _named(found, name)
+            keep = named if named is not None else keep
+        if origins is not None:
+            keep &= found["takeoff_airport"].isin(origins)
+        if destinations is not None:
+            keep &= found["landing_airport"].isin(destinations)
+        if window is not None:
+            keep &= (found["first_s"] < window[1]) & (found["last_s"] >= window[0])
+        if name is None or named is not None:
+            if not keep.any():
+                return held[-1].empty.copy()
+            return _in_order(found[keep], "first_s", "icao24", "leg_id")
     where: list[str] = []
     params: list[object] = [files]
-    if aircraft is not None:
-        # names compared as the matcher compares them (normalize_aircraft); the addresses
-        # first, from aircraft.parquet, so DuckDB reads only their row groups (sorted)
-        name = normalize_aircraft(aircraft)
-        hexes = addresses_named(root, [name])
-        if hexes is not None:
-            if not hexes:
-                nobody: pd.DataFrame = LEG_SCHEMA.empty_table().to_pandas()
-                return nobody
+    if name is not None:
+        if hexes is not None:  # sorted by address: DuckDB reads only their row groups
             where.append("icao24 IN (SELECT unnest(?))")
             params.append(hexes)
         where.append(
@@ -232,10 +393,10 @@ def legs(
             f"lambda c: {normalized_sql('c')}), ?))"
         )
         params += [name, name, name]
-    for column, code in (("takeoff_airport", origin), ("landing_airport", destination)):
-        if code is not None:
+    for column, codes in (("takeoff_airport", origins), ("landing_airport", destinations)):
+        if codes is not None:
             where.append(f"{column} IN (SELECT unnest(?))")
-            params.append(_codes(_airfield(code)))
+            params.append(codes)
     if window is not None:
         where.append("first_s < ? AND last_s >= ?")
         params += [window[1], window[0]]
@@ -335,7 +496,18 @@ def at_airport(store: Path | str, airport: str, start: datetime, end: datetime) 
     start_s, end_s = _window(start, end)
     codes = _codes(field)
     files = _leg_files(root, (start_s, end_s))
-    if files:
+    held = _HELD.files(files) if files else None
+    if held is not None:
+        there = _held_rows(held, ("by_landing", codes), ("by_takeoff", codes))
+        there = there[
+            (there["landing_airport"].isin(codes) & (there["landing_s"] >= start_s)
+             & (there["landing_s"] < end_s))
+            | (there["takeoff_airport"].isin(codes) & (there["takeoff_s"] >= start_s)
+               & (there["takeoff_s"] < end_s))
+        ]  # fmt: skip
+        if there.empty:  # as DuckDB answers nothing (its column types)
+            there = held[-1].empty.copy()
+    elif files:
         sql = (
             f"SELECT * FROM {FILES} WHERE "
             "(landing_airport IN (SELECT unnest(?)) AND landing_s >= ? AND landing_s < ?) OR "
