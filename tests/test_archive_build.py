@@ -22,7 +22,7 @@ from archive_spec import (
 )
 
 from geo.archive import BuildInterrupted, build_store, legs, positions, store_info
-from geo.archive.schema import POSITION_SORT
+from geo.archive.schema import GROUND_COLUMNS, GROUND_SORT, POSITION_SORT
 
 ALL = [
     MIDNIGHT,
@@ -155,6 +155,30 @@ def test_positions_are_partitioned_by_hour_and_sorted_by_cell_aircraft_time(stor
     assert meta.row_group(0).column(0).compression == "ZSTD"
 
 
+def test_the_ground_tier_holds_every_fix_on_the_ground_of_its_day(store: Path) -> None:
+    for day in store_info(store)["days"]:
+        hours = sorted((store / "positions" / f"day={day}").glob("hour=*/part-0.parquet"))
+        fixes = pq.read_table(hours, columns=[*GROUND_COLUMNS, "on_ground"]).to_pylist()
+        expected = sorted(tuple(r[c] for c in GROUND_SORT) for r in fixes if r["on_ground"])
+        path = store / "ground" / f"day={day}" / "part-0.parquet"
+        rows = pq.read_table(path).to_pylist()
+        assert [tuple(r[c] for c in GROUND_SORT) for r in rows] == expected
+        assert pq.read_schema(path).names == list(GROUND_COLUMNS)
+        assert expected  # each day has fixes on the ground
+
+
+def test_a_store_built_before_the_ground_tier_gets_it_when_it_grows(
+    store: Path, sources: dict[str, Path], tmp_path: Path
+) -> None:
+    import shutil
+
+    old = tmp_path / "old"
+    build_store([sources["globe"], sources["fixes"]], old)
+    shutil.rmtree(old / "ground")  # as a store built before the tier
+    build_store(list(sources.values()), old)
+    assert snapshot(old) == snapshot(store)
+
+
 # the same bytes, however the store is built -----------------------------------------------
 
 
@@ -181,7 +205,7 @@ def test_adding_days_and_sources_gives_the_clean_build(
     assert snapshot(steps) == snapshot(store)
 
 
-@pytest.mark.parametrize("stop_after", [1, 6, 20, 28])  # 7 reads, 20 hours, 1 legs task
+@pytest.mark.parametrize("stop_after", [1, 6, 20, 28, 30])  # 7 reads, 20 hours, 2 ground, 1 legs
 def test_a_killed_build_resumed_gives_the_clean_build(
     store: Path, sources: dict[str, Path], tmp_path: Path, stop_after: int
 ) -> None:

@@ -176,6 +176,28 @@ def test_at_an_airport_arrivals_departures_and_on_the_ground(store: Path) -> Non
     assert sorted(ground.index) == sorted([MIDNIGHT.icao24, TAR_FLIGHT.icao24, FILLER[2].icao24])
 
 
+@pytest.mark.parametrize(
+    ("code", "start", "end"),
+    [("GYD", "2025-03-14T00:00:00Z", "2025-03-14T12:00:00Z"),
+     ("VKO", "2025-03-13T20:00:00Z", "2025-03-14T06:00:00Z"),
+     ("UUWW", "2025-03-13T00:00:00Z", "2025-03-15T00:00:00Z"),
+     ("GYD", "2025-03-14T01:31:00Z", "2025-03-14T01:33:00Z")],
+)  # fmt: skip
+def test_on_the_ground_from_the_ground_tier_as_from_the_positions(
+    store: Path, code: str, start: str, end: str, tmp_path: Path
+) -> None:
+    # the ground tier answers; a store without it (built before it) is asked the hours
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(store, old)
+    shutil.rmtree(old / "ground")
+    tier = at_airport(store, code, at(start), at(end)).on_ground
+    hours = at_airport(old, code, at(start), at(end)).on_ground
+    pd.testing.assert_frame_equal(tier, hours)
+    assert not tier.empty
+
+
 def test_aircraft_near_an_airport_below_a_height(store: Path) -> None:
     vko = resolve_airport("VKO")
     assert vko is not None

@@ -1,6 +1,6 @@
 """Build a store: read the inputs, write the positions partitions and the legs index.
 
-Four phases, each safe to repeat, so a killed build resumed gives the same files:
+Five phases, each safe to repeat, so a killed build resumed gives the same files:
 
 1. **stage** (one task per batch of units: files, tar members, hour files): read, write the
    positions per UTC hour under ``STORE/_work/<batch>/``, then the batch's marker
@@ -10,11 +10,13 @@ Four phases, each safe to repeat, so a killed build resumed gives the same files
    :data:`geo.archive.schema.POSITION_SORT`, written to a hidden temporary file in the
    partition folder and renamed into place. Merging is idempotent, so repeating it after a
    kill, or adding a day to a store, gives the same bytes as one clean build.
-3. **legs** (one task per group of addresses, :func:`geo.archive.legtable.buckets`): the
+3. **ground** (one task per day touched, and per day without it): the day's fixes on the
+   ground, from its hour files (:data:`geo.archive.schema.GROUND_COLUMNS`), rewritten whole.
+4. **legs** (one task per group of addresses, :func:`geo.archive.legtable.buckets`): the
    aircraft touched, over the run of consecutive days around the days touched (a leg
    cannot cross a day without data), split into legs by the ``--tracks`` rules; their
    days' legs files rewritten.
-4. **manifest**: ``archive.json`` lists the finished inputs; ``_work`` is removed.
+5. **manifest**: ``archive.json`` lists the finished inputs; ``_work`` is removed.
 
 ``workers=0`` runs the tasks in this process; ``workers=N`` on a Dask ``LocalCluster`` of N
 processes; ``scheduler`` on an existing Dask cluster. The tasks are the same functions and
@@ -53,12 +55,15 @@ from geo.archive.schema import (
     DELTA_COLUMNS,
     FILES,
     FORMAT,
+    GROUND_COLUMNS,
+    GROUND_SORT,
     LEG_SCHEMA,
     LEGS,
     POSITION_SCHEMA,
     POSITION_SORT,
     POSITIONS,
     VERSION,
+    ground_day_path,
     hour_path,
     leg_day_path,
 )
@@ -223,6 +228,27 @@ def write_hour(store: str, key: str, pieces: list[str]) -> int:
         tables.append(_decoded(pq.read_table(path)))
     table = _encode(_sorted_unique(pa.concat_tables(tables)))
     _write_parquet(table, path, delta=DELTA_COLUMNS)
+    return int(table.num_rows)
+
+
+def write_ground(store: str, day: str) -> int:
+    """The day's ground tier, from its positions: every fix on the ground; the number of
+    rows. Rewritten whole from the hour files, so it is right after a resumed or incremental
+    build too."""
+    root = Path(store)
+    files = _hour_files(root, [day])
+    schema = POSITION_SCHEMA
+    columns = ", ".join(GROUND_COLUMNS)
+    if files:
+        con = duckdb.connect(config={"threads": 1})
+        con.execute("SET enable_progress_bar = false")
+        query = f"SELECT {columns} FROM {FILES} WHERE on_ground ORDER BY {', '.join(GROUND_SORT)}"
+        table = con.sql(query, params=[files]).to_arrow_table()
+        con.close()
+    else:
+        table = pa.schema([schema.field(c) for c in GROUND_COLUMNS]).empty_table()
+    table = table.cast(pa.schema([schema.field(c) for c in GROUND_COLUMNS]))
+    _write_parquet(table, ground_day_path(root, day), delta=DELTA_COLUMNS)
     return int(table.num_rows)
 
 
@@ -430,6 +456,11 @@ def build_store(
         hours_written = len(calls)
 
         touched_days = {key.split("T")[0] for key in pieces}
+        ground_days = sorted(
+            touched_days
+            | {d for d in _store_days(store) if not ground_day_path(store, d).exists()}
+        )
+        run.map("ground", write_ground, [(os.fspath(store), d) for d in ground_days])
         span = _runs(_store_days(store), touched_days)
         sha = {name: item["sha256"] for name, item in done.items()}
         sha.update({item.name: item.sha256 for item in new})

@@ -28,7 +28,15 @@ from pyproj import Geod
 
 from geo.archive.airports import Airfield, resolve_airport
 from geo.archive.build import ArchiveError
-from geo.archive.schema import AIRCRAFT, ARCHIVE_JSON, FILES, LEG_SCHEMA, hour_path, leg_day_path
+from geo.archive.schema import (
+    AIRCRAFT,
+    ARCHIVE_JSON,
+    FILES,
+    LEG_SCHEMA,
+    ground_day_path,
+    hour_path,
+    leg_day_path,
+)
 from geo.tracks import normalize_aircraft, normalized_sql
 
 __all__ = [
@@ -98,6 +106,22 @@ def _hour_files(root: Path, start_s: int, end_s: int) -> list[str]:
         path = hour_path(root, moment.strftime("%Y-%m-%d"), moment.hour)
         if path.exists():
             out.append(os.fspath(path))
+    return out
+
+
+def _ground_files(root: Path, start_s: int, end_s: int) -> list[str] | None:
+    """The ground tier's files of the window's days; None when a day has none (a store
+    built before the tier: its hour files answer)."""
+    first = datetime.fromtimestamp(start_s, UTC).date()
+    last = datetime.fromtimestamp(end_s - 1, UTC).date()
+    out: list[str] = []
+    day: date = first
+    while day <= last:
+        path = ground_day_path(root, day.isoformat())
+        if not path.exists():
+            return None
+        out.append(os.fspath(path))
+        day += timedelta(days=1)
     return out
 
 
@@ -291,6 +315,7 @@ def _no_legs() -> pd.DataFrame:
     return empty
 
 
+@lru_cache(maxsize=1024)
 def _airfield(code: str) -> Airfield:
     found = resolve_airport(code)
     if found is None:
@@ -409,7 +434,7 @@ def legs(
 
 
 def _near(
-    root: Path,
+    files: list[str],
     lon: float,
     lat: float,
     radius_km: float,
@@ -418,7 +443,6 @@ def _near(
     extra: str,
     params: Sequence[object],
 ) -> pd.DataFrame:
-    files = _hour_files(root, start_s, end_s)
     empty = pd.DataFrame(
         {
             "icao24": pd.Series(dtype=object),
@@ -477,7 +501,7 @@ def aircraft_near(
     ``icao24, first_s, last_s, fixes``."""
     start_s, end_s = _window(start, end)
     return _near(
-        _root(store),
+        _hour_files(_root(store), start_s, end_s),
         lon,
         lat,
         radius_km,
@@ -499,14 +523,6 @@ def at_airport(store: Path | str, airport: str, start: datetime, end: datetime) 
     held = _HELD.files(files) if files else None
     if held is not None:
         there = _held_rows(held, ("by_landing", codes), ("by_takeoff", codes))
-        there = there[
-            (there["landing_airport"].isin(codes) & (there["landing_s"] >= start_s)
-             & (there["landing_s"] < end_s))
-            | (there["takeoff_airport"].isin(codes) & (there["takeoff_s"] >= start_s)
-               & (there["takeoff_s"] < end_s))
-        ]  # fmt: skip
-        if there.empty:  # as DuckDB answers nothing (its column types)
-            there = held[-1].empty.copy()
     elif files:
         sql = (
             f"SELECT * FROM {FILES} WHERE "
@@ -517,25 +533,22 @@ def at_airport(store: Path | str, airport: str, start: datetime, end: datetime) 
             there = con.execute(sql, [files, codes, start_s, end_s, codes, start_s, end_s]).df()
     else:
         there = LEG_SCHEMA.empty_table().to_pandas()
-    arrivals = there[
-        there["landing_airport"].isin(codes)
-        & (there["landing_s"] >= start_s)
-        & (there["landing_s"] < end_s)
-    ]
-    departures = there[
-        there["takeoff_airport"].isin(codes)
-        & (there["takeoff_s"] >= start_s)
-        & (there["takeoff_s"] < end_s)
-    ]
+    landed = (there["landing_airport"].isin(codes) & (there["landing_s"] >= start_s)
+              & (there["landing_s"] < end_s))  # fmt: skip
+    left = (there["takeoff_airport"].isin(codes) & (there["takeoff_s"] >= start_s)
+            & (there["takeoff_s"] < end_s))  # fmt: skip
+    if held is not None and not (landed | left).any():  # as DuckDB answers nothing
+        there = held[-1].empty.copy()
+        landed = left = pd.Series(False, index=there.index)
+    arrivals = _in_order(there[landed], "landing_s", "icao24")
+    departures = _in_order(there[left], "takeoff_s", "icao24")
+    tier = _ground_files(root, start_s, end_s)
     ground = _near(
-        root, field.lon_deg, field.lat_deg, AT_GROUND_KM, start_s, end_s, "AND on_ground", []
-    )
-    return AirportReport(
-        field,
-        arrivals.sort_values(["landing_s", "icao24"], kind="stable").reset_index(drop=True),
-        departures.sort_values(["takeoff_s", "icao24"], kind="stable").reset_index(drop=True),
-        ground,
-    )
+        tier if tier is not None else _hour_files(root, start_s, end_s),
+        field.lon_deg, field.lat_deg, AT_GROUND_KM, start_s, end_s,
+        "" if tier is not None else "AND on_ground", [],
+    )  # fmt: skip
+    return AirportReport(field, arrivals, departures, ground)
 
 
 def _in_box(bbox: _BOX, prefix: str = "") -> tuple[str, list[object]]:

@@ -15,6 +15,9 @@ import pyarrow as pa
 __all__ = [
     "ARCHIVE_JSON",
     "FORMAT",
+    "GROUND",
+    "GROUND_COLUMNS",
+    "GROUND_SORT",
     "LEGS",
     "LEG_SCHEMA",
     "POSITIONS",
@@ -23,6 +26,7 @@ __all__ = [
     "VERSION",
     "cell_of",
     "day_hour",
+    "ground_day_path",
     "hour_path",
     "leg_day_path",
 ]
@@ -32,6 +36,7 @@ VERSION = 1
 ARCHIVE_JSON = "archive.json"
 POSITIONS = "positions"
 LEGS = "legs"
+GROUND = "ground"
 PART = "part-0.parquet"
 FILES = "read_parquet(?, hive_partitioning = false)"
 """How every query reads its list of partition files (the partition values are in the path)."""
@@ -79,6 +84,12 @@ POSITION_SORT = (
 
 DELTA_COLUMNS = ("time_s", "lat_udeg", "lon_udeg")
 """Sorted by aircraft then time, these change little from row to row: delta-encoded."""
+
+GROUND_SORT = ("cell", "icao24", "time_s", "lat_udeg", "lon_udeg")
+GROUND_COLUMNS = GROUND_SORT
+"""``STORE/ground/day=…``: every fix on the ground of the day, these columns of the
+positions, in this order (a total order: the same fixes give the same file). One file a day,
+not 24: who was on the ground at an airport reads one or two files."""
 
 AIRCRAFT = "aircraft.parquet"
 AIRCRAFT_SCHEMA = pa.schema(
@@ -146,3 +157,7 @@ def hour_path(store: Path, day: str, hour: int) -> Path:
 
 def leg_day_path(store: Path, day: str) -> Path:
     return store / LEGS / f"day={day}" / PART
+
+
+def ground_day_path(store: Path, day: str) -> Path:
+    return store / GROUND / f"day={day}" / PART
