@@ -191,6 +191,7 @@ class _Held:
     by_icao24: dict[str, _Rows]
     by_takeoff: dict[str, _Rows]
     by_landing: dict[str, _Rows]
+    columns: dict[str, npt.NDArray[Any]]  # icao24, takeoff_s, landing_s (NaN: none) as NumPy
     nbytes: int
 
 
@@ -256,13 +257,19 @@ def _load_held(path: str) -> _Held:
     with connection() as con:
         frame = con.execute(f"SELECT * FROM {FILES}", [[path]]).df()
         empty = con.execute(f"SELECT * FROM {FILES} LIMIT 0", [[path]]).df()
+    columns: dict[str, npt.NDArray[Any]] = {
+        "icao24": frame["icao24"].to_numpy(dtype=object),
+        "takeoff_s": frame["takeoff_s"].to_numpy(dtype=np.float64, na_value=np.nan),
+        "landing_s": frame["landing_s"].to_numpy(dtype=np.float64, na_value=np.nan),
+    }
     return _Held(
         frame,
         empty,
         _rows_by(frame["icao24"]),
         _rows_by(frame["takeoff_airport"]),
         _rows_by(frame["landing_airport"]),
-        int(frame.memory_usage(deep=True).sum()),
+        columns,
+        int(frame.memory_usage(deep=True).sum()) + sum(c.nbytes for c in columns.values()),
     )
 
 
@@ -291,6 +298,39 @@ def _in_order(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     keys = list(zip(*(frame[c].tolist() for c in columns), strict=True))
     order = sorted(range(len(keys)), key=keys.__getitem__)
     return frame.take(order).reset_index(drop=True)
+
+
+def _held_ends(
+    held: Sequence[_Held], codes: Sequence[str], start_s: int, end_s: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`at_airport`'s arrivals and departures from held files: each a copy of its rows,
+    in the order of the time, then the address (as from the files: tested)."""
+    found: dict[str, list[tuple[_Held, _Rows]]] = {"landing": [], "takeoff": []}
+    for end, hits in found.items():
+        for h in held:
+            index: dict[str, _Rows] = getattr(h, f"by_{end}")
+            rows = np.unique(np.concatenate([index.get(c, _NO_ROWS) for c in codes]))
+            if rows.size:
+                t = h.columns[f"{end}_s"][rows]
+                rows = rows[(t >= start_s) & (t < end_s)]
+            if rows.size:
+                hits.append((h, rows))
+    if not found["landing"] and not found["takeoff"]:  # as DuckDB answers nothing
+        return held[-1].empty.copy(), held[-1].empty.copy()
+    out = []
+    for end, hits in found.items():
+        if not hits:
+            out.append(held[-1].frame.iloc[:0].copy())
+        elif len(hits) == 1:
+            h, rows = hits[0]
+            t = h.columns[f"{end}_s"][rows].tolist()
+            icao24 = h.columns["icao24"][rows].tolist()
+            order = sorted(range(rows.size), key=lambda k: (t[k], icao24[k]))
+            out.append(h.frame.take(rows[order]).reset_index(drop=True))
+        else:
+            both = pd.concat([h.frame.take(rows) for h, rows in hits], ignore_index=True)
+            out.append(_in_order(both, f"{end}_s", "icao24"))
+    return out[0], out[1]
 
 
 def _named(frame: pd.DataFrame, name: str) -> pd.Series | None:
@@ -467,22 +507,32 @@ def _near(
         round((lon + dlon) * 1e6),
     ]
     with connection() as con:
-        rows = con.execute(sql, [files, start_s, end_s, *bounds, *params]).df()
-    if rows.empty:
+        got = con.execute(sql, [files, start_s, end_s, *bounds, *params]).fetchnumpy()
+    time_s = np.asarray(got["time_s"], dtype=np.int64)
+    n = time_s.shape[0]
+    if not n:
         return empty
-    n = len(rows)
-    _, _, dist_m = _GEOD.inv(
-        np.full(n, lon), np.full(n, lat), rows["lon_deg"].to_numpy(), rows["lat_deg"].to_numpy()
-    )
-    rows = rows[np.asarray(dist_m) <= radius_km * 1000.0]
-    if rows.empty:
+    _, _, dist_m = _GEOD.inv(np.full(n, lon), np.full(n, lat), got["lon_deg"], got["lat_deg"])
+    inside = np.asarray(dist_m) <= radius_km * 1000.0
+    if not inside.any():
         return empty
-    grouped = (
-        rows.groupby("icao24", sort=True)["time_s"]
-        .agg(first_s="min", last_s="max", fixes="count")
-        .reset_index()
+    # per aircraft: first and last fix, fixes; ordered by first fix, then address
+    group, names = pd.factorize(np.asarray(got["icao24"], dtype=object)[inside], sort=True)
+    time_s = time_s[inside]
+    first = np.full(names.shape[0], np.iinfo(np.int64).max)
+    last = np.full(names.shape[0], np.iinfo(np.int64).min)
+    np.minimum.at(first, group, time_s)
+    np.maximum.at(last, group, time_s)
+    fixes = np.bincount(group, minlength=names.shape[0]).astype(np.int64)
+    order = sorted(range(names.shape[0]), key=lambda k: (int(first[k]), str(names[k])))
+    return pd.DataFrame(
+        {
+            "icao24": pd.array(names[order].tolist(), dtype="str"),
+            "first_s": first[order],
+            "last_s": last[order],
+            "fixes": fixes[order],
+        }
     )
-    return grouped.sort_values(["first_s", "icao24"], kind="stable").reset_index(drop=True)
 
 
 def aircraft_near(
@@ -522,26 +572,25 @@ def at_airport(store: Path | str, airport: str, start: datetime, end: datetime) 
     files = _leg_files(root, (start_s, end_s))
     held = _HELD.files(files) if files else None
     if held is not None:
-        there = _held_rows(held, ("by_landing", codes), ("by_takeoff", codes))
-    elif files:
-        sql = (
-            f"SELECT * FROM {FILES} WHERE "
-            "(landing_airport IN (SELECT unnest(?)) AND landing_s >= ? AND landing_s < ?) OR "
-            "(takeoff_airport IN (SELECT unnest(?)) AND takeoff_s >= ? AND takeoff_s < ?)"
-        )
-        with connection() as con:
-            there = con.execute(sql, [files, codes, start_s, end_s, codes, start_s, end_s]).df()
+        arrivals, departures = _held_ends(held, codes, start_s, end_s)
     else:
-        there = LEG_SCHEMA.empty_table().to_pandas()
-    landed = (there["landing_airport"].isin(codes) & (there["landing_s"] >= start_s)
-              & (there["landing_s"] < end_s))  # fmt: skip
-    left = (there["takeoff_airport"].isin(codes) & (there["takeoff_s"] >= start_s)
-            & (there["takeoff_s"] < end_s))  # fmt: skip
-    if held is not None and not (landed | left).any():  # as DuckDB answers nothing
-        there = held[-1].empty.copy()
-        landed = left = pd.Series(False, index=there.index)
-    arrivals = _in_order(there[landed], "landing_s", "icao24")
-    departures = _in_order(there[left], "takeoff_s", "icao24")
+        if files:
+            sql = (
+                f"SELECT * FROM {FILES} WHERE "
+                "(landing_airport IN (SELECT unnest(?)) AND landing_s >= ? AND landing_s < ?) OR "
+                "(takeoff_airport IN (SELECT unnest(?)) AND takeoff_s >= ? AND takeoff_s < ?)"
+            )
+            with connection() as con:
+                params = [files, codes, start_s, end_s, codes, start_s, end_s]
+                there = con.execute(sql, params).df()
+        else:
+            there = LEG_SCHEMA.empty_table().to_pandas()
+        landed = (there["landing_airport"].isin(codes) & (there["landing_s"] >= start_s)
+                  & (there["landing_s"] < end_s))  # fmt: skip
+        left = (there["takeoff_airport"].isin(codes) & (there["takeoff_s"] >= start_s)
+                & (there["takeoff_s"] < end_s))  # fmt: skip
+        arrivals = _in_order(there[landed], "landing_s", "icao24")
+        departures = _in_order(there[left], "takeoff_s", "icao24")
     tier = _ground_files(root, start_s, end_s)
     ground = _near(
         tier if tier is not None else _hour_files(root, start_s, end_s),
