@@ -274,3 +274,36 @@ def test_the_aircraft_table_lists_every_identity_of_the_legs(store: Path) -> Non
     assert rows == sorted(
         rows, key=lambda r: (r["icao24"], r["registration"] or "~", r["callsign"])
     )
+
+
+def test_merging_an_hour_drops_rows_equal_in_every_column_and_keeps_the_rest() -> None:
+    # rows equal in the sort keys but not elsewhere are kept; nulls equal nulls
+    import numpy as np
+    import pyarrow as pa
+
+    from geo.archive.build import _sorted_unique
+    from geo.archive.schema import POSITION_SCHEMA
+
+    rng = np.random.default_rng(3)
+    n = 3000
+    columns: dict[str, list[object]] = {}
+    for field in POSITION_SCHEMA:
+        if field.name in ("time_s", "cell", "lat_udeg", "lon_udeg", "alt_baro_ft", "vrate_fpm"):
+            values: list[object] = rng.integers(0, 3, n).tolist()
+        elif field.name in ("gs_kt", "track_deg"):
+            values = rng.choice([1.5, 2.5], n).tolist()
+        elif field.name in ("on_ground", "new_leg"):
+            values = rng.integers(0, 2, n).astype(bool).tolist()
+        else:
+            values = rng.choice(["a", "b"], n).tolist()
+        nulls = rng.random(n) < 0.2
+        columns[field.name] = [None if z else v for v, z in zip(values, nulls, strict=True)]
+    table = pa.table(columns).cast(pa.schema([f.with_type(
+        pa.string() if pa.types.is_dictionary(f.type) else f.type) for f in POSITION_SCHEMA]))
+    table = pa.concat_tables([table, table.take(pa.array(rng.integers(0, n, 500)))])
+    got = _sorted_unique(table)
+    ordered = table.sort_by([(c, "ascending") for c in POSITION_SORT])
+    every = [tuple(r.values()) for r in ordered.to_pylist()]
+    keep = [k == 0 or every[k] != every[k - 1] for k in range(len(every))]
+    assert got.equals(ordered.filter(pa.array(keep)))
+    assert got.num_rows == len(set(every)) <= n < table.num_rows
