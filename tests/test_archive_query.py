@@ -153,6 +153,16 @@ def test_the_legs_held_in_memory_stay_within_their_bytes(
     monkeypatch.setattr(query, "HELD_BYTES", 1)  # no file fits: each question still answered
     assert legs(store, origin="VKO").equals(from_files)
     assert not query._HELD.held and query._HELD.nbytes == 0
+    # two files that would not fit together, by their size on disk: none is even read (a
+    # year of legs is 9.6 GB)
+    largest = max(f.stat().st_size for f in store.glob("legs/day=*/part-0.parquet"))
+    monkeypatch.setattr(query, "HELD_BYTES", largest * query._DECODED_PER_BYTE + 1)
+    monkeypatch.setattr(query, "_load_held", None)
+    assert legs(store, origin="VKO").equals(from_files)
+    assert not query._HELD.held
+    monkeypatch.undo()
+    monkeypatch.setattr(query, "_HELD", query._LegsHeld())
+    assert legs(store, origin="VKO").equals(from_files)
     monkeypatch.setattr(query, "HELD_BYTES", 1 << 30)
     assert legs(store, origin="VKO").equals(from_files)
     days = sorted(key[0] for key in query._HELD.held)
