@@ -681,7 +681,10 @@ class _Points:
         cols: dict[str, Any] = {}
         for name, dtype in _COLUMNS.items():
             parts = self.parts.pop(name)
-            cols[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+            if len(parts) == 1:  # one part (most traces): its own array, not a copy
+                cols[name] = parts[0]
+            else:
+                cols[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
             parts.clear()
         number = cols["number"]
 
@@ -724,6 +727,8 @@ class _Points:
         """The first ``room`` problems in the checks' order, and how many more there are."""
         kept: list[tuple[int, str]] = []
         more = 0
+        if not any(self.kept.values()) and not any(self.more.values()):
+            return kept, more
         for check in _CHECKS:
             found = self.kept[check]
             take = max(0, min(len(found), room - len(kept)))
