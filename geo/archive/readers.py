@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zlib
+from typing import TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -75,7 +76,7 @@ def _masked_float32(values: npt.NDArray[np.float64]) -> pa.Array:
     return pa.array(values.astype(np.float32), mask=~known)
 
 
-_Strings = list[str] | list[str | None] | npt.NDArray[np.object_] | pa.Array
+_Strings: TypeAlias = list[str] | list[str | None] | npt.NDArray[np.object_] | pa.Array
 
 
 def _strings(values: _Strings) -> pa.Array:

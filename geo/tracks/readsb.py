@@ -29,6 +29,13 @@ document as before (orjson's values when orjson takes the whole document, else t
 :func:`json.loads`): the walker follows the standard decoder's grammar and raises its errors
 at the same places, and each check keeps its own first problems, so that the ones kept are
 those found checking whole columns one after another.
+
+A part is first offered to a fast path (:func:`_clean_part`): rows of one width, numbers where
+numbers belong, callsigns that are text. Its rows are joined into one list and cut into columns
+by slicing, and each number column is read by numpy in one pass, numpy's inferred type
+(int64 or float64) being its type check where the document holds no ``true`` or ``false``.
+The values are those of the careful code, byte for byte; any other part goes to the careful
+code, whose problems, lines and order are unchanged (``tests/test_tracks_readsb_fast.py``).
 """
 
 from __future__ import annotations
@@ -355,9 +362,9 @@ _COLUMNS = {
 }
 
 
-_FLOAT = frozenset({int, float})
-_FLOAT_OR_NULL = frozenset({int, float, type(None)})
-_INFO = frozenset({dict, type(None)})
+_FLOAT: frozenset[type] = frozenset({int, float})
+_FLOAT_OR_NULL: frozenset[type] = frozenset({int, float, type(None)})
+_INFO: frozenset[type] = frozenset({dict, type(None)})
 
 
 def _floats(column: list[Any], kinds: frozenset[type]) -> tuple[FloatArray, BoolArray] | None:
