@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zlib
+from typing import TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -75,14 +76,26 @@ def _masked_float32(values: npt.NDArray[np.float64]) -> pa.Array:
     return pa.array(values.astype(np.float32), mask=~known)
 
 
-def _strings(values: list[str] | list[str | None] | npt.NDArray[np.object_]) -> pa.Array:
+_Strings: TypeAlias = list[str] | list[str | None] | npt.NDArray[np.object_] | pa.Array
+
+
+def _strings(values: _Strings) -> pa.Array:
+    if isinstance(values, pa.Array):
+        return values
     return pa.array(values, type=pa.string())
+
+
+def _repeated(value: str | None, n: int) -> pa.Array:
+    """``value`` ``n`` times as a string column (null for ``None``), without ``n`` objects."""
+    if value is None:
+        return pa.nulls(n, pa.string())
+    return pa.repeat(pa.scalar(value, pa.string()), n)
 
 
 def _table(
     source: str,
     t: npt.NDArray[np.float64],
-    icao24: npt.NDArray[np.object_],
+    icao24: _Strings,
     lat: npt.NDArray[np.float64],
     lon: npt.NDArray[np.float64],
     *,
@@ -91,9 +104,9 @@ def _table(
     gs_kt: npt.NDArray[np.float64],
     track_deg: npt.NDArray[np.float64],
     vrate_fpm: npt.NDArray[np.float64],
-    callsign: list[str | None] | npt.NDArray[np.object_],
-    registration: list[str | None] | npt.NDArray[np.object_],
-    aircraft_type: list[str | None] | npt.NDArray[np.object_],
+    callsign: _Strings,
+    registration: _Strings,
+    aircraft_type: _Strings,
     new_leg: npt.NDArray[np.bool_],
 ) -> pa.Table:
     n = int(t.shape[0])
@@ -130,7 +143,7 @@ def _from_trace(source: str, trace: Trace, vrate: npt.NDArray[np.float64] | None
     return _table(
         source,
         trace.t,
-        np.full(n, icao, dtype=object),
+        _repeated(icao, n),
         trace.lat,
         trace.lon,
         alt_ft=trace.alt_ft,
@@ -139,8 +152,8 @@ def _from_trace(source: str, trace: Trace, vrate: npt.NDArray[np.float64] | None
         track_deg=trace.track_deg,
         vrate_fpm=vrate if vrate is not None else np.full(n, np.nan),
         callsign=names[codes],
-        registration=np.full(n, trace.registration or None, dtype=object),
-        aircraft_type=np.full(n, trace.aircraft_type or None, dtype=object),
+        registration=_repeated(trace.registration or None, n),
+        aircraft_type=_repeated(trace.aircraft_type or None, n),
         new_leg=trace.new_leg,
     )
 

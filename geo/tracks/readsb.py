@@ -29,6 +29,13 @@ document as before (orjson's values when orjson takes the whole document, else t
 :func:`json.loads`): the walker follows the standard decoder's grammar and raises its errors
 at the same places, and each check keeps its own first problems, so that the ones kept are
 those found checking whole columns one after another.
+
+A part is first offered to a fast path (:func:`_clean_part`): rows of one width, numbers where
+numbers belong, callsigns that are text. Its rows are joined into one list and cut into columns
+by slicing, and each number column is read by numpy in one pass, numpy's inferred type
+(int64 or float64) being its type check where the document holds no ``true`` or ``false``.
+The values are those of the careful code, byte for byte; any other part goes to the careful
+code, whose problems, lines and order are unchanged (``tests/test_tracks_readsb_fast.py``).
 """
 
 from __future__ import annotations
@@ -37,7 +44,9 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import partial, reduce
+from itertools import compress, repeat
+from operator import iadd, is_not
 from typing import Any
 
 import numpy as np
@@ -353,11 +362,185 @@ _COLUMNS = {
 }
 
 
+_FLOAT: frozenset[type] = frozenset({int, float})
+_FLOAT_OR_NULL: frozenset[type] = frozenset({int, float, type(None)})
+_INFO: frozenset[type] = frozenset({dict, type(None)})
+
+
+def _floats(column: list[Any], kinds: frozenset[type]) -> tuple[FloatArray, BoolArray] | None:
+    """A clean column as :func:`_numbers` reads it, ``None`` where it is not clean (a value of
+    another type, an integer too large for a float)."""
+    found = set(map(type, column))
+    if not found <= kinds:
+        return None
+    try:
+        values = np.array(column, dtype=np.float64)
+    except OverflowError:
+        return None
+    if type(None) not in found:
+        return values, np.ones(len(column), dtype=np.bool_)
+    nulls = column.count(None)  # by identity: a float NaN is not counted
+    missing = np.isnan(values)
+    if int(np.count_nonzero(missing)) != nulls:  # a NaN given as a value (json's NaN)
+        return values, np.fromiter((v is not None for v in column), np.bool_, len(column))
+    return values, ~missing
+
+
+def _inferred(column: list[Any]) -> IntArray | FloatArray | None:
+    """``column`` as numpy reads it without being told a type, where that is a column of
+    int64 or float64 (every value an int or a float, one pass); else ``None`` (a null, a text,
+    an object, an array, an integer beyond int64). Only for a document without a boolean:
+    numpy takes ``true`` for 1."""
+    try:
+        values = np.array(column)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if values.shape != (len(column),) or values.dtype not in (np.int64, np.float64):
+        return None
+    return values
+
+
+def _numbers_fast(
+    column: list[Any], kinds: frozenset[type], booleans: bool
+) -> tuple[FloatArray, BoolArray] | None:
+    """:func:`_floats`, in one pass where the column is all numbers and has no boolean."""
+    if not booleans:
+        values = _inferred(column)
+        if values is not None:  # ints as floats: the same rounding as float(int)
+            return values.astype(np.float64, copy=False), np.ones(len(column), dtype=np.bool_)
+    return _floats(column, kinds)
+
+
+def _clean_part(
+    rows: list[Any], first: int, names: dict[str, int], *, booleans: bool = True
+) -> dict[str, Any] | None:
+    """The columns :meth:`_Points.add` makes of ``rows`` (points ``first``, ``first`` + 1, ...)
+    where the part is clean: rows that are arrays of one width of at least 7 values, numbers
+    where numbers belong, altitudes numbers, "ground" or null, flags bitfields, aircraft info
+    objects or null with a callsign that is text obeying the text rule; ``None`` for any other
+    part, leaving ``names`` as it was (the careful code reads it and reports its problems).
+    ``booleans``: the document may hold ``true`` or ``false`` (else numpy's reading of a column
+    is its type check).
+
+    The same values as the careful code's, by the same conversions, in a few passes over
+    whole columns: the rows are joined into one list and cut into columns by slicing.
+    """
+    n = len(rows)
+    if not n or set(map(type, rows)) != {list}:
+        return None
+    widths = set(map(len, rows))
+    width = widths.pop()
+    if widths or width < 7:
+        return None
+    flat: list[Any] = reduce(iadd, rows, [])
+    nothing: list[Any] = [None] * n
+
+    def column(j: int) -> list[Any]:
+        return flat[j::width] if j < width else nothing
+
+    offsets = _numbers_fast(column(0), _FLOAT, booleans)
+    lat = _numbers_fast(column(1), _FLOAT, booleans)
+    lon = _numbers_fast(column(2), _FLOAT, booleans)
+    gs = _numbers_fast(column(4), _FLOAT_OR_NULL, booleans)
+    track = _numbers_fast(column(5), _FLOAT_OR_NULL, booleans)
+    if offsets is None or lat is None or lon is None or gs is None or track is None:
+        return None
+    rates = column(7)
+    vrate = _inferred(rates) if not booleans else None
+    if vrate is not None:
+        vrate_known = np.ones(n, dtype=np.bool_)
+        vrate = vrate.astype(np.float64, copy=False)
+    else:
+        if None in rates:  # the geometric rate where the barometric one is null
+            rates = [b if a is None else a for a, b in zip(rates, column(11), strict=True)]
+        found = _floats(rates, _FLOAT_OR_NULL)
+        if found is None:
+            return None
+        vrate, vrate_known = found
+
+    texts = np.array(column(3), dtype=object)
+    if texts.shape != (n,):  # an array among the altitudes
+        return None
+    ground = texts == "ground"
+    alt_values = None
+    if not booleans:
+        texts[ground] = np.nan  # the only NaN: a NaN given as a value is a float
+        alt_values = _inferred(texts.tolist())
+    if alt_values is not None:
+        alt = alt_values.astype(np.float64, copy=False)
+        alt_known = ~ground
+    else:
+        texts[ground] = None
+        found = _floats(texts.tolist(), _FLOAT_OR_NULL)  # a text other than "ground" too
+        if found is None:
+            return None
+        alt, alt_known = found
+
+    flag_column = column(6)
+    flags = _inferred(flag_column) if not booleans else None
+    if flags is None:
+        if set(map(type, flag_column)) != {int}:
+            return None
+        try:
+            flags = np.array(flag_column, dtype=np.int64)
+        except OverflowError:
+            return None
+    if flags.dtype != np.int64 or int(flags.min()) < 0 or int(flags.max()) >= 2**31:
+        return None
+
+    codes = np.full(n, -1, dtype=np.int32)
+    infos = column(8)
+    if infos.count(None) != n:
+        if not set(map(type, infos)) <= _INFO:
+            return None
+        seen: list[tuple[int, str]] = []
+        new: set[str] = set()
+        refused: list[str] = []
+        for k in compress(range(n), map(is_not, infos, repeat(None))):
+            flight = infos[k].get("flight")
+            if flight is None:
+                continue
+            if type(flight) is not str:
+                return None
+            callsign = flight.strip().upper()
+            if not callsign:
+                continue
+            if callsign not in names and callsign not in new:
+                if not check_text(callsign, "callsign", refused.append):
+                    return None
+                new.add(callsign)
+            seen.append((k, callsign))
+        for k, callsign in seen:  # the part is clean: its callsigns are coded, in order
+            codes[k] = names.setdefault(callsign, len(names))
+
+    return {
+        "number": np.arange(first, first + n, dtype=np.int64),
+        "offsets": offsets[0],
+        "offset_ok": offsets[1],
+        "lat": lat[0],
+        "lat_ok": lat[1],
+        "lon": lon[0],
+        "lon_ok": lon[1],
+        "gs": gs[0],
+        "gs_known": gs[1],
+        "track": track[0],
+        "track_known": track[1],
+        "vrate": vrate,
+        "vrate_known": vrate_known,
+        "alt": alt,
+        "alt_known": alt_known,
+        "ground": ground,
+        "flags": flags,
+        "codes": codes,
+    }
+
+
 class _Points:
     """A ``trace`` array's points, given a part at a time: their values in compact columns,
     and each check's first :data:`MAX_PROBLEMS` problems (the others counted)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, booleans: bool = True) -> None:
+        self.booleans = booleans  # the document may hold true or false (see _clean_part)
         self.count = 0  # points given so far
         self.parts: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
         self.names: dict[str, int] = {}  # callsign -> code, in order of first appearance
@@ -377,9 +560,15 @@ class _Points:
         return add
 
     def add(self, rows: list[Any]) -> None:
-        """The next points of the array."""
+        """The next points of the array: a clean part by :func:`_clean_part`, any other by the
+        careful code below (its problems, their order and messages)."""
         first = self.count
+        clean = _clean_part(rows, first, self.names, booleans=self.booleans)
         self.count += len(rows)
+        if clean is not None:
+            for name, column in clean.items():
+                self.parts[name].append(column)
+            return
         shape_ok = [type(r) is list and len(r) >= 7 for r in rows]
         if all(shape_ok):
             good = rows
@@ -499,7 +688,10 @@ class _Points:
         cols: dict[str, Any] = {}
         for name, dtype in _COLUMNS.items():
             parts = self.parts.pop(name)
-            cols[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+            if len(parts) == 1:  # one part (most traces): its own array, not a copy
+                cols[name] = parts[0]
+            else:
+                cols[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
             parts.clear()
         number = cols["number"]
 
@@ -542,6 +734,8 @@ class _Points:
         """The first ``room`` problems in the checks' order, and how many more there are."""
         kept: list[tuple[int, str]] = []
         more = 0
+        if not any(self.kept.values()) and not any(self.more.values()):
+            return kept, more
         for check in _CHECKS:
             found = self.kept[check]
             take = max(0, min(len(found), room - len(kept)))
@@ -565,7 +759,8 @@ class _Document:
         if key == "trace":
             self.has_trace = True
             if walker.text.startswith("[", i):
-                self.points = _Points()
+                text = walker.text
+                self.points = _Points(booleans="true" in text or "false" in text)
                 self.values.pop(key, None)
                 return walker.elements(i, self.points.add)
             self.points = None
