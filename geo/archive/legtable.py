@@ -3,7 +3,6 @@ leg rules, one home) from every fix of one aircraft over the store's days and so
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 
 import duckdb
@@ -46,13 +45,47 @@ _COLUMNS = (
 )
 
 
-def _most_common(values: npt.NDArray[np.generic]) -> str | None:
-    """The most frequent non-empty value (ties: the first in sort order), or None."""
-    counts = Counter(v for v in values.tolist() if v)
-    if not counts:
+class _Words:
+    """A string column as dictionary codes: ``codes[i]`` indexes ``words``; the last word is
+    None (a null). Aircraft's columns hold few distinct values: no string per fix."""
+
+    __slots__ = ("codes", "empty", "words")
+
+    def __init__(self, column: pa.ChunkedArray) -> None:
+        coded = pc.dictionary_encode(column.combine_chunks())
+        self.words: list[str | None] = [*coded.dictionary.to_pylist(), None]
+        self.codes: npt.NDArray[np.int64] = (
+            coded.indices.fill_null(len(coded.dictionary)).to_numpy().astype(np.int64)
+        )
+        self.empty = np.array([not w for w in self.words], dtype=np.bool_)
+
+    def take(self, order: npt.NDArray[np.int64]) -> None:
+        self.codes = self.codes[order]
+
+
+def _most_common(words: _Words, a: int, b: int) -> str | None:
+    """The most frequent non-empty value of rows ``a:b`` (ties: the first in sort order), or
+    None."""
+    counts = np.bincount(words.codes[a:b], minlength=len(words.words))
+    counts[words.empty] = 0
+    top = int(counts.max())
+    if not top:
         return None
-    top = max(counts.values())
-    return str(min(k for k, c in counts.items() if c == top))
+    return str(min(str(words.words[k]) for k in np.flatnonzero(counts == top).tolist()))
+
+
+def _first_seen_codes(words: _Words, a: int, b: int) -> tuple[npt.NDArray[np.int32], list[str]]:
+    """Rows ``a:b`` coded by the order each value first appears there (-1: null), and the
+    values in that order."""
+    raw = words.codes[a:b]
+    known = raw != len(words.words) - 1
+    unique, first, inverse = np.unique(raw[known], return_index=True, return_inverse=True)
+    by_first = np.argsort(first, kind="stable")
+    rank = np.empty(by_first.shape[0], dtype=np.int32)
+    rank[by_first] = np.arange(by_first.shape[0], dtype=np.int32)
+    codes = np.full(raw.shape[0], -1, dtype=np.int32)
+    codes[known] = rank[inverse.ravel()]
+    return codes, [str(words.words[int(k)]) for k in unique[by_first].tolist()]
 
 
 def _end(match: AirportMatch, observed: bool, t: float) -> tuple[int | None, str | None]:
@@ -64,7 +97,8 @@ def _end(match: AirportMatch, observed: bool, t: float) -> tuple[int | None, str
 def _rows_for(
     leg: Leg,
     raw_t: npt.NDArray[np.int64],
-    raw_source: npt.NDArray[np.generic],
+    source: _Words,
+    offset: int,
     registration: str | None,
     aircraft_type: str | None,
     icao24: str,
@@ -81,7 +115,8 @@ def _rows_for(
         seen.setdefault(trace.callsigns[c], None)
     lo = int(np.searchsorted(raw_t, t[0], side="left"))
     hi = int(np.searchsorted(raw_t, t[-1], side="right"))
-    sources = sorted(set(raw_source[lo:hi].tolist()))
+    present = np.unique(source.codes[offset + lo : offset + hi]).tolist()
+    sources = sorted(str(source.words[k]) for k in present)
     minutes = np.floor((t - t[0]) / 60.0).astype(np.int64)
     span_minutes = int(minutes[-1]) + 1
     gap_lon = gap_lat = None
@@ -130,44 +165,115 @@ def _rows_for(
 
 def _aircraft_legs(
     frame: Mapping[str, npt.NDArray[np.generic]],
+    words: Mapping[str, _Words],
     a: int,
     b: int,
     sha: Mapping[str, str],
     synthetic: bool,
 ) -> list[dict[str, object]]:
-    icao24 = str(frame["icao24"][a])
+    icao24 = str(words["icao24"].words[int(words["icao24"].codes[a])])
     t = frame["time_s"][a:b].astype(np.int64)
-    calls = frame["callsign"][a:b]
-    names: dict[str, int] = {}
-    codes = np.array(
-        [-1 if c is None else names.setdefault(str(c), len(names)) for c in calls.tolist()],
-        dtype=np.int32,
-    )
-    alt = frame["alt_baro_ft"][a:b].astype(np.float64)
+    codes, names = _first_seen_codes(words["callsign"], a, b)
     trace = make_trace(
         f"archive:{icao24}",
-        t.astype(np.float64),
-        frame["lat_udeg"][a:b].astype(np.float64) / 1e6,
-        frame["lon_udeg"][a:b].astype(np.float64) / 1e6,
-        alt_ft=alt,
-        on_ground=frame["on_ground"][a:b].astype(np.bool_),
-        gs_kt=frame["gs_kt"][a:b].astype(np.float64),
-        track_deg=frame["track_deg"][a:b].astype(np.float64),
-        vrate_fpm=frame["vrate_fpm"][a:b].astype(np.float64),
-        new_leg=frame["new_leg"][a:b].astype(np.bool_),
+        frame["time_s"][a:b],
+        frame["lat_udeg"][a:b] / 1e6,
+        frame["lon_udeg"][a:b] / 1e6,
+        alt_ft=frame["alt_baro_ft"][a:b],
+        on_ground=frame["on_ground"][a:b],
+        gs_kt=frame["gs_kt"][a:b],
+        track_deg=frame["track_deg"][a:b],
+        vrate_fpm=frame["vrate_fpm"][a:b],
+        new_leg=frame["new_leg"][a:b],
         callsign_code=codes,
-        callsigns=list(names),
+        callsigns=names,
         format="archive",
         icao24=icao24,
         non_icao=icao24.startswith("~"),
     )
-    registration = _most_common(frame["registration"][a:b])
-    aircraft_type = _most_common(frame["type"][a:b])
+    registration = _most_common(words["registration"], a, b)
+    aircraft_type = _most_common(words["type"], a, b)
     split = split_legs(trace, default_airports())
+    source = words["source"]
     return [
-        _rows_for(leg, t, frame["source"][a:b], registration, aircraft_type, icao24, sha, synthetic)
+        _rows_for(leg, t, source, a, registration, aircraft_type, icao24, sha, synthetic)
         for leg in split.legs
     ]
+
+
+def _bucket_where(bucket: str) -> tuple[str, list[object]]:
+    """The addresses ending in a digit of ``bucket``: ``suffix`` is evaluated in the scan
+    (``right(...) IN (SELECT ...)`` was a join over every row of every file)."""
+    digits = sorted(set(bucket))
+    if not digits:
+        return "false", []
+    return "(" + " OR ".join("suffix(icao24, ?)" for _ in digits) + ")", list(digits)
+
+
+def _read(
+    paths: list[str], bucket: str, touched: list[str] | None
+) -> tuple[dict[str, npt.NDArray[np.generic]], dict[str, _Words]]:
+    """The bucket's positions as arrays (strings as :class:`_Words`), in the order ``icao24,
+    time_s, *POSITION_SORT``: sorted here by address and time; rows tied on both (rare) are
+    put in the full order by DuckDB."""
+    con = duckdb.connect(config={"threads": 1})
+    con.execute("SET enable_progress_bar = false")
+    where, digits = _bucket_where(bucket)
+    params: list[object] = [paths, *digits]
+    if touched is not None:
+        con.register("touched", pd.DataFrame({"icao24": touched}))
+        where += " AND icao24 IN (SELECT icao24 FROM touched)"
+    table = con.sql(f"SELECT {_COLUMNS} FROM {FILES} WHERE {where}", params=params).to_arrow_table()
+    frame: dict[str, npt.NDArray[np.generic]] = {}
+    words: dict[str, _Words] = {}
+    for name in table.column_names:
+        column = table[name]
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            words[name] = _Words(column)  # few distinct values: codes, not a string per row
+        elif pa.types.is_boolean(column.type):
+            frame[name] = column.fill_null(False).to_numpy()
+        else:
+            frame[name] = column.to_numpy(zero_copy_only=False).astype(np.float64)
+    order = _order(con, table, words["icao24"])
+    con.close()
+    for name, values in frame.items():
+        frame[name] = values[order]
+    for coded in words.values():
+        coded.take(order)
+    return frame, words
+
+
+def _order(con: duckdb.DuckDBPyConnection, table: pa.Table, icao: _Words) -> npt.NDArray[np.int64]:
+    """The permutation that sorts ``table`` by ``icao24, time_s, *POSITION_SORT``, as DuckDB's
+    ORDER BY does (every selected column is a key: the order is total)."""
+    full = ", ".join(c for c in ("icao24", "time_s", *POSITION_SORT) if c != "cell")
+    time = table["time_s"]
+    n = table.num_rows
+    if time.null_count or table["icao24"].null_count or not n:
+        con.register("numbered", table.append_column("_row", pa.array(np.arange(n))))
+        rows = con.sql(f"SELECT _row FROM numbered ORDER BY {full}").fetchnumpy()["_row"]
+        return np.asarray(rows, dtype=np.int64)
+    seconds = time.to_numpy().astype(np.int64)
+    by_name = np.argsort(np.array(icao.words[:-1], dtype=object), kind="stable")
+    rank = np.empty(by_name.shape[0], dtype=np.int64)
+    rank[by_name] = np.arange(by_name.shape[0], dtype=np.int64)
+    low, span = int(seconds.min()), int(seconds.max()) - int(seconds.min()) + 1
+    if span * (by_name.shape[0] + 1) < 2**62:
+        key = rank[icao.codes] * span + (seconds - low)
+        order = np.argsort(key, kind="stable").astype(np.int64)
+        ordered_key = key[order]
+        tied = ordered_key[1:] == ordered_key[:-1]
+    else:
+        order = np.lexsort((seconds, rank[icao.codes])).astype(np.int64)
+        r, s = rank[icao.codes][order], seconds[order]
+        tied = (r[1:] == r[:-1]) & (s[1:] == s[:-1])
+    if tied.any():
+        slots = np.flatnonzero(np.concatenate([tied, [False]]) | np.concatenate([[False], tied]))
+        ties = table.take(pa.array(order[slots])).append_column("_row", pa.array(order[slots]))
+        con.register("ties", ties)
+        rows = con.sql(f"SELECT _row FROM ties ORDER BY {full}").fetchnumpy()["_row"]
+        order[slots] = np.asarray(rows, dtype=np.int64)
+    return order
 
 
 def leg_rows(
@@ -181,37 +287,14 @@ def leg_rows(
     when given) from the positions files ``paths``, in the legs schema."""
     rows: list[dict[str, object]] = []
     if paths:
-        con = duckdb.connect(config={"threads": 1})
-        con.execute("SET enable_progress_bar = false")
-        where = "right(icao24, 1) IN (SELECT unnest(?))"
-        params: list[object] = [paths, list(bucket)]
-        if touched is not None:
-            con.register("touched", pd.DataFrame({"icao24": touched}))
-            where += " AND icao24 IN (SELECT icao24 FROM touched)"
-        order = ", ".join(c for c in ("icao24", "time_s", *POSITION_SORT) if c != "cell")
-        query = f"SELECT {_COLUMNS} FROM {FILES} WHERE {where} ORDER BY {order}"
-        table = con.sql(query, params=params).to_arrow_table()
-        con.close()
-        frame: dict[str, npt.NDArray[np.generic]] = {}
-        for name in table.column_names:
-            column = table[name]
-            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-                # few distinct values: decode through a dictionary, not row by row
-                coded = pc.dictionary_encode(column.combine_chunks())
-                words = np.array([*coded.dictionary.to_pylist(), None], dtype=object)
-                index = coded.indices.fill_null(len(coded.dictionary)).to_numpy()
-                frame[name] = words[index]
-            elif pa.types.is_boolean(column.type):
-                frame[name] = column.fill_null(False).to_numpy()
-            else:
-                frame[name] = column.to_numpy(zero_copy_only=False).astype(np.float64)
-        icao = frame["icao24"]
+        frame, words = _read(paths, bucket, touched)
+        icao = words["icao24"].codes
         if icao.shape[0]:
             change = np.flatnonzero(icao[1:] != icao[:-1]) + 1
             starts = np.concatenate([[0], change])
             ends = np.concatenate([change, [icao.shape[0]]])
             for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
-                rows.extend(_aircraft_legs(frame, a, b, sha, synthetic))
+                rows.extend(_aircraft_legs(frame, words, a, b, sha, synthetic))
     _fill_alternatives(rows)
     return pa.Table.from_pylist(rows, schema=LEG_SCHEMA)
 
