@@ -4,6 +4,7 @@ leg rules, one home) from every fix of one aircraft over the store's days and so
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
@@ -11,6 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from pyproj import Geod
 
 from geo.archive.airports import alternatives_many
 from geo.archive.schema import FILES, LEG_SCHEMA, POSITION_SORT
@@ -19,11 +21,13 @@ from geo.tracks import (
     Leg,
     default_airports,
     make_trace,
-    positions_at,
     split_legs,
 )
+from geo.tracks.model import BoolArray, FloatArray, IntArray
 
 __all__ = ["POSITIONS_PER_TASK", "buckets", "leg_rows"]
+
+_GEOD = Geod(ellps="WGS84")
 
 POSITIONS_PER_TASK = 2_000_000
 """About this many positions per legs task (memory), and at least two tasks per worker."""
@@ -94,85 +98,163 @@ def _end(match: AirportMatch, observed: bool, t: float) -> tuple[int | None, str
     return int(t), match.code or None
 
 
-def _rows_for(
-    leg: Leg,
-    raw_t: npt.NDArray[np.int64],
+@dataclass(frozen=True, slots=True)
+class _Aircraft:
+    """What the legs of one aircraft share: its address, names, and its rows ``a:b`` of the
+    bucket's positions (all sources, before duplicates were merged)."""
+
+    icao24: str
+    registration: str | None
+    aircraft_type: str | None
+    a: int
+    b: int
+
+
+def _gap_middles(
+    t: FloatArray, lon: FloatArray, lat: FloatArray, i: IntArray
+) -> tuple[FloatArray, FloatArray]:
+    """``(lons, lats)`` at the middle time of fixes ``i`` and ``i + 1``: what
+    :func:`geo.tracks.positions_at` gives there (the same geodesic arithmetic), for many legs
+    in one ``inv`` and one ``fwd`` call."""
+    j = i + 1
+    q = (t[i] + t[j]) / 2.0
+    u = np.clip((q - t[i]) / (t[j] - t[i]), 0.0, 1.0)
+    az, _, dist = _GEOD.inv(lon[i], lat[i], lon[j], lat[j])
+    p_lon, p_lat, _ = _GEOD.fwd(
+        lon[i],
+        lat[i],
+        np.asarray(az, dtype=np.float64),
+        u * np.asarray(dist, dtype=np.float64),
+        return_back_azimuth=False,
+    )
+    p_lon = np.asarray(p_lon, dtype=np.float64)
+    p_lat = np.asarray(p_lat, dtype=np.float64)
+    start, end = u == 0.0, u == 1.0
+    p_lon[start], p_lat[start] = lon[i][start], lat[i][start]
+    p_lon[end], p_lat[end] = lon[j][end], lat[j][end]
+    p_lon = np.where(np.abs(p_lon) <= 180.0, p_lon, (p_lon + 180.0) % 360.0 - 180.0)
+    return p_lon, p_lat
+
+
+def _legs_rows(
+    legs: list[tuple[Leg, _Aircraft]],
+    raw_t: FloatArray,
     source: _Words,
-    offset: int,
-    registration: str | None,
-    aircraft_type: str | None,
-    icao24: str,
-    sha: Mapping[str, str],
-    synthetic: bool,
-) -> dict[str, object]:
-    trace = leg.trace
-    t = trace.t[leg.index]
-    lat = trace.lat[leg.index]
-    lon = trace.lon[leg.index]
-    codes = trace.callsign_code[leg.index]
-    seen: dict[str, None] = {}
-    for c in codes[codes >= 0].tolist():
-        seen.setdefault(trace.callsigns[c], None)
-    lo = int(np.searchsorted(raw_t, t[0], side="left"))
-    hi = int(np.searchsorted(raw_t, t[-1], side="right"))
-    present = np.unique(source.codes[offset + lo : offset + hi]).tolist()
-    sources = sorted(str(source.words[k]) for k in present)
-    minutes = np.floor((t - t[0]) / 60.0).astype(np.int64)
-    span_minutes = int(minutes[-1]) + 1
-    gap_lon = gap_lat = None
-    if len(t) > 1:  # the largest gap's place: the aircraft at its middle (on the geodesic)
-        k = int(np.diff(t).argmax())
-        lons, lats, _ = positions_at(leg, [(float(t[k]) + float(t[k + 1])) / 2.0])
-        gap_lon, gap_lat = float(lons[0]), float(lats[0])
-    takeoff_s, takeoff_airport = _end(leg.origin, leg.takeoff_observed, t[0])
-    landing_s, landing_airport = _end(leg.destination, leg.landing_observed, t[-1])
-    return {
-        "leg_id": leg.id,
-        "icao24": icao24,
-        "registration": registration,
-        "type": aircraft_type,
-        "callsigns": ";".join(seen),
-        "takeoff_s": takeoff_s,
-        "takeoff_airport": takeoff_airport,
-        "takeoff_alternatives": (leg.origin.lat, leg.origin.lon) if takeoff_s is not None else "",
-        "takeoff_observed": leg.takeoff_observed,
-        "landing_s": landing_s,
-        "landing_airport": landing_airport,
-        "landing_alternatives": (leg.destination.lat, leg.destination.lon)
-        if landing_s is not None
-        else "",
-        "landing_observed": leg.landing_observed,
-        "first_s": int(t[0]),
-        "last_s": int(t[-1]),
-        "first_lat_deg": float(lat[0]),
-        "first_lon_deg": float(lon[0]),
-        "last_lat_deg": float(lat[-1]),
-        "last_lon_deg": float(lon[-1]),
-        "min_lat_deg": float(lat.min()),
-        "min_lon_deg": float(lon.min()),
-        "max_lat_deg": float(lat.max()),
-        "max_lon_deg": float(lon.max()),
-        "largest_gap_s": int(np.diff(t).max()) if len(t) > 1 else 0,
-        "largest_gap_lat_deg": gap_lat,
-        "largest_gap_lon_deg": gap_lon,
-        "fix_count": int(len(t)),
-        "coverage": float(np.unique(minutes).shape[0]) / span_minutes,
-        "sources": ";".join(sources),
-        "source_sha256": ";".join(sha.get(s, "") for s in sources),
-        "synthetic": synthetic,
-    }
-
-
-def _aircraft_legs(
-    frame: Mapping[str, npt.NDArray[np.generic]],
-    words: Mapping[str, _Words],
-    a: int,
-    b: int,
     sha: Mapping[str, str],
     synthetic: bool,
 ) -> list[dict[str, object]]:
+    """One row per leg, every leg of the bucket at once (``raw_t``: the bucket's position
+    times, ``source`` their sources, indexed by the aircraft's ``a:b``)."""
+    if not legs:
+        return []
+    n_legs = len(legs)
+    t = np.concatenate([leg.trace.t[leg.index] for leg, _ in legs])
+    lat = np.concatenate([leg.trace.lat[leg.index] for leg, _ in legs])
+    lon = np.concatenate([leg.trace.lon[leg.index] for leg, _ in legs])
+    codes = np.concatenate([leg.trace.callsign_code[leg.index] for leg, _ in legs])
+    lens = np.array([leg.index.shape[0] for leg, _ in legs], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int64)
+    lasts = starts + lens - 1
+    leg_of = np.repeat(np.arange(n_legs), lens)
+
+    # the largest gap: per leg the first greatest step, and the aircraft at its middle
+    step = np.diff(t)
+    inside = leg_of[1:] == leg_of[:-1]
+    step_in = np.where(inside, step, -np.inf)
+    multi = lens > 1
+    largest = np.zeros(n_legs)
+    gap_at = np.zeros(n_legs, dtype=np.int64)
+    if step_in.size:
+        top = np.maximum.reduceat(step_in, np.minimum(starts, step_in.size - 1))
+        largest = np.where(multi, top, 0.0)
+        hit = np.where(inside & (step_in == largest[leg_of[:-1]]), np.arange(step.size), t.size)
+        gap_at = np.minimum.reduceat(hit, np.minimum(starts, step_in.size - 1))
+    gap_lon = np.full(n_legs, np.nan)
+    gap_lat = np.full(n_legs, np.nan)
+    if multi.any():
+        gap_lon[multi], gap_lat[multi] = _gap_middles(t, lon, lat, gap_at[multi])
+
+    # coverage: the minutes from the first fix that hold a fix (times increase in a leg)
+    minutes = np.floor((t - t[starts][leg_of]) / 60.0).astype(np.int64)
+    changed = np.concatenate([[0], (np.diff(minutes) > 0) & inside]).astype(np.int64)
+    held = np.add.reduceat(changed, starts) - changed[starts] + 1
+    span = minutes[lasts] + 1
+
+    # callsigns in the order they first appear: only where the code changes
+    new_code = (codes >= 0) & np.concatenate([[True], (codes[1:] != codes[:-1]) | ~inside])
+    seen: list[dict[str, None]] = [{} for _ in range(n_legs)]
+    for k, j in zip(np.flatnonzero(new_code).tolist(), leg_of[new_code].tolist(), strict=True):
+        seen[j].setdefault(legs[j][0].trace.callsigns[int(codes[k])], None)
+
+    first_t, last_t = t[starts].tolist(), t[lasts].tolist()
+    columns = {
+        "first_lat_deg": lat[starts],
+        "first_lon_deg": lon[starts],
+        "last_lat_deg": lat[lasts],
+        "last_lon_deg": lon[lasts],
+        "min_lat_deg": np.minimum.reduceat(lat, starts),
+        "min_lon_deg": np.minimum.reduceat(lon, starts),
+        "max_lat_deg": np.maximum.reduceat(lat, starts),
+        "max_lon_deg": np.maximum.reduceat(lon, starts),
+    }
+    values = {name: column.tolist() for name, column in columns.items()}
+    gap_lats, gap_lons = gap_lat.tolist(), gap_lon.tolist()
+    rows: list[dict[str, object]] = []
+    for j, (leg, aircraft) in enumerate(legs):
+        raw = raw_t[aircraft.a : aircraft.b]
+        lo = aircraft.a + int(np.searchsorted(raw, first_t[j], side="left"))
+        hi = aircraft.a + int(np.searchsorted(raw, last_t[j], side="right"))
+        present = np.unique(source.codes[lo:hi]).tolist()
+        sources = sorted(str(source.words[k]) for k in present)
+        takeoff_s, takeoff_airport = _end(leg.origin, leg.takeoff_observed, first_t[j])
+        landing_s, landing_airport = _end(leg.destination, leg.landing_observed, last_t[j])
+        row: dict[str, object] = {
+            "leg_id": leg.id,
+            "icao24": aircraft.icao24,
+            "registration": aircraft.registration,
+            "type": aircraft.aircraft_type,
+            "callsigns": ";".join(seen[j]),
+            "takeoff_s": takeoff_s,
+            "takeoff_airport": takeoff_airport,
+            "takeoff_alternatives": (leg.origin.lat, leg.origin.lon)
+            if takeoff_s is not None
+            else "",
+            "takeoff_observed": leg.takeoff_observed,
+            "landing_s": landing_s,
+            "landing_airport": landing_airport,
+            "landing_alternatives": (leg.destination.lat, leg.destination.lon)
+            if landing_s is not None
+            else "",
+            "landing_observed": leg.landing_observed,
+            "first_s": int(first_t[j]),
+            "last_s": int(last_t[j]),
+        }
+        row.update({name: column[j] for name, column in values.items()})
+        row.update(
+            {
+                "largest_gap_s": int(largest[j]),
+                "largest_gap_lat_deg": gap_lats[j] if multi[j] else None,
+                "largest_gap_lon_deg": gap_lons[j] if multi[j] else None,
+                "fix_count": int(lens[j]),
+                "coverage": float(held[j]) / int(span[j]),
+                "sources": ";".join(sources),
+                "source_sha256": ";".join(sha.get(s, "") for s in sources),
+                "synthetic": synthetic,
+            }
+        )
+        rows.append(row)
+    return rows
+
+
+def _aircraft_legs(
+    frame: Mapping[str, FloatArray],
+    flags: Mapping[str, BoolArray],
+    words: Mapping[str, _Words],
+    a: int,
+    b: int,
+) -> list[tuple[Leg, _Aircraft]]:
+    """The legs of the aircraft in rows ``a:b`` of the bucket's positions."""
     icao24 = str(words["icao24"].words[int(words["icao24"].codes[a])])
-    t = frame["time_s"][a:b].astype(np.int64)
     codes, names = _first_seen_codes(words["callsign"], a, b)
     trace = make_trace(
         f"archive:{icao24}",
@@ -180,25 +262,25 @@ def _aircraft_legs(
         frame["lat_udeg"][a:b] / 1e6,
         frame["lon_udeg"][a:b] / 1e6,
         alt_ft=frame["alt_baro_ft"][a:b],
-        on_ground=frame["on_ground"][a:b],
+        on_ground=flags["on_ground"][a:b],
         gs_kt=frame["gs_kt"][a:b],
         track_deg=frame["track_deg"][a:b],
         vrate_fpm=frame["vrate_fpm"][a:b],
-        new_leg=frame["new_leg"][a:b],
+        new_leg=flags["new_leg"][a:b],
         callsign_code=codes,
         callsigns=names,
         format="archive",
         icao24=icao24,
         non_icao=icao24.startswith("~"),
     )
-    registration = _most_common(words["registration"], a, b)
-    aircraft_type = _most_common(words["type"], a, b)
-    split = split_legs(trace, default_airports())
-    source = words["source"]
-    return [
-        _rows_for(leg, t, source, a, registration, aircraft_type, icao24, sha, synthetic)
-        for leg in split.legs
-    ]
+    aircraft = _Aircraft(
+        icao24,
+        _most_common(words["registration"], a, b),
+        _most_common(words["type"], a, b),
+        a,
+        b,
+    )
+    return [(leg, aircraft) for leg in split_legs(trace, default_airports()).legs]
 
 
 def _bucket_where(bucket: str) -> tuple[str, list[object]]:
@@ -212,10 +294,10 @@ def _bucket_where(bucket: str) -> tuple[str, list[object]]:
 
 def _read(
     paths: list[str], bucket: str, touched: list[str] | None
-) -> tuple[dict[str, npt.NDArray[np.generic]], dict[str, _Words]]:
-    """The bucket's positions as arrays (strings as :class:`_Words`), in the order ``icao24,
-    time_s, *POSITION_SORT``: sorted here by address and time; rows tied on both (rare) are
-    put in the full order by DuckDB."""
+) -> tuple[dict[str, FloatArray], dict[str, BoolArray], dict[str, _Words]]:
+    """The bucket's positions as arrays (numbers, flags, strings as :class:`_Words`), in the
+    order ``icao24, time_s, *POSITION_SORT``: sorted here by address and time; rows tied on
+    both (rare) are put in the full order by DuckDB."""
     con = duckdb.connect(config={"threads": 1})
     con.execute("SET enable_progress_bar = false")
     where, digits = _bucket_where(bucket)
@@ -224,23 +306,26 @@ def _read(
         con.register("touched", pd.DataFrame({"icao24": touched}))
         where += " AND icao24 IN (SELECT icao24 FROM touched)"
     table = con.sql(f"SELECT {_COLUMNS} FROM {FILES} WHERE {where}", params=params).to_arrow_table()
-    frame: dict[str, npt.NDArray[np.generic]] = {}
+    frame: dict[str, FloatArray] = {}
+    flags: dict[str, BoolArray] = {}
     words: dict[str, _Words] = {}
     for name in table.column_names:
         column = table[name]
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             words[name] = _Words(column)  # few distinct values: codes, not a string per row
         elif pa.types.is_boolean(column.type):
-            frame[name] = column.fill_null(False).to_numpy()
+            flags[name] = column.fill_null(False).to_numpy()
         else:
             frame[name] = column.to_numpy(zero_copy_only=False).astype(np.float64)
     order = _order(con, table, words["icao24"])
     con.close()
     for name, values in frame.items():
         frame[name] = values[order]
+    for name, flag in flags.items():
+        flags[name] = flag[order]
     for coded in words.values():
         coded.take(order)
-    return frame, words
+    return frame, flags, words
 
 
 def _order(con: duckdb.DuckDBPyConnection, table: pa.Table, icao: _Words) -> npt.NDArray[np.int64]:
@@ -287,14 +372,16 @@ def leg_rows(
     when given) from the positions files ``paths``, in the legs schema."""
     rows: list[dict[str, object]] = []
     if paths:
-        frame, words = _read(paths, bucket, touched)
+        frame, flags, words = _read(paths, bucket, touched)
         icao = words["icao24"].codes
+        legs: list[tuple[Leg, _Aircraft]] = []
         if icao.shape[0]:
             change = np.flatnonzero(icao[1:] != icao[:-1]) + 1
             starts = np.concatenate([[0], change])
             ends = np.concatenate([change, [icao.shape[0]]])
             for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
-                rows.extend(_aircraft_legs(frame, words, a, b, sha, synthetic))
+                legs.extend(_aircraft_legs(frame, flags, words, a, b))
+        rows = _legs_rows(legs, frame["time_s"], words["source"], sha, synthetic)
     _fill_alternatives(rows)
     return pa.Table.from_pylist(rows, schema=LEG_SCHEMA)
 
