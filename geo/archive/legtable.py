@@ -58,9 +58,9 @@ class _Words:
     def __init__(self, column: pa.ChunkedArray) -> None:
         coded = pc.dictionary_encode(column.combine_chunks())
         self.words: list[str | None] = [*coded.dictionary.to_pylist(), None]
-        self.codes: npt.NDArray[np.int64] = (
-            coded.indices.fill_null(len(coded.dictionary)).to_numpy().astype(np.int64)
-        )
+        self.codes: npt.NDArray[np.int32] = coded.indices.fill_null(
+            len(coded.dictionary)
+        ).to_numpy()
         self.empty = np.array([not w for w in self.words], dtype=np.bool_)
 
     def take(self, order: npt.NDArray[np.int64]) -> None:
