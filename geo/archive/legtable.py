@@ -82,14 +82,13 @@ def _first_seen_codes(words: _Words, a: int, b: int) -> tuple[npt.NDArray[np.int
     """Rows ``a:b`` coded by the order each value first appears there (-1: null), and the
     values in that order."""
     raw = words.codes[a:b]
-    known = raw != len(words.words) - 1
-    unique, first, inverse = np.unique(raw[known], return_index=True, return_inverse=True)
-    by_first = np.argsort(first, kind="stable")
-    rank = np.empty(by_first.shape[0], dtype=np.int32)
-    rank[by_first] = np.arange(by_first.shape[0], dtype=np.int32)
+    null = len(words.words) - 1
+    runs = np.flatnonzero(np.concatenate([[True], raw[1:] != raw[:-1]]))  # values change
+    order = [k for k in dict.fromkeys(raw[runs].tolist()) if k != null]
     codes = np.full(raw.shape[0], -1, dtype=np.int32)
-    codes[known] = rank[inverse.ravel()]
-    return codes, [str(words.words[int(k)]) for k in unique[by_first].tolist()]
+    for rank, k in enumerate(order):  # an aircraft has few callsigns
+        codes[raw == k] = rank
+    return codes, [str(words.words[k]) for k in order]
 
 
 def _end(match: AirportMatch, observed: bool, t: float) -> tuple[int | None, str | None]:
@@ -108,6 +107,7 @@ class _Aircraft:
     aircraft_type: str | None
     a: int
     b: int
+    sole_source: str | None  # the one source of all its rows, if one
 
 
 def _gap_middles(
@@ -201,11 +201,14 @@ def _legs_rows(
     gap_lats, gap_lons = gap_lat.tolist(), gap_lon.tolist()
     rows: list[dict[str, object]] = []
     for j, (leg, aircraft) in enumerate(legs):
-        raw = raw_t[aircraft.a : aircraft.b]
-        lo = aircraft.a + int(np.searchsorted(raw, first_t[j], side="left"))
-        hi = aircraft.a + int(np.searchsorted(raw, last_t[j], side="right"))
-        present = np.unique(source.codes[lo:hi]).tolist()
-        sources = sorted(str(source.words[k]) for k in present)
+        if aircraft.sole_source is not None:
+            sources = [aircraft.sole_source]
+        else:  # the sources of its rows from the leg's first fix to its last
+            raw = raw_t[aircraft.a : aircraft.b]
+            lo = aircraft.a + int(np.searchsorted(raw, first_t[j], side="left"))
+            hi = aircraft.a + int(np.searchsorted(raw, last_t[j], side="right"))
+            present = np.unique(source.codes[lo:hi]).tolist()
+            sources = sorted(str(source.words[k]) for k in present)
         takeoff_s, takeoff_airport = _end(leg.origin, leg.takeoff_observed, first_t[j])
         landing_s, landing_airport = _end(leg.destination, leg.landing_observed, last_t[j])
         row: dict[str, object] = {
@@ -273,12 +276,15 @@ def _aircraft_legs(
         icao24=icao24,
         non_icao=icao24.startswith("~"),
     )
+    source = words["source"].codes[a:b]
+    sole = int(source[0])
     aircraft = _Aircraft(
         icao24,
         _most_common(words["registration"], a, b),
         _most_common(words["type"], a, b),
         a,
         b,
+        str(words["source"].words[sole]) if bool(np.all(source == sole)) else None,
     )
     return [(leg, aircraft) for leg in split_legs(trace, default_airports()).legs]
 

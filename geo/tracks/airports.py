@@ -30,9 +30,6 @@ ALTERNATIVE_KM = 5.0
 
 _GEOD = Geod(ellps="WGS84")
 _KM_PER_DEG_LAT = 110.574  # the shortest degree of latitude (at the equator)
-_BAND_DEG = 0.5  # the index's bands of latitude
-_BAND_KEY = 1000.0  # a band's key: band * this + (lon + 180), one sorted array for all bands
-_EDGE_DEG = 1e-6  # ranges read this much wider; the exact tests below decide
 
 
 class AirportIndex:
@@ -56,11 +53,6 @@ class AirportIndex:
         if elev.shape[0] != len(airports):
             raise ValueError(f"{elev.shape[0]} elevations for {len(airports)} airports")
         self._elev = np.nan_to_num(elev[order], nan=0.0)
-        # the airports by band of latitude, then longitude: a query reads a longitude range
-        # in each band it touches (the few airports near it), not the whole latitude band
-        band = np.floor(self._lat / _BAND_DEG)
-        self._by_band = np.lexsort((self._lon, band)).astype(np.int64)
-        self._band_key = (band * _BAND_KEY + (self._lon + 180.0))[self._by_band]
 
     def __len__(self) -> int:
         return len(self._airports)
@@ -76,48 +68,6 @@ class AirportIndex:
             return np.zeros(ks.shape[0])
         return np.where(ks >= 0, self._elev[np.maximum(ks, 0)], 0.0)
 
-    def _near_ranges(
-        self, q_lat: FloatArray, q_lon: FloatArray, dlat: float, dlon: FloatArray
-    ) -> tuple[IntArray, IntArray]:
-        """(query, airport) pairs for every airport in each query's window of ``dlat`` by
-        ``dlon`` degrees, and a few more (the ranges are a little wider); longitude wraps."""
-        valid = np.isfinite(q_lat) & np.isfinite(q_lon)
-        lat = np.where(valid, q_lat, 0.0)
-        lon = np.where(valid, (q_lon + 180.0) % 360.0 - 180.0, 0.0)
-        b0 = np.floor((lat - dlat - _EDGE_DEG) / _BAND_DEG)
-        b1 = np.floor((lat + dlat + _EDGE_DEG) / _BAND_DEG)
-        n_bands = np.where(valid, (b1 - b0).astype(np.int64) + 1, 0)
-        pair_q = np.repeat(np.arange(q_lat.shape[0]), n_bands)
-        first = np.repeat(np.cumsum(n_bands) - n_bands, n_bands)
-        band = b0[pair_q] + (np.arange(pair_q.shape[0]) - first)
-        west = lon[pair_q] - dlon[pair_q] - _EDGE_DEG
-        east = lon[pair_q] + dlon[pair_q] + _EDGE_DEG
-        whole = (east - west >= 360.0) | ((west < -180.0) & (east > 180.0))
-        wraps_west = (west < -180.0) & ~whole  # the part beyond -180 is at +180
-        wraps_east = (east > 180.0) & ~whole
-        second = wraps_west | wraps_east
-        range_q = np.concatenate([pair_q, pair_q[second]])
-        lo = np.concatenate(
-            [
-                np.where(whole, -180.0, np.maximum(west, -180.0)),
-                np.where(wraps_west, west + 360.0, -180.0)[second],
-            ]
-        )
-        hi = np.concatenate(
-            [
-                np.where(whole, 180.0, np.minimum(east, 180.0)),
-                np.where(wraps_west, 180.0, east - 360.0)[second],
-            ]
-        )
-        base = np.concatenate([band, band[second]]) * _BAND_KEY + 180.0
-        start = np.searchsorted(self._band_key, base + lo, side="left")
-        stop = np.searchsorted(self._band_key, base + hi, side="right")
-        counts = np.maximum(stop - start, 0)
-        total = int(counts.sum())
-        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-        at = np.repeat(start, counts) + offsets
-        return np.repeat(range_q, counts), self._by_band[at]
-
     def within(
         self, lats: npt.ArrayLike, lons: npt.ArrayLike, max_km: float
     ) -> tuple[IntArray, IntArray, FloatArray]:
@@ -130,18 +80,20 @@ class AirportIndex:
         if not nq or not len(self):
             return none
         dlat = (max_km + 1.0) / _KM_PER_DEG_LAT
+        lo = np.searchsorted(self._lat, q_lat - dlat, side="left")
+        hi = np.searchsorted(self._lat, q_lat + dlat, side="right")
+        counts = hi - lo
+        total = int(counts.sum())
+        if not total:
+            return none
+        query = np.repeat(np.arange(nq), counts)
+        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        cand = np.repeat(lo, counts) + offsets
         # longitude window: a degree of longitude is cos(lat) degrees of latitude long
         cos_lat = np.cos(np.radians(np.minimum(np.abs(q_lat) + dlat, 90.0)))
         dlon = np.where(cos_lat > 1e-6, dlat / np.maximum(cos_lat, 1e-6), 360.0)
-        query, cand = self._near_ranges(q_lat, q_lon, dlat, dlon)
-        # the window itself (as it always was): the same pairs reach the geodesic
-        lat_c = self._lat[cand]
         wrapped = np.abs((self._lon[cand] - q_lon[query] + 180.0) % 360.0 - 180.0)
-        near = (
-            (lat_c >= q_lat[query] - dlat)
-            & (lat_c <= q_lat[query] + dlat)
-            & (wrapped <= dlon[query])
-        )
+        near = wrapped <= dlon[query]
         query, cand = query[near], cand[near]
         if not query.size:
             return none

@@ -296,7 +296,9 @@ def _split_one(trace: Trace, index: AirportIndex) -> LegSplit:
 
     # a new-leg flag on kept fix j, or on an outlier between kept fixes j-1 and j
     flags_before = np.concatenate([[0], np.cumsum(trace.new_leg)])[kept + 1]
-    flag = np.diff(flags_before, prepend=0) > 0
+    flag = np.empty(m, dtype=np.bool_)  # the count of flags grew since the previous kept fix
+    flag[0] = flags_before[0] > 0
+    flag[1:] = flags_before[1:] > flags_before[:-1]
 
     dt = np.diff(t)
     gap = dt > near
