@@ -321,12 +321,16 @@ def _read(
             words[name] = _Words(column)  # few distinct values: codes, not a string per row
         elif pa.types.is_boolean(column.type):
             flags[name] = column.fill_null(False).to_numpy()
-        else:
-            frame[name] = column.to_numpy(zero_copy_only=False).astype(np.float64)
     order = _order(con, table, words["icao24"])
     con.close()
-    for name, values in frame.items():
-        frame[name] = values[order]
+    for name in table.column_names:
+        column = table[name]
+        if name in words or name in flags:
+            continue
+        if column.null_count:  # NaN where null
+            frame[name] = column.to_numpy(zero_copy_only=False).astype(np.float64)[order]
+        else:  # gather the narrow values, then widen
+            frame[name] = column.to_numpy()[order].astype(np.float64)
     for name, flag in flags.items():
         flags[name] = flag[order]
     for coded in words.values():
@@ -351,7 +355,7 @@ def _order(con: duckdb.DuckDBPyConnection, table: pa.Table, icao: _Words) -> npt
     low, span = int(seconds.min()), int(seconds.max()) - int(seconds.min()) + 1
     if span * (by_name.shape[0] + 1) < 2**62:
         key = rank[icao.codes] * span + (seconds - low)
-        order = np.argsort(key, kind="stable").astype(np.int64)
+        order = np.argsort(key).astype(np.int64)  # ties are ordered below
         ordered_key = key[order]
         tied = ordered_key[1:] == ordered_key[:-1]
     else:
