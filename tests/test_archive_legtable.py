@@ -172,6 +172,7 @@ def test_any_split_of_the_addresses_gives_the_same_legs(tmp_path: Path) -> None:
     for split in (list("0123456789abcdef"), ["02468ace", "13579bdf"], ["0", "123456789abcdef"]):
         joined = pa.concat_tables([leg_rows(paths, b, None, sha, False) for b in split])
         assert _rows(joined.sort_by("leg_id")) == _rows(whole.sort_by("leg_id"))
+    assert leg_rows(paths, "", None, sha, False).num_rows == 0  # no address: no rows, no error
     some = sorted(set(whole.column("icao24").to_pylist()))[:3]
     touched = leg_rows(paths, "0123456789abcdef", some, sha, False)
     assert _rows(touched.sort_by("leg_id")) == _rows(

@@ -56,11 +56,14 @@ class _Words:
     __slots__ = ("codes", "empty", "words")
 
     def __init__(self, column: pa.ChunkedArray) -> None:
-        coded = pc.dictionary_encode(column.combine_chunks())
-        self.words: list[str | None] = [*coded.dictionary.to_pylist(), None]
-        self.codes: npt.NDArray[np.int32] = coded.indices.fill_null(
-            len(coded.dictionary)
-        ).to_numpy()
+        chunks = pc.dictionary_encode(column).chunks  # one dictionary, shared by the chunks
+        if not chunks or any(not c.dictionary.equals(chunks[-1].dictionary) for c in chunks):
+            chunks = [pc.dictionary_encode(column.combine_chunks())]
+        dictionary = chunks[-1].dictionary
+        self.words: list[str | None] = [*dictionary.to_pylist(), None]
+        self.codes: npt.NDArray[np.int32] = np.concatenate(
+            [c.indices.fill_null(len(dictionary)).to_numpy() for c in chunks]
+        ).astype(np.int32)
         self.empty = np.array([not w for w in self.words], dtype=np.bool_)
 
     def take(self, order: npt.NDArray[np.int64]) -> None:
