@@ -183,10 +183,12 @@ def _legs_rows(
     held = np.add.reduceat(changed, starts) - changed[starts] + 1
     span = minutes[lasts] + 1
 
-    # callsigns in the order they first appear: only where the code changes
-    new_code = (codes >= 0) & np.concatenate([[True], (codes[1:] != codes[:-1]) | ~inside])
+    # callsigns in the order they first appear: each (leg, code)'s first fix, in fix order
+    known = np.flatnonzero(codes >= 0)
+    pair = leg_of[known] * (int(codes.max(initial=0)) + 1) + codes[known]
+    firsts = np.sort(known[np.unique(pair, return_index=True)[1]])
     seen: list[dict[str, None]] = [{} for _ in range(n_legs)]
-    for k, j in zip(np.flatnonzero(new_code).tolist(), leg_of[new_code].tolist(), strict=True):
+    for k, j in zip(firsts.tolist(), leg_of[firsts].tolist(), strict=True):
         seen[j].setdefault(legs[j][0].trace.callsigns[int(codes[k])], None)
 
     first_t, last_t = t[starts].tolist(), t[lasts].tolist()
