@@ -28,6 +28,7 @@ from geo.tracks.model import BoolArray, FloatArray, IntArray
 __all__ = ["POSITIONS_PER_TASK", "buckets", "leg_rows"]
 
 _GEOD = Geod(ellps="WGS84")
+_LEGS_AT_ONCE = 1000  # legs made into rows together (their traces are held until then)
 
 POSITIONS_PER_TASK = 2_000_000
 """About this many positions per legs task (memory), and at least two tasks per worker."""
@@ -396,7 +397,10 @@ def leg_rows(
             ends = np.concatenate([change, [icao.shape[0]]])
             for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
                 legs.extend(_aircraft_legs(frame, flags, words, a, b))
-        rows = _legs_rows(legs, frame["time_s"], words["source"], sha, synthetic)
+                if len(legs) >= _LEGS_AT_ONCE:  # their traces let go
+                    rows.extend(_legs_rows(legs, frame["time_s"], words["source"], sha, synthetic))
+                    legs = []
+        rows.extend(_legs_rows(legs, frame["time_s"], words["source"], sha, synthetic))
     _fill_alternatives(rows)
     return pa.Table.from_pylist(rows, schema=LEG_SCHEMA)
 
