@@ -370,11 +370,25 @@ def _order(con: duckdb.DuckDBPyConnection, table: pa.Table, icao: _Words) -> npt
         tied = (r[1:] == r[:-1]) & (s[1:] == s[:-1])
     if tied.any():
         slots = np.flatnonzero(np.concatenate([tied, [False]]) | np.concatenate([[False], tied]))
-        ties = table.take(pa.array(order[slots])).append_column("_row", pa.array(order[slots]))
-        con.register("ties", ties)
+        con.register("ties", _rows_of(table, np.sort(order[slots])))
         rows = con.sql(f"SELECT _row FROM ties ORDER BY {full}").fetchnumpy()["_row"]
         order[slots] = np.asarray(rows, dtype=np.int64)
     return order
+
+
+def _rows_of(table: pa.Table, rows: npt.NDArray[np.int64]) -> pa.Table:
+    """The ``rows`` (sorted) of ``table`` with their number in column ``_row``, taken batch by
+    batch (a take across chunks would first join every chunk of every column)."""
+    parts: list[pa.RecordBatch] = []
+    start = 0
+    for batch in table.to_batches():
+        lo, hi = np.searchsorted(rows, [start, start + batch.num_rows])
+        if hi > lo:
+            mine = rows[lo:hi]
+            part = batch.take(pa.array(mine - start))
+            parts.append(part.append_column("_row", pa.array(mine)))
+        start += batch.num_rows
+    return pa.Table.from_batches(parts)
 
 
 def leg_rows(
