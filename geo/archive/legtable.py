@@ -64,7 +64,7 @@ class _Words:
         self.words: list[str | None] = [*dictionary.to_pylist(), None]
         self.codes: npt.NDArray[np.int32] = np.concatenate(
             [c.indices.fill_null(len(dictionary)).to_numpy() for c in chunks]
-        ).astype(np.int32)
+        ).astype(np.int32, copy=False)
         self.empty = np.array([not w for w in self.words], dtype=np.bool_)
 
     def take(self, order: npt.NDArray[np.int64]) -> None:
@@ -74,7 +74,11 @@ class _Words:
 def _most_common(words: _Words, a: int, b: int) -> str | None:
     """The most frequent non-empty value of rows ``a:b`` (ties: the first in sort order), or
     None."""
-    counts = np.bincount(words.codes[a:b], minlength=len(words.words))
+    rows = words.codes[a:b]
+    first = int(rows[0])
+    if not (rows != first).any():  # one value throughout (the usual case)
+        return None if words.empty[first] else str(words.words[first])
+    counts = np.bincount(rows, minlength=len(words.words))
     counts[words.empty] = 0
     top = int(counts.max())
     if not top:
@@ -87,6 +91,11 @@ def _first_seen_codes(words: _Words, a: int, b: int) -> tuple[npt.NDArray[np.int
     values in that order."""
     raw = words.codes[a:b]
     null = len(words.words) - 1
+    first = int(raw[0])
+    if not (raw != first).any():  # one value throughout (the usual case)
+        if first == null:
+            return np.full(raw.shape[0], -1, dtype=np.int32), []
+        return np.zeros(raw.shape[0], dtype=np.int32), [str(words.words[first])]
     runs = np.flatnonzero(np.concatenate([[True], raw[1:] != raw[:-1]]))  # values change
     order = [k for k in dict.fromkeys(raw[runs].tolist()) if k != null]
     codes = np.full(raw.shape[0], -1, dtype=np.int32)
