@@ -296,7 +296,9 @@ def _split_one(trace: Trace, index: AirportIndex) -> LegSplit:
 
     # a new-leg flag on kept fix j, or on an outlier between kept fixes j-1 and j
     flags_before = np.concatenate([[0], np.cumsum(trace.new_leg)])[kept + 1]
-    flag = np.diff(flags_before, prepend=0) > 0
+    flag = np.empty(m, dtype=np.bool_)  # the count of flags grew since the previous kept fix
+    flag[0] = flags_before[0] > 0
+    flag[1:] = flags_before[1:] > flags_before[:-1]
 
     dt = np.diff(t)
     gap = dt > near
@@ -328,11 +330,12 @@ def _split_one(trace: Trace, index: AirportIndex) -> LegSplit:
 
     # movement: airborne long enough and far enough (bounding box of the fixes)
     duration = t[lasts] - t[firsts]
-    lat_span = np.empty(firsts.shape[0])
-    lon_span = np.empty(firsts.shape[0])
-    for j, (first, last) in enumerate(zip(firsts.tolist(), lasts.tolist(), strict=True)):
-        lat_span[j] = np.ptp(lat[first : last + 1])
-        lon_span[j] = np.ptp(lon[first : last + 1])
+    stretches = np.column_stack([firsts, lasts + 1]).ravel()  # reduce over first..last
+    lat_span, lon_span = (
+        np.maximum.reduceat(np.append(v, 0.0), stretches)[::2]
+        - np.minimum.reduceat(np.append(v, 0.0), stretches)[::2]
+        for v in (lat, lon)
+    )
     mid_lat = np.radians(np.clip(np.abs(lat[firsts]) + lat_span, 0.0, 89.0))
     move_km = np.hypot(lat_span * 111.0, lon_span * 111.0 * np.cos(mid_lat))
     moved = (duration >= MIN_AIRBORNE_MINUTES * 60.0) & (move_km >= MIN_MOVE_KM)
@@ -404,46 +407,54 @@ def _split_one(trace: Trace, index: AirportIndex) -> LegSplit:
     go_arounds = _go_arounds(index, t, lat, lon, alt, in_air, firsts, lasts)
     outlier_index = np.flatnonzero(trace.outlier).astype(np.int64)
     outlier_times = trace.t[outlier_index]
-    touch_at = t[g_first[touch_runs]] if touch_runs.size else np.zeros(0)
+    touch_at = t[g_first[touch_runs]] if touch_runs.size else np.zeros(0)  # increasing
+    # per leg, in one call each: its outliers, its gaps, its touch-and-goes (strictly inside)
+    outliers_lo = np.searchsorted(outlier_times, t[firsts], side="left").tolist()
+    outliers_hi = np.searchsorted(outlier_times, t[lasts], side="right").tolist()
+    gap_at = np.flatnonzero(gap)
+    gaps_lo = np.searchsorted(gap_at, firsts, side="left").tolist()
+    gaps_hi = np.searchsorted(gap_at, lasts, side="left").tolist()
+    touches = (
+        np.searchsorted(touch_at, t[lasts], side="left")
+        - np.searchsorted(touch_at, t[firsts], side="right")
+    ).tolist()
+    takeoff_seen, landing_seen = seen_takeoff.tolist(), seen_landing.tolist()
+    grounded_before, grounded_after = ground_before.tolist(), ground_after.tolist()
+    fields = field_at.tolist()
     legs: list[Leg] = []
     for j, (a, b) in enumerate(zip(firsts.tolist(), lasts.tolist(), strict=True)):
         leg_index = kept[a : b + 1]
         leg_index.flags.writeable = False
-        lo = int(np.searchsorted(outlier_times, t[a], side="left"))
-        hi = int(np.searchsorted(outlier_times, t[b], side="right"))
         gaps = tuple(
             Gap(utc(t[g]), utc(t[g + 1]), int(kept[g]), int(kept[g + 1]), bool(low_gap[g]))
-            for g in (a + np.flatnonzero(gap[a:b])).tolist()
+            for g in gap_at[gaps_lo[j] : gaps_hi[j]].tolist()
         )
         codes = trace.callsign_code[int(kept[a]) : int(kept[b]) + 1]
         takeoff_t, landing_t = float("nan"), float("nan")
-        if seen_takeoff[j]:
-            bound = float(t[prev[j]]) if ground_before[j] else float(t[a]) - 120.0
-            runway = _runway_ft(t, alt, vrate, a, b, float(field_at[j]), bool(ground_before[j]))
+        if takeoff_seen[j]:
+            bound = float(t[prev[j]]) if grounded_before[j] else float(t[a]) - 120.0
+            runway = _runway_ft(t, alt, vrate, a, b, fields[j], grounded_before[j])
             takeoff_t = _liftoff(t, alt, vrate, a, b, runway, bound, +1)
-        if seen_landing[j]:
-            bound = float(t[after[j]]) if ground_after[j] else float(t[b]) + 120.0
-            runway = _runway_ft(
-                t, alt, vrate, b, a, float(field_at[n_legs + j]), bool(ground_after[j])
-            )
+        if landing_seen[j]:
+            bound = float(t[after[j]]) if grounded_after[j] else float(t[b]) + 120.0
+            runway = _runway_ft(t, alt, vrate, b, a, fields[n_legs + j], grounded_after[j])
             landing_t = _liftoff(t, alt, vrate, b, a, runway, bound, -1)
-        touches = int(np.count_nonzero((touch_at > t[a]) & (touch_at < t[b])))
         legs.append(
             Leg(
                 trace=trace,
                 number=j + 1,
                 index=leg_index,
-                outlier_index=outlier_index[lo:hi],
+                outlier_index=outlier_index[outliers_lo[j] : outliers_hi[j]],
                 gaps=gaps,
-                origin=match(j, bool(seen_takeoff[j])),
-                destination=match(n_legs + j, bool(seen_landing[j])),
-                takeoff_observed=bool(seen_takeoff[j]),
-                landing_observed=bool(seen_landing[j]),
+                origin=match(j, takeoff_seen[j]),
+                destination=match(n_legs + j, landing_seen[j]),
+                takeoff_observed=takeoff_seen[j],
+                landing_observed=landing_seen[j],
                 callsign=_most_frequent(codes, trace.callsigns) or trace.callsign,
                 takeoff_t=takeoff_t,
                 landing_t=landing_t,
                 go_arounds=_count_apart(go_arounds[j], touch_at),
-                touch_and_goes=touches,
+                touch_and_goes=touches[j],
             )
         )
     return LegSplit(tuple(legs), dropped, tuple(notes))
@@ -493,20 +504,20 @@ def _liftoff(
     """The estimated liftoff (``step`` +1, from the leg's first fix ``end`` onwards) or
     touchdown (``step`` -1, from the last fix backwards): see the module doc. ``bound``:
     the adjacent ground fix's time (the estimate is not beyond it)."""
-    if step > 0:
+    if step > 0:  # the fixes end, end + 1, ... (within the estimate's time), before other
         stop = int(np.searchsorted(t, t[end] + ESTIMATE_SECONDS, side="right"))
-        window = np.arange(end, min(stop, other))
-    else:
+        window = alt[end : max(min(stop, other), end)]
+    else:  # end, end - 1, ... after other
         start = int(np.searchsorted(t, t[end] - ESTIMATE_SECONDS, side="left"))
-        window = np.arange(end, max(start, other), -1)
+        window = alt[max(start, other) + 1 : end + 1][::-1]
     if window.size < 2:
         return float(t[end])
-    height = alt[window] - runway_ft
-    with np.errstate(invalid="ignore"):
-        clear = np.flatnonzero(height > CLEAR_FT)
-    if not clear.size or clear[0] + 1 >= window.size:
+    height = window - runway_ft
+    clear_at = height > CLEAR_FT  # NaN: not clear
+    first_clear = int(clear_at.argmax())
+    if not clear_at[first_clear] or first_clear + 1 >= window.size:
         return float(t[end])
-    k, k2 = int(window[clear[0]]), int(window[clear[0] + 1])
+    k, k2 = end + step * first_clear, end + step * (first_clear + 1)
     rate = float("nan")  # ft/s away from the field
     if vrate is not None and vrate[k] == vrate[k]:
         rate = float(vrate[k]) / 60.0 * step
@@ -514,7 +525,7 @@ def _liftoff(
         rate = (float(alt[k2]) - float(alt[k])) / (float(t[k2]) - float(t[k])) * step
     if not rate > 0.0:
         return float(t[end])
-    estimate = float(t[k]) - step * float(height[clear[0]]) / rate
+    estimate = float(t[k]) - step * float(height[first_clear]) / rate
     lo, hi = (bound, float(t[k])) if step > 0 else (float(t[k]), bound)
     return min(max(estimate, lo), hi)
 
