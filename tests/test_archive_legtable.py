@@ -161,8 +161,10 @@ def test_the_largest_gaps_middle_is_positions_at_there(
 
 def test_buckets_split_the_addresses_by_their_last_digit() -> None:
     assert buckets(1, 0) == ["0123456789abcdef"]
-    assert buckets(5_000_000, 1) == ["0123", "4567", "89ab", "cdef"]
-    assert buckets(30_700_000, 2) == list("0123456789abcdef")
+    assert buckets(5_000_000, 1) == ["01234567", "89abcdef"]  # 4 M positions a task
+    assert buckets(10_000_000, 1) == ["0123", "4567", "89ab", "cdef"]
+    assert buckets(30_700_000, 2) == ["01", "23", "45", "67", "89", "ab", "cd", "ef"]
+    assert buckets(70_000_000, 2) == list("0123456789abcdef")
 
 
 def test_any_split_of_the_addresses_gives_the_same_legs(tmp_path: Path) -> None:

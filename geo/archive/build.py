@@ -239,8 +239,8 @@ def write_ground(store: str, day: str) -> int:
     files = _hour_files(root, [day])
     schema = POSITION_SCHEMA
     columns = ", ".join(GROUND_COLUMNS)
-    if files:
-        con = duckdb.connect(config={"threads": 1})
+    if files:  # two threads: a build has a day or three, one far bigger than the rest
+        con = duckdb.connect(config={"threads": 2})
         con.execute("SET enable_progress_bar = false")
         query = f"SELECT {columns} FROM {FILES} WHERE on_ground ORDER BY {', '.join(GROUND_SORT)}"
         table = con.sql(query, params=[files]).to_arrow_table()

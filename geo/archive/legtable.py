@@ -30,7 +30,7 @@ __all__ = ["POSITIONS_PER_TASK", "buckets", "leg_rows"]
 _GEOD = Geod(ellps="WGS84")
 _LEGS_AT_ONCE = 1000  # legs made into rows together (their traces are held until then)
 
-POSITIONS_PER_TASK = 2_000_000
+POSITIONS_PER_TASK = 4_000_000
 """About this many positions per legs task (memory), and at least two tasks per worker."""
 
 
