@@ -281,7 +281,7 @@ class Postgis:
                     plan = cur.fetchone()
                     assert plan is not None
                     plans.append(float(plan[0][0]["Execution Time"]) / 1000.0)
-        return seconds, f"{len(frame)} rows; server alone {statistics.median(plans):.3f} s"
+        return seconds, f"{len(frame)} rows; server alone {statistics.median(plans) * 1e3:.1f} ms"
 
 
 _S = "extract(epoch FROM {})::bigint"
@@ -383,10 +383,10 @@ def main() -> None:
     for name in ("legs of an aircraft", "at an airport", "in a box", "box, then box in 4 h"):
         rows.append(
             (
-                f"{name} (s)",
-                f"{ours[name][0]:.3f} ({ours[name][1]})",
-                f"{pg[name][0]:.3f} ({pg[name][1]})" if pg else "-",
-                f"{naive[name][0]:.3f} ({naive[name][1]})",
+                f"{name} (ms)",
+                f"{ours[name][0] * 1e3:.1f} ({ours[name][1]})",
+                f"{pg[name][0] * 1e3:.1f} ({pg[name][1]})" if pg else "-",
+                f"{naive[name][0] * 1e3:.1f} ({naive[name][1]})",
             )
         )
     header = ("", "archive (Parquet + DuckDB)", "PostGIS (Turnstone schema)", "json + pandas")

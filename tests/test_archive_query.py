@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -111,7 +112,7 @@ def test_a_question_asked_again_is_answered_from_memory_as_from_the_files(
     # and answers from it: the same frame, column types and order included
     from geo.archive import query
 
-    monkeypatch.setattr(query, "_HELD", query._LegsHeld())
+    monkeypatch.setattr(query, "_HELD", query._HeldFiles())
     from_files = legs(store, **question)  # type: ignore[arg-type]
     assert not query._HELD.held
     from_memory = legs(store, **question)  # type: ignore[arg-type]
@@ -134,10 +135,11 @@ def test_at_an_airport_asked_again_is_answered_from_memory_as_from_the_files(
 ) -> None:
     from geo.archive import query
 
-    monkeypatch.setattr(query, "_HELD", query._LegsHeld())
+    monkeypatch.setattr(query, "_HELD", query._HeldFiles())
     first = at_airport(store, code, at(start), at(end))
     second = at_airport(store, code, at(start), at(end))
-    assert query._HELD.held
+    tiers = {Path(key[0]).parts[-3] for key in query._HELD.held}
+    assert tiers == {"legs", "ground"}  # the second answer from the files held
     pd.testing.assert_frame_equal(second.arrivals, first.arrivals)
     pd.testing.assert_frame_equal(second.departures, first.departures)
     pd.testing.assert_frame_equal(second.on_ground, first.on_ground)
@@ -148,7 +150,7 @@ def test_the_legs_held_in_memory_stay_within_their_bytes(
 ) -> None:
     from geo.archive import query
 
-    monkeypatch.setattr(query, "_HELD", query._LegsHeld())
+    monkeypatch.setattr(query, "_HELD", query._HeldFiles())
     from_files = legs(store, origin="VKO")
     monkeypatch.setattr(query, "HELD_BYTES", 1)  # no file fits: each question still answered
     assert legs(store, origin="VKO").equals(from_files)
@@ -161,11 +163,11 @@ def test_the_legs_held_in_memory_stay_within_their_bytes(
     assert legs(store, origin="VKO").equals(from_files)
     assert not query._HELD.held
     monkeypatch.undo()
-    monkeypatch.setattr(query, "_HELD", query._LegsHeld())
+    monkeypatch.setattr(query, "_HELD", query._HeldFiles())
     assert legs(store, origin="VKO").equals(from_files)
     monkeypatch.setattr(query, "HELD_BYTES", 1 << 30)
     assert legs(store, origin="VKO").equals(from_files)
-    days = sorted(key[0] for key in query._HELD.held)
+    days = sorted(key[0] for key in query._HELD.held if "legs" in key[0])
     assert [Path(d).parent.name for d in days] == ["day=2025-03-13", "day=2025-03-14"]
     assert query._HELD.nbytes == sum(h.nbytes for h in query._HELD.held.values()) > 0
 
@@ -390,9 +392,44 @@ def test_names_not_in_ascii_are_compared_by_the_sql() -> None:
     # there the held rows do not decide, the SQL over the files does
     from geo.archive.query import _named
 
-    frame = pd.DataFrame({"icao24": ["a0b1c2", "a0b1c3"], "registration": ["N103WG", None],
-                          "callsigns": ["AZG123;", "stra\u00dfe"]})  # fmt: skip
-    assert _named(frame, "N103WG") is None
-    assert _named(frame.iloc[:1], "N103WG").tolist() == [True]  # type: ignore[union-attr]
-    assert _named(frame.iloc[:1], "AZG123").tolist() == [True]  # type: ignore[union-attr]
-    assert _named(frame.iloc[:1], "A0B1C3").tolist() == [False]  # type: ignore[union-attr]
+    icao24, registration = ["a0b1c2", "a0b1c3"], ["N103WG", None]
+    callsigns = ["AZG123;", "stra\u00dfe"]
+    assert _named(icao24, registration, callsigns, "N103WG") is None
+    first = (icao24[:1], registration[:1], callsigns[:1])
+    assert _named(*first, "N103WG").tolist() == [True]  # type: ignore[union-attr]
+    assert _named(*first, "AZG123").tolist() == [True]  # type: ignore[union-attr]
+    assert _named(*first, "A0B1C3").tolist() == [False]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "radius_km"),
+    [(50.0467, 40.4675, 5.0), (37.29, 55.59, 150.0), (37.0, 55.0, 400.0), (44.0, 48.0, 2000.0),
+     (-179.9, 0.0, 50.0), (0.0, 89.99, 30.0)],
+)  # fmt: skip
+def test_fixes_from_the_held_ground_files_are_those_duckdb_reads(
+    store: Path, lon: float, lat: float, radius_km: float
+) -> None:
+    # the held path finds a box's fixes by cell (binary searches per band of latitude): the
+    # same fixes as DuckDB's scan of the files, boxes across bands and the edges included
+    from geo.archive.query import (
+        _fixes_held,
+        _fixes_in_files,
+        _load_ground,
+        _near,
+        _near_bounds,
+    )  # fmt: skip
+
+    files = sorted(str(p) for p in store.glob("ground/day=*/part-0.parquet"))
+    bounds = _near_bounds(lon, lat, radius_km)
+    window = (t("2025-03-13T00:00:00Z"), t("2025-03-15T00:00:00Z"))
+    held = _fixes_held([_load_ground(f) for f in files], bounds, *window)
+    read = _fixes_in_files(files, bounds, *window, "", [])
+
+    def rows(fixes: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        return sorted(zip(*(a.tolist() for a in fixes), strict=True))
+
+    assert rows(held) == rows(read)
+    pd.testing.assert_frame_equal(_near(held, lon, lat, radius_km),
+                                  _near(read, lon, lat, radius_km))  # fmt: skip
+    if abs(lon) < 179 and abs(lat) < 89:
+        assert len(read[0]) > 0

@@ -13,17 +13,19 @@ import math
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import duckdb
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from pyproj import Geod
 
 from geo.archive.airports import Airfield, resolve_airport
@@ -195,7 +197,7 @@ class _Held:
     by_icao24: dict[str, _Rows]
     by_takeoff: dict[str, _Rows]
     by_landing: dict[str, _Rows]
-    columns: dict[str, npt.NDArray[Any]]  # icao24, takeoff_s, landing_s (NaN: none) as NumPy
+    columns: dict[str, npt.NDArray[Any]]  # the columns the questions test, as NumPy (NaN: null)
     nbytes: int
 
 
@@ -204,20 +206,38 @@ def _rows_by(column: pd.Series) -> dict[str, _Rows]:
     return {str(k): np.asarray(v, dtype=np.int64) for k, v in groups.items()}
 
 
-class _LegsHeld:
-    """A database server keeps its hot pages in memory; this keeps the hot legs files, decoded,
-    so a question about one aircraft or one airport on a day asked before costs a dictionary
-    lookup and a few rows' copy, not a decoding of the day's 32 columns.
+@dataclass(frozen=True, slots=True, eq=False)
+class _Ground:
+    """One ground tier file, decoded: its columns as NumPy (addresses as codes into
+    ``names``), in the file's order (by cell, address, time)."""
+
+    cell: npt.NDArray[np.int32]
+    icao24: npt.NDArray[np.int32]
+    names: npt.NDArray[np.object_]
+    time_s: npt.NDArray[np.int64]
+    lat_udeg: npt.NDArray[np.int32]
+    lon_udeg: npt.NDArray[np.int32]
+    nbytes: int
+
+
+_H = TypeVar("_H", _Held, _Ground)
+
+
+class _HeldFiles:
+    """A database server keeps its hot pages in memory; this keeps the hot legs and ground
+    files, decoded, so a question about one aircraft or one airport on a day asked before
+    costs a dictionary lookup or two binary searches and a few rows' copy, not a decoding of
+    the day's files.
 
     A file is held from the second question that reads it (the first is asked of the file:
     a one-off command pays nothing), keyed by its path, inode, size and modification time (a
     rebuilt file is a new file: the build renames a new one into place), the least recently
-    used let go beyond :data:`HELD_BYTES`. The frames are never handed out: callers get
+    used let go beyond :data:`HELD_BYTES`. What is held is never handed out: callers get
     copies of their rows."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.held: OrderedDict[tuple[str, int, int, int], _Held] = OrderedDict()
+        self.held: OrderedDict[tuple[str, int, int, int], _Held | _Ground] = OrderedDict()
         self.seen: OrderedDict[tuple[str, int, int, int], None] = OrderedDict()
         self.nbytes = 0
 
@@ -226,8 +246,9 @@ class _LegsHeld:
         st = os.stat(path)
         return path, st.st_ino, st.st_size, st.st_mtime_ns
 
-    def files(self, paths: Sequence[str]) -> list[_Held] | None:
-        """The files held (loaded now if asked about before), or None: ask the files."""
+    def files(self, paths: Sequence[str], load: Callable[[str], _H]) -> list[_H] | None:
+        """The files held (loaded by ``load`` now if asked about before), or None: ask the
+        files."""
         keys = [self._key(p) for p in paths]
         with self.lock:
             missing = [k for k in keys if k not in self.held]
@@ -241,16 +262,16 @@ class _LegsHeld:
             wanted = sum(self.held[k].nbytes for k in dict.fromkeys(keys) if k in self.held)
             if wanted + sum(k[2] for k in missing) * _DECODED_PER_BYTE > HELD_BYTES:
                 return None
-        loaded = {k: _load_held(k[0]) for k in missing}
+        loaded = {k: load(k[0]) for k in missing}
         with self.lock:
             for k, h in loaded.items():
                 if k not in self.held:
                     self.held[k] = h
                     self.nbytes += h.nbytes
-            out = []
+            out: list[_H] = []
             for k in keys:
                 self.held.move_to_end(k)
-                out.append(self.held[k])
+                out.append(cast(_H, self.held[k]))
             while self.nbytes > HELD_BYTES and len(self.held) > len(keys):
                 _, gone = self.held.popitem(last=False)
                 self.nbytes -= gone.nbytes
@@ -265,10 +286,12 @@ def _load_held(path: str) -> _Held:
         frame = con.execute(f"SELECT * FROM {FILES}", [[path]]).df()
         empty = con.execute(f"SELECT * FROM {FILES} LIMIT 0", [[path]]).df()
     columns: dict[str, npt.NDArray[Any]] = {
-        "icao24": frame["icao24"].to_numpy(dtype=object),
-        "takeoff_s": frame["takeoff_s"].to_numpy(dtype=np.float64, na_value=np.nan),
-        "landing_s": frame["landing_s"].to_numpy(dtype=np.float64, na_value=np.nan),
-    }
+        name: frame[name].to_numpy(dtype=object)
+        for name in ("icao24", "registration", "callsigns", "leg_id", "takeoff_airport",
+                     "landing_airport")
+    }  # fmt: skip
+    for name in ("takeoff_s", "landing_s", "first_s", "last_s"):
+        columns[name] = frame[name].to_numpy(dtype=np.float64, na_value=np.nan)
     return _Held(
         frame,
         empty,
@@ -276,27 +299,72 @@ def _load_held(path: str) -> _Held:
         _rows_by(frame["takeoff_airport"]),
         _rows_by(frame["landing_airport"]),
         columns,
-        int(frame.memory_usage(deep=True).sum()) + sum(c.nbytes for c in columns.values()),
-    )
+        int(frame.memory_usage(deep=True).sum())
+        + sum(c.nbytes * (9 if c.dtype == object else 1) for c in columns.values()),
+    )  # (an object column: its pointers and about 64 bytes a string)
 
 
-_HELD = _LegsHeld()
+def _load_ground(path: str) -> _Ground:
+    table = pq.read_table(path)
+    coded = pc.dictionary_encode(table.column("icao24").combine_chunks())
+    names = np.asarray(coded.dictionary.to_pylist(), dtype=object)
+    arrays = {
+        name: table.column(name).to_numpy() for name in ("cell", "time_s", "lat_udeg", "lon_udeg")
+    }
+    codes = coded.indices.to_numpy().astype(np.int32)
+    nbytes = sum(a.nbytes for a in arrays.values()) + codes.nbytes + 64 * names.shape[0]
+    return _Ground(arrays["cell"], codes, names, arrays["time_s"], arrays["lat_udeg"],
+                   arrays["lon_udeg"], nbytes)  # fmt: skip
 
 
-def _held_rows(held: Sequence[_Held], *lookups: tuple[str, Sequence[str]]) -> pd.DataFrame:
-    """Copies of the held files' rows found by any of ``lookups``: ``(index, keys)``, the
-    index ``by_icao24``, ``by_takeoff`` or ``by_landing``; each row once, in file order."""
-    parts: list[pd.DataFrame] = []
+_HELD = _HeldFiles()
+
+
+def _held_legs(
+    held: Sequence[_Held],
+    lookup: tuple[str, Sequence[str]],
+    name: str | None,
+    origins: Sequence[str] | None,
+    destinations: Sequence[str] | None,
+    window: tuple[int, int] | None,
+) -> pd.DataFrame | None:
+    """:func:`legs` from held files: the rows ``lookup`` (``(index, keys)``) finds, tested
+    as the SQL tests them, copied once, in its order; None where a name is not ASCII (the
+    SQL decides)."""
+    index, keys = lookup
+    hits: list[tuple[_Held, _Rows]] = []
     for h in held:
-        rows = [getattr(h, index).get(k, _NO_ROWS) for index, keys in lookups for k in keys]
-        picked = np.unique(np.concatenate(rows)) if rows else _NO_ROWS
-        if picked.size:
-            parts.append(h.frame.take(picked))
-    if not parts:
+        found: dict[str, _Rows] = getattr(h, index)
+        rows = np.unique(np.concatenate([found.get(k, _NO_ROWS) for k in keys]))
+        if not rows.size:
+            continue
+        c = h.columns
+        keep = np.ones(rows.size, dtype=np.bool_)
+        if name is not None:
+            named = _named(c["icao24"][rows], c["registration"][rows], c["callsigns"][rows], name)
+            if named is None:
+                return None
+            keep &= named
+        if origins is not None:
+            keep &= np.isin(c["takeoff_airport"][rows], origins)
+        if destinations is not None:
+            keep &= np.isin(c["landing_airport"][rows], destinations)
+        if window is not None:
+            keep &= (c["first_s"][rows] < window[1]) & (c["last_s"][rows] >= window[0])
+        if keep.any():
+            hits.append((h, rows[keep]))
+    if not hits:  # as DuckDB answers nothing
         return held[-1].empty.copy()
-    if len(parts) == 1:
-        return parts[0].reset_index(drop=True)
-    return pd.concat(parts, ignore_index=True)
+    if len(hits) > 1:
+        both = pd.concat([h.frame.take(rows) for h, rows in hits], ignore_index=True)
+        return _in_order(both, "first_s", "icao24", "leg_id")
+    h, rows = hits[0]
+    keys_ = list(zip(h.columns["first_s"][rows].tolist(), h.columns["icao24"][rows].tolist(),
+                     h.columns["leg_id"][rows].tolist(), strict=True))  # fmt: skip
+    order = sorted(range(rows.size), key=keys_.__getitem__)
+    out = h.frame.take(rows[order])
+    out.index = pd.RangeIndex(rows.size)  # as reset_index(drop=True), without its copy
+    return out
 
 
 def _in_order(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -340,21 +408,22 @@ def _held_ends(
     return out[0], out[1]
 
 
-def _named(frame: pd.DataFrame, name: str) -> pd.Series | None:
-    """Rows whose icao24, registration or a callsign is ``name`` (normalized), as the SQL of
+def _named(
+    icao24: Sequence[object], registration: Sequence[object], callsigns: Sequence[object],
+    name: str,
+) -> npt.NDArray[np.bool_] | None:  # fmt: skip
+    """Which rows' icao24, registration or a callsign is ``name`` (normalized), as the SQL of
     :func:`legs` compares them; None where a name is not ASCII (there Python's and DuckDB's
     upper case may differ: the SQL decides)."""
     hits: list[bool] = []
-    for icao24, registration, callsigns in zip(
-        frame["icao24"], frame["registration"], frame["callsigns"], strict=True
-    ):
-        names = [v for v in (icao24, registration) if isinstance(v, str)]
-        if isinstance(callsigns, str):
-            names += callsigns.split(";")
+    for address, registered, calls in zip(icao24, registration, callsigns, strict=True):
+        names = [v for v in (address, registered) if isinstance(v, str)]
+        if isinstance(calls, str):
+            names += calls.split(";")
         if not all(v.isascii() for v in names):
             return None
         hits.append(any(normalize_aircraft(v) == name for v in names))
-    return pd.Series(hits, index=frame.index, dtype=bool)
+    return np.array(hits, dtype=np.bool_)
 
 
 def _no_legs() -> pd.DataFrame:
@@ -436,23 +505,11 @@ def legs(
                             ("by_landing", destinations))
         if keys is not None
     ][:1]  # fmt: skip
-    held = _HELD.files(files) if lookups else None
+    held = _HELD.files(files, _load_held) if lookups else None
     if held is not None:
-        found = _held_rows(held, *lookups)
-        keep = pd.Series(True, index=found.index)
-        if name is not None:
-            named = _named(found, name)
-            keep = named if named is not None else keep
-        if origins is not None:
-            keep &= found["takeoff_airport"].isin(origins)
-        if destinations is not None:
-            keep &= found["landing_airport"].isin(destinations)
-        if window is not None:
-            keep &= (found["first_s"] < window[1]) & (found["last_s"] >= window[0])
-        if name is None or named is not None:
-            if not keep.any():
-                return held[-1].empty.copy()
-            return _in_order(found[keep], "first_s", "icao24", "leg_id")
+        found = _held_legs(held, lookups[0], name, origins, destinations, window)
+        if found is not None:
+            return found
     where: list[str] = []
     params: list[object] = [files]
     if name is not None:
@@ -480,64 +537,100 @@ def legs(
         return con.execute(sql, params).df()
 
 
-def _near(
-    files: list[str],
-    lon: float,
-    lat: float,
-    radius_km: float,
-    start_s: int,
-    end_s: int,
-    extra: str,
-    params: Sequence[object],
-) -> pd.DataFrame:
-    empty = pd.DataFrame(
-        {
-            "icao24": pd.Series(dtype=object),
-            "first_s": pd.Series(dtype=np.int64),
-            "last_s": pd.Series(dtype=np.int64),
-            "fixes": pd.Series(dtype=np.int64),
-        }
-    )
-    if not files:
-        return empty
+def _near_bounds(lon: float, lat: float, radius_km: float) -> list[int]:
+    """A box around (lon, lat) holding every point within ``radius_km``: ``[min_lat_udeg,
+    max_lat_udeg, min_lon_udeg, max_lon_udeg]`` (inclusive)."""
     dlat = radius_km / 110.574 + 1e-6
     dlon = min(180.0, dlat / max(math.cos(math.radians(min(abs(lat) + dlat, 89.9))), 1e-6))
-    sql = (
-        "SELECT icao24, time_s, lat_udeg / 1e6 AS lat_deg, lon_udeg / 1e6 AS lon_deg "
-        f"FROM {FILES} WHERE time_s >= ? AND time_s < ? "
-        "AND lat_udeg BETWEEN ? AND ? AND lon_udeg BETWEEN ? AND ? " + extra
-    )
-    bounds = [
+    return [
         round((lat - dlat) * 1e6),
         round((lat + dlat) * 1e6),
         round((lon - dlon) * 1e6),
         round((lon + dlon) * 1e6),
     ]
+
+
+_Fixes = tuple[npt.NDArray[np.object_], npt.NDArray[np.int64], npt.NDArray[np.float64],
+               npt.NDArray[np.float64]]  # fmt: skip
+"""Fixes as (icao24, time_s, lat_deg, lon_deg)."""
+_NO_FIXES: _Fixes = (np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64), np.zeros(0),
+                     np.zeros(0))  # fmt: skip
+
+
+def _fixes_in_files(
+    files: list[str], bounds: list[int], start_s: int, end_s: int, extra: str,
+    params: Sequence[object],
+) -> _Fixes:  # fmt: skip
+    """The fixes of ``files`` in the window and in the box ``bounds`` (and ``extra``)."""
+    sql = (
+        "SELECT icao24, time_s, lat_udeg / 1e6 AS lat_deg, lon_udeg / 1e6 AS lon_deg "
+        f"FROM {FILES} WHERE time_s >= ? AND time_s < ? "
+        "AND lat_udeg BETWEEN ? AND ? AND lon_udeg BETWEEN ? AND ? " + extra
+    )
     with connection() as con:
         got = con.execute(sql, [files, start_s, end_s, *bounds, *params]).fetchnumpy()
-    time_s = np.asarray(got["time_s"], dtype=np.int64)
+    return (np.asarray(got["icao24"], dtype=object), np.asarray(got["time_s"], dtype=np.int64),
+            np.asarray(got["lat_deg"], dtype=np.float64),
+            np.asarray(got["lon_deg"], dtype=np.float64))  # fmt: skip
+
+
+def _fixes_held(grounds: Sequence[_Ground], bounds: list[int], start_s: int, end_s: int) -> _Fixes:
+    """:func:`_fixes_in_files` of held ground files: the rows of the box's cells (two binary
+    searches per band of latitude: the files are sorted by cell), then the same tests."""
+    lat_lo, lat_hi, lon_lo, lon_hi = bounds
+    bands = np.clip(np.floor_divide([lat_lo, lat_hi], 1_000_000) + 90, 0, 179).tolist()
+    lons = np.clip(np.floor_divide([lon_lo, lon_hi], 1_000_000) + 180, 0, 359).tolist()
+    parts: list[tuple[npt.NDArray[np.object_], npt.NDArray[np.int64], npt.NDArray[np.int32],
+                      npt.NDArray[np.int32]]] = []  # fmt: skip
+    for g in grounds:
+        for band in range(bands[0], bands[1] + 1):
+            # keys of the column's type: an int would convert the whole column, every call
+            a = int(g.cell.searchsorted(np.int32(band * 360 + lons[0]), side="left"))
+            b = int(g.cell.searchsorted(np.int32(band * 360 + lons[1]), side="right"))
+            t, la, lo = g.time_s[a:b], g.lat_udeg[a:b], g.lon_udeg[a:b]
+            keep = ((t >= start_s) & (t < end_s) & (la >= lat_lo) & (la <= lat_hi)
+                    & (lo >= lon_lo) & (lo <= lon_hi))  # fmt: skip
+            parts.append((g.names[g.icao24[a:b][keep]], t[keep], la[keep], lo[keep]))
+    if not parts:
+        return _NO_FIXES
+    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] for p in parts]) / 1e6,
+            np.concatenate([p[3] for p in parts]) / 1e6)  # fmt: skip
+
+
+def _near(fixes: _Fixes, lon: float, lat: float, radius_km: float) -> pd.DataFrame:
+    """One row per aircraft with fixes within ``radius_km`` of (lon, lat) (WGS84 geodesic):
+    ``icao24, first_s, last_s, fixes``, by first fix, then address."""
+    icao24, time_s, lat_deg, lon_deg = fixes
     n = time_s.shape[0]
-    if not n:
-        return empty
-    _, _, dist_m = _GEOD.inv(np.full(n, lon), np.full(n, lat), got["lon_deg"], got["lat_deg"])
-    inside = np.asarray(dist_m) <= radius_km * 1000.0
+    inside = np.zeros(n, dtype=np.bool_)
+    if n:
+        _, _, dist_m = _GEOD.inv(np.full(n, lon), np.full(n, lat), lon_deg, lat_deg)
+        inside = np.asarray(dist_m) <= radius_km * 1000.0
     if not inside.any():
-        return empty
+        return pd.DataFrame(
+            {
+                "icao24": pd.Series(dtype=object),
+                "first_s": pd.Series(dtype=np.int64),
+                "last_s": pd.Series(dtype=np.int64),
+                "fixes": pd.Series(dtype=np.int64),
+            }
+        )
     # per aircraft: first and last fix, fixes; ordered by first fix, then address
-    group, names = pd.factorize(np.asarray(got["icao24"], dtype=object)[inside], sort=True)
+    group, names = pd.factorize(icao24[inside], sort=True)
     time_s = time_s[inside]
     first = np.full(names.shape[0], np.iinfo(np.int64).max)
     last = np.full(names.shape[0], np.iinfo(np.int64).min)
     np.minimum.at(first, group, time_s)
     np.maximum.at(last, group, time_s)
-    fixes = np.bincount(group, minlength=names.shape[0]).astype(np.int64)
+    fixes_n = np.bincount(group, minlength=names.shape[0]).astype(np.int64)
     order = sorted(range(names.shape[0]), key=lambda k: (int(first[k]), str(names[k])))
     return pd.DataFrame(
         {
             "icao24": pd.array(names[order].tolist(), dtype="str"),
             "first_s": first[order],
             "last_s": last[order],
-            "fixes": fixes[order],
+            "fixes": fixes_n[order],
         }
     )
 
@@ -557,16 +650,11 @@ def aircraft_near(
     ground or at most ``max_height_ft`` above ``elevation_ft`` (barometric altitude):
     ``icao24, first_s, last_s, fixes``."""
     start_s, end_s = _window(start, end)
-    return _near(
-        _hour_files(_root(store), start_s, end_s),
-        lon,
-        lat,
-        radius_km,
-        start_s,
-        end_s,
-        "AND (on_ground OR alt_baro_ft <= ?)",
-        [elevation_ft + max_height_ft],
-    )
+    files = _hour_files(_root(store), start_s, end_s)
+    bounds = _near_bounds(lon, lat, radius_km)
+    where, params = "AND (on_ground OR alt_baro_ft <= ?)", [elevation_ft + max_height_ft]
+    return _near(_fixes_in_files(files, bounds, start_s, end_s, where, params) if files
+                 else _NO_FIXES, lon, lat, radius_km)  # fmt: skip
 
 
 def at_airport(store: Path | str, airport: str, start: datetime, end: datetime) -> AirportReport:
@@ -577,7 +665,7 @@ def at_airport(store: Path | str, airport: str, start: datetime, end: datetime) 
     start_s, end_s = _window(start, end)
     codes = _codes(field)
     files = _leg_files(root, (start_s, end_s))
-    held = _HELD.files(files) if files else None
+    held = _HELD.files(files, _load_held) if files else None
     if held is not None:
         arrivals, departures = _held_ends(held, codes, start_s, end_s)
     else:
@@ -598,12 +686,20 @@ def at_airport(store: Path | str, airport: str, start: datetime, end: datetime) 
                 & (there["takeoff_s"] < end_s))  # fmt: skip
         arrivals = _in_order(there[landed], "landing_s", "icao24")
         departures = _in_order(there[left], "takeoff_s", "icao24")
+    # on the ground there: the ground tier's days (held from the second question), else the
+    # hours of a store built before the tier
+    bounds = _near_bounds(field.lon_deg, field.lat_deg, AT_GROUND_KM)
     tier = _ground_files(root, start_s, end_s)
-    ground = _near(
-        tier if tier is not None else _hour_files(root, start_s, end_s),
-        field.lon_deg, field.lat_deg, AT_GROUND_KM, start_s, end_s,
-        "" if tier is not None else "AND on_ground", [],
-    )  # fmt: skip
+    grounds = _HELD.files(tier, _load_ground) if tier else None
+    if grounds is not None:
+        fixes = _fixes_held(grounds, bounds, start_s, end_s)
+    elif tier is not None:
+        fixes = _fixes_in_files(tier, bounds, start_s, end_s, "", [])
+    else:
+        hours = _hour_files(root, start_s, end_s)
+        fixes = (_fixes_in_files(hours, bounds, start_s, end_s, "AND on_ground", []) if hours
+                 else _NO_FIXES)  # fmt: skip
+    ground = _near(fixes, field.lon_deg, field.lat_deg, AT_GROUND_KM)
     return AirportReport(field, arrivals, departures, ground)
 
 
