@@ -320,6 +320,13 @@ def _load_ground(path: str) -> _Ground:
 _HELD = _HeldFiles()
 
 
+def _new_held_lock() -> None:  # as _new_lock: a child forked while a thread held it
+    _HELD.lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_held_lock)
+
+
 def _held_legs(
     held: Sequence[_Held],
     lookup: tuple[str, Sequence[str]],
