@@ -774,15 +774,17 @@ def box(
         raise ValueError("--then needs --within, a positive duration (like PT4H)")
     within_s = int(within.total_seconds())
     then_where, then_params = _in_box(check_box(then))
+    # each box read from the hours of its own window (one list for both read 4 hours more
+    # for the first box: 136 -> 85 ms on the benchmark day)
+    first_files = _hour_files(root, start_s, end_s)
     files = _hour_files(root, start_s, end_s + within_s)
     columns = ["icao24", "box_s", "then_s", "elapsed_s", "callsigns"]
-    if not files:
+    if not first_files:
         return pd.DataFrame(columns=columns)
     sql = f"""
-        WITH p AS (SELECT icao24, time_s, callsign, lat_udeg, lon_udeg FROM {FILES}),
-        a AS (SELECT icao24, time_s FROM p
+        WITH a AS (SELECT icao24, time_s FROM {FILES}
               WHERE time_s >= ? AND time_s < ? AND {first_where}),
-        b AS (SELECT icao24, time_s, callsign FROM p
+        b AS (SELECT icao24, time_s, callsign FROM {FILES}
               WHERE time_s >= ? AND time_s < ? AND {then_where}),
         pairs AS (
             SELECT b.icao24, a.time_s AS box_s, b.time_s AS then_s, b.callsign
@@ -793,7 +795,8 @@ def box(
                coalesce(string_agg(DISTINCT callsign, ';' ORDER BY callsign), '') AS callsigns
         FROM pairs GROUP BY icao24 ORDER BY then_s, icao24
     """
-    params = [files, start_s, end_s, *first_params, start_s, end_s + within_s, *then_params]
+    params = [first_files, start_s, end_s, *first_params,
+              files, start_s, end_s + within_s, *then_params]  # fmt: skip
     with connection() as con:
         return con.execute(sql, [*params, within_s]).df()
 
