@@ -513,26 +513,14 @@ def _clean_part(
         for k, callsign in seen:  # the part is clean: its callsigns are coded, in order
             codes[k] = names.setdefault(callsign, len(names))
 
-    return {
-        "number": np.arange(first, first + n, dtype=np.int64),
-        "offsets": offsets[0],
-        "offset_ok": offsets[1],
-        "lat": lat[0],
-        "lat_ok": lat[1],
-        "lon": lon[0],
-        "lon_ok": lon[1],
-        "gs": gs[0],
-        "gs_known": gs[1],
-        "track": track[0],
-        "track_known": track[1],
-        "vrate": vrate,
-        "vrate_known": vrate_known,
-        "alt": alt,
-        "alt_known": alt_known,
-        "ground": ground,
-        "flags": flags,
-        "codes": codes,
-    }
+    return dict(
+        zip(
+            _COLUMNS,
+            (np.arange(first, first + n, dtype=np.int64), *offsets, *lat, *lon, *gs, *track,
+             vrate, vrate_known, alt, alt_known, ground, flags, codes),
+            strict=True,
+        )
+    )  # fmt: skip
 
 
 class _Points:
@@ -660,26 +648,14 @@ class _Points:
             if callsign:
                 codes[k] = names.setdefault(callsign, len(names))
 
-        values = {
-            "number": number,
-            "offsets": offsets,
-            "offset_ok": offset_ok,
-            "lat": lat,
-            "lat_ok": lat_ok,
-            "lon": lon,
-            "lon_ok": lon_ok,
-            "gs": gs,
-            "gs_known": gs_known,
-            "track": track,
-            "track_known": track_known,
-            "vrate": vrate,
-            "vrate_known": vrate_known,
-            "alt": alt,
-            "alt_known": alt_known,
-            "ground": ground,
-            "flags": flags,
-            "codes": codes,
-        }
+        values = dict(
+            zip(
+                _COLUMNS,
+                (number, offsets, offset_ok, lat, lat_ok, lon, lon_ok, gs, gs_known, track,
+                 track_known, vrate, vrate_known, alt, alt_known, ground, flags, codes),
+                strict=True,
+            )
+        )  # fmt: skip
         for name, column in values.items():
             self.parts[name].append(column)
 
