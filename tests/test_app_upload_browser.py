@@ -231,16 +231,20 @@ def _edit_first_id(page: Any, new_id: str) -> str:
     clicked once the opened expander has stopped moving, its editor opened with Enter, the
     new id put in that editor (typed keys race the editor's opening) and Enter again. The
     id it replaced is returned. A click that a rerun of the app swallowed (the grid drawn
-    again under the pointer) leaves no editor: the cell is clicked again until one shows."""
+    again under the pointer) leaves no editor: the cell is clicked again until one shows; an
+    expander a rerun drew closed again is opened again (the grid is the one inside it, not the
+    page's last: the clicks went to another table, or to none, for 120 s under load)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-    page.get_by_text("Edit the events").click()
-    grid = page.locator('[data-testid="stDataFrame"]').filter(
-        has=page.locator("canvas")).last
+    expander = page.get_by_test_id("stExpander").filter(has_text="Edit the events")
+    details = expander.get_by_test_id("stExpanderDetails")  # inert while closed
+    grid = details.get_by_test_id("stDataFrame").filter(has=page.locator("canvas")).last
     cell = page.locator("textarea.gdg-input")
     deadline = time.monotonic() + MAP_TIMEOUT_S
     while not cell.is_visible():
         assert time.monotonic() < deadline, "the editor's cell never opened"
+        if details.get_attribute("inert") is not None:  # closed: at first, or drawn anew
+            expander.get_by_text("Edit the events").click()  # by a rerun under load
         grid.scroll_into_view_if_needed()
         box, last = grid.bounding_box(), None
         while box != last:  # the expander opening: the grid's place settles
