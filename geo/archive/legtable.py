@@ -12,7 +12,6 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from pyproj import Geod
 
 from geo.archive.airports import alternatives_many
 from geo.archive.schema import FILES, LEG_SCHEMA, POSITION_SORT
@@ -23,11 +22,11 @@ from geo.tracks import (
     make_trace,
     split_legs,
 )
+from geo.tracks.geometry import along_segments
 from geo.tracks.model import BoolArray, FloatArray, IntArray
 
 __all__ = ["POSITIONS_PER_TASK", "buckets", "leg_rows"]
 
-_GEOD = Geod(ellps="WGS84")
 _LEGS_AT_ONCE = 1000  # legs made into rows together (their traces are held until then)
 
 POSITIONS_PER_TASK = 4_000_000
@@ -127,25 +126,10 @@ def _gap_middles(
     t: FloatArray, lon: FloatArray, lat: FloatArray, i: IntArray
 ) -> tuple[FloatArray, FloatArray]:
     """``(lons, lats)`` at the middle time of fixes ``i`` and ``i + 1``: what
-    :func:`geo.tracks.positions_at` gives there (the same geodesic arithmetic), for many legs
-    in one ``inv`` and one ``fwd`` call."""
-    j = i + 1
-    q = (t[i] + t[j]) / 2.0
-    u = np.clip((q - t[i]) / (t[j] - t[i]), 0.0, 1.0)
-    az, _, dist = _GEOD.inv(lon[i], lat[i], lon[j], lat[j])
-    p_lon, p_lat, _ = _GEOD.fwd(
-        lon[i],
-        lat[i],
-        np.asarray(az, dtype=np.float64),
-        u * np.asarray(dist, dtype=np.float64),
-        return_back_azimuth=False,
-    )
-    p_lon = np.asarray(p_lon, dtype=np.float64)
-    p_lat = np.asarray(p_lat, dtype=np.float64)
-    start, end = u == 0.0, u == 1.0
-    p_lon[start], p_lat[start] = lon[i][start], lat[i][start]
-    p_lon[end], p_lat[end] = lon[j][end], lat[j][end]
-    p_lon = np.where(np.abs(p_lon) <= 180.0, p_lon, (p_lon + 180.0) % 360.0 - 180.0)
+    :func:`geo.tracks.positions_at` gives there (its :func:`along_segments`), for many legs in
+    one call."""
+    q = (t[i] + t[i + 1]) / 2.0
+    p_lon, p_lat, *_ = along_segments(t, lon, lat, i, q)
     return p_lon, p_lat
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "distances_km",
     "max_offtrack_km",
     "offtrack_km",
+    "along_segments",
     "path_length_km",
     "position_at",
     "positions_at",
@@ -206,6 +207,28 @@ def _seconds(value: datetime | float) -> float:
     return float(value)
 
 
+def along_segments(
+    t: FloatArray, lon: FloatArray, lat: FloatArray, i: npt.NDArray[np.int64], q: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The positions at times ``q``, each between fixes ``i`` and ``i + 1``, along their WGS84
+    geodesic (the fraction of the time between them, clamped to the two fixes, which are
+    given exactly): ``(lons in [-180, 180], lats, fraction, azimuth at fix i, azimuth there,
+    the segment's length in m)``. One ``inv`` and one ``fwd`` for all of them."""
+    j = i + 1
+    u = np.clip((q - t[i]) / (t[j] - t[i]), 0.0, 1.0)
+    az, _, dist = _GEOD.inv(lon[i], lat[i], lon[j], lat[j])
+    az = np.asarray(az, dtype=np.float64)
+    dist = np.asarray(dist, dtype=np.float64)
+    p_lon, p_lat, p_az = _GEOD.fwd(lon[i], lat[i], az, u * dist, return_back_azimuth=False)
+    p_lon = np.asarray(p_lon, dtype=np.float64)
+    p_lat = np.asarray(p_lat, dtype=np.float64)
+    start, end = u == 0.0, u == 1.0
+    p_lon[start], p_lat[start] = lon[i][start], lat[i][start]
+    p_lon[end], p_lat[end] = lon[j][end], lat[j][end]
+    p_lon = np.where(np.abs(p_lon) <= 180.0, p_lon, (p_lon + 180.0) % 360.0 - 180.0)
+    return p_lon, p_lat, u, az, np.asarray(p_az, dtype=np.float64), dist
+
+
 def positions_at(leg: Leg, times: npt.ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
     """``(lons, lats, headings)`` at each time (Unix seconds), interpolated along the
     geodesic between the recorded fixes around it; clamped to the first and last fix.
@@ -221,23 +244,12 @@ def positions_at(leg: Leg, times: npt.ArrayLike) -> tuple[FloatArray, FloatArray
     seg = np.clip(np.searchsorted(t, q, side="right") - 1, 0, max(n - 2, 0))
     if n < 2:
         return np.full(q.shape, lon[0]), np.full(q.shape, lat[0]), np.zeros(q.shape)
-    i, j = seg, seg + 1
-    u = np.clip((q - t[i]) / (t[j] - t[i]), 0.0, 1.0)
-    az, _, dist = _GEOD.inv(lon[i], lat[i], lon[j], lat[j])
-    az = np.asarray(az, dtype=np.float64)
-    dist = np.asarray(dist, dtype=np.float64)
-    p_lon, p_lat, p_az = _GEOD.fwd(lon[i], lat[i], az, u * dist, return_back_azimuth=False)
-    p_lon = np.asarray(p_lon, dtype=np.float64)
-    p_lat = np.asarray(p_lat, dtype=np.float64)
-    heading = np.where(u == 0.0, az, np.asarray(p_az, dtype=np.float64))
-    start, end = u == 0.0, u == 1.0
-    p_lon[start], p_lat[start] = lon[i][start], lat[i][start]
-    p_lon[end], p_lat[end] = lon[j][end], lat[j][end]
+    p_lon, p_lat, u, az, p_az, dist = along_segments(t, lon, lat, seg, q)
+    heading = np.where(u == 0.0, az, p_az)
     still = dist < 1.0  # no movement: the recorded track, else north
     if still.any():
-        recorded = leg.trace.track_deg[leg.index][i][still]
+        recorded = leg.trace.track_deg[leg.index][seg][still]
         heading[still] = np.where(np.isnan(recorded), 0.0, recorded)
-    p_lon = np.where(np.abs(p_lon) <= 180.0, p_lon, (p_lon + 180.0) % 360.0 - 180.0)
     heading = np.mod(heading, 360.0)
     heading[heading >= 360.0] = 0.0
     return p_lon, p_lat, heading
